@@ -1,0 +1,21 @@
+/** Two projects: `unit` is pure (no I/O, no servers); `integration` gets a real Azurite from globalSetup
+ *  and starts lab servers itself. e2e tests (CLI, HTTP host) live in the integration project. */
+const base = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: false, diagnostics: { warnOnly: false } }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/test/support/fakeFunctionsCore.ts' },
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,5 @@
+// Placeholder: the lifecycle catalog look-ups (issue 3) replace this file.
+export interface LifecycleCatalog {
+  asOf: string;
+  baseline: string;
+}
