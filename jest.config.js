@@ -2,7 +2,7 @@
  *  and starts lab servers itself. e2e tests (CLI, HTTP host) live in the integration project. */
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: false, diagnostics: { warnOnly: false } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/test/support/fakeFunctionsCore.ts' },
 };

@@ -1,0 +1,30 @@
+import type { DeadlineBand, Severity } from './evaluation';
+import type { Owner } from './target';
+
+/** What is worth paging about a finding (DESIGN §6). */
+export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'reminder' | 'test';
+
+/**
+ * One outbox row: written in the same Table transaction as the finding change that caused it, sent to Azure
+ * Monitor by the dispatcher, deleted only after the service accepted it (at-least-once; the alert rule keys on
+ * findingId so a resend is harmless).
+ */
+export interface AlertEvent {
+  /** Unique per event; also the outbox RowKey suffix. */
+  id: string;
+  event: AlertEventKind;
+  findingId: string;
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  targetId: string;
+  targetName: string;
+  subjectId: string;
+  subjectName: string;
+  owner: Owner;
+  /** Deadline date (YYYY-MM-DD) and band, when the finding has one. */
+  deadline?: string;
+  band?: DeadlineBand;
+  createdAt: string;
+}
