@@ -54,7 +54,9 @@ export class AlertDispatcher {
     if (!sink) {
       const remaining = await outbox.depth();
       if (remaining > 0) {
-        logger?.warn(`alerts: no alert endpoint configured (HCXMON_ALERT_ENDPOINT); ${remaining} event(s) kept in the outbox`);
+        logger?.warn(
+          `alerts: no alert endpoint configured (HCXMON_ALERT_ENDPOINT); ${remaining} event(s) kept in the outbox`,
+        );
       }
       return { configured: false, sent: 0, skipped: 0, failed: 0, remaining, errors: [] };
     }
@@ -83,7 +85,14 @@ export class AlertDispatcher {
     }
 
     const remaining = await outbox.depth();
-    const report: DispatchReport = { configured: true, sent, skipped: notPaged.length, failed, remaining, errors: [...errors] };
+    const report: DispatchReport = {
+      configured: true,
+      sent,
+      skipped: notPaged.length,
+      failed,
+      remaining,
+      errors: [...errors],
+    };
     if (failed > 0) {
       logger?.warn(`alerts: ${failed} event(s) not delivered, kept for the next run: ${report.errors.join('; ')}`);
     }
@@ -95,7 +104,8 @@ export class AlertDispatcher {
   async recordScanCompleted(info: ScanCompletedInfo): Promise<boolean> {
     if (!this.opts.sink) return false;
     const result = await this.deliver([scanCompletedRow(info, this.opts.dashboardUrl)]);
-    if (result.failed.length > 0) this.opts.logger?.warn(`alerts: scan heartbeat not delivered: ${result.failed[0].error}`);
+    if (result.failed.length > 0)
+      this.opts.logger?.warn(`alerts: scan heartbeat not delivered: ${result.failed[0].error}`);
     return result.accepted.length === 1;
   }
 

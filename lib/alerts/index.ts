@@ -5,7 +5,14 @@ import type { AlertLogger, OutboxPort } from './types';
 
 export { AlertDispatcher, type DispatcherOptions } from './dispatcher';
 export { createLogsIngestionSink, LogsIngestionSink, type LogsIngestionSinkOptions } from './logsIngestion';
-export { dashboardLink, SCAN_COMPLETED_EVENT, scanCompletedRow, shouldPage, toAlertRow, type ScanCompletedInfo } from './rows';
+export {
+  dashboardLink,
+  SCAN_COMPLETED_EVENT,
+  scanCompletedRow,
+  shouldPage,
+  toAlertRow,
+  type ScanCompletedInfo,
+} from './rows';
 export * from './types';
 
 export interface CreateDispatcherOptions extends LogsIngestionSinkOptions {

@@ -62,7 +62,10 @@ export function createLogsIngestionSink(
 ): LogsIngestionSink | undefined {
   if (!alert.endpoint) return undefined;
   if (!alert.ruleId) {
-    throw new ConfigError('HCXMON_ALERT_RULE_ID', 'is required when HCXMON_ALERT_ENDPOINT is set (the DCR immutable id)');
+    throw new ConfigError(
+      'HCXMON_ALERT_RULE_ID',
+      'is required when HCXMON_ALERT_ENDPOINT is set (the DCR immutable id)',
+    );
   }
   const credential = options.credential ?? new DefaultAzureCredential();
   const client = new LogsIngestionClient(alert.endpoint, credential, options.clientOptions);

@@ -197,7 +197,11 @@ describe('AlertDispatcher', () => {
       eventId: 'test~hcxmon-test-20260302101112345',
     });
     expect(sink.received).toHaveLength(1);
-    expect(sink.received[0]).toMatchObject({ Event: 'test', Severity: 'medium', TimeGenerated: '2026-03-02T10:11:12.345Z' });
+    expect(sink.received[0]).toMatchObject({
+      Event: 'test',
+      Severity: 'medium',
+      TimeGenerated: '2026-03-02T10:11:12.345Z',
+    });
     expect(sink.received[0].Message).toContain('alice@example.com');
     sink.reject.add('hcxmon-test-20260302101112345');
     expect(await dispatcher.sendTestEvent()).toMatchObject({ status: 'failed', error: 'HTTP 500' });
@@ -206,9 +210,17 @@ describe('AlertDispatcher', () => {
   it('writes the scan-completed heartbeat the dead-man switch counts', async () => {
     const sink = new RecordingSink();
     const dispatcher = new AlertDispatcher({ outbox: new MemoryOutbox(), sink, minSeverity: 'high' });
-    const ok = await dispatcher.recordScanCompleted({ scanId: 's1', completedAt: '2026-03-01T05:10:00.000Z', targets: 3 });
+    const ok = await dispatcher.recordScanCompleted({
+      scanId: 's1',
+      completedAt: '2026-03-01T05:10:00.000Z',
+      targets: 3,
+    });
     expect(ok).toBe(true);
-    expect(sink.received[0]).toMatchObject({ Event: SCAN_COMPLETED_EVENT, Subject: 's1', TimeGenerated: '2026-03-01T05:10:00.000Z' });
+    expect(sink.received[0]).toMatchObject({
+      Event: SCAN_COMPLETED_EVENT,
+      Subject: 's1',
+      TimeGenerated: '2026-03-01T05:10:00.000Z',
+    });
   });
 });
 
@@ -230,7 +242,11 @@ describe('LogsIngestionSink over the real client', () => {
 
   it('posts gzipped rows to the DCR stream with a bearer token', async () => {
     const seen: PipelineRequest[] = [];
-    const sink = new LogsIngestionSink(client(() => 204, seen), 'dcr-0123', 'Custom-HcxComplianceFindings_CL');
+    const sink = new LogsIngestionSink(
+      client(() => 204, seen),
+      'dcr-0123',
+      'Custom-HcxComplianceFindings_CL',
+    );
     const row = toAlertRow(event());
     expect(await sink.send([row])).toEqual({ accepted: [0], failed: [] });
     expect(seen).toHaveLength(1);
@@ -244,7 +260,11 @@ describe('LogsIngestionSink over the real client', () => {
   });
 
   it('reports every row failed when the service refuses the upload', async () => {
-    const sink = new LogsIngestionSink(client(() => 403, []), 'dcr-0123', 'Custom-HcxComplianceFindings_CL');
+    const sink = new LogsIngestionSink(
+      client(() => 403, []),
+      'dcr-0123',
+      'Custom-HcxComplianceFindings_CL',
+    );
     const result = await sink.send([toAlertRow(event()), toAlertRow(event())]);
     expect(result.accepted).toEqual([]);
     expect(result.failed.map((f) => f.index)).toEqual([0, 1]);
