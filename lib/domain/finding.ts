@@ -30,7 +30,13 @@ export interface Finding {
   firstSeenAt: string;
   lastSeenAt: string;
   lastEvaluatedAt: string;
+  /** When it last resolved; kept while a resolved finding turns unknown, cleared when it opens again. */
   resolvedAt?: string;
+  /**
+   * Start of the current (or last) open episode. Unknown in the middle of an episode does not end it, so a
+   * finding that flaps open → unknown → open pages once, and only a real reopen (after resolved) counts.
+   */
+  openedAt?: string;
   reopenCount: number;
   suppressionId?: string;
   /** Last scan that evaluated it. */
