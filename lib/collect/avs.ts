@@ -1,0 +1,281 @@
+/**
+ * ARM discovery of AVS private clouds with @azure/arm-avs 4.0.0 (reference/avs-arm.md), plus the ARM facts of
+ * one private cloud for its Inventory and the cloudadmin credentials for its HCX login.
+ */
+import * as fs from 'node:fs';
+import * as tls from 'node:tls';
+import { AzureVMwareSolutionAPI } from '@azure/arm-avs';
+import type { Addon, AzureVMwareSolutionAPIOptionalParams, HcxEnterpriseSite, PrivateCloud } from '@azure/arm-avs';
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { DefaultAzureCredential } from '@azure/identity';
+import { DEFAULTS, type Config } from '../config';
+import type { ArmFacts, CollectionIssue, EnterpriseSite, ErrorClass, HcxAddon } from '../domain/inventory';
+import { connectorTargetId, privateCloudTargetId, type Target } from '../domain/target';
+import { CollectionError } from '../errors';
+import type { Credentials } from './hcx/client';
+import { classifyNetworkError } from './hcx/errors';
+import { last4 } from './hcx/parse';
+
+/** The part of the SDK client we use; tests may hand in anything with this shape. */
+export type AvsClient = Pick<AzureVMwareSolutionAPI, 'privateClouds' | 'addons' | 'hcxEnterpriseSites'>;
+
+/** Returns the (cached) client for a subscription. */
+export type ArmClientFactory = (subscriptionId: string) => AvsClient;
+
+export interface ArmClientOptions {
+  /** Overrides the credential choice (tests). */
+  credential?: TokenCredential;
+  /** Replaces the SDK's HTTP client (unit tests serve canned responses without sockets). */
+  httpClient?: HttpClient;
+  /** SDK retry options (tests shorten the waits). */
+  retryOptions?: AzureVMwareSolutionAPIOptionalParams['retryOptions'];
+}
+
+/** A bearer token obtained elsewhere (CI, the lab): handed out as is, whatever scope is asked for. */
+export function staticTokenCredential(token: string): TokenCredential {
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 }) };
+}
+
+/**
+ * SDK options for the configured ARM endpoint.
+ *
+ * Scope: the SDK asks the credential for `${endpoint}/.default`. With the public endpoint that is right and we
+ * leave it alone. With a custom endpoint and a REAL credential (a sovereign cloud: management.usgovcloudapi.net,
+ * …) the resource's own `/.default` is the audience Entra issues tokens for, so we state it explicitly rather
+ * than rely on the SDK's derivation. With a static token the scope is never used (the token is handed out as
+ * is), so we set nothing — that is what keeps the lab's `https://127.0.0.1:P` from being sent to Entra.
+ */
+export function armClientOptions(config: Config, credentialIsStatic: boolean, extra: ArmClientOptions = {}): AzureVMwareSolutionAPIOptionalParams {
+  const opts: AzureVMwareSolutionAPIOptionalParams = {};
+  const custom = config.armEndpoint !== DEFAULTS.armEndpoint;
+  if (custom) {
+    opts.endpoint = config.armEndpoint;
+    if (!credentialIsStatic) opts.credentialScopes = [`${config.armEndpoint}/.default`];
+  }
+  if (config.armCaFile) {
+    let pem: string;
+    try {
+      pem = fs.readFileSync(config.armCaFile, 'utf8');
+    } catch (err) {
+      throw new CollectionError('config', `HCXMON_ARM_CA_FILE: cannot read ${config.armCaFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+        source: 'arm',
+      });
+    }
+    // `ca` replaces the default store; keep the public roots so a proxy or real ARM still verifies.
+    opts.tlsOptions = { ca: [...tls.rootCertificates, pem].join('\n') };
+  }
+  if (extra.httpClient) opts.httpClient = extra.httpClient;
+  if (extra.retryOptions) opts.retryOptions = extra.retryOptions;
+  return opts;
+}
+
+/** One client per subscription, built lazily and cached for the life of the factory. */
+export function createArmClientFactory(config: Config, extra: ArmClientOptions = {}): ArmClientFactory {
+  const cache = new Map<string, AvsClient>();
+  let credential = extra.credential;
+  const isStatic = !extra.credential && config.armAccessToken !== undefined;
+  return (subscriptionId) => {
+    let client = cache.get(subscriptionId);
+    if (!client) {
+      credential ??= config.armAccessToken ? staticTokenCredential(config.armAccessToken) : new DefaultAzureCredential();
+      client = new AzureVMwareSolutionAPI(credential, subscriptionId, armClientOptions(config, isStatic || !!extra.credential, extra));
+      cache.set(subscriptionId, client);
+    }
+    return client;
+  };
+}
+
+/**
+ * Class of an ARM failure. Messages built from it name the call, the status and the ARM error code only —
+ * never the SDK's message, which may quote a response body (listAdminCredentials returns passwords).
+ */
+export function classifyArmError(err: unknown): { errorClass: ErrorClass; status?: number; code?: string } {
+  if (err instanceof CollectionError) return { errorClass: err.errorClass, status: err.details.status };
+  const e = err as { name?: string; statusCode?: number; code?: string };
+  const code = typeof e?.code === 'string' && /^[A-Za-z0-9_.]+$/.test(e.code) ? e.code : undefined;
+  if (e?.name === 'AbortError' || code === 'ABORT_ERR') return { errorClass: 'timeout', code };
+  if (typeof e?.statusCode === 'number' && e.statusCode > 0) {
+    return { errorClass: e.statusCode === 401 || e.statusCode === 403 ? 'auth' : 'http', status: e.statusCode, code };
+  }
+  if (code) return { errorClass: classifyNetworkError(err), code };
+  return { errorClass: 'http' };
+}
+
+export function armIssue(call: string, err: unknown): CollectionIssue {
+  const { errorClass, status, code } = classifyArmError(err);
+  const detail = [status !== undefined ? `HTTP ${status}` : undefined, code].filter(Boolean).join(' ');
+  const message = err instanceof CollectionError ? err.message : `arm ${call}: ${errorClass}${detail ? ` (${detail})` : ''}`;
+  return { source: 'arm', call, errorClass, message, ...(status !== undefined ? { status } : {}) };
+}
+
+function armSignal(config: Config): AbortSignal {
+  // The SDK honours Retry-After without a cap; this bounds one ARM operation (all its pages and retries).
+  return AbortSignal.timeout(Math.max(60_000, config.httpTimeoutMs * 4));
+}
+
+/** ARM resource id → its resource group (`/subscriptions/s/resourceGroups/<rg>/…`). */
+export function resourceGroupOf(id: string): string {
+  const parts = id.split('/');
+  const i = parts.findIndex((p) => p.toLowerCase() === 'resourcegroups');
+  return i >= 0 && parts[i + 1] ? parts[i + 1] : '';
+}
+
+export function privateCloudToTarget(pc: PrivateCloud, subscriptionId: string): Target {
+  if (!pc.id || !pc.name) throw new CollectionError('malformed', 'arm privateClouds: a private cloud has no id or name', { source: 'arm' });
+  const t: Target = {
+    id: privateCloudTargetId(pc.id),
+    name: pc.name,
+    kind: 'avs-private-cloud',
+    arm: { subscriptionId, resourceGroup: resourceGroupOf(pc.id), privateCloudName: pc.name, location: pc.location },
+  };
+  if (pc.endpoints?.hcxCloudManager) t.hcxUrl = pc.endpoints.hcxCloudManager;
+  return t;
+}
+
+export function connectorTargets(config: Config): Target[] {
+  return config.connectors.map((c) => {
+    const t: Target = {
+      id: connectorTargetId(c.name),
+      name: c.name,
+      kind: 'hcx-connector',
+      hcxUrl: c.url,
+      connector: { username: c.username, passwordSetting: c.passwordSetting, adminUsername: c.adminUsername },
+    };
+    if (c.applianceUrl) t.applianceUrl = c.applianceUrl;
+    if (c.adminPasswordSetting) t.connector!.adminPasswordSetting = c.adminPasswordSetting;
+    if (c.caFile || c.certSha256) {
+      t.trust = {};
+      if (c.caFile) t.trust.caFile = c.caFile;
+      if (c.certSha256) t.trust.certSha256 = c.certSha256;
+    }
+    return t;
+  });
+}
+
+export interface DiscoveryError {
+  subscriptionId: string;
+  errorClass: ErrorClass;
+  message: string;
+  status?: number;
+}
+
+export interface DiscoveryResult {
+  targets: Target[];
+  errors: DiscoveryError[];
+}
+
+/**
+ * Every private cloud of every configured subscription, then the configured connectors. Subscriptions are
+ * listed in parallel; one that fails is reported in `errors` and does not hide the others.
+ */
+export async function discoverTargets(config: Config, deps: { armClients?: ArmClientFactory } = {}): Promise<DiscoveryResult> {
+  const errors: DiscoveryError[] = [];
+  const perSub = await Promise.all(
+    config.subscriptionIds.map(async (subscriptionId) => {
+      try {
+        const client = (deps.armClients ?? defaultFactory(config))(subscriptionId);
+        const out: Target[] = [];
+        for await (const pc of client.privateClouds.listInSubscription({ abortSignal: armSignal(config) })) {
+          out.push(privateCloudToTarget(pc, subscriptionId));
+        }
+        return out;
+      } catch (err) {
+        const issue = armIssue('privateClouds.listInSubscription', err);
+        errors.push({ subscriptionId, errorClass: issue.errorClass, message: `subscription ${subscriptionId}: ${issue.message}`, ...(issue.status ? { status: issue.status } : {}) });
+        return [];
+      }
+    }),
+  );
+  const seen = new Set<string>();
+  const targets: Target[] = [];
+  for (const t of [...perSub.flat(), ...connectorTargets(config)]) {
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    targets.push(t);
+  }
+  return { targets, errors };
+}
+
+let factoryCache: { config: Config; factory: ArmClientFactory } | undefined;
+function defaultFactory(config: Config): ArmClientFactory {
+  if (factoryCache?.config !== config) factoryCache = { config, factory: createArmClientFactory(config) };
+  return factoryCache.factory;
+}
+
+/** The ARM client a target's scan uses (one per subscription, shared). */
+export function armClientFor(config: Config, target: Target, factory?: ArmClientFactory): AvsClient {
+  if (!target.arm) throw new CollectionError('config', `${target.id}: not a private cloud`, { source: 'arm' });
+  return (factory ?? defaultFactory(config))(target.arm.subscriptionId);
+}
+
+export function parseHcxAddon(addons: Addon[]): HcxAddon | null {
+  const hcx = addons.find((a) => a.properties?.addonType === 'HCX' || a.name?.toLowerCase() === 'hcx');
+  if (!hcx) return null;
+  const props = (hcx.properties ?? {}) as { offer?: string; provisioningState?: string };
+  const out: HcxAddon = {};
+  if (props.offer !== undefined) out.offer = props.offer;
+  if (props.provisioningState !== undefined) out.provisioningState = props.provisioningState;
+  return out;
+}
+
+export function parseEnterpriseSites(sites: HcxEnterpriseSite[]): EnterpriseSite[] {
+  return sites.map((s) => {
+    const out: EnterpriseSite = { name: s.name ?? '' };
+    const k = last4(s.activationKey);
+    if (k) out.keyLast4 = k;
+    if (s.status !== undefined) out.status = s.status;
+    return out;
+  });
+}
+
+async function listAll<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/**
+ * ARM facts for one private cloud: the cloud itself (provisioning state, HCX URL), the HCX add-on and the HCX
+ * enterprise sites. Each failing call leaves its field undefined and adds an issue; nothing throws.
+ */
+export async function collectArmFacts(
+  config: Config,
+  target: Target,
+  client: AvsClient,
+): Promise<{ arm: ArmFacts; hcxUrl?: string; issues: CollectionIssue[] }> {
+  const a = target.arm!;
+  const issues: CollectionIssue[] = [];
+  const arm: ArmFacts = { subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, privateCloudName: a.privateCloudName };
+  if (a.location) arm.location = a.location;
+  let hcxUrl = target.hcxUrl;
+  const [pc, addons, sites] = await Promise.allSettled([
+    client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) }),
+    listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
+    listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
+  ]);
+  if (pc.status === 'fulfilled') {
+    if (pc.value.location) arm.location = pc.value.location;
+    if (pc.value.provisioningState) arm.provisioningState = pc.value.provisioningState;
+    if (pc.value.endpoints?.hcxCloudManager) hcxUrl = pc.value.endpoints.hcxCloudManager;
+  } else issues.push(armIssue('privateCloud', pc.reason));
+  if (hcxUrl) arm.hcxCloudManagerUrl = hcxUrl;
+  if (addons.status === 'fulfilled') arm.hcxAddon = parseHcxAddon(addons.value);
+  else issues.push(armIssue('addons', addons.reason));
+  if (sites.status === 'fulfilled') arm.enterpriseSites = parseEnterpriseSites(sites.value);
+  else issues.push(armIssue('enterpriseSites', sites.reason));
+  return { arm, hcxUrl, issues };
+}
+
+/**
+ * cloudadmin credentials for the cloud's HCX Manager (`listAdminCredentials`). The caller holds them for one
+ * target's scan and drops them; they are never put on a Target, an Inventory, a log line or an error.
+ */
+export async function cloudAdminCredentials(config: Config, target: Target, client: AvsClient): Promise<Credentials> {
+  const a = target.arm!;
+  const creds = await client.privateClouds.listAdminCredentials(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) });
+  if (!creds.vcenterUsername || !creds.vcenterPassword) {
+    throw new CollectionError('malformed', 'arm listAdminCredentials: malformed (no vCenter credentials)', { source: 'arm', call: 'listAdminCredentials' });
+  }
+  return { username: creds.vcenterUsername, password: creds.vcenterPassword };
+}

@@ -1,0 +1,234 @@
+import * as https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { CollectionError } from '../../errors';
+import { collectionError, classifyNetworkError, isRetryableNetworkError, networkErrorCode } from './errors';
+import { pinnedAgentOptions, probePresentedCertificate, type ResolvedTrust } from './tls';
+import { describeUrl, joinUrl } from './url';
+
+export type HcxSource = 'hcx' | 'appliance';
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface SendOptions {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  timeoutMs: number;
+  maxBytes: number;
+  agent?: https.Agent;
+}
+
+/** One HTTP exchange, no retries. Rejects with a Node-style error carrying a `code`. */
+export type SendFn = (opts: SendOptions) => Promise<RawResponse>;
+
+export interface TransportOptions {
+  baseUrl: string;
+  source: HcxSource;
+  timeoutMs: number;
+  trust?: ResolvedTrust;
+  /** Retries after the first attempt, on 429 / 5xx / connection failures. */
+  maxRetries?: number;
+  maxBytes?: number;
+  /** Longest Retry-After we honour; a longer one is capped to this. */
+  retryAfterCapMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Injection points for tests. */
+  send?: SendFn;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface TransportStats {
+  requests: number;
+  retries: number;
+  /** Waits before a retry, and their total length. */
+  waits: number;
+  waitedMs: number;
+  /** Waits that came from a Retry-After header. */
+  retryAfterWaits: number;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Inventory field or API call name, used in messages and issues. */
+  call: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+}
+
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+const RETRYABLE_STATUS = (s: number): boolean => s === 429 || (s >= 500 && s !== 501 && s !== 505);
+
+/**
+ * HTTPS to one HCX endpoint: a keep-alive agent per target, a per-request deadline covering connect, headers
+ * and body, a response-size cap, and bounded retries with jittered exponential backoff on 429 / 5xx / failed
+ * connections (honouring Retry-After up to a cap). Timeouts are not retried: a manager that is slow now will be
+ * slow on the next attempt, and retrying would multiply the scan time by the retry count.
+ */
+export class HttpTransport {
+  readonly stats: TransportStats = { requests: 0, retries: 0, waits: 0, waitedMs: 0, retryAfterWaits: 0 };
+  private agent?: Promise<https.Agent>;
+  private readonly maxRetries: number;
+  private readonly maxBytes: number;
+  private readonly retryAfterCapMs: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly send: SendFn;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.maxRetries = opts.maxRetries ?? 3;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.retryAfterCapMs = opts.retryAfterCapMs ?? 30_000;
+    this.backoffBaseMs = opts.backoffBaseMs ?? 250;
+    this.backoffCapMs = opts.backoffCapMs ?? 4_000;
+    this.send = opts.send ?? nodeSend;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = opts.random ?? Math.random;
+  }
+
+  get source(): HcxSource {
+    return this.opts.source;
+  }
+
+  url(path: string): URL {
+    return joinUrl(this.opts.baseUrl, path);
+  }
+
+  /**
+   * Sends with retries. Returns the final response whatever its status (the caller decides what 401 or 404
+   * mean); throws a CollectionError when no response could be had at all.
+   */
+  async request(spec: RequestSpec): Promise<RawResponse> {
+    const url = this.url(spec.path);
+    const agent = this.opts.send ? undefined : await this.getAgent(spec.call);
+    const headers: Record<string, string> = { Accept: 'application/json', ...spec.headers };
+    let body: Buffer | undefined;
+    if (spec.json !== undefined) {
+      body = Buffer.from(JSON.stringify(spec.json));
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(body.length);
+    }
+    for (let attempt = 0; ; attempt++) {
+      this.stats.requests++;
+      let res: RawResponse;
+      try {
+        res = await this.send({ url, method: spec.method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.maxBytes, agent });
+      } catch (err) {
+        if (attempt < this.maxRetries && isRetryableNetworkError(err)) {
+          await this.wait(this.backoff(attempt), false);
+          continue;
+        }
+        throw this.networkError(err, spec, url);
+      }
+      if (RETRYABLE_STATUS(res.status) && attempt < this.maxRetries) {
+        const ra = parseRetryAfter(res.headers['retry-after']);
+        await this.wait(ra !== undefined ? Math.min(ra, this.retryAfterCapMs) : this.backoff(attempt), ra !== undefined);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  close(): void {
+    void this.agent?.then((a) => a.destroy()).catch(() => undefined);
+  }
+
+  private async wait(ms: number, fromHeader: boolean): Promise<void> {
+    this.stats.retries++;
+    this.stats.waits++;
+    this.stats.waitedMs += ms;
+    if (fromHeader) this.stats.retryAfterWaits++;
+    await this.sleep(ms);
+  }
+
+  /** Full jitter between half and all of the exponential step, so parallel scans do not retry in lockstep. */
+  private backoff(attempt: number): number {
+    const step = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** attempt);
+    return Math.round(step / 2 + (this.random() * step) / 2);
+  }
+
+  private networkError(err: unknown, spec: RequestSpec, url: URL): CollectionError {
+    if (err instanceof CollectionError) return err;
+    const cls = classifyNetworkError(err);
+    const code = networkErrorCode(err);
+    const detail = code === 'HCXMON_TIMEOUT' ? `no answer within ${this.opts.timeoutMs} ms` : code === 'HCXMON_TOO_LARGE' ? `response larger than ${this.maxBytes} bytes` : code;
+    return collectionError(cls, this.opts.source, spec.call, `${spec.method} ${describeUrl(url)}: ${detail}`);
+  }
+
+  private getAgent(call: string): Promise<https.Agent> {
+    if (!this.agent) {
+      this.agent = this.buildAgent(call);
+      // A failed pin probe should be retried by the next request, not remembered.
+      this.agent.catch(() => (this.agent = undefined));
+    }
+    return this.agent;
+  }
+
+  private async buildAgent(call: string): Promise<https.Agent> {
+    const trust = this.opts.trust ?? {};
+    const base = { keepAlive: true, maxSockets: 4 };
+    if (!trust.pin) return new https.Agent({ ...base, ca: trust.ca });
+    const url = this.url('/');
+    const cert = await probePresentedCertificate(url, trust.ca, this.opts.timeoutMs, this.opts.source, call);
+    if (cert.fingerprint256 !== trust.pin) {
+      throw collectionError('tls', this.opts.source, call, `${describeUrl(url)} presented a certificate whose SHA-256 does not match the pin`);
+    }
+    return new https.Agent({ ...base, ...pinnedAgentOptions(cert, trust.pin) });
+  }
+}
+
+/** Retry-After as seconds or an HTTP date; milliseconds from now, or undefined when absent/unparsable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+const nodeSend: SendFn = (o) =>
+  new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const req = https.request(o.url, { method: o.method, headers: o.headers, agent: o.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > o.maxBytes) {
+          res.destroy();
+          fail(Object.assign(new Error('response too large'), { code: 'HCXMON_TOO_LARGE' }));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+      res.on('error', (e) => fail(e));
+      res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    });
+    const timer = setTimeout(() => fail(Object.assign(new Error('timeout'), { code: 'HCXMON_TIMEOUT' })), o.timeoutMs);
+    req.on('error', (e) => fail(e));
+    if (o.body) req.write(o.body);
+    req.end();
+  });

@@ -1,0 +1,15 @@
+/** The collectors' public API, for the scan pipeline. */
+export {
+  discoverTargets,
+  connectorTargets,
+  createArmClientFactory,
+  cloudAdminCredentials,
+  staticTokenCredential,
+  type ArmClientFactory,
+  type AvsClient,
+  type DiscoveryError,
+  type DiscoveryResult,
+} from './avs';
+export { collectInventory, type CollectDeps, type CollectStats } from './inventory';
+export { HybridityClient, ApplianceClient, type Credentials } from './hcx/client';
+export { HttpTransport, type TransportStats } from './hcx/http';
