@@ -1,0 +1,384 @@
+/** HCX wire JSON → Inventory, for every envelope variant in hcx-api.md (fixtures are taken from it). */
+import { CollectionError } from '../../lib/errors';
+import * as p from '../../lib/collect/hcx/parse';
+
+const malformed = (fn: () => unknown): void => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CollectionError);
+    expect((err as CollectionError).errorClass).toBe('malformed');
+    return;
+  }
+  throw new Error('expected a malformed error');
+};
+
+describe('envelopes', () => {
+  it('reads bare {items}, {rows}, hybridity {success,data:{items}} and {data:[…]} lists', () => {
+    expect(p.listOf({ items: [{ a: 1 }] }, 'x')).toEqual([{ a: 1 }]);
+    expect(p.listOf({ rows: [{ a: 2 }] }, 'x')).toEqual([{ a: 2 }]);
+    expect(p.listOf({ success: true, completed: true, data: { items: [{ a: 3 }] } }, 'x')).toEqual([{ a: 3 }]);
+    expect(p.listOf({ data: [{ a: 4 }] }, 'x')).toEqual([{ a: 4 }]);
+    expect(p.listOf({ items: [] }, 'x')).toEqual([]);
+  });
+
+  it('treats success:false, a missing list and non-JSON as malformed', () => {
+    malformed(() => p.listOf({ success: false, errors: [{ text: 'boom' }], data: { items: [] } }, 'x'));
+    malformed(() => p.listOf({ something: [] }, 'x'));
+    malformed(() => p.listOf('nope', 'x'));
+    malformed(() => p.parseJsonBody('{"items": [', 'x'));
+  });
+});
+
+describe('manager version (metainfo/context/support)', () => {
+  it('takes version, build, endpointId and name of the first local endpoint', () => {
+    const body = {
+      success: true,
+      completed: true,
+      time: 1733000000000,
+      data: {
+        localEndpoints: [
+          { endpoint: { endpointId: '20250522180456277-46f92f26', name: 'hcx-cloud-01', version: '4.11.3', buildNumber: '24972693' } },
+        ],
+      },
+    };
+    expect(p.parseSupportContext(body)).toEqual({ version: '4.11.3', build: '24972693', endpointId: '20250522180456277-46f92f26', name: 'hcx-cloud-01' });
+  });
+
+  it('is malformed without a local endpoint or a version', () => {
+    malformed(() => p.parseSupportContext({ success: true, data: { localEndpoints: [] } }));
+    malformed(() => p.parseSupportContext({ success: true, data: { localEndpoints: [{ endpoint: { name: 'x' } }] } }));
+  });
+});
+
+describe('site pairs (cloudConfigs)', () => {
+  it('maps endpointId, cloudName, url, cloudType, remote version and build', () => {
+    const body = {
+      success: true,
+      completed: true,
+      time: 1733000000000,
+      version: '1.0',
+      data: {
+        items: [
+          {
+            endpointId: '20250522180456277-46f92f26',
+            cloudName: 'hcx-cloud-avs',
+            cloudType: 'opaque-type',
+            url: 'https://hcx.a1b2c3d4e5f6.westeurope.avs.azure.com',
+            username: 'cloudadmin@vsphere.local',
+            version: '4.11.3',
+            buildNumber: '24972693',
+          },
+        ],
+      },
+    };
+    expect(p.parseCloudConfigs(body)).toEqual([
+      {
+        id: '20250522180456277-46f92f26',
+        name: 'hcx-cloud-avs',
+        cloudType: 'opaque-type',
+        url: 'https://hcx.a1b2c3d4e5f6.westeurope.avs.azure.com',
+        remoteVersion: '4.11.3',
+        remoteBuild: '24972693',
+      },
+    ]);
+  });
+
+  it('keeps a status or error the pairing carries, verbatim', () => {
+    const [pair] = p.parseCloudConfigs({ data: { items: [{ endpointId: 'e1', status: 'ERROR', errorMessage: 'remote unreachable' }] } });
+    expect(pair).toMatchObject({ status: 'ERROR', error: 'remote unreachable' });
+  });
+
+  it('is malformed when an item has no endpointId', () => {
+    malformed(() => p.parseCloudConfigs({ data: { items: [{ cloudName: 'x' }] } }));
+  });
+});
+
+describe('service meshes', () => {
+  const mesh = {
+    serviceMeshId: 'sm-1',
+    name: 'sm-onprem-avs',
+    state: 'COMMITTED',
+    updateAvailable: false,
+    computeProfiles: [
+      { endpointId: 'ep-local', computeProfileId: 'cp1' },
+      { endpointId: 'ep-remote', computeProfileId: 'cp2' },
+    ],
+    services: [{ name: 'INTERCONNECT' }, { name: 'WANOPT' }, { name: 'NETWORK_EXTENSION' }, { name: 'SOMETHING_NEW' }],
+    switchPairCount: [{ switches: [], l2cApplianceCount: 2 }, { switches: [], l2cApplianceCount: 1 }],
+    status: { timestamp: 0, services: [{ serviceName: 'NETWORK_EXTENSION', status: 'degraded', reason: ['tunnel down'] }] },
+  };
+
+  it('maps services (unknown names kept), per-service status, endpoints and the NE appliance count', () => {
+    expect(p.parseServiceMeshes({ items: [mesh] })).toEqual([
+      {
+        id: 'sm-1',
+        name: 'sm-onprem-avs',
+        state: 'COMMITTED',
+        services: ['INTERCONNECT', 'WANOPT', 'NETWORK_EXTENSION', 'SOMETHING_NEW'],
+        serviceStatuses: [{ name: 'NETWORK_EXTENSION', status: 'degraded', reason: ['tunnel down'] }],
+        updateAvailable: false,
+        endpointIds: ['ep-local', 'ep-remote'],
+        neApplianceCount: 3,
+      },
+    ]);
+  });
+
+  it('leaves optional parts out rather than inventing them', () => {
+    const [m] = p.parseServiceMeshes({ items: [{ serviceMeshId: 'sm-2', name: 'bare', services: [] }] });
+    expect(m).toEqual({ id: 'sm-2', name: 'bare', services: [] });
+  });
+});
+
+describe('appliances', () => {
+  it('builds the dotted version from applianceVersion {major,minor,patch} and keeps type/state opaque', () => {
+    const body = {
+      items: [
+        {
+          applianceId: 'a1',
+          applianceType: 'HCX-WAN-IX',
+          applianceName: 'sm-onprem-avs-IX-I1',
+          serviceMeshId: 'sm-1',
+          endpointId: 'ep-local',
+          applianceStatus: { state: 'UP', detailedMessage: '' },
+          applianceVersion: { major: 4, minor: 11, patch: 3, revision: 0, build: 24972693 },
+          networkExtensionCount: 0,
+          status: { summary: { overallStatus: 'x', reasons: [] } },
+          updateAvailable: true,
+          availableVersion: '4.11.4',
+        },
+      ],
+    };
+    expect(p.parseAppliances(body)).toEqual([
+      {
+        id: 'a1',
+        name: 'sm-onprem-avs-IX-I1',
+        type: 'HCX-WAN-IX',
+        serviceMeshId: 'sm-1',
+        endpointId: 'ep-local',
+        version: '4.11.3',
+        state: 'UP',
+        updateAvailable: true,
+        availableVersion: '4.11.4',
+        networkExtensionCount: 0,
+      },
+    ]);
+  });
+
+  it('falls back to currentVersion and reads tunnel counts from a tunnel summary', () => {
+    const [a] = p.parseAppliances({
+      items: [
+        {
+          applianceId: 'a2',
+          applianceType: 'HCX-NET-EXT',
+          applianceName: 'ne',
+          currentVersion: '4.2.1',
+          status: { summary: { transportSummary: [{ totalTunnelCount: 2, totalActiveTunnelCount: 1 }, { totalTunnelCount: 1, totalActiveTunnelCount: 1 }] } },
+        },
+      ],
+    });
+    expect(a).toMatchObject({ version: '4.2.1', tunnelTotal: 3, tunnelActive: 2 });
+  });
+
+  it('has no version when none is given (not collected, not guessed)', () => {
+    const [a] = p.parseAppliances({ items: [{ applianceId: 'a3', applianceType: 'HCX-WAN-OPT', applianceName: 'w' }] });
+    expect(a.version).toBeUndefined();
+  });
+});
+
+describe('NE HA groups', () => {
+  it('maps members, roles and status, defaulting the mesh id to the one queried', () => {
+    const body = {
+      items: [
+        {
+          groupId: 'g1',
+          name: 'ha-group-1',
+          groupMembers: [
+            { applianceId: 'ne1', applianceName: 'sm-NE-I1', peerApplianceId: 'r1', role: 'ACTIVE' },
+            { applianceId: 'ne2', applianceName: 'sm-NE-I2', peerApplianceId: 'r2', role: 'STANDBY' },
+          ],
+          status: { groupState: 'HEALTHY', statusMessage: 'ok', availabilityState: 'AVAILABLE' },
+        },
+      ],
+    };
+    expect(p.parseHaGroups(body, 'sm-1')).toEqual([
+      {
+        id: 'g1',
+        name: 'ha-group-1',
+        serviceMeshId: 'sm-1',
+        members: [
+          { applianceId: 'ne1', applianceName: 'sm-NE-I1', role: 'ACTIVE' },
+          { applianceId: 'ne2', applianceName: 'sm-NE-I2', role: 'STANDBY' },
+        ],
+        groupState: 'HEALTHY',
+        availabilityState: 'AVAILABLE',
+        statusMessage: 'ok',
+      },
+    ]);
+    expect(p.parseHaGroups({ items: [] }, 'sm-1')).toEqual([]);
+  });
+});
+
+describe('L2 extensions', () => {
+  it('maps network, NE appliance, state, creation date and HA group', () => {
+    const body = {
+      items: [
+        {
+          stretchId: 's1',
+          operationStatus: { state: 'EXTENDED' },
+          sourceNetwork: { networkId: 'dvportgroup-123', networkName: 'VM-Net-100', networkType: 'DistributedVirtualPortgroup' },
+          sourceAppliance: { applianceId: 'ne1', applianceName: 'sm-NE-I1', applianceType: 'HCX-NET-EXT' },
+          creationDate: '2025-06-12T10:33:39.000Z',
+          haConfig: { haGroupId: 'g1' },
+        },
+      ],
+    };
+    expect(p.parseL2Extensions(body)).toEqual([
+      { id: 's1', networkName: 'VM-Net-100', applianceId: 'ne1', applianceName: 'sm-NE-I1', state: 'EXTENDED', createdAt: '2025-06-12T10:33:39.000Z', haGroupId: 'g1' },
+    ]);
+  });
+
+  it('accepts epoch milliseconds and drops an unparseable date', () => {
+    const [a, b] = p.parseL2Extensions({
+      items: [
+        { stretchId: 'a', creationDate: 1749724419000 },
+        { stretchId: 'b', creationDate: 'last tuesday' },
+      ],
+    });
+    expect(a.createdAt).toBe('2025-06-12T10:33:39.000Z');
+    expect(b.createdAt).toBeUndefined();
+  });
+});
+
+describe('migrations', () => {
+  const row = {
+    migrationId: 'm1',
+    jobInfo: { state: 'MIGRATING', username: 'administrator@vsphere.local' },
+    migrationInfo: { entityDetails: { entityId: 'vm-1234', entityName: 'app01' }, migrationType: 'vMotion' },
+  };
+  const expected = [{ id: 'm1', type: 'vMotion', state: 'MIGRATING', entityName: 'app01' }];
+
+  it('accepts the legacy rows shape and the items shape alike', () => {
+    expect(p.parseMigrations({ rows: [row], paging: { totalSize: 1, offset: 0, pageSize: 1 } })).toEqual(expected);
+    expect(p.parseMigrations({ items: [row] })).toEqual(expected);
+  });
+
+  it('accepts the newer query API shape (data.items with top-level state and entity)', () => {
+    const body = { data: { items: [{ id: 'x', migrationId: 'm2', migrationType: 'V2T_BULK', state: 'RUNNING', entity: { entityName: 'db01' } }] } };
+    expect(p.parseMigrations(body)).toEqual([{ id: 'm2', type: 'V2T_BULK', state: 'RUNNING', entityName: 'db01' }]);
+  });
+
+  it('reads paging', () => {
+    expect(p.migrationPaging({ rows: [], paging: { totalSize: 120, offset: 0, pageSize: 50 } })).toEqual({ totalSize: 120, offset: 0, pageSize: 50 });
+    expect(p.migrationPaging({ rows: [] })).toEqual({});
+  });
+});
+
+describe('replication summary', () => {
+  it('reads the four top-level counters; {} and missing incoming count as 0', () => {
+    const body = {
+      activeReplicationCnt: { outgoing: 2, incoming: 1 },
+      configuringReplicationCnt: {},
+      recoveringReplicationCnt: { outgoing: 0 },
+      syncingReplicationCnt: { outgoing: 0, incoming: 3 },
+    };
+    expect(p.parseReplicationSummary(body)).toEqual({
+      active: { outgoing: 2, incoming: 1 },
+      configuring: { outgoing: 0, incoming: 0 },
+      recovering: { outgoing: 0, incoming: 0 },
+      syncing: { outgoing: 0, incoming: 3 },
+    });
+  });
+
+  it('accepts the counters under data, and rejects a body with none of them', () => {
+    expect(p.parseReplicationSummary({ success: true, data: { activeReplicationCnt: { outgoing: 1 } } }).active.outgoing).toBe(1);
+    malformed(() => p.parseReplicationSummary({ success: true, data: {} }));
+    malformed(() => p.parseReplicationSummary([]));
+  });
+});
+
+describe('HCX alerts', () => {
+  it('maps id, severity and message from any list envelope', () => {
+    expect(p.parseHcxAlerts({ items: [{ id: 'al1', severity: 'CRITICAL', message: 'NE down' }] })).toEqual([
+      { id: 'al1', severity: 'CRITICAL', message: 'NE down' },
+    ]);
+    expect(p.parseHcxAlerts({ data: { items: [{ alertId: 'al2', level: 'warning', description: 'x' }] } })).toEqual([
+      { id: 'al2', severity: 'warning', message: 'x' },
+    ]);
+  });
+});
+
+describe('9443 section/config envelope', () => {
+  it('reads vCenter and NSX registrations', () => {
+    const vc = {
+      data: {
+        items: [
+          {
+            section: 'vcenter',
+            config: { name: 'vcsa.example.com', userName: 'administrator@vsphere.local', url: 'https://vcsa.example.com', vcuuid: 'u', buildNumber: '24322831', UUID: 'U', version: '8.0.3' },
+          },
+        ],
+      },
+    };
+    expect(p.parseRegistrations(vc, 'registrations')).toEqual([{ url: 'https://vcsa.example.com', version: '8.0.3' }]);
+    const nsx = { data: { items: [{ section: 'nsx', config: { url: 'https://nsx.example.com', userName: 'admin', version: '6.4.14', status: 'ERROR_CONNECTING' } }] } };
+    expect(p.parseRegistrations(nsx, 'registrations')).toEqual([{ url: 'https://nsx.example.com', version: '6.4.14', error: 'ERROR_CONNECTING' }]);
+    expect(p.parseRegistrations({ data: { items: [] } }, 'registrations')).toEqual([]);
+  });
+
+  it('reads the lookup service URL', () => {
+    const body = { data: { items: [{ section: 'lookupservice', config: { lookupServiceUrl: 'https://vcsa.example.com/lookupservice/sdk', providerType: 'PSC', UUID: 'x' } }] } };
+    expect(p.parseLookupService(body, 'registrations')).toEqual([{ url: 'https://vcsa.example.com/lookupservice/sdk' }]);
+  });
+
+  it('reads component status', () => {
+    expect(p.parseComponentStatus({ result: 'RUNNING', operationStatus: 'SUCCESS' }, 'appengine')).toEqual({ name: 'appengine', result: 'RUNNING' });
+    expect(p.parseComponentStatus({ result: 'SOME_NEW_STATE' }, 'appengine').result).toBe('SOME_NEW_STATE');
+    malformed(() => p.parseComponentStatus({ operationStatus: 'SUCCESS' }, 'appengine'));
+  });
+});
+
+describe('licensing', () => {
+  const activationConfig = {
+    data: { items: [{ section: 'hcx', config: { url: 'https://connect.hcx.vmware.com', activationKey: 'ABCD-EFGH-1234-5678-WXYZ', UUID: 'u' } }] },
+  };
+  const activationStatus = {
+    success: true,
+    completed: true,
+    data: {
+      activationType: 'standalone',
+      activationDone: true,
+      moreInfo: { isGraceExpired: false, expiryTime: 'Wed Nov 27 10:30:45 PST 2025', expiryTimeInMillis: 1732732245000 },
+      activationStatus: 'activated',
+      gracePeriodExpiration: 1732732245000,
+    },
+  };
+
+  it('keeps only the last 4 characters of an activation key', () => {
+    const a = p.parseActivationConfig(activationConfig);
+    expect(a).toEqual({ url: 'https://connect.hcx.vmware.com', keyLast4: 'WXYZ', hasKey: true });
+    expect(JSON.stringify(a)).not.toContain('ABCD');
+    expect(p.last4('abc')).toBeUndefined();
+  });
+
+  it('reads the activation status and its expiry', () => {
+    expect(p.parseActivationStatus(activationStatus)).toEqual({ status: 'activated', type: 'standalone', expiresAt: '2024-11-27T18:30:45.000Z' });
+  });
+
+  it('licence entries → license-key; activation key only → activation-key (url + last 4); evaluation → evaluation', () => {
+    const licenses = p.parseLicenses({ licenses: [{ licenseKey: '*****-12345', edition: 'HCX Enterprise' }] });
+    const act = p.parseActivationConfig(activationConfig);
+    expect(p.decideLicensing({ licenses, activation: act }).model).toBe('license-key');
+    expect(p.decideLicensing({ licenses: [], activation: act, status: p.parseActivationStatus(activationStatus) })).toEqual({
+      model: 'activation-key',
+      activationServerUrl: 'https://connect.hcx.vmware.com',
+      keyLast4: 'WXYZ',
+      activationExpiresAt: '2024-11-27T18:30:45.000Z',
+      activationStatus: 'activated',
+    });
+    expect(p.decideLicensing({ licenses: undefined, activation: act }).model).toBe('activation-key');
+    const evalOnly = p.parseLicenses({ licenses: [{ type: 'EVALUATION_MODE', gracePeriodEnd: '2026-01-01' }] });
+    expect(p.decideLicensing({ licenses: evalOnly, activation: { hasKey: false } }).model).toBe('evaluation');
+    expect(p.decideLicensing({ licenses: [], activation: { hasKey: false } }).model).toBe('unknown');
+  });
+});
