@@ -1,5 +1,132 @@
-// Placeholder: the lifecycle catalog look-ups (issue 3) replace this file.
-export interface LifecycleCatalog {
-  asOf: string;
-  baseline: string;
+import { z } from 'zod';
+import catalogJson from './lifecycle.json';
+import { compareVersions, parseVersion, type HcxVersion } from './version';
+
+/**
+ * The HCX lifecycle catalog: versioned data (lifecycle.json), not code. Every version finding shows the
+ * catalog's `asOf`, so a stale catalog is visible; deadlines are recomputed from it on every scan.
+ */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const versionLiteral = z.string().refine((v) => parseVersion(v).ok, 'expected a numeric dotted version');
+
+const entrySchema = z
+  .object({
+    id: z.string().min(1),
+    label: z.string().min(1),
+    /** `min` inclusive, `below` exclusive, compared numerically. */
+    range: z.object({ min: versionLiteral, below: versionLiteral }),
+    released: isoDate.optional(),
+    /** dated: `endOfSupport` is published; past: out of support, date not published; not-published: no date yet. */
+    support: z.enum(['dated', 'past', 'not-published']),
+    endOfSupport: isoDate.optional(),
+    endOfSupportNote: z.string().optional(),
+    endOfSupportAlternatives: z.array(z.object({ date: isoDate, source: z.string(), note: z.string() })).optional(),
+    builds: z.object({ connector: z.string().optional(), cloud: z.string().optional() }).optional(),
+    notes: z.array(z.string()),
+    sources: z.array(z.string()),
+  })
+  .refine((e) => (e.support === 'dated') === (e.endOfSupport !== undefined), {
+    message: 'endOfSupport is required exactly when support is "dated"',
+  });
+
+const catalogSchema = z.object({
+  schemaVersion: z.literal(1),
+  catalogVersion: z.string(),
+  asOf: isoDate,
+  /** AVS-validated baseline version; HCXMON_BASELINE_VERSION overrides it. */
+  baseline: versionLiteral,
+  baselineNote: z.string(),
+  baselineSources: z.array(z.string()),
+  policy: z.string(),
+  policySources: z.array(z.string()),
+  entries: z.array(entrySchema).min(1),
+});
+
+export type LifecycleEntry = z.infer<typeof entrySchema>;
+export type LifecycleCatalog = z.infer<typeof catalogSchema>;
+
+/** Validates catalog data (the bundled file, or one a test or operator supplies). Throws on a malformed file. */
+export function parseCatalog(data: unknown): LifecycleCatalog {
+  const catalog = catalogSchema.parse(data);
+  const sorted = [...catalog.entries].sort((a, b) => cmp(a.range.min, b.range.min));
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (cmp(e.range.min, e.range.below) >= 0) throw new Error(`lifecycle entry ${e.id}: empty range`);
+    if (i > 0 && cmp(sorted[i - 1].range.below, e.range.min) > 0) {
+      throw new Error(`lifecycle entries ${sorted[i - 1].id} and ${e.id} overlap`);
+    }
+  }
+  return { ...catalog, entries: sorted };
+}
+
+function cmp(a: string, b: string): number {
+  const pa = parseVersion(a);
+  const pb = parseVersion(b);
+  if (!pa.ok || !pb.ok) throw new Error('internal: catalog versions are validated');
+  return compareVersions(pa.version, pb.version);
+}
+
+/** The bundled catalog, validated once at load. */
+export const DEFAULT_CATALOG: LifecycleCatalog = parseCatalog(catalogJson);
+
+export function inRange(entry: LifecycleEntry, v: HcxVersion): boolean {
+  const min = parseVersion(entry.range.min);
+  const below = parseVersion(entry.range.below);
+  return min.ok && below.ok && compareVersions(v, min.version) >= 0 && compareVersions(v, below.version) < 0;
+}
+
+/** The release line a version belongs to, if catalogued. */
+export function supportLine(catalog: LifecycleCatalog, v: HcxVersion): LifecycleEntry | undefined {
+  return catalog.entries.find((e) => inRange(e, v));
+}
+
+/** True when the version is below every catalogued line: past support under the N-2 policy. */
+export function isOlderThanCatalog(catalog: LifecycleCatalog, v: HcxVersion): boolean {
+  return catalog.entries.every((e) => {
+    const min = parseVersion(e.range.min);
+    return min.ok && compareVersions(v, min.version) < 0;
+  });
+}
+
+export type SupportStatus =
+  /** A published end-of-support date (may be in the past or the future relative to asOf). */
+  | { kind: 'dated'; entry: LifecycleEntry; endOfSupport: string }
+  /** Out of support without a published date: a past line, or older than every catalogued line (N-2). */
+  | { kind: 'past'; entry?: LifecycleEntry; reason: string }
+  /** No end-of-support date published (a current line, or a version newer than the catalog knows). */
+  | { kind: 'no-date'; entry?: LifecycleEntry; reason: string };
+
+export function supportStatus(catalog: LifecycleCatalog, v: HcxVersion): SupportStatus {
+  const entry = supportLine(catalog, v);
+  if (entry) {
+    if (entry.support === 'dated' && entry.endOfSupport)
+      return { kind: 'dated', entry, endOfSupport: entry.endOfSupport };
+    if (entry.support === 'past') {
+      return { kind: 'past', entry, reason: `${entry.label} is past end of support (N-2 policy)` };
+    }
+    return { kind: 'no-date', entry, reason: `no end-of-support date published for ${entry.label}` };
+  }
+  if (isOlderThanCatalog(catalog, v)) {
+    return { kind: 'past', reason: 'older than every catalogued release line: past support (N-2 policy)' };
+  }
+  return {
+    kind: 'no-date',
+    reason: 'version not in the lifecycle catalog: no end-of-support date published (catalog may be stale)',
+  };
+}
+
+/** End-of-support date (YYYY-MM-DD) of the version's line, when published. */
+export function endOfSupportDate(catalog: LifecycleCatalog, v: HcxVersion): string | undefined {
+  const s = supportStatus(catalog, v);
+  return s.kind === 'dated' ? s.endOfSupport : undefined;
+}
+
+/** The baseline version targets should reach: the operator's override, else the catalog's AVS-validated one. */
+export function baselineVersion(
+  catalog: LifecycleCatalog,
+  override?: string,
+): { version: string; source: 'setting' | 'catalog' } {
+  const o = override?.trim();
+  return o ? { version: o, source: 'setting' } : { version: catalog.baseline, source: 'catalog' };
 }

@@ -1,0 +1,286 @@
+import type { Evaluation, Severity } from '../domain/evaluation';
+import type { Appliance, Inventory, ServiceMesh } from '../domain/inventory';
+import {
+  MANAGER,
+  REF,
+  UPGRADE_NOTES,
+  allSubjects,
+  defineRule,
+  evaluation,
+  managerVersion,
+  notCollected,
+  readVersion,
+  type Subject,
+  type VersionRead,
+} from './common';
+import { compareVersions, parseVersion } from './version';
+
+const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
+const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
+
+const WANOPT = { id: 'hcx-wan-optimization-enabled', defaultSeverity: 'critical' } as const;
+const DR = { id: 'hcx-disaster-recovery-in-use', defaultSeverity: 'high' } as const;
+const V2T = { id: 'hcx-v2t-migration-in-use', defaultSeverity: 'high' } as const;
+
+/** The first HCX Cloud Manager release that refuses to install while WAN Optimization is enabled (seed 000). */
+export const WANOPT_BLOCKED_FROM = '4.11.3';
+
+const MESHES = allSubjects('service-mesh', 'service meshes');
+
+export function isWanOptAppliance(a: Appliance): boolean {
+  return /wan[-_ ]?opt/i.test(a.type);
+}
+
+function hasService(mesh: ServiceMesh, name: string): boolean {
+  return mesh.services.some((s) => s.toUpperCase() === name);
+}
+
+/**
+ * The version of the HCX Cloud Manager at the AVS end of a mesh: a private cloud is its own Cloud Manager; a
+ * Connector's mesh reaches the remote site whose endpointId is among the mesh's compute-profile endpoints.
+ */
+function cloudManagerVersionFor(inv: Inventory, mesh: ServiceMesh): VersionRead & { where: string } {
+  if (inv.target.kind === 'avs-private-cloud') return { ...managerVersion(inv), where: 'this private cloud' };
+  if (inv.sitePairs === undefined) return { ok: false, reason: 'site pairs were not collected', where: 'remote site' };
+  const pair = inv.sitePairs.find((p) => mesh.endpointIds?.includes(p.id));
+  if (!pair) return { ok: false, reason: 'no site pair matches the mesh endpoints', where: 'remote site' };
+  return {
+    ...readVersion(pair.remoteVersion, `remote site ${pair.name ?? pair.id}`),
+    where: `remote site ${pair.name ?? pair.url ?? pair.id}`,
+  };
+}
+
+export const wanOptimizationEnabled = defineRule({
+  id: WANOPT.id,
+  title: 'WAN Optimization enabled in a Service Mesh',
+  family: 'deprecated-features',
+  defaultSeverity: 'critical',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.seed000, REF.rn411],
+  remediation:
+    'Remove the WAN Optimization service from the Service Mesh (edit the mesh and its compute profiles) and plan an alternative. ' +
+    'WAN Optimization is deprecated in 4.11.0, formally deprecated in 4.11.3 and removed in 4.11.4: an HCX Cloud Manager with WAN Optimization enabled cannot be upgraded to 4.11.3, ' +
+    "so it blocks Microsoft's upgrade away from 4.11.0–4.11.2, which lose support on 2026-02-20 (seed 000). The mesh configuration is yours to change on both sides. " +
+    UPGRADE_NOTES,
+  needs: ['serviceMeshes', 'appliances', 'manager.version', 'sitePairs'],
+  hcxDependent: true,
+  naSubject: MESHES,
+  evaluate(inv: Inventory): Evaluation[] {
+    if (inv.serviceMeshes === undefined) return [notCollected(WANOPT, inv, MESHES, 'serviceMeshes')];
+    return inv.serviceMeshes.map((mesh) => {
+      const s: Subject = { id: mesh.id, name: mesh.name, kind: 'service-mesh' };
+      const inServices = hasService(mesh, 'WANOPT');
+      const wanOptAppliances = (inv.appliances ?? [])
+        .filter((a) => a.serviceMeshId === mesh.id && isWanOptAppliance(a))
+        .map((a) => a.name);
+      const evidence = { source: 'hcx' as const, services: mesh.services, wanOptAppliances };
+      if (!inServices && wanOptAppliances.length === 0) {
+        if (inv.appliances === undefined) {
+          return evaluation(
+            WANOPT,
+            inv,
+            s,
+            'unknown',
+            'critical',
+            `The mesh's services do not include WANOPT, but its appliances were not collected, so a WAN-Opt appliance cannot be ruled out.`,
+            { ...evidence, missing: ['appliances'] },
+          );
+        }
+        return evaluation(
+          WANOPT,
+          inv,
+          s,
+          'pass',
+          'info',
+          `WAN Optimization is not enabled in mesh ${mesh.name}.`,
+          evidence,
+        );
+      }
+      const cm = cloudManagerVersionFor(inv, mesh);
+      const blocked = parseVersion(WANOPT_BLOCKED_FROM);
+      let severity: Severity;
+      let why: string;
+      if (!cm.ok) {
+        severity = 'critical';
+        why = `The HCX Cloud Manager version (${cm.where}) is unknown (${cm.reason}), so an upgrade block cannot be ruled out.`;
+      } else if (blocked.ok && compareVersions(cm.version, blocked.version) < 0) {
+        severity = 'critical';
+        why = `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}: it cannot be upgraded to ${WANOPT_BLOCKED_FROM} while WAN Optimization is enabled.`;
+      } else {
+        severity = 'high';
+        why = `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}; WAN Optimization is deprecated and removed in 4.11.4.`;
+      }
+      const found = inServices
+        ? 'its services include WANOPT'
+        : `WAN-Opt appliance(s) ${wanOptAppliances.join(', ')} belong to it`;
+      return evaluation(
+        WANOPT,
+        inv,
+        s,
+        'fail',
+        severity,
+        `WAN Optimization is enabled in mesh ${mesh.name}: ${found}. ${why}`,
+        {
+          ...evidence,
+          cloudManagerVersion: cm.raw,
+          cloudManagerAt: cm.where,
+        },
+      );
+    });
+  },
+});
+
+export const disasterRecoveryInUse = defineRule({
+  id: DR.id,
+  title: 'HCX Disaster Recovery in use',
+  family: 'deprecated-features',
+  defaultSeverity: 'high',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.seed000, REF.rn411],
+  remediation:
+    'HCX Disaster Recovery is deprecated in 4.11.0 and will be removed; upgrading to 9.x requires it removed from meshes and compute profiles first. ' +
+    'Move protection to an alternative (e.g. VMware Live Site Recovery / JetStream on AVS), then remove the DISASTER_RECOVERY service from the Service Mesh. You own this change (seed 000).',
+  needs: ['serviceMeshes', 'replicationSummary'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory): Evaluation[] {
+    const meshes = inv.serviceMeshes?.filter((m) => hasService(m, 'DISASTER_RECOVERY')).map((m) => m.name);
+    const rs = inv.replicationSummary;
+    const replications = rs
+      ? (['active', 'configuring', 'recovering', 'syncing'] as const).filter((k) => rs[k].incoming + rs[k].outgoing > 0)
+      : undefined;
+    const evidence = { source: 'hcx' as const, drMeshes: meshes, replicationSummary: rs };
+    const found: string[] = [];
+    if (meshes?.length) found.push(`mesh(es) ${meshes.join(', ')} include DISASTER_RECOVERY`);
+    if (replications?.length) found.push(`replications are ${replications.join('/')}`);
+    if (found.length) {
+      return [
+        evaluation(
+          DR,
+          inv,
+          MANAGER,
+          'fail',
+          'high',
+          `HCX Disaster Recovery is in use: ${found.join('; ')}. It is deprecated since 4.11.0.`,
+          evidence,
+        ),
+      ];
+    }
+    const missing = [
+      inv.serviceMeshes === undefined ? 'serviceMeshes' : undefined,
+      rs === undefined ? 'replicationSummary' : undefined,
+    ].filter((x): x is string => x !== undefined);
+    if (missing.length) {
+      return [
+        evaluation(
+          DR,
+          inv,
+          MANAGER,
+          'unknown',
+          'high',
+          `Cannot rule out Disaster Recovery: ${missing.join(' and ')} not collected.`,
+          { ...evidence, missing },
+        ),
+      ];
+    }
+    return [
+      evaluation(
+        DR,
+        inv,
+        MANAGER,
+        'pass',
+        'info',
+        'No mesh includes DISASTER_RECOVERY and no replication is active.',
+        evidence,
+      ),
+    ];
+  },
+});
+
+export const v2tMigrationInUse = defineRule({
+  id: V2T.id,
+  title: 'HCX V2T migration in use',
+  family: 'deprecated-features',
+  defaultSeverity: 'high',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.seed000, REF.rn411],
+  remediation:
+    'HCX V2T Migration (NSX for vSphere → NSX) is deprecated in 4.11.0 and must be gone before upgrading to 9.x. Finish or cancel V2T migrations and plan the remaining NSX-V workloads another way. ' +
+    'The NSX-V finding is an inference from the Connector’s NSX registration (version 6.x) while it is paired with AVS; confirm it with the migration team. Customer-owned (seed 000).',
+  needs: ['migrations', 'registrations', 'sitePairs'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory): Evaluation[] {
+    const v2t = inv.migrations?.filter((m) => /v2t/i.test(m.type ?? ''));
+    if (v2t?.length) {
+      return [
+        evaluation(
+          V2T,
+          inv,
+          MANAGER,
+          'fail',
+          'high',
+          `${v2t.length} V2T migration(s) present (e.g. ${v2t[0].entityName ?? v2t[0].id}); HCX V2T Migration is deprecated since 4.11.0.`,
+          {
+            source: 'hcx',
+            v2tMigrations: v2t.slice(0, 10).map((m) => ({ id: m.id, type: m.type, state: m.state })),
+          },
+        ),
+      ];
+    }
+    const connector = inv.target.kind === 'hcx-connector';
+    const nsxV = connector ? inv.registrations?.nsx.filter((n) => /^6\./.test(n.version ?? '')) : [];
+    if (nsxV?.length) {
+      const paired = inv.sitePairs === undefined ? 'site pairs not collected' : `${inv.sitePairs.length} site pair(s)`;
+      if (inv.sitePairs === undefined || inv.sitePairs.length > 0) {
+        return [
+          evaluation(
+            V2T,
+            inv,
+            MANAGER,
+            'fail',
+            'medium',
+            `Inferred: the Connector is registered to NSX for vSphere ${nsxV[0].version} (NSX-V) while paired with AVS (${paired}), so V2T migration is likely in use.`,
+            { source: 'inferred', nsxVersions: nsxV.map((n) => n.version), sitePairs: inv.sitePairs?.length },
+          ),
+        ];
+      }
+    }
+    const missing = [
+      inv.migrations === undefined ? 'migrations' : undefined,
+      connector && inv.registrations === undefined ? 'registrations (port 9443; configure applianceUrl)' : undefined,
+    ].filter((x): x is string => x !== undefined);
+    if (missing.length) {
+      return [
+        evaluation(
+          V2T,
+          inv,
+          MANAGER,
+          'unknown',
+          'high',
+          `Cannot rule out V2T migration: ${missing.join(' and ')} not collected.`,
+          { source: 'hcx', missing },
+        ),
+      ];
+    }
+    return [
+      evaluation(
+        V2T,
+        inv,
+        MANAGER,
+        'pass',
+        'info',
+        'No V2T migration found' + (connector ? ' and no NSX for vSphere registration.' : '.'),
+        {
+          source: connector ? 'appliance' : 'hcx',
+          migrations: inv.migrations?.length,
+        },
+      ),
+    ];
+  },
+});
+
+export const DEPRECATED_FEATURE_RULES = [wanOptimizationEnabled, disasterRecoveryInUse, v2tMigrationInUse];

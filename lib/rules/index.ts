@@ -1,0 +1,175 @@
+import Table from 'cli-table3';
+import { DateTime } from 'luxon';
+import type { Evaluation, Reference, RuleFamily, Severity } from '../domain/evaluation';
+import type { Fact, TargetHistory } from '../domain/finding';
+import type { Inventory } from '../domain/inventory';
+import type { Owner, TargetKind } from '../domain/target';
+import { ALL_SUBJECTS, evaluation } from './common';
+import { DEPRECATED_FEATURE_RULES } from './deprecated-features';
+import { DEFAULT_CATALOG, type LifecycleCatalog } from './lifecycle';
+import { LICENSING_RULES } from './licensing';
+import { LIFECYCLE_RULES } from './lifecycle-versions';
+import { MONITOR_HEALTH_RULES } from './monitor-health';
+import { NE_HA_RULES } from './ne-ha';
+import type { Rule, RuleContext, RuleSettings } from './types';
+import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
+
+export { ALL_SUBJECTS } from './common';
+export type { Rule, RuleContext, RuleSettings } from './types';
+
+/** Every rule, in catalog order (RULES.md). Ids are stable and never reused. */
+export const RULES: readonly Rule[] = [
+  ...LIFECYCLE_RULES,
+  ...DEPRECATED_FEATURE_RULES,
+  ...LICENSING_RULES,
+  ...UPGRADE_READINESS_RULES,
+  ...NE_HA_RULES,
+  ...MONITOR_HEALTH_RULES,
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
+
+export interface NotChecked {
+  id: string;
+  title: string;
+  reason: string;
+  references: readonly Reference[];
+}
+
+/** Deprecated in 4.11.0 but not checkable: said so in `GET /api/rules` and `hcxmon rules`. */
+export const NOT_CHECKED: readonly NotChecked[] = [
+  {
+    id: 'hcx-vcenter-plugin-in-use',
+    title: 'vCenter Server plug-in for HCX (deprecated in 4.11.0)',
+    reason:
+      'No HCX API exposes whether the vCenter Server plug-in is used; use the HCX 443 console instead of the plug-in.',
+    references: [
+      { source: 'seeds/000_dc6714a3d2f4ae31.txt', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+    ],
+  },
+  {
+    id: 'hcx-migration-tracking-page-in-use',
+    title: 'Migration "Tracking" page of the HCX UI (deprecated in 4.11.0)',
+    reason: 'No HCX API exposes whether the Tracking page of the Migration interface is used.',
+    references: [
+      { source: 'seeds/000_dc6714a3d2f4ae31.txt', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+    ],
+  },
+];
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = { extensionMaxDays: 30, scanPeriodHours: 24 };
+
+export interface RuleContextInput {
+  asOf?: DateTime | string;
+  catalog?: LifecycleCatalog;
+  settings?: Partial<RuleSettings>;
+  facts?: readonly Fact[];
+  history?: Partial<TargetHistory>;
+}
+
+/** A RuleContext with defaults: now, the bundled catalog, default settings, no facts, empty history. */
+export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
+  const asOf =
+    input.asOf === undefined
+      ? DateTime.utc()
+      : typeof input.asOf === 'string'
+        ? DateTime.fromISO(input.asOf, { zone: 'utc' })
+        : input.asOf.toUTC();
+  if (!asOf.isValid) throw new Error(`invalid asOf: ${String(input.asOf)}`);
+  const settings: RuleSettings = { ...DEFAULT_RULE_SETTINGS };
+  for (const [k, v] of Object.entries(input.settings ?? {}))
+    if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+  return {
+    asOf,
+    catalog: input.catalog ?? DEFAULT_CATALOG,
+    settings,
+    facts: input.facts ?? [],
+    history: {
+      versions: input.history?.versions ?? [],
+      lastSuccessfulCollectionAt: input.history?.lastSuccessfulCollectionAt,
+    },
+  };
+}
+
+/**
+ * Runs every rule against one target's inventory. A rule that throws yields one `unknown` evaluation on `*`
+ * naming the error — never a pass, and never a crash of the scan.
+ */
+export function evaluateTarget(inventory: Inventory, ctx: RuleContext, rules: readonly Rule[] = RULES): Evaluation[] {
+  const out: Evaluation[] = [];
+  for (const rule of rules) {
+    try {
+      out.push(...rule.evaluate(inventory, ctx));
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      const msg = err instanceof Error ? err.message : String(err);
+      out.push(
+        evaluation(
+          rule,
+          inventory,
+          { id: ALL_SUBJECTS, name: 'all subjects', kind: 'target' },
+          'unknown',
+          rule.defaultSeverity,
+          `Rule ${rule.id} failed to evaluate (${name}: ${msg.slice(0, 200)}); its verdict is unknown.`,
+          { source: 'inferred', error: name },
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+export interface RuleListItem {
+  id: string;
+  title: string;
+  family: RuleFamily;
+  severity: Severity;
+  owner: Record<TargetKind, Owner>;
+  appliesTo: readonly TargetKind[];
+  references: readonly Reference[];
+  remediation: string;
+  needs: readonly string[];
+}
+
+export interface RuleList {
+  catalog: { asOf: string; catalogVersion: string; baseline: string };
+  rules: RuleListItem[];
+  notChecked: readonly NotChecked[];
+}
+
+/** Data for `hcxmon rules` and `GET /api/rules`. */
+export function formatRuleList(catalog: LifecycleCatalog = DEFAULT_CATALOG): RuleList {
+  return {
+    catalog: { asOf: catalog.asOf, catalogVersion: catalog.catalogVersion, baseline: catalog.baseline },
+    rules: RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      family: r.family,
+      severity: r.defaultSeverity,
+      owner: r.owner,
+      appliesTo: r.appliesTo,
+      references: r.references,
+      remediation: r.remediation,
+      needs: r.needs,
+    })),
+    notChecked: NOT_CHECKED,
+  };
+}
+
+function ownerText(o: Record<TargetKind, Owner>): string {
+  return o['avs-private-cloud'] === o['hcx-connector']
+    ? o['hcx-connector']
+    : `${o['avs-private-cloud']} (cloud) / ${o['hcx-connector']} (connector)`;
+}
+
+/** Plain-text table of the rule list (no colours, fits a terminal). */
+export function renderRuleTable(list: RuleList = formatRuleList()): string {
+  const t = new Table({ head: ['id', 'family', 'severity', 'owner', 'title'], style: { head: [], border: [] } });
+  for (const r of list.rules) t.push([r.id, r.family, r.severity, ownerText(r.owner), r.title]);
+  const nc = list.notChecked.map((n) => `  - ${n.title}: ${n.reason}`).join('\n');
+  return `${t.toString()}\nLifecycle catalog ${list.catalog.catalogVersion} as of ${list.catalog.asOf}; AVS baseline ${list.catalog.baseline}.\nNot checked:\n${nc}\n`;
+}

@@ -1,0 +1,376 @@
+import type { Deadline, Evaluation, Evidence, Severity } from '../domain/evaluation';
+import type { Fact, TargetHistory } from '../domain/finding';
+import type { Inventory } from '../domain/inventory';
+import { addDays, describeDeadline, makeDeadline, severityForBand, toIsoDate, utcDate } from './deadline';
+import {
+  MANAGER,
+  REF,
+  allSubjects,
+  defineRule,
+  evaluation,
+  lc,
+  managerVersion,
+  notCollected,
+  type Subject,
+} from './common';
+import type { RuleContext } from './types';
+import { parseVersion, versionLessThan } from './version';
+
+const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
+
+const EXPIRY = { id: 'hcx-activation-key-expiry', defaultSeverity: 'high' } as const;
+const LEGACY = { id: 'hcx-legacy-activation-endpoint', defaultSeverity: 'high' } as const;
+
+/** Activation keys stop working this many days after the system is upgraded to 4.11.0 (seed 000). */
+export const ACTIVATION_KEY_LIFETIME_DAYS = 450;
+export const LOCAL_MODE_FROM = '4.11.0';
+/** Broadcom's 4.10.x end of support; Microsoft had moved every AVS Cloud Manager to ≥ 4.11.0 by then (seed 000). */
+export const AVS_CLOUD_MANAGERS_ON_411_BY = '2025-07-27';
+
+export function factCommand(inv: Inventory, subjectId?: string): string {
+  const subject = subjectId ? ` --subject ${subjectId}` : '';
+  return `hcxmon fact set ${inv.target.id} upgradedTo411At YYYY-MM-DD${subject}`;
+}
+
+interface Basis {
+  deadline: Deadline;
+  /** Why and from what; shown in the message. */
+  explain: string;
+  evidence: Evidence;
+}
+
+/** Fact for target+subject first, then for the target as a whole. */
+function upgradeFact(facts: readonly Fact[], targetId: string, subjectId: string): Fact | undefined {
+  const mine = facts.filter((f) => f.name === 'upgradedTo411At' && f.targetId === targetId);
+  return (
+    mine.find((f) => f.subjectId === subjectId) ?? mine.find((f) => f.subjectId === undefined || f.subjectId === '')
+  );
+}
+
+function operatorBasis(ctx: RuleContext, inv: Inventory, subjectId: string): Basis | undefined {
+  const fact = upgradeFact(ctx.facts, inv.target.id, subjectId);
+  if (!fact) return undefined;
+  const day = utcDate(fact.value);
+  if (!day) return undefined;
+  const upgraded = toIsoDate(day);
+  const date = addDays(upgraded, ACTIVATION_KEY_LIFETIME_DAYS) as string;
+  return {
+    deadline: makeDeadline(date, 'operator', ctx.asOf),
+    explain: `upgraded to 4.11.0 on ${upgraded} (operator fact set by ${fact.setBy} on ${fact.setAt.slice(0, 10)}) + ${ACTIVATION_KEY_LIFETIME_DAYS} days`,
+    evidence: {
+      source: 'operator',
+      fact: 'upgradedTo411At',
+      upgradedTo411At: upgraded,
+      factSubject: fact.subjectId,
+      setBy: fact.setBy,
+      setAt: fact.setAt,
+    },
+  };
+}
+
+/**
+ * Brackets the upgrade from our own version history: the latest observation below 4.11.0 (its lastSeenAt) and the
+ * first observation at ≥ 4.11.0 (its firstSeenAt). The earlier bound drives the deadline: the key may die that soon.
+ */
+export function observedBracket(history: TargetHistory): { before?: string; after?: string } {
+  let before: string | undefined;
+  let after: string | undefined;
+  for (const o of history.versions) {
+    const p = parseVersion(o.version);
+    if (!p.ok) continue;
+    if (versionLessThan(p.version, LOCAL_MODE_FROM)) {
+      if (!before || o.lastSeenAt > before) before = o.lastSeenAt;
+    } else if (!after || o.firstSeenAt < after) {
+      after = o.firstSeenAt;
+    }
+  }
+  // A downgrade after the first ≥ 4.11 sighting would invert the bracket; the bracket is then meaningless.
+  if (before && after && before > after) return { after };
+  return { before, after };
+}
+
+function observedBasis(ctx: RuleContext): Basis | { latestOnly: string } | undefined {
+  const { before, after } = observedBracket(ctx.history);
+  const b = utcDate(before);
+  const a = utcDate(after);
+  if (b && a) {
+    const early = addDays(toIsoDate(b), ACTIVATION_KEY_LIFETIME_DAYS) as string;
+    const late = addDays(toIsoDate(a), ACTIVATION_KEY_LIFETIME_DAYS) as string;
+    return {
+      deadline: makeDeadline(early, 'observed', ctx.asOf, late),
+      explain: `our scans saw the upgrade to 4.11.0 between ${toIsoDate(b)} and ${toIsoDate(a)}, so the key stops working between ${early} and ${late}; the earlier date is used`,
+      evidence: {
+        source: 'observed',
+        lastSeenBelow411: before,
+        firstSeenAt411: after,
+        earliestDeadline: early,
+        latestDeadline: late,
+      },
+    };
+  }
+  if (a) return { latestOnly: addDays(toIsoDate(a), ACTIVATION_KEY_LIFETIME_DAYS) as string };
+  return undefined;
+}
+
+function applianceBasis(inv: Inventory, ctx: RuleContext): Basis | undefined {
+  const at = inv.licensing?.activationExpiresAt;
+  const day = utcDate(at);
+  if (!day) return undefined;
+  const date = toIsoDate(day);
+  return {
+    deadline: makeDeadline(date, 'appliance', ctx.asOf),
+    explain: `the appliance reports the activation expires at ${at}`,
+    evidence: { source: 'appliance', activationExpiresAt: at, activationStatus: inv.licensing?.activationStatus },
+  };
+}
+
+function verdict(
+  inv: Inventory,
+  s: Subject,
+  basis: Basis,
+  what: string,
+  status: 'fail' | 'unknown' = 'fail',
+  extra = '',
+): Evaluation {
+  const severity: Severity = severityForBand(basis.deadline.band, 'low');
+  const verb = basis.deadline.daysLeft <= 0 ? 'stopped working on' : 'stops working on';
+  return evaluation(
+    EXPIRY,
+    inv,
+    s,
+    status,
+    severity,
+    `${what} ${verb} ${describeDeadline(basis.deadline)}: ${basis.explain}. Move to the HCX license-key model before then.${extra}`,
+    basis.evidence,
+    basis.deadline,
+  );
+}
+
+function askForFact(inv: Inventory, s: Subject, what: string, hint: string, evidence: Evidence): Evaluation {
+  return evaluation(
+    EXPIRY,
+    inv,
+    s,
+    'unknown',
+    'high',
+    `${what} stops working ${ACTIVATION_KEY_LIFETIME_DAYS} days after the upgrade to 4.11.0, but that date is not known.${hint} ` +
+      `Set it with: ${factCommand(inv, s.id === MANAGER.id ? undefined : s.id)}`,
+    evidence,
+  );
+}
+
+function connectorExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
+  const v = managerVersion(inv);
+  if (!v.ok)
+    return [
+      evaluation(EXPIRY, inv, MANAGER, 'unknown', 'high', `Cannot tell whether the 450-day clock runs: ${v.reason}.`, {
+        source: 'hcx',
+        version: v.raw,
+      }),
+    ];
+  if (versionLessThan(v.version, LOCAL_MODE_FROM)) {
+    return [
+      evaluation(
+        EXPIRY,
+        inv,
+        MANAGER,
+        'not_applicable',
+        'high',
+        `HCX ${v.raw} is below 4.11.0: the 450-day clock has not started (see hcx-legacy-activation-endpoint).`,
+        {
+          source: 'hcx',
+          version: v.raw,
+        },
+      ),
+    ];
+  }
+  const model = inv.licensing?.model;
+  if (model === 'license-key') {
+    return [
+      evaluation(
+        EXPIRY,
+        inv,
+        MANAGER,
+        'pass',
+        'info',
+        'The Connector uses the HCX license-key model; activation-key expiry does not apply.',
+        { source: 'appliance', model },
+      ),
+    ];
+  }
+  if (model === 'evaluation') {
+    return [
+      evaluation(
+        EXPIRY,
+        inv,
+        MANAGER,
+        'pass',
+        'info',
+        'The Connector runs on an evaluation licence, not an activation key.',
+        { source: 'appliance', model },
+      ),
+    ];
+  }
+  // Without the 9443 licence data the model is unconfirmed: report the deadline, but as unknown rather than fail.
+  const confirmed = model === 'activation-key';
+  const status = confirmed ? 'fail' : 'unknown';
+  const unconfirmed = confirmed
+    ? ''
+    : ` The licensing model was ${inv.licensing ? 'not reported' : 'not collected (configure the Connector applianceUrl for port 9443)'}; an activation key is assumed until shown otherwise.`;
+  const what = `The Connector's activation key${inv.licensing?.keyLast4 ? ` (…${inv.licensing.keyLast4})` : ''}`;
+  const basis = applianceBasis(inv, ctx) ?? operatorBasis(ctx, inv, MANAGER.id);
+  const observed = basis ? undefined : observedBasis(ctx);
+  const chosen = basis ?? (observed && 'deadline' in observed ? observed : undefined);
+  if (chosen) return [verdict(inv, MANAGER, chosen, what, status, unconfirmed)];
+  const latest =
+    observed && 'latestOnly' in observed
+      ? ` Our scans first saw it at 4.11.0 or later, so the key stops working on ${observed.latestOnly} at the latest.`
+      : '';
+  return [
+    askForFact(inv, MANAGER, what, latest + unconfirmed, {
+      source: 'hcx',
+      version: v.raw,
+      model: model ?? 'not-collected',
+      latestDeadline: observed && 'latestOnly' in observed ? observed.latestOnly : undefined,
+    }),
+  ];
+}
+
+/**
+ * Private cloud: each Consumed HCX enterprise-site activation key is used by some on-premises Connector, and its
+ * 450-day clock starts when THAT Connector is upgraded to 4.11.0. The Cloud Manager's own upgrade (and hence
+ * Microsoft's "every Cloud Manager was on 4.11.0 by 2025-07-27", and our history of the Cloud Manager's
+ * versions) says nothing sound about when the Connector was upgraded — it may have been later (a later deadline)
+ * or earlier. So only appliance-free bases apply here: an operator fact for the site, then for the target; else
+ * unknown (high), with the 2026-10-20 figure given only as a hint.
+ */
+function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
+  const sites = inv.arm?.enterpriseSites;
+  const all = allSubjects('enterprise-site', 'HCX enterprise sites');
+  if (sites === undefined) return [notCollected(EXPIRY, inv, all, 'arm.enterpriseSites', 'arm')];
+  return sites
+    .filter((site) => lc(site.status) === 'consumed')
+    .map((site) => {
+      const s: Subject = { id: site.name, name: site.name, kind: 'enterprise-site' };
+      const what = `Activation key …${site.keyLast4 ?? '????'} of HCX enterprise site ${site.name} (consumed by an on-premises Connector)`;
+      const basis = operatorBasis(ctx, inv, site.name);
+      if (basis) return verdict(inv, s, basis, what);
+      const hint = addDays(AVS_CLOUD_MANAGERS_ON_411_BY, ACTIVATION_KEY_LIFETIME_DAYS);
+      return askForFact(
+        inv,
+        s,
+        what,
+        ` Its clock starts when the Connector using it was upgraded to 4.11.0, which neither ARM nor the Cloud Manager reports (if that Connector was upgraded by ${AVS_CLOUD_MANAGERS_ON_411_BY}, when Microsoft had moved every AVS Cloud Manager to 4.11.0, the key stops working by ${hint}). If that Connector is monitored here, its own finding has the date.`,
+        { source: 'arm', site: site.name, keyLast4: site.keyLast4, status: site.status },
+      );
+    });
+}
+
+export const activationKeyExpiry = defineRule({
+  id: EXPIRY.id,
+  title: 'HCX activation key stops working 450 days after the upgrade to 4.11.0',
+  family: 'licensing',
+  defaultSeverity: 'high',
+  owner: CUSTOMER,
+  appliesTo: ['avs-private-cloud', 'hcx-connector'],
+  references: [REF.seed000, REF.rn411, REF.activationStatus],
+  remediation:
+    'Activation keys are deprecated from HCX 4.11.0 and stop working 450 days after the upgrade to 4.11.0 (seed 000). Move the Connector to the HCX license-key model before the deadline (you own the Connector; on AVS the keys come from the HCX add-on’s enterprise sites in the Azure portal). ' +
+    'When the upgrade date is not known, record it: `hcxmon fact set <target> upgradedTo411At YYYY-MM-DD` (add `--subject <enterprise site>` for one key of a private cloud). ' +
+    'For a private cloud, each Consumed enterprise-site key is tracked separately because its clock starts with the upgrade of the Connector that uses it, not with the Cloud Manager’s.',
+  needs: ['manager.version', 'licensing', 'arm.enterpriseSites'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory, ctx: RuleContext): Evaluation[] {
+    return inv.target.kind === 'hcx-connector' ? connectorExpiry(inv, ctx) : enterpriseSiteExpiry(inv, ctx);
+  },
+});
+
+const LEGACY_HOSTS = ['connect.hcx.vmware.com', 'hybridity-depot.vmware.com'];
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return lc(url);
+  }
+}
+
+export const legacyActivationEndpoint = defineRule({
+  id: LEGACY.id,
+  title: 'Activation points at a decommissioned VMware endpoint',
+  family: 'licensing',
+  defaultSeverity: 'high',
+  owner: CUSTOMER,
+  // Licensing is read from the appliance-management interface (9443), which only Connectors expose to us.
+  appliesTo: ['hcx-connector'],
+  references: [REF.seed000, REF.rn411],
+  remediation:
+    'connect.hcx.vmware.com and hybridity-depot.vmware.com are decommissioned: HCX systems below 4.11.0 that activate against them stop working (seed 000). ' +
+    'Upgrade the Connector to 4.11.x (AVS: request the bundle through a support request, or use the vSAN datastore folder "AVS_Official_HCX_Connector_Binaries" once the Cloud Manager is on 4.11) and move to local licensing. Customer-owned.',
+  needs: ['manager.version', 'licensing'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory): Evaluation[] {
+    const v = managerVersion(inv);
+    if (!v.ok)
+      return [
+        evaluation(LEGACY, inv, MANAGER, 'unknown', 'high', `Cannot evaluate: ${v.reason}.`, {
+          source: 'hcx',
+          version: v.raw,
+        }),
+      ];
+    if (!versionLessThan(v.version, LOCAL_MODE_FROM)) {
+      return [
+        evaluation(
+          LEGACY,
+          inv,
+          MANAGER,
+          'pass',
+          'info',
+          `HCX ${v.raw} runs in local mode (4.11.0 or later) and no longer uses the legacy activation endpoints.`,
+          { source: 'hcx', version: v.raw },
+        ),
+      ];
+    }
+    if (inv.licensing === undefined) return [notCollected(LEGACY, inv, MANAGER, 'licensing', 'appliance')];
+    const url = inv.licensing.activationServerUrl;
+    const evidence = {
+      source: 'appliance' as const,
+      version: v.raw,
+      activationServerUrl: url,
+      model: inv.licensing.model,
+    };
+    if (url && LEGACY_HOSTS.includes(hostOf(url))) {
+      return [
+        evaluation(
+          LEGACY,
+          inv,
+          MANAGER,
+          'fail',
+          'high',
+          `HCX ${v.raw} activates against ${hostOf(url)}, which is decommissioned: activation stops working.`,
+          evidence,
+        ),
+      ];
+    }
+    if (url === undefined && inv.licensing.model !== 'license-key') {
+      return [
+        evaluation(
+          LEGACY,
+          inv,
+          MANAGER,
+          'unknown',
+          'high',
+          'The activation server configuration was not reported.',
+          evidence,
+        ),
+      ];
+    }
+    return [
+      evaluation(LEGACY, inv, MANAGER, 'pass', 'info', `Activation does not use a decommissioned endpoint.`, evidence),
+    ];
+  },
+});
+
+export const LICENSING_RULES = [activationKeyExpiry, legacyActivationEndpoint];
