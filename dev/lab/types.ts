@@ -67,15 +67,241 @@ export interface LabHandle {
   updateManager(managerId: string, mutate: (state: LabManagerState) => void): void;
   requests: LabRequestRecord[];
   stop(): Promise<void>;
+
+  // --- additions (lab-side conveniences; the product never needs them) ---
+  /** Current hybridity base URL of a manager, with a trailing slash (follows wrongCertificate/unreachable). */
+  hcxUrl(managerId: string): string;
+  /** Current appliance-management (9443) base URL of a connector, with a trailing slash; undefined for clouds. */
+  applianceUrl(managerId: string): string | undefined;
+  /** The live state object of a manager (mutations are seen by the next request). */
+  getManager(managerId: string): LabManagerState;
+  /** The scenario the lab was started from (after defaults were applied). */
+  scenario: LabScenario;
+  /** How long startLab took, in ms (certificates + servers). */
+  startedInMs: number;
 }
 
-/** A manager's simulated state, in the lab's own words; the servers render it to the HCX wire shapes. */
+
+// ---------------------------------------------------------------------------------------------------------------
+// A manager's simulated state, in the lab's own words; the servers render it to the HCX wire shapes
+// (hcx-api.md) on every request, so a mutation through updateManager() is seen by the next call.
+// Enum-like values are free strings on purpose: the product must keep unknown values opaque.
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ManagerRole = 'cloud' | 'connector';
+
 export interface LabManagerState {
+  /** URL-safe id; also the path prefix `/hcx/<id>/` and `/appliance/<id>/`. */
   id: string;
-  role: 'cloud' | 'connector';
+  role: ManagerRole;
   name: string;
+  /** Dotted HCX version, e.g. `4.11.3`. */
   version: string;
   build: string;
+  /** `yyyyMMddHHmmssSSS-<uuid>` like real HCX. */
   endpointId: string;
-  [key: string]: unknown;
+  /** Hybridity (SSO) login: cloudadmin@vsphere.local for clouds. */
+  username: string;
+  password: string;
+  sitePairs: LabSitePair[];
+  serviceMeshes: LabServiceMesh[];
+  appliances: LabAppliance[];
+  haGroups: LabHaGroup[];
+  extensions: LabExtension[];
+  migrations: LabMigration[];
+  /** Which key an UNFILTERED migration query answers with (a filtered query always answers `items`). */
+  migrationQueryVariant: 'rows' | 'items';
+  /** Rendered verbatim at the top level of the replication summary; `{}` values are realistic. */
+  replicationSummary: LabReplicationSummary;
+  /** HCX's own alerts; `undefined` makes `alerts?action=query` answer 404 (older builds). */
+  alerts?: LabAlert[];
+  /** Appliance management (9443); connectors only. */
+  applianceMgmt?: LabApplianceMgmt;
+  faults: ManagerFaults;
+}
+
+export interface LabSitePair {
+  /** Another lab manager: its name/url/version are read live from that manager's state. */
+  remoteManagerId?: string;
+  /** Or a literal remote (not simulated). */
+  endpointId?: string;
+  cloudName?: string;
+  url?: string;
+  version?: string;
+  build?: string;
+  cloudType?: string;
+  username?: string;
+  /** Only rendered when set (the real field is unverified): `status` and `error` on the cloudConfigs item. */
+  status?: string;
+  error?: string;
+}
+
+export interface LabServiceMesh {
+  serviceMeshId: string;
+  name: string;
+  /** COMMITTED when healthy; UPDATE_FAILED, DEPLOYING… otherwise. */
+  state: string;
+  /** INTERCONNECT, VMOTION, BULK_MIGRATION, RAV, NETWORK_EXTENSION, WANOPT, DISASTER_RECOVERY, … */
+  services: string[];
+  /** Per-service status (`status.services[]`); defaults to `UP` for every service. */
+  serviceStatuses?: Record<string, string>;
+  updateAvailable?: boolean;
+  /** The remote site of the mesh (endpointId and name), for computeProfiles. */
+  remoteEndpointId: string;
+  remoteEndpointName: string;
+  isInitiator: boolean;
+  /** NE appliances per switch pair (`switchPairCount[].l2cApplianceCount`). */
+  neApplianceCount: number;
+}
+
+export interface LabAppliance {
+  applianceId: string;
+  /** HCX-WAN-IX, HCX-NET-EXT, HCX-WAN-OPT, … */
+  applianceType: string;
+  applianceName: string;
+  serviceMeshId: string;
+  /** Dotted version, rendered as applianceVersion {major,minor,patch,revision,build}. */
+  version: string;
+  build: number;
+  /** applianceStatus.state, e.g. UP, DEGRADED, DOWN. */
+  state: string;
+  tunnelTotal: number;
+  tunnelActive: number;
+  updateAvailable: boolean;
+  availableVersion?: string;
+  networkExtensionCount: number;
+}
+
+export interface LabHaGroup {
+  groupId: string;
+  name: string;
+  serviceMeshId: string;
+  members: { applianceId: string; applianceName: string; role: string }[];
+  /** e.g. HEALTHY / DEGRADED / FAILED_OVER (values undocumented). */
+  groupState: string;
+  availabilityState: string;
+  statusMessage?: string;
+}
+
+export interface LabExtension {
+  stretchId: string;
+  networkName: string;
+  applianceId: string;
+  applianceName: string;
+  /** operationStatus.state, e.g. EXTENDED. */
+  state: string;
+  /** ISO instant. */
+  creationDate: string;
+  haGroupId?: string;
+}
+
+export interface LabMigration {
+  migrationId: string;
+  /** vMotion, Cold, VR, bulkVMotion, … */
+  migrationType: string;
+  /** MIGRATING, MIGRATED, MIGRATE_FAILED, MIGRATE_CANCELED. */
+  state: string;
+  entityName: string;
+  progressPercentage?: number;
+}
+
+export type LabCounts = { outgoing?: number; incoming?: number };
+
+export interface LabReplicationSummary {
+  activeReplicationCnt: LabCounts;
+  configuringReplicationCnt: LabCounts;
+  recoveringReplicationCnt: LabCounts;
+  syncingReplicationCnt: LabCounts;
+}
+
+export interface LabAlert {
+  id: string;
+  /** CRITICAL, WARNING, INFO (values undocumented; kept opaque by the product). */
+  severity: string;
+  message: string;
+  creationDate: string;
+}
+
+export interface LabRegistration {
+  url: string;
+  name?: string;
+  version?: string;
+  buildNumber?: string;
+  userName?: string;
+  UUID: string;
+  /** Rendered only when set. */
+  error?: string;
+}
+
+export interface LabApplianceMgmt {
+  /** The `admin` password for HTTP Basic on 9443. */
+  adminPassword: string;
+  /** `/api/admin/licenses`: `undefined` answers 404 (builds before 4.11 have no such API). */
+  licenses?: Record<string, unknown>[];
+  /** `/api/admin/global/config/hcx`: the legacy activation config; `undefined` answers an empty items list. */
+  activation?: { url: string; activationKey: string };
+  /** `/license/hcx/activationStatus`. */
+  activationStatus: { activationType: string; activationStatus: string; activationDone: boolean; expiryTimeInMillis?: number };
+  vcenter: LabRegistration[];
+  nsx: LabRegistration[];
+  lookupservice: LabRegistration[];
+  /** `/components/<name>/status` result, e.g. `{ appengine: 'RUNNING', web: 'RUNNING', planengine: 'RUNNING' }`. */
+  components: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenarios: data that describes an estate. `startLab({ scenario })` fills defaults, generates passwords and
+// renders ARM + HCX from it.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What a scenario says about a manager; everything not given gets a neutral default (empty lists). */
+export type ManagerSpec = Partial<Omit<LabManagerState, 'id' | 'role' | 'password' | 'applianceMgmt'>> & {
+  version: string;
+  applianceMgmt?: Partial<Omit<LabApplianceMgmt, 'adminPassword'>>;
+};
+
+export interface LabCloudSpec {
+  /** Manager id (URL-safe, unique in the lab). */
+  id: string;
+  /** ARM private cloud name. */
+  name: string;
+  resourceGroup: string;
+  location?: string;
+  provisioningState?: string;
+  /** `null`: no HCX add-on. */
+  hcxAddon: { offer?: string; provisioningState?: string } | null;
+  /** Also list Microsoft's SRM add-on example next to HCX. */
+  srmAddon?: boolean;
+  enterpriseSites?: { name: string; activationKey: string; status: string }[];
+  clusters?: { name: string; size: number }[];
+  /** The HCX Cloud Manager; absent when HCX is not deployed (its URL then refuses connections). */
+  manager?: ManagerSpec;
+}
+
+export interface LabSubscriptionSpec {
+  id: string;
+  clouds: LabCloudSpec[];
+}
+
+export interface LabConnectorSpec {
+  /** Manager id and connector name (HCXMON_CONNECTORS `name`). */
+  id: string;
+  manager: ManagerSpec;
+  /** SSO user for the hybridity API; default administrator@vsphere.local. */
+  username?: string;
+  /** Setting names that hold the passwords; default HCXMON_LAB_<ID>_PASSWORD / _ADMIN_PASSWORD. */
+  passwordSetting?: string;
+  adminPasswordSetting?: string;
+  /** Configure the 9443 interface in HCXMON_CONNECTORS (default true when applianceMgmt is given). */
+  configureAppliance?: boolean;
+}
+
+export interface LabScenario {
+  name: string;
+  description?: string;
+  subscriptions: LabSubscriptionSpec[];
+  connectors: LabConnectorSpec[];
+  /** privateClouds.listInSubscription page size (default 2). */
+  armPageSize?: number;
+  armFaults?: ArmFaults;
 }

@@ -1,0 +1,34 @@
+import type { ArmFaults, LabCloudSpec, LabManagerState, LabRequestRecord } from './types';
+
+/** Shared, mutable state of one running lab: what the servers read on every request. */
+export interface LabContext {
+  managers: Map<string, LabManagerState>;
+  /** Private clouds per subscription (lower-case subscription id), in scenario order. */
+  clouds: Map<string, LabCloudSpec[]>;
+  /** ARM-side secrets per cloud manager id: the NSX password listAdminCredentials returns next to vCenter's. */
+  nsxPasswords: Map<string, string>;
+  requests: LabRequestRecord[];
+  armToken: string;
+  armFaults: ArmFaults;
+  /** Remaining throttle answers (decremented per 429 sent), keyed by manager id or `arm`. */
+  throttleLeft: Map<string, number>;
+  armPageSize: number;
+  origins: { arm: string; hcx: string; appliance: string; untrusted: string; dead: string };
+  /** hybridity tokens → manager id and calls made with it. */
+  sessions: Map<string, { managerId: string; calls: number }>;
+  /** A delay that stop() can cancel (no timers left behind). */
+  delay(ms: number): Promise<void>;
+  hcxUrl(managerId: string): string;
+  applianceUrl(managerId: string): string | undefined;
+}
+
+export function record(
+  ctx: LabContext,
+  server: LabRequestRecord['server'],
+  manager: string | undefined,
+  method: string,
+  path: string,
+  status: number,
+): void {
+  ctx.requests.push({ at: Date.now(), server, manager, method, path, status });
+}

@@ -1,0 +1,418 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { record, type LabContext } from './context';
+import { parseJson, readBody, sendJson, sendRaw, versionParts } from './http';
+import type { LabApplianceMgmt, LabManagerState, LabRegistration, LabRequestRecord } from './types';
+
+/**
+ * The fake HCX Manager: every manager's hybridity API under `/hcx/<managerId>/hybridity/api/...` and every
+ * connector's appliance-management (9443) API under `/appliance/<managerId>/...`, rendered from LabManagerState
+ * with the wire shapes of hcx-api.md. Where the reference leaves a field open, the choice is documented in
+ * dev/lab/README.md (and at the render function).
+ */
+
+type Served = 'hcx' | 'appliance';
+
+export function createHcxHandler(ctx: LabContext, serves: Served[]) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(ctx, serves, req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ text: `lab error: ${(err as Error).message}` }] });
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(ctx: LabContext, serves: Served[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://lab.invalid');
+  const method = req.method ?? 'GET';
+  const m = /^\/(hcx|appliance)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  const kind = m?.[1] as Served | undefined;
+  const managerId = m ? decodeURIComponent(m[2]) : undefined;
+  const sub = m?.[3] ?? '/';
+  const manager = managerId ? ctx.managers.get(managerId) : undefined;
+  const server: LabRequestRecord['server'] = kind === 'appliance' ? 'appliance' : 'hcx';
+  res.once('close', () => record(ctx, server, managerId, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0));
+
+  if (!kind || !serves.includes(kind) || !manager || (kind === 'appliance' && !manager.applianceMgmt)) {
+    await readBody(req).catch(() => '');
+    sendJson(res, 404, { errors: [{ text: 'Not Found' }] });
+    return;
+  }
+  const f = manager.faults;
+  // A manager switched to unreachable at run time: the port is shared, so drop the connection instead.
+  if ((kind === 'hcx' && f.unreachable) || (kind === 'appliance' && f.applianceUnreachable)) {
+    req.socket.destroy();
+    return;
+  }
+  const body = await readBody(req);
+  if (f.latencyMs) await ctx.delay(f.latencyMs);
+  if (res.destroyed) return;
+
+  if (f.throttle && (!f.throttle.onPath || sub.includes(f.throttle.onPath))) {
+    const left = ctx.throttleLeft.get(manager.id) ?? 0;
+    if (left > 0) {
+      ctx.throttleLeft.set(manager.id, left - 1);
+      sendJson(res, 429, { errors: [{ text: 'Too Many Requests' }] }, { 'retry-after': String(f.throttle.retryAfterSeconds) });
+      return;
+    }
+  }
+  if (f.http5xxOnPath && sub.includes(f.http5xxOnPath)) {
+    sendJson(res, f.http5xxStatus ?? 500, { errors: [{ text: 'Internal Server Error' }] });
+    return;
+  }
+  if (kind === 'hcx') hybridity(ctx, manager, method, sub, url.searchParams, body, req, res);
+  else applianceMgmt(manager, manager.applianceMgmt as LabApplianceMgmt, method, sub, req, res);
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Hybridity API (port 443)
+// --------------------------------------------------------------------------------------------------------------
+
+function envelope<T>(data: T): Record<string, unknown> {
+  return { success: true, completed: true, time: Date.now(), version: '1.0', data };
+}
+
+function malformed(manager: LabManagerState, sub: string, res: ServerResponse): boolean {
+  const p = manager.faults.malformedJsonOnPath;
+  if (p && sub.includes(p)) {
+    sendRaw(res, 200, '{"items": [');
+    return true;
+  }
+  return false;
+}
+
+function hybridity(
+  ctx: LabContext,
+  manager: LabManagerState,
+  method: string,
+  sub: string,
+  query: URLSearchParams,
+  bodyText: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const path = sub.replace(/\/+$/, '');
+  const body = parseJson(bodyText);
+
+  if (path === '/hybridity/api/sessions' && method === 'POST') {
+    const creds = body as { username?: unknown; password?: unknown } | undefined;
+    if (body instanceof Error || !creds || typeof creds !== 'object') {
+      sendJson(res, 400, { errors: [{ text: 'request body must be JSON {username,password}' }] });
+      return;
+    }
+    if (creds.username !== manager.username || creds.password !== manager.password) {
+      // The real status is undocumented (hcx-api.md §3.1); the lab answers 401 like S2's "Login failure".
+      sendJson(res, 401, { errors: [{ error: 'Login failure', text: 'Authentication failed' }] });
+      return;
+    }
+    const token = randomBytes(24).toString('base64url');
+    ctx.sessions.set(token, { managerId: manager.id, calls: 0 });
+    if (malformed(manager, sub, res)) return;
+    sendJson(res, 200, {}, { 'x-hm-authorization': token });
+    return;
+  }
+
+  const token = req.headers['x-hm-authorization'];
+  const session = typeof token === 'string' ? ctx.sessions.get(token) : undefined;
+  if (!session || session.managerId !== manager.id) {
+    sendJson(res, 401, { errors: [{ text: 'Unauthorized' }] });
+    return;
+  }
+  const limit = manager.faults.tokenExpiryAfterCalls;
+  if (limit !== undefined && session.calls >= limit) {
+    ctx.sessions.delete(token as string);
+    sendJson(res, 401, { errors: [{ text: 'session expired' }] });
+    return;
+  }
+  session.calls++;
+  if (malformed(manager, sub, res)) return;
+
+  const route = `${method} ${path}`;
+  switch (route) {
+    case 'GET /hybridity/api/metainfo/context/support':
+      sendJson(res, 200, envelope({ localEndpoints: [{ endpoint: localEndpoint(manager) }] }));
+      return;
+    case 'GET /hybridity/api/cloudConfigs':
+      sendJson(res, 200, envelope({ items: cloudConfigs(ctx, manager) }));
+      return;
+    case 'GET /hybridity/api/interconnect/serviceMesh':
+      sendJson(res, 200, { items: manager.serviceMeshes.map((s) => renderMesh(manager, s)) });
+      return;
+    case 'GET /hybridity/api/interconnect/appliances':
+      sendJson(res, 200, { items: manager.appliances.map((a) => renderAppliance(manager, a)) });
+      return;
+    case 'GET /hybridity/api/interconnect/appliances/ha/groups': {
+      const meshId = query.get('serviceMeshId');
+      const groups = manager.haGroups.filter((g) => !meshId || g.serviceMeshId === meshId);
+      sendJson(res, 200, { items: groups.map(renderHaGroup) });
+      return;
+    }
+    case 'GET /hybridity/api/l2Extensions':
+      sendJson(res, 200, { items: manager.extensions.map((e) => renderExtension(manager, e)) });
+      return;
+    case 'POST /hybridity/api/migrations': {
+      if (query.get('action') !== 'query') break;
+      if (body instanceof Error) {
+        sendJson(res, 400, { errors: [{ text: 'invalid JSON' }] });
+        return;
+      }
+      const q = (body ?? {}) as { filter?: { migrationId?: string[] }; paging?: { pageSize?: number } };
+      const filtered = q.filter !== undefined;
+      const ids = q.filter?.migrationId;
+      const rows = manager.migrations.filter((mg) => !ids || ids.includes(mg.migrationId)).map(renderMigration);
+      const key = filtered ? 'items' : manager.migrationQueryVariant;
+      sendJson(res, 200, { [key]: rows, paging: { totalSize: rows.length, offset: 0, pageSize: q.paging?.pageSize ?? rows.length } });
+      return;
+    }
+    case 'POST /hybridity/api/replications': {
+      if (query.get('action') !== 'query') break;
+      if (body instanceof Error || (body as { type?: unknown } | undefined)?.type !== 'summary') {
+        sendJson(res, 400, { errors: [{ text: 'only {"type":"summary"} is supported' }] });
+        return;
+      }
+      sendJson(res, 200, manager.replicationSummary);
+      return;
+    }
+    case 'POST /hybridity/api/alerts': {
+      if (query.get('action') !== 'query' || manager.alerts === undefined) break;
+      sendJson(res, 200, { items: manager.alerts });
+      return;
+    }
+  }
+  sendJson(res, 404, { errors: [{ text: `No handler for ${method} ${path}` }] });
+}
+
+function localEndpoint(m: LabManagerState): Record<string, unknown> {
+  return {
+    endpointId: m.endpointId,
+    name: m.name,
+    version: m.version,
+    buildNumber: m.build,
+    // Opaque in the reference; the lab says which side it is.
+    cloudType: m.role === 'cloud' ? 'hcx-cloud' : 'hcx-enterprise',
+  };
+}
+
+function cloudConfigs(ctx: LabContext, m: LabManagerState): Record<string, unknown>[] {
+  return m.sitePairs.map((p) => {
+    const remote = p.remoteManagerId ? ctx.managers.get(p.remoteManagerId) : undefined;
+    const item: Record<string, unknown> = {
+      endpointId: remote?.endpointId ?? p.endpointId,
+      cloudName: remote?.name ?? p.cloudName,
+      name: remote?.name ?? p.cloudName,
+      cloudType: p.cloudType ?? (remote?.role === 'connector' ? 'hcx-enterprise' : 'hcx-cloud'),
+      // cloudConfigs urls carry no trailing slash (hcx-api.md §5.1, S4).
+      url: (remote ? ctx.hcxUrl(remote.id) : (p.url ?? '')).replace(/\/+$/, ''),
+      username: p.username ?? remote?.username ?? 'cloudadmin@vsphere.local',
+      version: remote?.version ?? p.version,
+      buildNumber: remote?.build ?? p.build,
+    };
+    if (p.status !== undefined) item.status = p.status;
+    if (p.error !== undefined) item.error = p.error;
+    return item;
+  });
+}
+
+function renderMesh(m: LabManagerState, s: LabManagerState['serviceMeshes'][number]): Record<string, unknown> {
+  const local = { endpointId: m.endpointId, endpointName: m.name, computeProfileId: `cp-${m.id}`, computeProfileName: `cp-${m.name}` };
+  const remote = {
+    endpointId: s.remoteEndpointId,
+    endpointName: s.remoteEndpointName,
+    computeProfileId: `cp-${s.remoteEndpointId.slice(-12)}`,
+    computeProfileName: `cp-${s.remoteEndpointName}`,
+  };
+  const mesh: Record<string, unknown> = {
+    serviceMeshId: s.serviceMeshId,
+    name: s.name,
+    isLocalMesh: false,
+    state: s.state,
+    updateAvailable: s.updateAvailable ?? false,
+    backingApplianceType: 'PHOTON',
+    computeProfiles: [
+      { ...local, isInitiator: s.isInitiator },
+      { ...remote, isInitiator: !s.isInitiator },
+    ],
+    services: s.services.map((name) => ({ name })),
+    switchPairCount: [
+      {
+        switches: [
+          { cmpId: m.endpointId.slice(-36), id: 'dvs-35', name: 'DSwitch', type: 'VmwareDistributedVirtualSwitch', maxMtu: 1500 },
+          { cmpId: s.remoteEndpointId.slice(-36), id: 'tz-overlay', name: 'TNT-OVERLAY-TZ', type: 'NsxtTransportZone', maxMtu: 1500 },
+        ],
+        l2cApplianceCount: s.neApplianceCount,
+      },
+    ],
+    trafficEnggCfg: { isAppPathResiliencyEnabled: false, isTcpFlowConditioningEnabled: false },
+    lastTaskDetails: { interconnectTaskId: `task-${s.serviceMeshId}`, type: 'updateServiceMesh', status: 'SUCCESS' },
+    status: {
+      timestamp: Date.now(),
+      services: s.services.map((name) => ({ serviceName: name, status: s.serviceStatuses?.[name] ?? 'UP', reason: [] })),
+    },
+  };
+  if (s.services.includes('WANOPT')) mesh.wanoptConfig = { uplinkMaxBandwidth: 10000 };
+  return mesh;
+}
+
+function renderAppliance(m: LabManagerState, a: LabManagerState['appliances'][number]): Record<string, unknown> {
+  const v = versionParts(a.version);
+  const up = a.tunnelActive >= a.tunnelTotal;
+  return {
+    applianceId: a.applianceId,
+    applianceType: a.applianceType,
+    applianceName: a.applianceName,
+    serviceMeshId: a.serviceMeshId,
+    computeProfileId: `cp-${m.id}`,
+    endpointId: m.endpointId,
+    isInitiator: m.role === 'connector',
+    applianceStatus: { state: a.state, detailedMessage: '' },
+    applianceVersion: { major: v.major, minor: v.minor, patch: v.patch, revision: 0, build: a.build },
+    networkExtensionCount: a.networkExtensionCount,
+    // Tunnel counts: the metrics summary's field names (hcx-api.md §6.4) placed on the appliance item.
+    status: {
+      summary: {
+        overallStatus: a.state,
+        encryptionTunnelSummary: {
+          totalTunnelCount: a.tunnelTotal,
+          totalActiveTunnelCount: a.tunnelActive,
+          aggregatedTunnelStatus: up ? 'UP' : 'DOWN',
+        },
+        reasons: [],
+      },
+    },
+    // PowerCLI HCXInterconnectAppliance names (hcx-api.md §6.3, §15).
+    tunnelStatus: up ? 'UP' : 'DOWN',
+    updateAvailable: a.updateAvailable,
+    ...(a.availableVersion ? { availableVersion: a.availableVersion } : {}),
+  };
+}
+
+function renderHaGroup(g: LabManagerState['haGroups'][number]): Record<string, unknown> {
+  return {
+    groupId: g.groupId,
+    name: g.name,
+    serviceMeshId: g.serviceMeshId,
+    groupType: 'NETWORK_EXTENSION',
+    groupMembers: g.members.map((mb) => ({ applianceId: mb.applianceId, applianceName: mb.applianceName, role: mb.role })),
+    policyInfo: { policy: 'NO_PREEMPTION' },
+    status: { groupState: g.groupState, statusMessage: g.statusMessage ?? '', availabilityState: g.availabilityState, availabilityDescription: '' },
+    dvsId: 'dvs-35',
+    dvsName: 'DSwitch',
+    networkExtensionCount: 0,
+    networkStretchCapacity: 8,
+  };
+}
+
+function renderExtension(m: LabManagerState, e: LabManagerState['extensions'][number]): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    stretchId: e.stretchId,
+    operationStatus: { state: e.state },
+    sourceNetwork: { networkId: `dvportgroup-${e.stretchId.slice(-4)}`, networkName: e.networkName, networkType: 'DistributedVirtualPortgroup', dvsId: 'dvs-35', dvsName: 'DSwitch' },
+    sourceAppliance: { applianceId: e.applianceId, applianceName: e.applianceName, applianceType: 'HCX-NET-EXT' },
+    source: { endpointId: m.endpointId },
+    gateway: '10.10.10.1',
+    netmask: '255.255.255.0',
+    features: { egressOptimization: false, mobilityOptimizedNetworking: false },
+    creationDate: e.creationDate,
+  };
+  if (e.haGroupId) {
+    const g = m.haGroups.find((x) => x.groupId === e.haGroupId);
+    out.haConfig = { haGroupId: e.haGroupId, haGroupName: g?.name };
+  }
+  return out;
+}
+
+function renderMigration(mg: LabManagerState['migrations'][number]): Record<string, unknown> {
+  return {
+    migrationId: mg.migrationId,
+    jobInfo: { state: mg.state, username: 'administrator@vsphere.local', creationDate: '2026-01-05T09:00:00.000Z', lastUpdated: '2026-01-05T09:30:00.000Z' },
+    migrationInfo: {
+      entityDetails: { entityId: `vm-${mg.migrationId.slice(-4)}`, entityName: mg.entityName },
+      progressDetails: { progressPercentage: mg.progressPercentage ?? (mg.state === 'MIGRATED' ? 100 : 0) },
+      migrationType: mg.migrationType,
+      message: '',
+    },
+  };
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Appliance management (port 9443), HTTP Basic admin
+// --------------------------------------------------------------------------------------------------------------
+
+function section(name: string, items: Record<string, unknown>[]): Record<string, unknown> {
+  return { data: { items: items.map((config) => ({ section: name, config })) } };
+}
+
+function renderRegistration(r: LabRegistration): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...r };
+  if (r.error === undefined) delete out.error;
+  return out;
+}
+
+function applianceMgmt(
+  manager: LabManagerState,
+  a: LabApplianceMgmt,
+  method: string,
+  sub: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const auth = req.headers.authorization;
+  if (!auth || !/^basic /i.test(auth)) {
+    sendJson(res, 401, { errors: [{ text: 'Unauthorized' }] }, { 'www-authenticate': 'Basic realm="HCX"' });
+    return;
+  }
+  const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+  if (decoded !== `admin:${a.adminPassword}`) {
+    // S7 saw 403, not 401, for a wrong admin password (hcx-api.md §3.2).
+    sendJson(res, 403, { errors: [{ text: 'Forbidden' }] });
+    return;
+  }
+  if (malformed(manager, sub, res)) return;
+  const path = sub.replace(/\/+$/, '');
+  if (method !== 'GET') {
+    sendJson(res, 405, { errors: [{ text: 'the lab is read-only' }] });
+    return;
+  }
+  switch (path) {
+    case '/api/admin/licenses':
+      if (a.licenses === undefined) sendJson(res, 404, { errors: [{ text: 'Not Found' }] });
+      else sendJson(res, 200, { licenses: a.licenses });
+      return;
+    case '/api/admin/global/config/hcx':
+      sendJson(res, 200, section('hcx', a.activation ? [{ ...a.activation, UUID: `act-${manager.id}` }] : []));
+      return;
+    case '/license/hcx/activationStatus': {
+      const s = a.activationStatus;
+      const data: Record<string, unknown> = {
+        activationType: s.activationType,
+        enableLicenseUpdate: true,
+        enableTelemetry: false,
+        hasCommunicationBroken: false,
+        warnCommunicationBroken: false,
+        activationDone: s.activationDone,
+        activationStatus: s.activationStatus,
+      };
+      if (s.expiryTimeInMillis !== undefined) {
+        data.moreInfo = { isGraceExpired: s.expiryTimeInMillis < Date.now(), expiryTime: new Date(s.expiryTimeInMillis).toUTCString(), expiryTimeInMillis: s.expiryTimeInMillis };
+        data.gracePeriodExpiration = s.expiryTimeInMillis;
+      }
+      sendJson(res, 200, { success: true, completed: true, time: Date.now(), data, errors: [] });
+      return;
+    }
+    case '/api/admin/global/config/vcenter':
+      sendJson(res, 200, section('vcenter', a.vcenter.map(renderRegistration)));
+      return;
+    case '/api/admin/global/config/nsx':
+      sendJson(res, 200, section('nsx', a.nsx.map(renderRegistration)));
+      return;
+    case '/api/admin/global/config/lookupservice':
+      sendJson(res, 200, section('lookupservice', a.lookupservice.map((r) => ({ lookupServiceUrl: r.url, providerType: 'PSC', UUID: r.UUID }))));
+      return;
+  }
+  const comp = /^\/components\/([a-z]+)\/status$/.exec(path);
+  if (comp && a.components[comp[1]] !== undefined) {
+    sendJson(res, 200, { result: a.components[comp[1]], operationStatus: 'SUCCESS' });
+    return;
+  }
+  sendJson(res, 404, { errors: [{ text: `No handler for ${method} ${path}` }] });
+}

@@ -1,0 +1,6 @@
+/** The lab: a simulated AVS + HCX estate over real HTTPS. See dev/lab/README.md. */
+export { startLab, connectorPasswordSetting, type StartLabOptions } from './lab';
+export { demoScenario, DEMO_SUBSCRIPTIONS, DEMO_DC2_ACTIVATION_EXPIRY } from './scenarios/demo';
+export { generateEstate, type GenerateEstateOptions } from './scenarios/generate';
+export { runLab, type RunLabOptions } from './main';
+export * from './types';
