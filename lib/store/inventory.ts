@@ -1,0 +1,267 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { DateTime } from 'luxon';
+import type { TargetHistory, VersionObservation } from '../domain/finding';
+import type { Inventory } from '../domain/inventory';
+import type { TargetKind } from '../domain/target';
+import { targetKey } from '../findings/ids';
+import {
+  chunk,
+  clean,
+  invertedTime,
+  isConflict,
+  isNotFound,
+  listAll,
+  MAX_BATCH,
+  num,
+  packText,
+  parseJson,
+  str,
+  StoreError,
+  submitInBatches,
+  unpackText,
+  type StoredEntity,
+  type TableSet,
+} from './tables';
+
+export const INVENTORY_TABLE = 'inventory';
+const LATEST = 'latest';
+const HISTORY = 'history';
+const SNAP_PREFIX = 'snap~';
+/** Chunks per row: 12 × 30,000 chars stays under the 1 MiB entity limit with the metadata. */
+const CHUNKS_PER_ROW = 12;
+/** Versions kept in the compact history (a target changes version a few times a year). */
+const MAX_VERSIONS = 100;
+
+type RowType = 'latest' | 'snapshot' | 'part' | 'history';
+
+export interface InventorySummary {
+  targetId: string;
+  targetName: string;
+  targetKind: TargetKind;
+  collectedAt: string;
+  hcxVersion?: string;
+  scanId?: string;
+}
+
+export interface SnapshotInfo extends InventorySummary {
+  /** Pass to getSnapshot. */
+  snapshotKey: string;
+}
+
+export interface SaveInventoryOptions {
+  scanId?: string;
+  /** Also prune dated snapshots older than this many days before the inventory's collectedAt. */
+  historyDays?: number;
+}
+
+function meta(inv: Inventory, scanId: string | undefined): Record<string, unknown> {
+  return clean({
+    targetId: inv.target.id,
+    targetName: inv.target.name,
+    targetKind: inv.target.kind,
+    collectedAt: inv.collectedAt,
+    hcxVersion: inv.manager?.version,
+    scanId,
+  });
+}
+
+function summaryOf(e: StoredEntity): InventorySummary {
+  return clean({
+    targetId: str(e.targetId) ?? '',
+    targetName: str(e.targetName) ?? '',
+    targetKind: (str(e.targetKind) ?? 'hcx-connector') as TargetKind,
+    collectedAt: str(e.collectedAt) ?? '',
+    hcxVersion: str(e.hcxVersion),
+    scanId: str(e.scanId),
+  }) as unknown as InventorySummary;
+}
+
+/** Rows (main + overflow) holding one inventory under `rowKey`: JSON → gzip → base64 → ≤30k-char properties. */
+function inventoryRows(pk: string, rowKey: string, rowType: RowType, inv: Inventory, scanId?: string): Record<string, unknown>[] {
+  const chunks = packText(JSON.stringify(inv));
+  const perRow = chunk(chunks, CHUNKS_PER_ROW);
+  return perRow.map((part, i) => {
+    const props = Object.fromEntries(part.map((c, j) => [`d${String(j).padStart(2, '0')}`, c]));
+    const common = { partitionKey: pk, takenAt: inv.collectedAt, ...props, n: part.length };
+    return i === 0
+      ? { ...common, rowKey, rowType, ...meta(inv, scanId), rows: perRow.length, encoding: 'gzip+base64' }
+      : { ...common, rowKey: `${rowKey}~x${String(i).padStart(3, '0')}`, rowType: 'part', parent: rowKey };
+  });
+}
+
+function chunksOf(e: StoredEntity): string[] {
+  const n = num(e.n) ?? 0;
+  const out: string[] = [];
+  for (let j = 0; j < n; j++) out.push(str(e[`d${String(j).padStart(2, '0')}`]) ?? '');
+  return out;
+}
+
+function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
+  const versions: VersionObservation[] = h.versions.map((v) => ({ ...v }));
+  const version = inv.manager?.version;
+  if (version) {
+    const at = inv.collectedAt;
+    const seen = versions.find((v) => v.version === version);
+    if (seen) {
+      if (at < seen.firstSeenAt) seen.firstSeenAt = at;
+      if (at > seen.lastSeenAt) seen.lastSeenAt = at;
+    } else {
+      versions.push({ version, firstSeenAt: at, lastSeenAt: at });
+    }
+  }
+  versions.sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : 0));
+  const next: TargetHistory = { versions: versions.slice(-MAX_VERSIONS) };
+  // "Successful" = the manager answered (its identity/version was read); ARM-only data does not count.
+  const success = inv.manager !== undefined ? inv.collectedAt : undefined;
+  const last = [h.lastSuccessfulCollectionAt, success].filter((x): x is string => x !== undefined).sort().pop();
+  if (last) next.lastSuccessfulCollectionAt = last;
+  return next;
+}
+
+/**
+ * The `inventory` table: per target (PK target key) the `latest` inventory, a dated `snap~<inverted time>` copy per
+ * scan (kept HCXMON_HISTORY_DAYS), and a compact `history` row (versions seen, last successful collection) so the
+ * rules' TargetHistory is one read.
+ */
+export class InventoryRepository {
+  constructor(private readonly tables: TableSet) {}
+
+  private client(): Promise<TableClient> {
+    return this.tables.client(INVENTORY_TABLE);
+  }
+
+  /** Writes latest + snapshot atomically, folds the inventory into the history, then prunes old snapshots. */
+  async save(inv: Inventory, opts: SaveInventoryOptions = {}): Promise<{ snapshotKey: string; pruned: number }> {
+    const client = await this.client();
+    const pk = targetKey(inv.target.id);
+    const snapshotKey = `${SNAP_PREFIX}${invertedTime(inv.collectedAt)}`;
+    const latestRows = inventoryRows(pk, LATEST, 'latest', inv, opts.scanId);
+    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inv, opts.scanId);
+    const actions: TransactionAction[] = [...latestRows, ...snapRows].map(
+      (r): TransactionAction => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace'],
+    );
+    // Overflow rows of a previous, larger `latest` would otherwise linger.
+    const previous = await this.getRow(client, pk, LATEST);
+    const prevRows = previous ? (num(previous.rows) ?? 1) : 1;
+    for (let i = latestRows.length; i < prevRows; i++) {
+      actions.push(['delete', { partitionKey: pk, rowKey: `${LATEST}~x${String(i).padStart(3, '0')}` }]);
+    }
+    if (actions.length > MAX_BATCH) {
+      throw new StoreError(`inventory of ${inv.target.id} is too large to store (${actions.length} rows)`);
+    }
+    await client.submitTransaction(actions);
+    await this.foldHistory(client, pk, inv);
+    const pruned =
+      opts.historyDays !== undefined ? await this.prune(inv.target.id, inv.collectedAt, opts.historyDays) : 0;
+    return { snapshotKey, pruned };
+  }
+
+  private async getRow(client: TableClient, pk: string, rowKey: string): Promise<StoredEntity | undefined> {
+    try {
+      return await client.getEntity<Record<string, unknown>>(pk, rowKey);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  private async foldHistory(client: TableClient, pk: string, inv: Inventory): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.getRow(client, pk, HISTORY);
+      const current = parseJson<TargetHistory>(row?.history) ?? { versions: [] };
+      const entity = { partitionKey: pk, rowKey: HISTORY, rowType: 'history', targetId: inv.target.id, history: JSON.stringify(updateHistory(current, inv)) };
+      try {
+        if (row) await client.updateEntity(entity, 'Replace', { etag: row.etag });
+        else await client.createEntity(entity);
+        return;
+      } catch (err) {
+        if (!isConflict(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async getLatest(targetId: string): Promise<Inventory | undefined> {
+    return this.readInventory(targetKey(targetId), LATEST);
+  }
+
+  async getSnapshot(targetId: string, snapshotKey: string): Promise<Inventory | undefined> {
+    if (!snapshotKey.startsWith(SNAP_PREFIX) || snapshotKey.includes('~x')) return undefined;
+    return this.readInventory(targetKey(targetId), snapshotKey);
+  }
+
+  private async readInventory(pk: string, rowKey: string): Promise<Inventory | undefined> {
+    const client = await this.client();
+    const main = await this.getRow(client, pk, rowKey);
+    if (!main) return undefined;
+    const chunks = chunksOf(main);
+    const rows = num(main.rows) ?? 1;
+    for (let i = 1; i < rows; i++) {
+      const part = await this.getRow(client, pk, `${rowKey}~x${String(i).padStart(3, '0')}`);
+      if (!part) throw new StoreError(`inventory row ${rowKey} of ${str(main.targetId)} is missing part ${i}`);
+      chunks.push(...chunksOf(part));
+    }
+    return JSON.parse(unpackText(chunks)) as Inventory;
+  }
+
+  /** One read; empty history when the target was never collected. */
+  async getHistory(targetId: string): Promise<TargetHistory> {
+    const client = await this.client();
+    const row = await this.getRow(client, targetKey(targetId), HISTORY);
+    return parseJson<TargetHistory>(row?.history) ?? { versions: [] };
+  }
+
+  /** Newest first. */
+  async listSnapshots(targetId: string, limit = 100): Promise<SnapshotInfo[]> {
+    const client = await this.client();
+    const out: SnapshotInfo[] = [];
+    const iter = client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${targetKey(targetId)} and rowType eq ${'snapshot'}`,
+        select: ['RowKey', 'targetId', 'targetName', 'targetKind', 'collectedAt', 'hcxVersion', 'scanId'],
+      },
+    });
+    for await (const e of iter) {
+      out.push({ ...summaryOf(e), snapshotKey: e.rowKey as string });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Every target with a stored inventory (the targets list of the API). */
+  async listTargets(): Promise<InventorySummary[]> {
+    const client = await this.client();
+    const rows = await listAll(client, odata`rowType eq ${'latest'}`, [
+      'targetId',
+      'targetName',
+      'targetKind',
+      'collectedAt',
+      'hcxVersion',
+      'scanId',
+    ]);
+    return rows.map(summaryOf).sort((a, b) => (a.targetName < b.targetName ? -1 : a.targetName > b.targetName ? 1 : 0));
+  }
+
+  /** Deletes dated snapshots (and their overflow rows) taken more than `historyDays` before `asOf`. */
+  async prune(targetId: string, asOf: string, historyDays: number): Promise<number> {
+    const client = await this.client();
+    const cutoff = DateTime.fromISO(asOf, { zone: 'utc' }).minus({ days: historyDays }).toISO() as string;
+    const pk = targetKey(targetId);
+    const rows = await listAll(
+      client,
+      odata`PartitionKey eq ${pk} and (rowType eq ${'snapshot'} or (rowType eq ${'part'} and parent ne ${LATEST})) and takenAt lt ${cutoff}`,
+      ['PartitionKey', 'RowKey'],
+    );
+    await submitInBatches(
+      client,
+      rows.map((r): TransactionAction[] => [['delete', { partitionKey: pk, rowKey: r.rowKey as string }]]),
+    );
+    return rows.filter((r) => !(r.rowKey as string).includes('~x')).length;
+  }
+
+  /** The target of a stored inventory, without reading the payload. */
+  async getSummary(targetId: string): Promise<InventorySummary | undefined> {
+    const client = await this.client();
+    const row = await this.getRow(client, targetKey(targetId), LATEST);
+    return row ? summaryOf(row) : undefined;
+  }
+}

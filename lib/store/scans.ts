@@ -1,0 +1,144 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { ScanRecord, TargetOutcome } from '../scan-types';
+import { encodeKey, targetKey } from '../findings/ids';
+import {
+  clean,
+  isNotFound,
+  listAll,
+  packText,
+  queryPage,
+  str,
+  unpackText,
+  type Page,
+  type StoredEntity,
+  type TableSet,
+} from './tables';
+
+export const SCANS_TABLE = 'scans';
+/** Partition of the scan summaries, newest first by RowKey `<inverted startedAt>~<scanId>`. */
+const SCAN_LIST_PARTITION = 'scan';
+/** RowKey of the summary copy inside the scan's own partition (target rows use hex target keys). */
+const SUMMARY_ROW = 'summary';
+
+export interface ScanWithTargets {
+  scan: ScanRecord;
+  targets: TargetOutcome[];
+}
+
+function recordEntity(pk: string, rk: string, r: ScanRecord): Record<string, unknown> {
+  // The record (with its target list) can outgrow one property for big estates: packed like inventory.
+  const chunks = packText(JSON.stringify(r));
+  return clean({
+    partitionKey: pk,
+    rowKey: rk,
+    rowType: 'scan',
+    scanId: r.scanId,
+    trigger: r.trigger,
+    asOf: r.asOf,
+    startedAt: r.startedAt,
+    status: r.status,
+    completedAt: r.completedAt,
+    targetCount: r.targets.length,
+    n: chunks.length,
+    ...Object.fromEntries(chunks.map((c, i) => [`d${String(i).padStart(2, '0')}`, c])),
+  });
+}
+
+function entityToRecord(e: StoredEntity): ScanRecord {
+  const n = typeof e.n === 'number' ? e.n : 0;
+  const chunks: string[] = [];
+  for (let i = 0; i < n; i++) chunks.push(str(e[`d${String(i).padStart(2, '0')}`]) ?? '');
+  const r = JSON.parse(unpackText(chunks)) as ScanRecord;
+  // Status columns are authoritative: complete() merges them without rewriting the packed record.
+  r.status = (str(e.status) as ScanRecord['status']) ?? r.status;
+  const completedAt = str(e.completedAt);
+  if (completedAt) r.completedAt = completedAt;
+  return r;
+}
+
+function summaryKey(r: Pick<ScanRecord, 'scanId' | 'startedAt'>): string {
+  const ms = Date.parse(r.startedAt);
+  const inverted = String(9_999_999_999_999 - ms).padStart(13, '0');
+  return `${inverted}~${encodeKey(r.scanId)}`;
+}
+
+/**
+ * The `scans` table: PK `scan` / RK `<inverted startedAt>~<scanId>` lists scans newest first; PK `<scanId>` holds
+ * a copy of the summary (RK `summary`, for get-by-id) and one row per target outcome (RK target key).
+ */
+export class ScansRepository {
+  constructor(private readonly tables: TableSet) {}
+
+  private client(): Promise<TableClient> {
+    return this.tables.client(SCANS_TABLE);
+  }
+
+  async start(record: ScanRecord): Promise<void> {
+    const client = await this.client();
+    await client.upsertEntity(recordEntity(SCAN_LIST_PARTITION, summaryKey(record), record) as never, 'Replace');
+    await client.upsertEntity(recordEntity(encodeKey(record.scanId), SUMMARY_ROW, record) as never, 'Replace');
+  }
+
+  /** One row per target; a retried target overwrites its own row. */
+  async recordTarget(outcome: TargetOutcome): Promise<void> {
+    const client = await this.client();
+    await client.upsertEntity(
+      {
+        partitionKey: encodeKey(outcome.scanId),
+        rowKey: targetKey(outcome.targetId),
+        rowType: 'target',
+        targetId: outcome.targetId,
+        status: outcome.status,
+        outcome: JSON.stringify(outcome),
+      },
+      'Replace',
+    );
+  }
+
+  /** Marks a scan completed (both copies of the summary). */
+  async complete(scanId: string, completedAt: string): Promise<void> {
+    const client = await this.client();
+    const rec = await this.getRecord(client, scanId);
+    if (!rec) return;
+    const patch = { status: 'completed', completedAt };
+    await client.updateEntity({ partitionKey: encodeKey(scanId), rowKey: SUMMARY_ROW, ...patch }, 'Merge');
+    await client.updateEntity({ partitionKey: SCAN_LIST_PARTITION, rowKey: summaryKey(rec), ...patch }, 'Merge');
+  }
+
+  private async getRecord(client: TableClient, scanId: string): Promise<ScanRecord | undefined> {
+    try {
+      return entityToRecord(await client.getEntity<Record<string, unknown>>(encodeKey(scanId), SUMMARY_ROW));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async get(scanId: string): Promise<ScanWithTargets | undefined> {
+    const client = await this.client();
+    const scan = await this.getRecord(client, scanId);
+    if (!scan) return undefined;
+    const rows = await listAll(client, odata`PartitionKey eq ${encodeKey(scanId)} and rowType eq ${'target'}`);
+    const targets = rows
+      .map((r) => JSON.parse(str(r.outcome) ?? '{}') as TargetOutcome)
+      .sort((a, b) => (a.targetName < b.targetName ? -1 : a.targetName > b.targetName ? 1 : 0));
+    return { scan, targets };
+  }
+
+  /** Newest first. */
+  async list(opts: { pageSize?: number; continuationToken?: string } = {}): Promise<Page<ScanRecord>> {
+    const client = await this.client();
+    const page = await queryPage(client, odata`PartitionKey eq ${SCAN_LIST_PARTITION}`, opts.pageSize ?? 20, opts.continuationToken);
+    return { ...page, items: page.items.map(entityToRecord) };
+  }
+
+  /** The newest completed scan (the dead-man's switch and `/api/health` read it). */
+  async lastCompleted(): Promise<ScanRecord | undefined> {
+    const client = await this.client();
+    const iter = client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${SCAN_LIST_PARTITION} and status eq ${'completed'}` },
+    });
+    for await (const e of iter) return entityToRecord(e);
+    return undefined;
+  }
+}
