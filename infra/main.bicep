@@ -1,0 +1,170 @@
+// hcx-compliance-monitor on Azure: `azd up` (azure.yaml) or
+//   az deployment sub create -l <region> -f infra/main.bicep -p infra/main.parameters.json
+// Plain resource declarations only (no br/public: registry modules), so it builds wherever the Bicep CLI runs,
+// offline included. test/unit/infra.test.ts checks syntax and policy without the CLI.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and seeds resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource (Flex Consumption must be available there).')
+param location string
+
+param resourceGroupName string = ''
+
+@description('Node.js major version of the Functions runtime (22 or 20).')
+param nodeVersion string = '22'
+
+@description('Subscriptions holding AVS private clouds to discover. The identity gets the AVS reader role in each.')
+param avsSubscriptionIds array = [
+  subscription().subscriptionId
+]
+
+@allowed([
+  'arm'
+  'none'
+])
+param cloudCredentials string = 'arm'
+
+@description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors (see README).')
+param connectorsJson string = '[]'
+
+@description('Key Vault secret names holding connector passwords (each becomes an app setting, - → _, upper case).')
+param connectorSecretNames array = []
+
+@description('NCRONTAB of the daily scan (UTC).')
+param scanSchedule string = '0 0 5 * * *'
+
+@allowed([
+  'critical'
+  'high'
+  'medium'
+  'low'
+  'info'
+])
+param alertMinSeverity string = 'high'
+
+param baselineVersion string = ''
+
+@description('On-call e-mail; empty for none.')
+param alertEmail string = ''
+param alertSmsCountryCode string = '1'
+@description('On-call SMS number without country code; empty for none.')
+param alertSmsNumber string = ''
+@secure()
+@description('On-call webhook URL; empty for none.')
+param alertWebhookUrl string = ''
+
+@description('Existing subnet (delegated to Microsoft.App/environments) with a route to the HCX managers; empty = no VNet integration.')
+param integrationSubnetId string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  app: 'hcx-compliance-monitor'
+}
+var identityName = 'id-hcxmon-${resourceToken}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+// Least privilege for discovery: read private clouds, add-ons and HCX enterprise sites, and fetch the
+// cloudadmin credentials (listAdminCredentials) used to log in to the HCX Cloud Manager. Nothing else.
+resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(subscription().id, 'hcxmon-avs-reader', environmentName)
+  properties: {
+    roleName: 'HCX Compliance Monitor AVS Reader (${environmentName})'
+    description: 'Reads AVS private clouds, HCX add-ons and HCX enterprise sites, and lists the private cloud admin credentials for HCX login.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.AVS/privateClouds/read'
+          'Microsoft.AVS/privateClouds/addons/read'
+          'Microsoft.AVS/privateClouds/hcxEnterpriseSites/read'
+          'Microsoft.AVS/privateClouds/listAdminCredentials/action'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [for sub in avsSubscriptionIds: '/subscriptions/${sub}']
+  }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'hcxmon-identity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module avsAccess 'modules/avs-access.bicep' = [for sub in avsSubscriptionIds: {
+  name: 'hcxmon-avs-access-${uniqueString(sub)}'
+  scope: subscription(sub)
+  params: {
+    roleDefinitionId: avsReader.id
+    principalId: identity.outputs.principalId
+    identityName: identityName
+  }
+}]
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'hcxmon-monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    principalId: identity.outputs.principalId
+    alertEmail: alertEmail
+    alertSmsCountryCode: alertSmsCountryCode
+    alertSmsNumber: alertSmsNumber
+    alertWebhookUrl: alertWebhookUrl
+  }
+}
+
+module app 'modules/app.bicep' = {
+  name: 'hcxmon-app'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    identityPrincipalId: identity.outputs.principalId
+    nodeVersion: nodeVersion
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    logsIngestionEndpoint: monitoring.outputs.logsIngestionEndpoint
+    dcrImmutableId: monitoring.outputs.dcrImmutableId
+    alertStream: monitoring.outputs.streamName
+    integrationSubnetId: integrationSubnetId
+    subscriptionIds: join(avsSubscriptionIds, ',')
+    cloudCredentials: cloudCredentials
+    connectorsJson: connectorsJson
+    connectorSecretNames: connectorSecretNames
+    scanSchedule: scanSchedule
+    baselineVersion: baselineVersion
+    alertMinSeverity: alertMinSeverity
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = app.outputs.name
+output AZURE_KEY_VAULT_NAME string = app.outputs.keyVaultName
+output HCXMON_ALERT_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
+output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
+output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
+output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'

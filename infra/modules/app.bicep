@@ -1,0 +1,334 @@
+// The Function App on Flex Consumption, its storage (identity only, no shared keys) and Key Vault, with the
+// identity's data-plane roles. Every HCXMON_ setting lib/config.ts reads is set here (test/unit/infra.test.ts).
+param location string
+param tags object = {}
+param resourceToken string
+param identityId string
+param identityClientId string
+param identityPrincipalId string
+
+@description('Node.js major version of the Functions runtime.')
+param nodeVersion string = '22'
+param maximumInstanceCount int = 40
+param instanceMemoryMB int = 2048
+
+param appInsightsConnectionString string
+param logsIngestionEndpoint string
+param dcrImmutableId string
+param alertStream string
+
+@description('Resource id of an existing subnet (delegated to Microsoft.App/environments) that routes to the HCX managers; empty for no VNet integration.')
+param integrationSubnetId string = ''
+
+param subscriptionIds string
+param armEndpoint string = ''
+param cloudCredentials string = 'arm'
+@description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors; each passwordSetting names one of the Key Vault–backed settings below.')
+param connectorsJson string = '[]'
+@description('Key Vault secret names holding connector passwords; each becomes the app setting of the same name with - replaced by _ (e.g. hcx-onprem1-password → HCX_ONPREM1_PASSWORD).')
+param connectorSecretNames array = []
+param hcxCaFile string = ''
+param armCaFile string = ''
+param scanSchedule string = '0 0 5 * * *'
+param concurrency string = '8'
+param httpTimeoutMs string = '15000'
+param baselineVersion string = ''
+param extensionMaxDays string = '30'
+param historyDays string = '90'
+param alertMinSeverity string = 'high'
+param dashboardUrl string = ''
+
+var appName = 'func-${resourceToken}'
+var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
+var roles = {
+  blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Blob Data Owner on the account, not only the package container: the Functions host keeps its keys, timer
+// schedule status and singleton leases in its own containers (azure-webjobs-hosts, azure-webjobs-secrets).
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identityPrincipalId, roles.blobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataOwner)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identityPrincipalId, roles.queueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.queueDataContributor)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identityPrincipalId, roles.tableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.tableDataContributor)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+// Connector passwords never sit in settings or parameters: each setting is a Key Vault reference resolved by
+// the platform with the app's user-assigned identity (keyVaultReferenceIdentity).
+var secretSettings = [for secretName in connectorSecretNames: {
+  name: toUpper(replace(secretName, '-', '_'))
+  value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
+}]
+
+var baseSettings = [
+  // Host storage for the queue trigger, timers and keys: identity-based, no connection string.
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identityClientId
+  }
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storage.properties.primaryEndpoints.queue
+  }
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri'
+    value: storage.properties.primaryEndpoints.table
+  }
+  // DefaultAzureCredential (ARM, Logs Ingestion) picks the user-assigned identity from this.
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identityClientId
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsightsConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+  {
+    name: 'HCXMON_SUBSCRIPTION_IDS'
+    value: subscriptionIds
+  }
+  {
+    name: 'HCXMON_ARM_ENDPOINT'
+    value: armEndpoint
+  }
+  // Empty in Azure: the managed identity gets ARM tokens. Only CI and the lab set a pre-obtained token.
+  {
+    name: 'HCXMON_ARM_ACCESS_TOKEN'
+    value: ''
+  }
+  {
+    name: 'HCXMON_ARM_CA_FILE'
+    value: armCaFile
+  }
+  {
+    name: 'HCXMON_CLOUD_CREDENTIALS'
+    value: cloudCredentials
+  }
+  {
+    name: 'HCXMON_CONNECTORS'
+    value: connectorsJson
+  }
+  {
+    name: 'HCXMON_HCX_CA_FILE'
+    value: hcxCaFile
+  }
+  // Empty: the app's own tables use the identity-based AzureWebJobsStorage__tableServiceUri above.
+  {
+    name: 'HCXMON_STORAGE'
+    value: ''
+  }
+  {
+    name: 'HCXMON_SCAN_SCHEDULE'
+    value: scanSchedule
+  }
+  {
+    name: 'HCXMON_CONCURRENCY'
+    value: concurrency
+  }
+  {
+    name: 'HCXMON_HTTP_TIMEOUT_MS'
+    value: httpTimeoutMs
+  }
+  {
+    name: 'HCXMON_BASELINE_VERSION'
+    value: baselineVersion
+  }
+  {
+    name: 'HCXMON_EXTENSION_MAX_DAYS'
+    value: extensionMaxDays
+  }
+  {
+    name: 'HCXMON_HISTORY_DAYS'
+    value: historyDays
+  }
+  {
+    name: 'HCXMON_ALERT_ENDPOINT'
+    value: logsIngestionEndpoint
+  }
+  {
+    name: 'HCXMON_ALERT_RULE_ID'
+    value: dcrImmutableId
+  }
+  {
+    name: 'HCXMON_ALERT_STREAM'
+    value: alertStream
+  }
+  {
+    name: 'HCXMON_ALERT_MIN_SEVERITY'
+    value: alertMinSeverity
+  }
+  {
+    name: 'HCXMON_DASHBOARD_URL'
+    value: empty(dashboardUrl) ? 'https://${appName}.azurewebsites.net/api/dashboard' : dashboardUrl
+  }
+]
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, {
+    'azd-service-name': 'api'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(integrationSubnetId) ? null : integrationSubnetId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(baseSettings, secretSettings)
+    }
+  }
+  dependsOn: [
+    blobOwner
+    queueContributor
+    tableContributor
+    secretsUser
+    packageContainer
+  ]
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output keyVaultName string = vault.name
+output storageAccountName string = storage.name
