@@ -1,0 +1,70 @@
+import catalogJson from '../../../lib/rules/lifecycle.json';
+import {
+  DEFAULT_CATALOG,
+  baselineVersion,
+  endOfSupportDate,
+  isOlderThanCatalog,
+  parseCatalog,
+  supportLine,
+  supportStatus,
+} from '../../../lib/rules/lifecycle';
+import { parseVersion } from '../../../lib/rules/version';
+
+function v(s: string) {
+  const p = parseVersion(s);
+  if (!p.ok) throw new Error(p.reason);
+  return p.version;
+}
+
+describe('lifecycle catalog', () => {
+  test('pinned to the seeds: 4.10.x EOS 2025-07-27, 4.11.0–4.11.2 EOS 2026-02-20, 4.11.3 2027-10-11', () => {
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('4.10.0'))).toBe('2025-07-27');
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('4.10.3'))).toBe('2025-07-27');
+    for (const x of ['4.11.0', '4.11.1', '4.11.2']) expect(endOfSupportDate(DEFAULT_CATALOG, v(x))).toBe('2026-02-20');
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('4.11.3'))).toBe('2027-10-11');
+  });
+
+  test('the 2025-12-24 date for 4.11.0–4.11.2 is kept as an alternative, not used', () => {
+    const line = supportLine(DEFAULT_CATALOG, v('4.11.1'));
+    expect(line?.endOfSupport).toBe('2026-02-20');
+    expect(line?.endOfSupportAlternatives?.map((a) => a.date)).toEqual(['2025-12-24']);
+  });
+
+  test('baseline is 4.11.3 with asOf; an override wins', () => {
+    expect(DEFAULT_CATALOG.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(baselineVersion(DEFAULT_CATALOG)).toEqual({ version: '4.11.3', source: 'catalog' });
+    expect(baselineVersion(DEFAULT_CATALOG, ' 4.11.4 ')).toEqual({ version: '4.11.4', source: 'setting' });
+    expect(baselineVersion(DEFAULT_CATALOG, '')).toEqual({ version: '4.11.3', source: 'catalog' });
+  });
+
+  test('N-2 lines are past support; unknown newer versions have no date', () => {
+    expect(supportStatus(DEFAULT_CATALOG, v('4.9.2')).kind).toBe('past');
+    expect(supportStatus(DEFAULT_CATALOG, v('4.4.2')).kind).toBe('past');
+    expect(supportStatus(DEFAULT_CATALOG, v('3.5.3')).kind).toBe('past');
+    expect(supportStatus(DEFAULT_CATALOG, v('4.11.4')).kind).toBe('no-date');
+    expect(supportStatus(DEFAULT_CATALOG, v('9.0.0.0.24597083')).kind).toBe('no-date');
+    const newer = supportStatus(DEFAULT_CATALOG, v('9.7.0'));
+    expect(newer.kind).toBe('no-date');
+    expect(newer.entry).toBeUndefined();
+  });
+
+  test('a version older than every catalogued line is past support', () => {
+    const trimmed = parseCatalog({
+      ...catalogJson,
+      entries: catalogJson.entries.filter((e) => e.id === '4.10' || e.id === '4.11.3'),
+    });
+    expect(isOlderThanCatalog(trimmed, v('4.9.2'))).toBe(true);
+    expect(supportStatus(trimmed, v('4.9.2'))).toMatchObject({ kind: 'past', reason: expect.stringMatching(/N-2/) });
+    expect(isOlderThanCatalog(trimmed, v('4.10.0'))).toBe(false);
+    // In a gap between lines (4.11.0–4.11.2 removed): no date, not past.
+    expect(supportStatus(trimmed, v('4.11.1')).kind).toBe('no-date');
+  });
+
+  test('malformed catalogs are rejected', () => {
+    expect(() => parseCatalog({ ...catalogJson, asOf: '01/06/2026' })).toThrow();
+    const overlap = [...catalogJson.entries, { ...catalogJson.entries[6], id: 'dup' }];
+    expect(() => parseCatalog({ ...catalogJson, entries: overlap })).toThrow(/overlap/);
+    const dated = catalogJson.entries.map((e) => (e.id === '4.10' ? { ...e, endOfSupport: undefined } : e));
+    expect(() => parseCatalog({ ...catalogJson, entries: dated })).toThrow(/endOfSupport/);
+  });
+});
