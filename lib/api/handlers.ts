@@ -166,7 +166,7 @@ export function createHandlers(ports: ApiPorts) {
 
   async function targetSummaries(): Promise<DashboardTarget[]> {
     const [inventories, outcomes, counts] = await Promise.all([
-      ports.inventory.listLatest(),
+      ports.inventory.listTargets(),
       ports.scans.latestOutcomes(),
       openCounts(),
     ]);
@@ -174,12 +174,12 @@ export function createHandlers(ports: ApiPorts) {
     const byId = new Map<string, DashboardTarget>();
     const empty = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
     for (const inv of inventories) {
-      const version = inv.manager?.version;
+      const version = inv.hcxVersion;
       const cmp = compareVersionStrings(version, baseline);
-      byId.set(inv.target.id, {
-        id: inv.target.id,
-        name: inv.target.name,
-        kind: inv.target.kind,
+      byId.set(inv.targetId, {
+        id: inv.targetId,
+        name: inv.targetName,
+        kind: inv.targetKind,
         version,
         belowBaseline: cmp === undefined ? undefined : cmp < 0,
         support: ports.lifecycle.supportOf(version),

@@ -1,7 +1,7 @@
 import type { RuleMeta, Severity } from '../domain/evaluation';
 import type { Fact, Finding, FindingStatus, Suppression, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
-import type { Owner, TargetRef } from '../domain/target';
+import type { Owner, TargetKind, TargetRef } from '../domain/target';
 import type { ScanRecord, TargetOutcome } from '../scan-types';
 
 /**
@@ -31,10 +31,18 @@ export interface FindingsPort {
   get(id: string): Promise<Finding | undefined>;
 }
 
+export interface TargetSummary {
+  targetId: string;
+  targetName: string;
+  targetKind: TargetKind;
+  collectedAt: string;
+  hcxVersion?: string;
+}
+
 export interface InventoryPort {
   latest(targetId: string): Promise<Inventory | undefined>;
-  /** Latest inventory of every target seen. */
-  listLatest(): Promise<Inventory[]>;
+  /** Every target with a stored inventory. */
+  listTargets(): Promise<TargetSummary[]>;
   history(targetId: string): Promise<TargetHistory>;
 }
 
