@@ -1,0 +1,331 @@
+/**
+ * The collectors against the lab over real HTTPS: ARM discovery with paging, every HCX endpoint parsed, every
+ * fault knob ending in the right error class with the rest of the inventory kept, certificate pinning, and a
+ * canary check that no lab password reaches console output, errors, inventories or files.
+ */
+import { X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startLab, type LabHandle } from '../../dev/lab';
+import { loadConfig, type Config } from '../../lib/config';
+import { connectorTargets, createArmClientFactory, discoverTargets, type ArmClientFactory } from '../../lib/collect/avs';
+import { collectInventory, type CollectStats } from '../../lib/collect/inventory';
+import type { Inventory } from '../../lib/domain/inventory';
+import type { Target } from '../../lib/domain/target';
+
+const HYBRIDITY_FIELDS = ['manager', 'sitePairs', 'serviceMeshes', 'appliances', 'haGroups', 'extensions', 'migrations', 'replicationSummary'] as const;
+const APPLIANCE_FIELDS = ['licensing', 'registrations', 'services'] as const;
+const FAST = { backoffBaseMs: 5, backoffCapMs: 20 };
+
+let lab: LabHandle;
+const outputs: string[] = [];
+const inventories: Inventory[] = [];
+const startedAt = Date.now();
+const spies: jest.SpyInstance[] = [];
+/** The scenario's own faults (e.g. onprem-dc3 is unreachable), restored after each test's changes. */
+const scenarioFaults = new Map<string, object>();
+
+beforeAll(async () => {
+  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const orig = console[m].bind(console);
+    spies.push(
+      jest.spyOn(console, m).mockImplementation((...args: unknown[]) => {
+        outputs.push(args.map((a) => (typeof a === 'string' ? a : safeStringify(a))).join(' '));
+        orig(...args);
+      }),
+    );
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const orig = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+    spies.push(
+      jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+        outputs.push(String(chunk));
+        return orig(chunk, ...rest);
+      }) as typeof stream.write),
+    );
+  }
+  // Page size 1: the prod subscription's three clouds take three ARM pages.
+  lab = await startLab({ armPageSize: 1 });
+  for (const id of lab.managerIds) scenarioFaults.set(id, structuredClone(lab.getManager(id).faults));
+});
+
+afterAll(async () => {
+  for (const s of spies) s.mockRestore();
+  await lab?.stop();
+});
+
+function safeStringify(v: unknown): string {
+  try {
+    return v instanceof Error ? `${v.name}: ${v.message}` : JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function config(extra: Record<string, string> = {}): Config {
+  return loadConfig({ ...lab.env, HCXMON_HTTP_TIMEOUT_MS: '3000', ...extra });
+}
+
+function armFactory(cfg: Config): ArmClientFactory {
+  return createArmClientFactory(cfg, { retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 } });
+}
+
+async function targetById(id: string, cfg: Config = config()): Promise<Target> {
+  const { targets } = await discoverTargets(cfg, { armClients: armFactory(cfg) });
+  const t = targets.find((x) => x.name === id);
+  if (!t) throw new Error(`no target ${id}`);
+  return t;
+}
+
+async function collect(target: Target, cfg: Config = config(), extra: { transport?: object } = {}): Promise<{ inv: Inventory; stats: CollectStats }> {
+  let stats: CollectStats = {};
+  const inv = await collectInventory(target, {
+    config: cfg,
+    env: lab.env,
+    armClients: armFactory(cfg),
+    transport: { ...FAST, ...extra.transport },
+    onStats: (s) => (stats = s),
+  });
+  inventories.push(inv);
+  return { inv, stats };
+}
+
+afterEach(() => {
+  for (const id of lab.managerIds) {
+    lab.setFaults(id, {});
+    const own = scenarioFaults.get(id);
+    if (own && Object.keys(own).length > 0) lab.setFaults(id, own);
+  }
+  lab.setArmFaults({});
+});
+
+describe('discovery', () => {
+  it('finds every private cloud of both subscriptions across ≥ 3 ARM pages, plus the configured connectors', async () => {
+    const before = lab.requests.length;
+    const cfg = config();
+    const { targets, errors } = await discoverTargets(cfg, { armClients: armFactory(cfg) });
+    expect(errors).toEqual([]);
+    const clouds = targets.filter((t) => t.kind === 'avs-private-cloud');
+    const connectors = targets.filter((t) => t.kind === 'hcx-connector');
+    expect(clouds.map((t) => t.name).sort()).toEqual(['avs-dr-eus', 'avs-failed-eus', 'avs-legacy-neu', 'avs-prod-weu', 'avs-sandbox-weu']);
+    expect(connectors.map((t) => t.id).sort()).toEqual(['connector:onprem-dc1', 'connector:onprem-dc2', 'connector:onprem-dc3']);
+    for (const c of clouds) expect(c.id).toBe(c.id.toLowerCase());
+    const prodPages = lab.requests
+      .slice(before)
+      .filter((r) => r.server === 'arm' && r.path.includes('/providers/Microsoft.AVS/privateClouds') && r.path.includes(lab.subscriptionIds[0]));
+    expect(prodPages.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('survives an ARM 429 with Retry-After (the SDK retries it)', async () => {
+    lab.setArmFaults({ throttle: { times: 1, retryAfterSeconds: 1 } });
+    const cfg = config();
+    const { targets, errors } = await discoverTargets(cfg, { armClients: armFactory(cfg) });
+    expect(errors).toEqual([]);
+    expect(targets.filter((t) => t.kind === 'avs-private-cloud')).toHaveLength(5);
+  });
+});
+
+describe('every endpoint parsed from the lab', () => {
+  it('a private cloud: ARM facts + every hybridity collection, no issues', async () => {
+    const { inv } = await collect(await targetById('avs-prod-weu'));
+    const state = lab.getManager('avs-prod-weu');
+    expect(inv.issues).toEqual([]);
+    expect(inv.reachability).toEqual({ hybridity: { ok: true } });
+    expect(inv.arm).toMatchObject({ privateCloudName: 'avs-prod-weu', resourceGroup: 'rg-avs-prod', provisioningState: 'Succeeded', hcxAddon: { offer: expect.stringContaining('(Enterprise)') } });
+    expect(inv.arm?.enterpriseSites).toEqual([{ name: 'dc9', keyLast4: '1B2C', status: 'Available' }]);
+    expect(inv.manager).toMatchObject({ version: state.version, build: state.build, endpointId: state.endpointId });
+    for (const f of HYBRIDITY_FIELDS) expect(inv[f]).toBeDefined();
+    expect(inv.serviceMeshes?.[0]).toMatchObject({ id: 'sm-prod-dc9', state: 'COMMITTED', services: expect.arrayContaining(['INTERCONNECT', 'NETWORK_EXTENSION']) });
+    expect(inv.appliances?.every((a) => /^\d+\.\d+\.\d+$/.test(a.version ?? ''))).toBe(true);
+    expect(inv.haGroups?.length).toBeGreaterThan(0);
+    expect(inv.hcxAlerts).toEqual([]);
+    expect(inv.replicationSummary?.active).toEqual({ outgoing: 0, incoming: 0 });
+    for (const f of APPLIANCE_FIELDS) expect(inv[f]).toBeUndefined();
+  });
+
+  it('a connector with 9443: hybridity + licensing, registrations and services', async () => {
+    const { inv } = await collect(connectorTargets(config()).find((t) => t.name === 'onprem-dc2')!);
+    expect(inv.issues).toEqual([]);
+    expect(inv.reachability).toEqual({ hybridity: { ok: true }, applianceManagement: { ok: true } });
+    for (const f of [...HYBRIDITY_FIELDS, ...APPLIANCE_FIELDS]) expect(inv[f]).toBeDefined();
+    expect(inv.migrations?.some((m) => m.state === 'MIGRATING')).toBe(true);
+    expect(inv.licensing).toMatchObject({ model: 'activation-key', activationExpiresAt: '2026-12-25T00:00:00.000Z' });
+    expect(inv.licensing?.keyLast4).toHaveLength(4);
+    expect(inv.registrations?.vcenter.length).toBeGreaterThan(0);
+    expect(inv.services).toEqual([{ name: 'appengine', result: expect.any(String) }]);
+    expect(inv.appliances?.find((a) => a.updateAvailable)).toMatchObject({ version: '4.11.1', availableVersion: '4.11.3' });
+    expect(inv.extensions?.length).toBeGreaterThan(0);
+  });
+
+  it('no HCX add-on: ARM facts only, HCX not attempted', async () => {
+    const { inv } = await collect(await targetById('avs-sandbox-weu'));
+    expect(inv.arm?.hcxAddon).toBeNull();
+    expect(inv.reachability).toEqual({});
+    expect(inv.manager).toBeUndefined();
+  });
+});
+
+describe('fault knobs', () => {
+  const hybridityUndefined = (inv: Inventory): void => {
+    for (const f of HYBRIDITY_FIELDS) expect(inv[f]).toBeUndefined();
+  };
+
+  it('unreachable → refused; every hybridity field undefined; ARM facts kept', async () => {
+    lab.setFaults('avs-legacy-neu', { unreachable: true });
+    const { inv } = await collect(await targetById('avs-legacy-neu'));
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'refused' });
+    hybridityUndefined(inv);
+    expect(inv.arm?.hcxAddon).toBeTruthy();
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'hcx', call: 'login', errorClass: 'refused' })]);
+  });
+
+  it('the demo’s unreachable connector (onprem-dc3) → refused on both interfaces', async () => {
+    const { inv } = await collect(connectorTargets(config()).find((t) => t.name === 'onprem-dc3')!);
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'refused' });
+    hybridityUndefined(inv);
+  });
+
+  it('slow → timeout', async () => {
+    lab.setFaults('onprem-dc1', { latencyMs: 1500 });
+    const cfg = config({ HCXMON_HTTP_TIMEOUT_MS: '300' });
+    const { inv } = await collect(connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!, cfg);
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'timeout' });
+    expect(inv.reachability.applianceManagement).toMatchObject({ ok: false, errorClass: 'timeout' });
+    hybridityUndefined(inv);
+  });
+
+  it('5xx on one path → that field undefined with an issue, the rest kept', async () => {
+    lab.setFaults('avs-prod-weu', { http5xxOnPath: '/l2Extensions', http5xxStatus: 503 });
+    const { inv, stats } = await collect(await targetById('avs-prod-weu'));
+    expect(inv.extensions).toBeUndefined();
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'hcx', call: 'extensions', errorClass: 'http', status: 503 })]);
+    for (const f of HYBRIDITY_FIELDS.filter((x) => x !== 'extensions')) expect(inv[f]).toBeDefined();
+    expect(stats.hybridity?.retries).toBe(3);
+  });
+
+  it('429 + Retry-After → waited, retried, and the call succeeds', async () => {
+    lab.setFaults('avs-prod-weu', { throttle: { times: 1, retryAfterSeconds: 1, onPath: '/cloudConfigs' } });
+    const { inv, stats } = await collect(await targetById('avs-prod-weu'));
+    expect(inv.issues).toEqual([]);
+    expect(inv.sitePairs).toBeDefined();
+    expect(stats.hybridity).toMatchObject({ retryAfterWaits: 1, waitedMs: 1000 });
+  });
+
+  it('token expiry mid-collection → survived by one re-login', async () => {
+    lab.setFaults('avs-prod-weu', { tokenExpiryAfterCalls: 5 });
+    const { inv, stats } = await collect(await targetById('avs-prod-weu'));
+    expect(inv.issues).toEqual([]);
+    for (const f of HYBRIDITY_FIELDS) expect(inv[f]).toBeDefined();
+    expect(stats.hybridity?.logins).toBe(2);
+  });
+
+  it('malformed JSON → malformed, only for that call', async () => {
+    lab.setFaults('avs-prod-weu', { malformedJsonOnPath: '/interconnect/appliances' });
+    const { inv } = await collect(await targetById('avs-prod-weu'));
+    expect(inv.appliances).toBeUndefined();
+    // the HA group path also contains the string; both are reported, nothing else is lost
+    expect(inv.issues.map((i) => [i.call, i.errorClass])).toEqual(expect.arrayContaining([['appliances', 'malformed']]));
+    expect(inv.issues.every((i) => i.errorClass === 'malformed')).toBe(true);
+    expect(inv.manager).toBeDefined();
+    expect(inv.serviceMeshes).toBeDefined();
+  });
+
+  it('wrong certificate → tls', async () => {
+    lab.setFaults('avs-dr-eus', { wrongCertificate: true });
+    const { inv } = await collect(await targetById('avs-dr-eus'));
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'tls' });
+    hybridityUndefined(inv);
+  });
+
+  it('9443 down → appliance fields undefined, hybridity kept', async () => {
+    lab.setFaults('onprem-dc2', { applianceUnreachable: true });
+    const cfg = config();
+    const { inv } = await collect(connectorTargets(cfg).find((t) => t.name === 'onprem-dc2')!, cfg);
+    expect(inv.reachability).toEqual({ hybridity: { ok: true }, applianceManagement: expect.objectContaining({ ok: false, errorClass: 'refused' }) });
+    for (const f of APPLIANCE_FIELDS) expect(inv[f]).toBeUndefined();
+    for (const f of HYBRIDITY_FIELDS) expect(inv[f]).toBeDefined();
+  });
+
+  it('one failing ARM call (5xx on addons) leaves only that ARM fact undefined', async () => {
+    const target = await targetById('avs-prod-weu');
+    lab.setArmFaults({ http5xxOnPath: '/addons' });
+    const { inv } = await collect(target);
+    expect(inv.arm?.hcxAddon).toBeUndefined();
+    expect(inv.arm?.enterpriseSites).toBeDefined();
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'arm', call: 'addons', errorClass: 'http' })]);
+    expect(inv.manager).toBeDefined();
+  });
+});
+
+describe('certificate pinning', () => {
+  const untrustedFingerprint = (): string =>
+    new X509Certificate(fs.readFileSync(path.join(path.dirname(lab.caFile), 'untrusted-server.pem'))).fingerprint256;
+
+  const pinned = (pin: string): Target => {
+    lab.setFaults('onprem-dc1', { wrongCertificate: true });
+    const t = connectorTargets(config()).find((x) => x.name === 'onprem-dc1')!;
+    return { ...t, applianceUrl: undefined, trust: { certSha256: pin } };
+  };
+
+  it('accepts a certificate from an untrusted CA when its SHA-256 matches the pin', async () => {
+    const { inv } = await collect(pinned(untrustedFingerprint().replace(/:/g, '').toLowerCase()));
+    expect(inv.reachability.hybridity).toEqual({ ok: true });
+    expect(inv.manager?.version).toBe(lab.getManager('onprem-dc1').version);
+  });
+
+  it('refuses it with a wrong pin (tls), and refuses a CA-trusted endpoint whose certificate is not the pinned one', async () => {
+    const { inv } = await collect(pinned('00'.repeat(32)));
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'tls' });
+    lab.setFaults('onprem-dc1', {});
+    const trusted = connectorTargets(config()).find((x) => x.name === 'onprem-dc1')!;
+    const { inv: inv2 } = await collect({ ...trusted, applianceUrl: undefined, trust: { certSha256: untrustedFingerprint() } });
+    expect(inv2.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'tls' });
+  });
+});
+
+describe('canary', () => {
+  it('no lab secret appears in console output, error messages, inventories or files written during the run', async () => {
+    // One more run that produces errors of every kind through the public API.
+    lab.setFaults('onprem-dc1', { http5xxOnPath: '/cloudConfigs', malformedJsonOnPath: '/serviceMesh' });
+    const cfg = config();
+    await collect(connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!, cfg);
+    const wrongPw = await collectInventory(connectorTargets(cfg).find((t) => t.name === 'onprem-dc2')!, {
+      config: cfg,
+      env: { ...lab.env, ...Object.fromEntries(Object.keys(lab.env).filter((k) => k.includes('PASSWORD')).map((k) => [k, `${lab.env[k]}-wrong`])) },
+      transport: FAST,
+    });
+    expect(wrongPw.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'auth' });
+    expect(wrongPw.reachability.applianceManagement).toMatchObject({ ok: false, errorClass: 'auth' });
+    inventories.push(wrongPw);
+
+    const haystacks = [...outputs, ...inventories.map((i) => JSON.stringify(i)), ...inventories.flatMap((i) => i.issues.map((x) => x.message))];
+    for (const file of recentFiles(os.tmpdir(), startedAt)) haystacks.push(file);
+    expect(lab.secrets.length).toBeGreaterThan(3);
+    for (const secret of lab.secrets) {
+      for (const h of haystacks) expect(h.includes(secret)).toBe(false);
+    }
+  });
+});
+
+/** Text of files changed under `dir` since `since` (two levels deep, small files only). */
+function recentFiles(dir: string, since: number, depth = 2): string[] {
+  const out: string[] = [];
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    try {
+      const st = fs.statSync(p);
+      if (e.isDirectory() && depth > 0) out.push(...recentFiles(p, since, depth - 1));
+      else if (e.isFile() && st.mtimeMs >= since && st.size < 1_000_000) out.push(fs.readFileSync(p, 'utf8'));
+    } catch {
+      // vanished or unreadable: not ours
+    }
+  }
+  return out;
+}
