@@ -275,7 +275,11 @@ export class FindingsRepository {
   async saveReconciled<R extends FindingChanges>(
     targetId: string,
     compute: (stored: Finding[]) => R,
-    opts: { maxAttempts?: number } = {},
+    opts: {
+      maxAttempts?: number;
+      /** Called after compute, before writing (instrumentation; tests use it to make two writers meet). */
+      beforeWrite?: (attempt: number) => Promise<void>;
+    } = {},
   ): Promise<R & { report: SaveReport }> {
     const maxAttempts = opts.maxAttempts ?? 5;
     const client = await this.client();
@@ -306,6 +310,7 @@ export class FindingsRepository {
       }
       if (eventsByFinding.size > 0) throw new StoreError('an alert event refers to a finding that is not being written');
       try {
+        if (opts.beforeWrite) await opts.beforeWrite(attempt);
         await submitInBatches(client, groups);
         const report: SaveReport = {
           attempts: attempt,

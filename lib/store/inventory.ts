@@ -11,7 +11,6 @@ import {
   isConflict,
   isNotFound,
   listAll,
-  MAX_BATCH,
   num,
   packText,
   parseJson,
@@ -29,6 +28,8 @@ const HISTORY = 'history';
 const SNAP_PREFIX = 'snap~';
 /** Chunks per row: 12 × 30,000 chars stays under the 1 MiB entity limit with the metadata. */
 const CHUNKS_PER_ROW = 12;
+/** A transaction body is capped at 4 MiB; a full row of base64 chunks is ~360 KB on the wire. */
+const ROWS_PER_TRANSACTION = 10;
 /** Versions kept in the compact history (a target changes version a few times a year). */
 const MAX_VERSIONS = 100;
 
@@ -96,7 +97,7 @@ function chunksOf(e: StoredEntity): string[] {
   return out;
 }
 
-function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
+export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
   const versions: VersionObservation[] = h.versions.map((v) => ({ ...v }));
   const version = inv.manager?.version;
   if (version) {
@@ -137,28 +138,42 @@ export class InventoryRepository {
     const snapshotKey = `${SNAP_PREFIX}${invertedTime(inv.collectedAt)}`;
     const latestRows = inventoryRows(pk, LATEST, 'latest', inv, opts.scanId);
     const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inv, opts.scanId);
-    const actions: TransactionAction[] = [...latestRows, ...snapRows].map(
-      (r): TransactionAction => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace'],
-    );
+    const upserts = (rows: Record<string, unknown>[]): TransactionAction[] =>
+      rows.map((r): TransactionAction => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace']);
     // Overflow rows of a previous, larger `latest` would otherwise linger.
-    const previous = await this.getRow(client, pk, LATEST);
+    const previous = await this.getRow(client, pk, LATEST, ['rows']);
     const prevRows = previous ? (num(previous.rows) ?? 1) : 1;
+    const stale: TransactionAction[] = [];
     for (let i = latestRows.length; i < prevRows; i++) {
-      actions.push(['delete', { partitionKey: pk, rowKey: `${LATEST}~x${String(i).padStart(3, '0')}` }]);
+      stale.push(['delete', { partitionKey: pk, rowKey: `${LATEST}~x${String(i).padStart(3, '0')}` }]);
     }
-    if (actions.length > MAX_BATCH) {
-      throw new StoreError(`inventory of ${inv.target.id} is too large to store (${actions.length} rows)`);
+    const latest = [...upserts(latestRows), ...stale];
+    const snap = upserts(snapRows);
+    if (latest.length > ROWS_PER_TRANSACTION || snap.length > ROWS_PER_TRANSACTION) {
+      throw new StoreError(`inventory of ${inv.target.id} is too large to store (${latestRows.length} rows)`);
     }
-    await client.submitTransaction(actions);
+    // Normally one atomic transaction; a very large inventory would pass the 4 MiB request limit, so the dated copy
+    // goes first and `latest` (what readers use) flips in its own transaction.
+    if (latest.length + snap.length <= ROWS_PER_TRANSACTION) {
+      await client.submitTransaction([...snap, ...latest]);
+    } else {
+      await client.submitTransaction(snap);
+      await client.submitTransaction(latest);
+    }
     await this.foldHistory(client, pk, inv);
     const pruned =
       opts.historyDays !== undefined ? await this.prune(inv.target.id, inv.collectedAt, opts.historyDays) : 0;
     return { snapshotKey, pruned };
   }
 
-  private async getRow(client: TableClient, pk: string, rowKey: string): Promise<StoredEntity | undefined> {
+  private async getRow(
+    client: TableClient,
+    pk: string,
+    rowKey: string,
+    select?: string[],
+  ): Promise<StoredEntity | undefined> {
     try {
-      return await client.getEntity<Record<string, unknown>>(pk, rowKey);
+      return await client.getEntity<Record<string, unknown>>(pk, rowKey, select ? { queryOptions: { select } } : {});
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -261,7 +276,14 @@ export class InventoryRepository {
   /** The target of a stored inventory, without reading the payload. */
   async getSummary(targetId: string): Promise<InventorySummary | undefined> {
     const client = await this.client();
-    const row = await this.getRow(client, targetKey(targetId), LATEST);
+    const row = await this.getRow(client, targetKey(targetId), LATEST, [
+      'targetId',
+      'targetName',
+      'targetKind',
+      'collectedAt',
+      'hcxVersion',
+      'scanId',
+    ]);
     return row ? summaryOf(row) : undefined;
   }
 }

@@ -95,6 +95,18 @@ export class ScansRepository {
     );
   }
 
+  /** One target's outcome in one scan (a redelivered queue message checks it first). */
+  async getTarget(scanId: string, targetId: string): Promise<TargetOutcome | undefined> {
+    const client = await this.client();
+    try {
+      const row = await client.getEntity<Record<string, unknown>>(encodeKey(scanId), targetKey(targetId));
+      return JSON.parse(str(row.outcome) ?? '{}') as TargetOutcome;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   /** Marks a scan completed (both copies of the summary). */
   async complete(scanId: string, completedAt: string): Promise<void> {
     const client = await this.client();
