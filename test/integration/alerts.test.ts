@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '../../lib/config';
 import type { AlertEvent } from '../../lib/domain/alert';
+import { findingId } from '../../lib/findings/ids';
+import { createStores, type OutboxRepository } from '../../lib/store';
 import {
   createAlertDispatcher,
   type AlertDispatcher,
   type AlertRow,
-  type OutboxEntry,
-  type OutboxKey,
   type OutboxPort,
 } from '../../lib/alerts';
 
@@ -80,24 +80,38 @@ class FakeIngestion {
   }
 }
 
-class MemoryOutbox implements OutboxPort {
-  private readonly rows = new Map<string, OutboxEntry>();
-  write(targetKey: string, ...events: AlertEvent[]): void {
-    for (const event of events) {
-      const key = { partitionKey: targetKey, rowKey: `outbox~${event.id}` };
-      this.rows.set(`${key.partitionKey}|${key.rowKey}`, { key, event });
-    }
-  }
-  async list(limit = Infinity): Promise<OutboxEntry[]> {
-    return [...this.rows.values()].sort((a, b) => a.event.createdAt.localeCompare(b.event.createdAt)).slice(0, limit);
-  }
-  async remove(keys: readonly OutboxKey[]): Promise<void> {
-    for (const k of keys) this.rows.delete(`${k.partitionKey}|${k.rowKey}`);
-  }
-  async depth(): Promise<number> {
-    return this.rows.size;
-  }
+let tables = 0;
+/** The real outbox: rows in the findings table of the Azurite that globalSetup started. */
+function storeOutbox(): OutboxRepository {
+  const connectionString = process.env.HCXMON_TEST_STORAGE;
+  if (!connectionString) throw new Error('HCXMON_TEST_STORAGE is not set (integration globalSetup)');
+  tables += 1;
+  const stores = createStores(
+    { kind: 'connectionString', connectionString, setting: 'HCXMON_TEST_STORAGE' },
+    { tablePrefix: `alerts${Date.now().toString(36)}${tables}` },
+  );
+  return stores.outbox;
 }
+
+/** Real finding ids (they pick the outbox partition), labelled for readable assertions. */
+const EOS = findingId('hcx-version-end-of-support', 'connector:onprem-1', 'manager');
+const NEHA = findingId('hcx-network-extension-without-ha', 'connector:onprem-1', 'network-1');
+const KEY = findingId(
+  'hcx-activation-key-expiry',
+  '/subscriptions/s1/resourcegroups/rg/providers/microsoft.avs/privateclouds/sddc-1',
+  'site-onprem-1',
+);
+const LABEL = new Map<string, string>([
+  [EOS, 'eos'],
+  [NEHA, 'ne-ha'],
+  [KEY, 'key'],
+]);
+function fid(label: string): string {
+  const id = findingId('hcx-version-end-of-support', `connector:${label}`, 'manager');
+  LABEL.set(id, label);
+  return id;
+}
+const label = (row: AlertRow) => LABEL.get(row.FindingId) ?? row.FindingId;
 
 function makeCa(dir: string): { ca: string; key: string; cert: string } {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -154,7 +168,7 @@ function event(id: string, over: Partial<AlertEvent>): AlertEvent {
   return {
     id,
     event: 'opened',
-    findingId: 'f-eos',
+    findingId: EOS,
     ruleId: 'hcx-version-end-of-support',
     severity: 'high',
     title: 'HCX version out of support',
@@ -211,20 +225,18 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
   }
 
   it('delivers a scan-like sequence (open → escalate → resolve → reminder) exactly as expected', async () => {
-    const outbox = new MemoryOutbox();
+    const outbox = storeOutbox();
     const d = dispatcher(outbox);
-    const summary = (rows: AlertRow[]) => rows.map((r) => `${r.Event}:${r.FindingId}:${r.Severity}`);
+    const summary = (rows: AlertRow[]) => rows.map((r) => `${r.Event}:${label(r)}:${r.Severity}`);
 
     // Scan 1: two findings open; the medium one is below the paging threshold.
-    outbox.write(
-      'connector-onprem-1',
+    await outbox.add([
       event('0001', { deadline: '2026-02-20', band: 'd90' }),
-      event('0002', { findingId: 'f-ne-ha', ruleId: 'hcx-network-extension-without-ha', severity: 'medium' }),
-    );
+      event('0002', { findingId: NEHA, ruleId: 'hcx-network-extension-without-ha', severity: 'medium' }),
+    ]);
     expect(await d.dispatch()).toMatchObject({ sent: 1, skipped: 1, failed: 0, remaining: 0 });
     // Scan 2: the deadline band moves to ≤30 days → escalated to critical.
-    outbox.write(
-      'connector-onprem-1',
+    await outbox.add([
       event('0003', {
         event: 'escalated',
         severity: 'critical',
@@ -232,34 +244,32 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
         band: 'd30',
         createdAt: '2026-01-25T05:00:00.000Z',
       }),
-    );
+    ]);
     expect(await d.dispatch()).toMatchObject({ sent: 1, skipped: 0, remaining: 0 });
     // Scan 3: upgraded → resolved; the medium finding crosses a band but still does not page.
-    outbox.write(
-      'connector-onprem-1',
+    await outbox.add([
       event('0004', { event: 'resolved', severity: 'critical', createdAt: '2026-01-26T05:00:00.000Z' }),
       event('0005', {
         event: 'reminder',
-        findingId: 'f-ne-ha',
+        findingId: NEHA,
         ruleId: 'hcx-network-extension-without-ha',
         severity: 'medium',
         createdAt: '2026-01-26T05:00:00.000Z',
       }),
-    );
+    ]);
     expect(await d.dispatch()).toMatchObject({ sent: 1, skipped: 1, remaining: 0 });
     // Scan 4: a reminder for a critical finding of another target pages.
-    outbox.write(
-      'cloud-1',
+    await outbox.add([
       event('0006', {
         event: 'reminder',
-        findingId: 'f-key',
+        findingId: KEY,
         ruleId: 'hcx-activation-key-expiry',
         severity: 'critical',
         targetName: 'avs-sddc-1',
         subjectName: 'site-onprem-1',
         createdAt: '2026-01-27T05:00:00.000Z',
       }),
-    );
+    ]);
     expect(await d.dispatch()).toMatchObject({ sent: 1, remaining: 0 });
 
     expect(endpoint.accepted).toHaveLength(4);
@@ -271,14 +281,14 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
       expect(upload.encoding).toBe('gzip');
     }
     expect(summary(endpoint.rows())).toEqual([
-      'opened:f-eos:high',
-      'escalated:f-eos:critical',
-      'resolved:f-eos:critical',
-      'reminder:f-key:critical',
+      'opened:eos:high',
+      'escalated:eos:critical',
+      'resolved:eos:critical',
+      'reminder:key:critical',
     ]);
     expect(endpoint.rows()[1]).toEqual({
       TimeGenerated: '2026-01-25T05:00:00.000Z',
-      FindingId: 'f-eos',
+      FindingId: EOS,
       RuleId: 'hcx-version-end-of-support',
       Severity: 'critical',
       Event: 'escalated',
@@ -288,18 +298,17 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
       Message: 'HCX 4.11.1 goes out of support on 2026-02-20.',
       Deadline: '2026-02-20',
       Owner: 'customer',
-      DashboardLink: 'https://hcxmon.example.com/api/dashboard?finding=f-eos',
+      DashboardLink: `https://hcxmon.example.com/api/dashboard?finding=${encodeURIComponent(EOS)}`,
     });
   });
 
   it('loses nothing while the endpoint answers 500, and delivers on the next run', async () => {
-    const outbox = new MemoryOutbox();
-    outbox.write(
-      't1',
-      event('0001', { findingId: 'a' }),
-      event('0002', { findingId: 'b' }),
-      event('0003', { findingId: 'c' }),
-    );
+    const outbox = storeOutbox();
+    await outbox.add([
+      event('0001', { findingId: fid('a') }),
+      event('0002', { findingId: fid('b') }),
+      event('0003', { findingId: fid('c') }),
+    ]);
     const d = dispatcher(outbox);
 
     endpoint.failNext = 100;
@@ -310,21 +319,21 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
 
     endpoint.failNext = 0;
     expect(await d.dispatch()).toMatchObject({ sent: 3, failed: 0, remaining: 0 });
-    expect(endpoint.rows().map((r) => r.FindingId)).toEqual(['a', 'b', 'c']);
+    expect(endpoint.rows().map(label)).toEqual(['a', 'b', 'c']);
   });
 
   it('never sends an accepted row twice when only some batches fail', async () => {
-    const outbox = new MemoryOutbox();
-    const ids = ['a', 'b', 'c', 'd'];
-    ids.forEach((id, i) =>
-      outbox.write('t1', event(`000${i}`, { findingId: id, createdAt: `2026-01-01T05:00:0${i}.000Z` })),
-    );
+    const outbox = storeOutbox();
+    const ids = ['a', 'b', 'c', 'd'].map(fid);
+    for (const [i, id] of ids.entries()) {
+      await outbox.add([event(`000${i}`, { findingId: id, createdAt: `2026-01-01T05:00:0${i}.000Z` })]);
+    }
     const d = dispatcher(outbox, { batchSize: 2 });
 
     endpoint.acceptLimit = 1; // the first batch goes through, the second fails on its try and its retry
     const first = await d.dispatch();
     expect(first).toMatchObject({ sent: 2, failed: 2, remaining: 2 });
-    expect(endpoint.rows().map((r) => r.FindingId)).toEqual(['a', 'b']);
+    expect(endpoint.rows().map(label)).toEqual(['a', 'b']);
 
     endpoint.acceptLimit = Infinity;
     expect(await d.dispatch()).toMatchObject({ sent: 2, failed: 0, remaining: 0 });
@@ -332,8 +341,8 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
   });
 
   it('refuses an endpoint whose certificate it does not trust, and keeps the rows', async () => {
-    const outbox = new MemoryOutbox();
-    outbox.write('t1', event('0001', {}));
+    const outbox = storeOutbox();
+    await outbox.add([event('0001', {})]);
     const otherCa = makeCa(mkdtempSync(join(dir, 'other-')));
     const report = await dispatcher(outbox, { ca: otherCa.ca }).dispatch();
     expect(report).toMatchObject({ sent: 0, failed: 1, remaining: 1 });
@@ -342,7 +351,7 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
   });
 
   it('sends one synthetic test event end to end', async () => {
-    const result = await dispatcher(new MemoryOutbox()).sendTestEvent('oncall-drill');
+    const result = await dispatcher(storeOutbox()).sendTestEvent('oncall-drill');
     expect(result.status).toBe('sent');
     expect(endpoint.rows()).toHaveLength(1);
     expect(endpoint.rows()[0]).toMatchObject({
