@@ -258,6 +258,41 @@ describe('fault knobs', () => {
   });
 });
 
+describe('wire variants and limits', () => {
+  it('migrations answered with `items` instead of `rows` parse the same', async () => {
+    const target = await targetById('avs-prod-weu');
+    const seeded = [{ migrationId: 'mig-x1', migrationType: 'bulkVMotion', state: 'MIGRATING', entityName: 'app42' }];
+    lab.updateManager('avs-prod-weu', (m) => {
+      m.migrations = seeded;
+      m.migrationQueryVariant = 'rows';
+    });
+    const rows = (await collect(target)).inv.migrations;
+    lab.updateManager('avs-prod-weu', (m) => (m.migrationQueryVariant = 'items'));
+    const items = (await collect(target)).inv.migrations;
+    lab.updateManager('avs-prod-weu', (m) => {
+      m.migrations = [];
+      m.migrationQueryVariant = 'rows';
+    });
+    expect(rows).toEqual([{ id: 'mig-x1', type: 'bulkVMotion', state: 'MIGRATING', entityName: 'app42' }]);
+    expect(items).toEqual(rows);
+  });
+
+  it('a response over the size cap → malformed for that call only', async () => {
+    const target = await targetById('avs-prod-weu');
+    lab.updateManager('avs-prod-weu', (m) => {
+      m.migrations = Array.from({ length: 200 }, (_, i) => ({ migrationId: `mig-${i}`, migrationType: 'vMotion', state: 'MIGRATED', entityName: `vm-${i}` }));
+    });
+    try {
+      const { inv } = await collect(target, config(), { transport: { maxBytes: 16 * 1024 } });
+      expect(inv.migrations).toBeUndefined();
+      expect(inv.issues).toEqual([expect.objectContaining({ call: 'migrations', errorClass: 'malformed', message: expect.stringContaining('larger than 16384 bytes') })]);
+      expect(inv.manager).toBeDefined();
+    } finally {
+      lab.updateManager('avs-prod-weu', (m) => (m.migrations = []));
+    }
+  });
+});
+
 describe('certificate pinning', () => {
   const untrustedFingerprint = (): string =>
     new X509Certificate(fs.readFileSync(path.join(path.dirname(lab.caFile), 'untrusted-server.pem'))).fingerprint256;

@@ -212,8 +212,9 @@ const nodeSend: SendFn = (o) =>
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size > o.maxBytes) {
-          res.destroy();
+          // Settle first: destroying the response emits its own abort/reset error synchronously.
           fail(Object.assign(new Error('response too large'), { code: 'HCXMON_TOO_LARGE' }));
+          res.destroy();
           return;
         }
         chunks.push(c);
