@@ -9,12 +9,7 @@ import { loadConfig } from '../../lib/config';
 import type { AlertEvent } from '../../lib/domain/alert';
 import { findingId } from '../../lib/findings/ids';
 import { createStores, type OutboxRepository } from '../../lib/store';
-import {
-  createAlertDispatcher,
-  type AlertDispatcher,
-  type AlertRow,
-  type OutboxPort,
-} from '../../lib/alerts';
+import { createAlertDispatcher, type AlertDispatcher, type AlertRow, type OutboxPort } from '../../lib/alerts';
 
 /**
  * A real LogsIngestionClient against a fake ingestion endpoint over real TLS: the endpoint's certificate comes
