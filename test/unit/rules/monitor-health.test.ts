@@ -1,0 +1,103 @@
+import { ruleById } from '../../../lib/rules';
+import type { Inventory } from '../../../lib/domain/inventory';
+import type { RuleContext } from '../../../lib/rules/types';
+import { COLLECTED_AT, ctxAt, emptyConnector, healthyCloud, healthyConnector } from '../../support/inventoryBuilder';
+
+const run = (id: string, inv: Inventory, ctx: RuleContext = ctxAt()) => ruleById(id)!.evaluate(inv, ctx);
+const bySubject = (id: string, inv: Inventory) => Object.fromEntries(run(id, inv).map((e) => [e.subjectId, e]));
+
+describe('hcx-endpoint-unreachable', () => {
+  const R = 'hcx-endpoint-unreachable';
+  test.each([
+    ['timeout', undefined, /timeout/],
+    ['tls', undefined, /TLS/],
+    ['refused', undefined, /refused/],
+    ['auth', 401, /401/],
+    ['http', 503, /503/],
+  ] as const)('%s → high, naming the error class', (errorClass, status, text) => {
+    const e = bySubject(
+      R,
+      healthyConnector({
+        reachability: { hybridity: { ok: false, errorClass, status, message: 'x' }, applianceManagement: { ok: true } },
+      }),
+    ).hybridity;
+    expect(e).toMatchObject({ status: 'fail', severity: 'high', subjectKind: 'endpoint' });
+    expect(e.message).toMatch(text);
+  });
+  test('the 9443 interface is its own subject on Connectors; not configured → not_applicable', () => {
+    expect(
+      bySubject(
+        R,
+        healthyConnector({
+          reachability: {
+            hybridity: { ok: true },
+            applianceManagement: { ok: false, errorClass: 'auth', status: 403 },
+          },
+        }),
+      )['appliance-management'].status,
+    ).toBe('fail');
+    expect(
+      bySubject(R, healthyConnector({ reachability: { hybridity: { ok: true } } }))['appliance-management'].status,
+    ).toBe('not_applicable');
+    expect(Object.keys(bySubject(R, healthyCloud()))).toEqual(['hybridity']);
+  });
+  test('reached → pass; not attempted → unknown', () => {
+    expect(bySubject(R, healthyCloud()).hybridity.status).toBe('pass');
+    expect(bySubject(R, healthyCloud({ reachability: {} })).hybridity.status).toBe('unknown');
+  });
+});
+
+describe('hcx-scan-stale', () => {
+  const R = 'hcx-scan-stale';
+  const failed = () =>
+    healthyConnector({ reachability: { hybridity: { ok: false, errorClass: 'timeout' } }, manager: undefined });
+  test('older than 2× the scan period → high', () => {
+    const ctx = (asOf: string, hours = 24) =>
+      ctxAt(asOf, {
+        history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' },
+        settings: { scanPeriodHours: hours },
+      });
+    expect(run(R, failed(), ctx('2026-03-03T05:00:00Z'))[0].status).toBe('pass'); // exactly 48 h
+    expect(run(R, failed(), ctx('2026-03-03T06:00:00Z'))[0]).toMatchObject({
+      status: 'fail',
+      severity: 'high',
+      subjectId: 'target',
+    });
+    expect(run(R, failed(), ctx('2026-03-03T06:00:00Z', 48))[0].status).toBe('pass');
+  });
+  test('this scan’s successful collection counts even before history records it', () => {
+    expect(
+      run(
+        R,
+        healthyConnector(),
+        ctxAt('2026-03-01T06:00:00Z', { history: { lastSuccessfulCollectionAt: '2025-01-01T00:00:00Z' } }),
+      )[0].status,
+    ).toBe('pass');
+  });
+  test('no successful collection on record → unknown', () => {
+    const ctx = ctxAt('2026-03-01T06:00:00Z', { history: { lastSuccessfulCollectionAt: undefined } });
+    expect(run(R, failed(), ctx)[0].status).toBe('unknown');
+    expect(run(R, emptyConnector(), ctx)[0].status).toBe('unknown');
+    expect(COLLECTED_AT).toBeDefined();
+  });
+});
+
+describe('avs-hcx-addon-missing', () => {
+  const R = 'avs-hcx-addon-missing';
+  const withAddon = (hcxAddon: NonNullable<Inventory['arm']>['hcxAddon']) =>
+    healthyCloud({ arm: { ...healthyCloud().arm!, hcxAddon } });
+  test.each([
+    [null, 'fail', 'info'],
+    [{ provisioningState: 'Failed' }, 'fail', 'high'],
+    [{ provisioningState: 'Cancelled' }, 'fail', 'high'],
+    [{ provisioningState: 'Succeeded', offer: 'VMware MaaS Cloud Provider' }, 'pass', 'info'],
+    [{ provisioningState: 'Building' }, 'unknown', 'high'],
+    [{}, 'unknown', 'high'],
+    [undefined, 'unknown', 'high'],
+  ] as const)('%j → %s %s', (addon, status, severity) => {
+    expect(run(R, withAddon(addon))[0]).toMatchObject({ status, severity, evidence: { source: 'arm' } });
+  });
+  test('not applicable to Connectors', () => {
+    expect(run(R, healthyConnector())[0].status).toBe('not_applicable');
+  });
+});
