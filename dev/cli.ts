@@ -1,0 +1,129 @@
+/**
+ * The `hcxmon` entry point. lib/cli holds the product commands; this file adds what runs the product without
+ * Azure — the embedded Azurite default, `lab`, `serve` and `demo` — so lib/ never depends on dev/.
+ */
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Config } from '../lib/config';
+import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
+import { findingToJson, renderFindingsTable, sortFindings } from '../lib/cli/output';
+import { createRuntime, type Runtime } from '../lib/runtime';
+import { startAzurite, type AzuriteHandle } from './azurite';
+import { startLocalHost } from './host';
+import { runLab, startLab } from './lab';
+
+/** Where local runs keep their state (gitignored): the embedded Azurite's files, the lab's env file. */
+export const STATE_DIR = '.hcxmon';
+
+async function withEmbeddedStorage(config: Config, io: CliIo, inMemory = false): Promise<AzuriteHandle | undefined> {
+  if (config.storage.kind !== 'embedded') return undefined;
+  const location = inMemory ? undefined : resolve(STATE_DIR, 'azurite');
+  const azurite = await startAzurite({ location });
+  if (!inMemory) io.stderr.write(`storage: embedded Azurite (data in ${location}; set HCXMON_STORAGE to use Azure Storage)\n`);
+  return azurite;
+}
+
+export async function openCliRuntime(config: Config, io: CliIo): Promise<Runtime> {
+  const azurite = await withEmbeddedStorage(config, io);
+  const rt = createRuntime({ config, env: io.env, embeddedConnectionString: azurite?.connectionString });
+  const close = rt.close;
+  rt.close = async () => {
+    await close();
+    await azurite?.stop();
+  };
+  return rt;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolveSignal(s);
+    };
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+  });
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port number (0 = any free port)');
+  return Number(value);
+}
+
+function devCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const say = (line: string): void => void io.stdout.write(`${line}\n`);
+
+  program
+    .command('lab')
+    .description('run the simulated AVS + HCX estate and print the settings that point the product at it')
+    .action(async () => {
+      const lab = await runLab({ print: say, stopOnSignal: false });
+      await untilSignal();
+      await lab.stop();
+    });
+
+  program
+    .command('serve')
+    .description('run the Functions app on a local host (HTTP routes as registered, timers on demand, queue polling)')
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1').default(7071).argParser(parsePort))
+    .action(async (o: { port: number }) => {
+      const config = ctx.config();
+      const azurite = await withEmbeddedStorage(config, io);
+      const host = await startLocalHost({
+        port: o.port,
+        env: azurite ? { AzureWebJobsStorage: azurite.connectionString } : {},
+        queuePollIntervalMs: 1000,
+        log: (l) => void io.stderr.write(`${l}\n`),
+      });
+      say(`hcxmon is serving on ${host.url}/api/dashboard (Ctrl+C to stop)`);
+      await untilSignal();
+      await host.stop();
+      await azurite?.stop();
+    });
+
+  program
+    .command('demo')
+    .description('the one-command tour: embedded Azurite + the lab demo estate + a scan + the dashboard')
+    .option('--no-serve', 'exit after the scan instead of serving the dashboard')
+    .addOption(new Option('--port <port>', 'dashboard port on 127.0.0.1').default(7071).argParser(parsePort))
+    .action(async (o: { serve: boolean; port: number }) => {
+      const started = Date.now();
+      say('Starting the lab estate (fake ARM + HCX managers over HTTPS) and an embedded Azurite…');
+      const [lab, azurite] = await Promise.all([startLab(), startAzurite()]);
+      try {
+        const env = { ...lab.env, HCXMON_STORAGE: azurite.connectionString, AzureWebJobsStorage: azurite.connectionString };
+        const rt = createRuntime({ env });
+        const result = await rt.scan({ trigger: 'demo' });
+        const findings = sortFindings(result.targets.flatMap((t) => t.findings.filter((f) => f.status !== 'resolved')));
+        const targets = result.targets.map((t) => ({
+          id: t.outcome.targetId,
+          name: t.outcome.targetName,
+          kind: t.outcome.targetKind,
+          status: t.outcome.status,
+          ...(t.outcome.hcxVersion ? { hcxVersion: t.outcome.hcxVersion } : {}),
+        }));
+        say('');
+        say(renderFindingsTable(targets, findings.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
+        say('');
+        say(`Scanned ${targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`);
+        if (!o.serve) return;
+        const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
+        say('');
+        say(`Dashboard: ${host.url}/api/dashboard`);
+        say(`Findings:  ${host.url}/api/findings   (CSV: ${host.url}/api/findings?format=csv)`);
+        say('Ctrl+C to stop.');
+        await untilSignal();
+        await host.stop();
+      } finally {
+        await Promise.all([lab.stop(), azurite.stop()]);
+      }
+    });
+}
+
+export function main(argv: string[]): Promise<number> {
+  return runCli(argv, { openRuntime: openCliRuntime, extend: devCommands });
+}
+
+export { EXIT };

@@ -1,0 +1,5 @@
+// The Functions entry point (package.json "main"): importing a module registers its functions.
+import './scheduleScan';
+import './scanTarget';
+import './dispatchAlerts';
+import './http';

@@ -1,0 +1,363 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DateTime } from 'luxon';
+import { loadConfig, type Config, type Env } from '../config';
+import { isSeverity, SEVERITIES, severityAtLeast, type Severity } from '../domain/evaluation';
+import { FACT_NAMES, type FactName, type Finding, type FindingStatus } from '../domain/finding';
+import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
+import { formatRuleList, renderRuleTable } from '../rules';
+import type { Runtime } from '../runtime';
+import type { TargetOutcome } from '../scan-types';
+import { findingsToCsv, findingToJson, renderFindingsTable, sortFindings, type ScanJson, type TargetJson } from './output';
+import { progressReporter } from './progress';
+
+/** Exit codes of DESIGN §7. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
+
+export interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: Stream;
+  stderr: Stream;
+  env: Env;
+}
+
+/**
+ * How the CLI gets its runtime: dev/cli.ts supplies one that starts an embedded Azurite when no storage is
+ * configured; tests supply one bound to their Azurite.
+ */
+export type OpenRuntime = (config: Config, io: CliIo) => Promise<Runtime>;
+
+export interface CliOptions {
+  io?: Partial<CliIo>;
+  openRuntime: OpenRuntime;
+  /** Extra commands (lab, serve, demo) registered by dev/. */
+  extend?: (program: Command, ctx: CliContext) => void;
+}
+
+export interface CliContext {
+  io: CliIo;
+  config(): Config;
+  withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T>;
+  setExitCode(code: number): void;
+}
+
+type Format = 'table' | 'json' | 'csv';
+
+function parseFormat(value: string): Format {
+  if (value !== 'table' && value !== 'json' && value !== 'csv') {
+    throw new ValidationError(`--format must be table, json or csv (got "${value}")`, 'format');
+  }
+  return value;
+}
+
+function parseSeverityOption(flag: string) {
+  return (value: string): Severity => {
+    if (!isSeverity(value)) throw new ValidationError(`${flag} must be one of ${SEVERITIES.join(', ')} (got "${value}")`, flag);
+    return value;
+  };
+}
+
+function parseInstant(flag: string) {
+  return (value: string): DateTime => {
+    const dt = DateTime.fromISO(value, { zone: 'utc' });
+    if (!dt.isValid) throw new ValidationError(`${flag} must be an ISO date or instant, e.g. 2027-01-01 (got "${value}")`, flag);
+    return dt;
+  };
+}
+
+function parseDate(flag: string) {
+  return (value: string): string => {
+    const dt = DateTime.fromISO(value, { zone: 'utc' });
+    if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+      throw new ValidationError(`${flag} must be a date like 2026-11-07 (got "${value}")`, flag);
+    }
+    return dt.toISODate()!;
+  };
+}
+
+function parsePositiveInt(flag: string, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new ValidationError(`${flag} must be a whole number from 1 to ${max} (got "${value}")`, flag);
+    }
+    return Number(value);
+  };
+}
+
+const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppressed', 'resolved'];
+
+function print(io: CliIo, text: string): void {
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function outcomeToTargetJson(o: TargetOutcome): TargetJson {
+  const t: TargetJson = { id: o.targetId, name: o.targetName, kind: o.targetKind, status: o.status };
+  if (o.hcxVersion) t.hcxVersion = o.hcxVersion;
+  return t;
+}
+
+/** The findings a scan reports: what needs attention or cannot be told (resolved ones are history). */
+function current(findings: Finding[]): Finding[] {
+  return findings.filter((f) => f.status !== 'resolved');
+}
+
+export function buildProgram(opts: CliOptions): { program: Command; exitCode: () => number; close: () => Promise<void> } {
+  const io: CliIo = {
+    stdout: opts.io?.stdout ?? process.stdout,
+    stderr: opts.io?.stderr ?? process.stderr,
+    env: opts.io?.env ?? process.env,
+  };
+  let exitCode: number = EXIT.ok;
+  let config: Config | undefined;
+  let runtime: Runtime | undefined;
+  const ctx: CliContext = {
+    io,
+    config: () => (config ??= loadConfig(io.env)),
+    async withRuntime(fn) {
+      runtime ??= await opts.openRuntime(ctx.config(), io);
+      return fn(runtime);
+    },
+    setExitCode(code) {
+      exitCode = code;
+    },
+  };
+
+  const program = new Command('hcxmon')
+    .description('Compliance monitor for VMware HCX on Azure VMware Solution')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError(false);
+
+  program
+    .command('scan')
+    .description('discover, collect, evaluate, persist and dispatch alerts for every target')
+    .addOption(
+      new Option('--as-of <instant>', 'evaluate as of this date (planning: nothing is stored or paged)').argParser(parseInstant('--as-of')),
+    )
+    .option('--target <id|name>', 'scan one target only')
+    .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
+    .addOption(new Option('--fail-on <severity>', 'exit 3 when an open finding at or above this severity exists').argParser(parseSeverityOption('--fail-on')))
+    .addOption(new Option('--concurrency <n>', 'targets scanned at once (HCXMON_CONCURRENCY)').argParser(parsePositiveInt('--concurrency', 256)))
+    .action(async (o: { asOf?: DateTime; target?: string; format: Format; failOn?: Severity; concurrency?: number }) => {
+      await ctx.withRuntime(async (rt) => {
+        const planning = o.asOf !== undefined;
+        if (planning) io.stderr.write(`Planning run as of ${o.asOf!.toISODate()}: findings are evaluated against stored state; nothing is stored or paged.\n`);
+        const progress = progressReporter(io.stderr, o.format === 'table');
+        const result = await rt.scan({
+          trigger: 'cli',
+          asOf: o.asOf,
+          targetFilter: o.target,
+          persist: !planning,
+          concurrency: o.concurrency,
+          onStart: (targets) => progress.start(targets.length),
+          onTargetDone: (outcome) => progress.tick(outcome.targetName),
+        });
+        progress.stop();
+        if (o.target && result.scan.targets.length === 0) {
+          throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
+        }
+        const findings = sortFindings(result.targets.flatMap((t) => current(t.findings)));
+        const json: ScanJson = {
+          scanId: result.scan.scanId,
+          asOf: result.scan.asOf,
+          targets: result.targets.map((t) => outcomeToTargetJson(t.outcome)),
+          findings: findings.map(findingToJson),
+        };
+        if (o.format === 'json') print(io, JSON.stringify(json, null, 2));
+        else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
+        else {
+          print(io, renderFindingsTable(json.targets, findings.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
+          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
+          if (result.alerts) io.stderr.write(`${result.alerts}\n`);
+        }
+        if (o.failOn && findings.some((f) => f.status === 'open' && severityAtLeast(f.severity, o.failOn!))) {
+          ctx.setExitCode(EXIT.findings);
+        }
+        if (result.scan.discoveryErrors.length > 0 && o.format !== 'table') {
+          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
+        }
+      });
+    });
+
+  program
+    .command('findings')
+    .description('list stored findings (same filters as GET /api/findings)')
+    .option('--status <status>', `one of ${FINDING_STATUSES.join(', ')} (default: open, unknown and suppressed)`)
+    .addOption(new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')))
+    .option('--rule <ruleId>', 'one rule')
+    .option('--target <id>', 'one target (id)')
+    .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
+    .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
+    .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
+    .action(
+      async (o: { status?: string; severity?: Severity; rule?: string; target?: string; owner?: 'microsoft' | 'customer'; dueBefore?: string; format: Format }) => {
+        if (o.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(o.status)) {
+          throw new ValidationError(`--status must be one of ${FINDING_STATUSES.join(', ')} (got "${o.status}")`, '--status');
+        }
+        await ctx.withRuntime(async (rt) => {
+          const list = await rt.stores.findings.queryAll({
+            status: (o.status as FindingStatus | undefined) ?? ['open', 'unknown', 'suppressed'],
+            minSeverity: o.severity,
+            ruleId: o.rule,
+            targetId: o.target?.toLowerCase(),
+            owner: o.owner,
+            dueBefore: o.dueBefore,
+          });
+          const sorted = sortFindings(list);
+          const json = sorted.map(findingToJson);
+          if (o.format === 'json') print(io, JSON.stringify({ findings: json }, null, 2));
+          else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));
+          else {
+            const targets = [...new Map(sorted.map((f) => [f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind, status: 'stored' }])).values()];
+            print(io, renderFindingsTable(targets, sorted.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
+          }
+        });
+      },
+    );
+
+  const suppress = program.command('suppress').description('waive or mark mitigated a finding for a while (expires by itself)');
+  suppress
+    .command('add')
+    .description('add a suppression')
+    .requiredOption('--rule <ruleId>', 'the rule it covers')
+    .option('--target <id>', 'only this target')
+    .option('--subject <id>', 'only this subject of the target')
+    .requiredOption('--reason <text>', 'why')
+    .addOption(new Option('--category <category>', 'waiver or mitigated').choices(['waiver', 'mitigated']).default('waiver'))
+    .addOption(new Option('--expires <date>', 'when it stops applying (at most a year away)').argParser(parseDate('--expires')).makeOptionMandatory())
+    .option('--by <name>', 'who adds it', process.env.USER ?? 'cli')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: { rule: string; target?: string; subject?: string; reason: string; category: string; expires: string; by: string; format: string }) => {
+      await ctx.withRuntime(async (rt) => {
+        const s = await rt.addSuppression({
+          ruleId: o.rule,
+          targetId: o.target?.toLowerCase(),
+          subjectId: o.subject,
+          reason: o.reason,
+          category: o.category as 'waiver' | 'mitigated',
+          expiresAt: `${o.expires}T23:59:59.999Z`,
+          createdBy: o.by,
+        });
+        print(io, o.format === 'json' ? JSON.stringify(s, null, 2) : `suppression ${s.id} added: ${s.ruleId}${s.targetId ? ` on ${s.targetId}` : ''} until ${s.expiresAt}`);
+      });
+    });
+  suppress
+    .command('list')
+    .description('list suppressions (active, expired and stale)')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: { format: string }) => {
+      await ctx.withRuntime(async (rt) => {
+        const list = await rt.listSuppressions();
+        if (o.format === 'json') return print(io, JSON.stringify({ suppressions: list }, null, 2));
+        if (list.length === 0) return print(io, 'no suppressions');
+        for (const s of list) {
+          print(io, `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`);
+        }
+      });
+    });
+  suppress
+    .command('expire <id>')
+    .description('end a suppression now (it stays listed as expired)')
+    .action(async (id: string) => {
+      await ctx.withRuntime(async (rt) => {
+        const s = await rt.expireSuppression(id);
+        print(io, `suppression ${s.id} expired at ${s.expiresAt}; the next scan reports the real status`);
+      });
+    });
+  suppress
+    .command('remove <id>')
+    .description('delete a suppression')
+    .action(async (id: string) => {
+      await ctx.withRuntime(async (rt) => {
+        await rt.removeSuppression(id);
+        print(io, `suppression ${id} removed`);
+      });
+    });
+
+  const fact = program.command('fact').description('operator-entered facts the APIs cannot give (e.g. the 4.11.0 upgrade date)');
+  fact
+    .command('set <target> <name> <value>')
+    .description(`set a fact (names: ${FACT_NAMES.join(', ')})`)
+    .option('--subject <id>', 'about one subject of the target (e.g. an HCX enterprise site)')
+    .option('--by <name>', 'who says so', process.env.USER ?? 'cli')
+    .option('--source <text>', 'where it comes from (change ticket, upgrade log)')
+    .action(async (target: string, name: string, value: string, o: { subject?: string; by: string; source?: string }) => {
+      if (!(FACT_NAMES as readonly string[]).includes(name)) {
+        throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
+      }
+      const date = parseDate('value')(value);
+      await ctx.withRuntime(async (rt) => {
+        const f = await rt.setFact({ targetId: target.toLowerCase(), subjectId: o.subject, name: name as FactName, value: date, setBy: o.by, source: o.source });
+        print(io, `fact ${f.name}=${f.value} set on ${f.targetId}${f.subjectId ? ` (${f.subjectId})` : ''}; the next scan uses it`);
+      });
+    });
+  fact
+    .command('list <target>')
+    .description('list the facts of a target')
+    .action(async (target: string) => {
+      await ctx.withRuntime(async (rt) => {
+        const facts = await rt.stores.facts.list(target.toLowerCase());
+        if (facts.length === 0) return print(io, 'no facts');
+        for (const f of facts) print(io, `${f.name}${f.subjectId ? ` [${f.subjectId}]` : ''} = ${f.value}  (set by ${f.setBy} at ${f.setAt}${f.source ? `; ${f.source}` : ''})`);
+      });
+    });
+
+  program
+    .command('rules')
+    .description('every rule with severity, owner and references, and what is not checked')
+    .option('--format <format>', 'table or json', 'table')
+    .action((o: { format: string }) => {
+      print(io, o.format === 'json' ? JSON.stringify(formatRuleList(), null, 2) : renderRuleTable());
+    });
+
+  opts.extend?.(program, ctx);
+
+  return {
+    program,
+    exitCode: () => exitCode,
+    close: async () => {
+      await runtime?.close();
+    },
+  };
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests and dev/ can wrap it. */
+export async function runCli(argv: string[], opts: CliOptions): Promise<number> {
+  const { program, exitCode, close } = buildProgram(opts);
+  const stderr = opts.io?.stderr ?? process.stderr;
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode();
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof ValidationError) {
+      stderr.write(`error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof ConfigError) {
+      stderr.write(`configuration error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof NotFoundError) {
+      stderr.write(`error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    stderr.write(`error: ${err instanceof HcxmonError ? err.message : errorMessage(err)}\n`);
+    return EXIT.failure;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,182 @@
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+import pc from 'picocolors';
+import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
+import type { Finding } from '../domain/finding';
+import type { TargetKind } from '../domain/target';
+
+/** One line per finding in `--format json` (DESIGN §7: the contract, field by field). */
+export interface FindingJson {
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  status: string;
+  targetId: string;
+  targetName: string;
+  subjectId: string;
+  subjectName: string;
+  title: string;
+  message: string;
+  owner: string;
+  deadline?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface TargetJson {
+  id: string;
+  name: string;
+  kind: TargetKind;
+  status: string;
+  hcxVersion?: string;
+}
+
+export interface ScanJson {
+  scanId: string;
+  asOf: string;
+  targets: TargetJson[];
+  findings: FindingJson[];
+}
+
+export function findingToJson(f: Finding): FindingJson {
+  const out: FindingJson = {
+    id: f.id,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    status: f.status,
+    targetId: f.targetId,
+    targetName: f.targetName,
+    subjectId: f.subjectId,
+    subjectName: f.subjectName,
+    title: f.title,
+    message: f.message,
+    owner: f.owner,
+    firstSeenAt: f.firstSeenAt,
+    lastSeenAt: f.lastSeenAt,
+  };
+  if (f.deadline) out.deadline = f.deadline.date;
+  return out;
+}
+
+/** Worst first, then by target and rule, so the table reads top-down by urgency. */
+export function sortFindings<T extends Pick<Finding, 'severity' | 'targetName' | 'ruleId' | 'subjectName'>>(
+  list: T[],
+): T[] {
+  return [...list].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.targetName.localeCompare(b.targetName) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.subjectName.localeCompare(b.subjectName),
+  );
+}
+
+const CSV_COLUMNS: (keyof FindingJson)[] = [
+  'id',
+  'ruleId',
+  'severity',
+  'status',
+  'targetId',
+  'targetName',
+  'subjectId',
+  'subjectName',
+  'title',
+  'message',
+  'owner',
+  'deadline',
+  'firstSeenAt',
+  'lastSeenAt',
+];
+
+export function findingsToCsv(findings: FindingJson[]): string {
+  return stringify(
+    findings.map((f) => CSV_COLUMNS.map((c) => f[c] ?? '')),
+    { header: true, columns: CSV_COLUMNS as string[] },
+  );
+}
+
+export interface Style {
+  color: boolean;
+}
+
+function paint(style: Style, sev: Severity, text: string): string {
+  if (!style.color) return text;
+  switch (sev) {
+    case 'critical':
+      return pc.bold(pc.red(text));
+    case 'high':
+      return pc.red(text);
+    case 'medium':
+      return pc.yellow(text);
+    case 'low':
+      return pc.cyan(text);
+    default:
+      return pc.dim(text);
+  }
+}
+
+function statusLabel(f: FindingJson & { underlyingStatus?: string }): string {
+  return f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
+}
+
+/** Human output: one block per target, a table of its findings, worst first. */
+export function renderFindingsTable(
+  targets: TargetJson[],
+  findings: (FindingJson & { underlyingStatus?: string })[],
+  style: Style,
+): string {
+  const lines: string[] = [];
+  const byTarget = new Map<string, (FindingJson & { underlyingStatus?: string })[]>();
+  for (const f of findings) byTarget.set(f.targetId, [...(byTarget.get(f.targetId) ?? []), f]);
+  const known = new Set(targets.map((t) => t.id));
+  const orphanTargets: TargetJson[] = [...byTarget.keys()]
+    .filter((id) => !known.has(id))
+    .map((id) => ({ id, name: byTarget.get(id)![0].targetName, kind: 'hcx-connector', status: '-' }));
+  for (const t of [...targets, ...orphanTargets]) {
+    const all = sortFindings(byTarget.get(t.id) ?? []);
+    // An unreachable target makes every rule unknown: one line says so instead of a screenful of "not collected".
+    const collapse = t.status === 'unreachable' || t.status === 'failed';
+    const hidden = collapse ? all.filter((f) => f.status === 'unknown') : [];
+    const list = collapse ? all.filter((f) => f.status !== 'unknown') : all;
+    const version = t.hcxVersion ? ` HCX ${t.hcxVersion}` : '';
+    const head = `${t.name} (${t.kind}${version}) — scan ${t.status}, ${all.length} finding${all.length === 1 ? '' : 's'}`;
+    lines.push(style.color ? pc.bold(head) : head);
+    if (hidden.length > 0) {
+      const rules = [...new Set(hidden.map((f) => f.ruleId))];
+      lines.push(
+        `  ${hidden.length} check${hidden.length === 1 ? '' : 's'} unknown because the target could not be collected ` +
+          `(never counted as compliant): ${rules.join(', ')}`,
+      );
+    }
+    if (list.length === 0) {
+      lines.push(hidden.length ? '' : '  no open, unknown or suppressed findings', '');
+      continue;
+    }
+    const table = new Table({
+      head: ['severity', 'status', 'rule', 'subject', 'deadline', 'message'],
+      style: { head: style.color ? ['bold'] : [], border: style.color ? ['grey'] : [] },
+      colWidths: [10, 12, 34, 22, 12, 60],
+      wordWrap: true,
+    });
+    for (const f of list) {
+      table.push([
+        paint(style, f.severity, f.severity),
+        statusLabel(f),
+        f.ruleId,
+        f.subjectName,
+        f.deadline ?? '',
+        f.message,
+      ]);
+    }
+    lines.push(table.toString(), '');
+  }
+  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.status === 'open' && f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => paint(style, s, `${n} ${s}`));
+  const unknown = findings.filter((f) => f.status === 'unknown').length;
+  const suppressed = findings.filter((f) => f.status === 'suppressed').length;
+  lines.push(
+    `Open: ${counts.length ? counts.join(', ') : 'none'}; unknown: ${unknown}; suppressed: ${suppressed}; targets: ${targets.length}`,
+  );
+  return lines.join('\n');
+}

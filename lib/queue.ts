@@ -1,0 +1,77 @@
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import type { TokenCredential } from '@azure/core-auth';
+import { z } from 'zod';
+import type { Target } from './domain/target';
+import { ValidationError } from './errors';
+
+/** The fan-out queue: one message per target per scan (DESIGN §1). */
+export const SCAN_QUEUE = 'hcxmon-scan';
+/** Where the Functions host moves a message after maxDequeueCount failures. */
+export const SCAN_POISON_QUEUE = `${SCAN_QUEUE}-poison`;
+/** The binding connection the queue trigger reads (host storage). */
+export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
+
+export interface ScanMessage {
+  scanId: string;
+  /** ISO instant the scan evaluates at. */
+  asOf: string;
+  target: Target;
+}
+
+const targetSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    kind: z.enum(['avs-private-cloud', 'hcx-connector']),
+  })
+  .passthrough();
+
+const messageSchema = z.object({ scanId: z.string().min(1), asOf: z.string().min(1), target: targetSchema });
+
+/** Queue triggers hand over the parsed JSON (or a string when it is not JSON); both are accepted. */
+export function parseScanMessage(raw: unknown): ScanMessage {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new ValidationError('scan message is not JSON', 'message', 'bad_message');
+    }
+  }
+  const parsed = messageSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ValidationError(`scan message is malformed: ${parsed.error.issues[0].path.join('.')}`, 'message', 'bad_message');
+  }
+  return parsed.data as unknown as ScanMessage;
+}
+
+export type QueueConnection =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; queueServiceUri: string; credential: TokenCredential };
+
+export function queueClient(conn: QueueConnection, name: string): QueueClient {
+  const service =
+    conn.kind === 'connectionString'
+      ? QueueServiceClient.fromConnectionString(conn.connectionString)
+      : new QueueServiceClient(conn.queueServiceUri, conn.credential);
+  return service.getQueueClient(name);
+}
+
+/** Enqueues as the Functions queue trigger expects by default: base64 of the JSON text. */
+export class ScanQueue {
+  private ready?: Promise<unknown>;
+  constructor(private readonly client: QueueClient) {}
+
+  async send(messages: ScanMessage[]): Promise<void> {
+    this.ready ??= this.client.createIfNotExists();
+    await this.ready;
+    // A handful at a time: a 1000-target scan should not open 1000 sockets at once.
+    for (let i = 0; i < messages.length; i += 16) {
+      await Promise.all(
+        messages
+          .slice(i, i + 16)
+          .map((m) => this.client.sendMessage(Buffer.from(JSON.stringify(m), 'utf8').toString('base64'))),
+      );
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { DateTime } from 'luxon';
+import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
+import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
+import { collectInventory, discoverTargets, type ArmClientFactory } from './collect';
+import type { Fact, FactName, Suppression } from './domain/finding';
+import { NotFoundError } from './errors';
+import { isSuppressionActive, staleSuppressions } from './findings';
+import { queueClient, ScanQueue, SCAN_QUEUE, type QueueConnection, type ScanMessage } from './queue';
+import { defaultRuleContext, evaluateTarget, ruleById, RULES } from './rules';
+import { DEFAULT_CATALOG } from './rules/lifecycle';
+import {
+  failedOutcome,
+  runScan,
+  scanOneTarget,
+  startScan,
+  type RuleEngine,
+  type ScanDeps,
+  type ScanOptions,
+  type ScanRecord,
+  type ScanResult,
+  type ScanTrigger,
+  type TargetScanResult,
+} from './scan';
+import { createStores, type Stores } from './store';
+
+export type SuppressionState = 'active' | 'expired' | 'stale';
+
+/** Everything one process needs, built once (a Function instance's cold start, a CLI run, a local host). */
+export interface Runtime {
+  config: Config;
+  env: Env;
+  stores: Stores;
+  deps: ScanDeps;
+  dispatcher: AlertDispatcher;
+  /** In-process scan (CLI, demo); persists and pages unless `persist: false`. */
+  scan(opts: ScanOptions): Promise<ScanResult & { alerts?: string }>;
+  /** Timer / POST /api/scans: discover, write the scan row, one queue message per target. */
+  enqueueScan(trigger: ScanTrigger): Promise<{ scan: ScanRecord }>;
+  processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
+  recordPoison(msg: ScanMessage): Promise<void>;
+  dispatchAlerts(): Promise<DispatchReport>;
+  addSuppression(input: Omit<Suppression, 'id' | 'createdAt' | 'lastMatchedAt'>): Promise<Suppression>;
+  listSuppressions(): Promise<(Suppression & { state: SuppressionState })[]>;
+  expireSuppression(id: string): Promise<Suppression>;
+  removeSuppression(id: string): Promise<void>;
+  setFact(input: { targetId: string; subjectId?: string; name: FactName; value: string; setBy: string; source?: string }): Promise<Fact>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  env?: Env;
+  config?: Config;
+  /** Connection string of an Azurite the caller started, used when no storage is configured. */
+  embeddedConnectionString?: string;
+  /** Table-name prefix (tests isolate themselves with it). */
+  tablePrefix?: string;
+  queueName?: string;
+  armClients?: ArmClientFactory;
+  credential?: TokenCredential;
+  now?: () => DateTime;
+}
+
+export function ruleEngine(config: Config): RuleEngine {
+  const settings = {
+    baselineVersion: config.baselineVersion,
+    extensionMaxDays: config.extensionMaxDays,
+    scanPeriodHours: config.scanPeriodHours,
+  };
+  const ids = RULES.map((r) => r.id);
+  return {
+    catalog: DEFAULT_CATALOG,
+    evaluate: (inventory, c) =>
+      evaluateTarget(inventory, defaultRuleContext({ asOf: c.asOf, facts: c.facts, history: c.history, settings })),
+    ruleIds: () => ids,
+    lookup: (id) => ruleById(id),
+  };
+}
+
+/** The queue the Functions trigger reads: the host storage (AzureWebJobsStorage), else our own storage. */
+function queueConnection(config: Config, env: Env, embedded: string | undefined, credential: () => TokenCredential): QueueConnection {
+  const host = env[HOST_STORAGE_SETTING];
+  if (host) return { kind: 'connectionString', connectionString: host };
+  const uri = env[`${HOST_STORAGE_SETTING}__queueServiceUri`];
+  if (uri) return { kind: 'identity', queueServiceUri: uri, credential: credential() };
+  if (config.storage.kind === 'connectionString') return { kind: 'connectionString', connectionString: config.storage.connectionString };
+  if (config.storage.kind === 'identity') return { kind: 'identity', queueServiceUri: config.storage.queueServiceUri, credential: credential() };
+  if (embedded) return { kind: 'connectionString', connectionString: embedded };
+  throw new NotFoundError('no queue storage configured (AzureWebJobsStorage)');
+}
+
+export function suppressionState(s: Suppression, asOf: string, stale: Set<string>): SuppressionState {
+  if (!isSuppressionActive(s, asOf)) return 'expired';
+  return stale.has(s.id) ? 'stale' : 'active';
+}
+
+export function createRuntime(opts: RuntimeOptions = {}): Runtime {
+  const env = opts.env ?? process.env;
+  const config = opts.config ?? loadConfig(env);
+  const now = opts.now ?? (() => DateTime.utc());
+  let credential: TokenCredential | undefined = opts.credential;
+  const lazyCredential = (): TokenCredential => (credential ??= new DefaultAzureCredential());
+  const stores = createStores(config.storage, {
+    embeddedConnectionString: opts.embeddedConnectionString,
+    tablePrefix: opts.tablePrefix,
+    credential: opts.credential,
+  });
+  const deps: ScanDeps = {
+    config,
+    env,
+    stores,
+    rules: ruleEngine(config),
+    discover: () => discoverTargets(config, { armClients: opts.armClients }),
+    collect: (target, asOf) => collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients }),
+    now,
+  };
+  const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });
+  let queue: ScanQueue | undefined;
+  const scanQueue = (): ScanQueue =>
+    (queue ??= new ScanQueue(queueClient(queueConnection(config, env, opts.embeddedConnectionString, lazyCredential), opts.queueName ?? SCAN_QUEUE)));
+
+  /** When the last target of a queued scan reports, the scan is completed and the heartbeat sent. */
+  async function completeIfDone(scanId: string): Promise<void> {
+    const s = await stores.scans.get(scanId);
+    if (!s || s.scan.status === 'completed') return;
+    const done = new Set(s.targets.map((t) => t.targetId));
+    if (!s.scan.targets.every((t) => done.has(t.id))) return;
+    const completedAt = now().toUTC().toISO()!;
+    await stores.scans.complete(scanId, completedAt);
+    await dispatcher.recordScanCompleted({
+      scanId,
+      completedAt,
+      targets: s.scan.targets.length,
+      failedTargets: s.targets.filter((t) => t.status === 'failed' || t.status === 'unreachable').length,
+    });
+    await dispatcher.dispatch();
+  }
+
+  const rt: Runtime = {
+    config,
+    env,
+    stores,
+    deps,
+    dispatcher,
+    async scan(o) {
+      const result = await runScan(deps, o);
+      if (o.persist === false) return result;
+      const failed = result.targets.filter((t) => t.outcome.status === 'failed' || t.outcome.status === 'unreachable').length;
+      await dispatcher.recordScanCompleted({
+        scanId: result.scan.scanId,
+        completedAt: result.scan.completedAt ?? now().toUTC().toISO()!,
+        targets: result.targets.length,
+        failedTargets: failed,
+      });
+      const report = await dispatcher.dispatch();
+      const alerts = report.configured
+        ? `alerts: ${report.sent} sent, ${report.skipped} below ${config.alert.minSeverity}, ${report.failed} failed (kept for the next run)`
+        : `alerts: no HCXMON_ALERT_ENDPOINT set; ${report.remaining} alert event(s) kept in the outbox`;
+      return { ...result, alerts };
+    },
+    async enqueueScan(trigger) {
+      const { scan, targets } = await startScan(deps, { trigger });
+      await scanQueue().send(targets.map((target) => ({ scanId: scan.scanId, asOf: scan.asOf, target })));
+      return { scan };
+    },
+    async processScanMessage(msg) {
+      const asOf = DateTime.fromISO(msg.asOf, { zone: 'utc' });
+      const r = await scanOneTarget(deps, { scanId: msg.scanId, target: msg.target, asOf: asOf.isValid ? asOf : now() });
+      if (!r.skipped) await completeIfDone(msg.scanId);
+      return r;
+    },
+    async recordPoison(msg) {
+      const existing = await stores.scans.getTarget(msg.scanId, msg.target.id);
+      if (!existing) {
+        const at = now();
+        await stores.scans.recordTarget(
+          failedOutcome(msg.scanId, msg.target, at, at, 'the scan of this target failed repeatedly (poison message); its findings keep their last status'),
+        );
+      }
+      await completeIfDone(msg.scanId);
+    },
+    dispatchAlerts: () => dispatcher.dispatch(),
+    async addSuppression(input) {
+      return stores.suppressions.create(input, now());
+    },
+    async listSuppressions() {
+      const asOf = now().toUTC().toISO()!;
+      const list = await stores.suppressions.list();
+      const stale = new Set(staleSuppressions(list, asOf).map((s) => s.id));
+      return list.map((s) => ({ ...s, state: suppressionState(s, asOf, stale) }));
+    },
+    async expireSuppression(id) {
+      const s = await stores.suppressions.get(id);
+      if (!s) throw new NotFoundError(`no suppression ${id}`);
+      const expired = { ...s, expiresAt: now().toUTC().toISO()! };
+      await stores.suppressions.put(expired);
+      return expired;
+    },
+    async removeSuppression(id) {
+      if (!(await stores.suppressions.delete(id))) throw new NotFoundError(`no suppression ${id}`);
+    },
+    async setFact(input) {
+      const fact: Fact = { ...input, setAt: now().toUTC().toISO()! };
+      if (fact.subjectId === undefined) delete fact.subjectId;
+      if (fact.source === undefined) delete fact.source;
+      await stores.facts.set(fact);
+      return fact;
+    },
+    async close() {},
+  };
+  return rt;
+}
+
+let shared: Promise<Runtime> | undefined;
+
+/** The per-process runtime the Functions use (built on the first invocation: the cold start). */
+export function getRuntime(): Promise<Runtime> {
+  shared ??= Promise.resolve().then(() => createRuntime());
+  shared.catch(() => (shared = undefined));
+  return shared;
+}
+
+/** Tests and the local host replace the shared runtime (e.g. with one bound to their Azurite and lab). */
+export function setRuntime(rt: Runtime | undefined): void {
+  shared = rt ? Promise.resolve(rt) : undefined;
+}

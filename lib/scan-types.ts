@@ -1,0 +1,37 @@
+import type { TargetKind, TargetRef } from './domain/target';
+import type { ErrorClass } from './domain/inventory';
+
+/** How one target's scan ended. `unreachable` and `failed` never make its findings pass. */
+export type TargetScanStatus = 'ok' | 'partial' | 'unreachable' | 'failed';
+
+export interface TargetOutcome {
+  scanId: string;
+  targetId: string;
+  targetName: string;
+  targetKind: TargetKind;
+  status: TargetScanStatus;
+  hcxVersion?: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Findings of this target after the scan, by status. */
+  counts: { open: number; unknown: number; suppressed: number; resolved: number };
+  /** Collections that failed, e.g. `serviceMeshes: timeout`. */
+  issues: string[];
+  errorClass?: ErrorClass;
+  message?: string;
+}
+
+export type ScanTrigger = 'timer' | 'http' | 'cli' | 'demo';
+
+export interface ScanRecord {
+  scanId: string;
+  trigger: ScanTrigger;
+  asOf: string;
+  startedAt: string;
+  targets: TargetRef[];
+  /** Subscriptions ARM discovery could not list; their clouds are missing from this scan. */
+  discoveryErrors: { subscriptionId: string; errorClass: ErrorClass; message: string }[];
+  status: 'running' | 'completed';
+  completedAt?: string;
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Config, Env } from './config';
+import type { AlertEvent } from './domain/alert';
+import type { Evaluation } from './domain/evaluation';
+import type { Fact, Finding, TargetHistory } from './domain/finding';
+import type { Inventory } from './domain/inventory';
+import type { Target, TargetRef } from './domain/target';
+import { errorMessage } from './errors';
+import { countByStatus, reconcile, type ReconcileResult } from './findings';
+import { mapPool } from './pool';
+import type { LifecycleCatalog } from './rules/lifecycle';
+import { updateHistory, type Stores } from './store';
+import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
+
+export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
+
+export interface RuleEngine {
+  catalog: LifecycleCatalog;
+  evaluate(inventory: Inventory, ctx: { asOf: DateTime; history: TargetHistory; facts: readonly Fact[] }): Evaluation[];
+  ruleIds(): string[];
+  lookup(ruleId: string): { title: string; owner: Record<Target['kind'], 'microsoft' | 'customer'> } | undefined;
+}
+
+export interface ScanDeps {
+  config: Config;
+  env: Env;
+  stores: Stores;
+  rules: RuleEngine;
+  discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
+  collect(target: Target, asOf: DateTime): Promise<Inventory>;
+  now?: () => DateTime;
+}
+
+export interface ScanOptions {
+  trigger: ScanTrigger;
+  /** Evaluation instant; now when absent. */
+  asOf?: DateTime;
+  /** Scan only targets whose id or name matches. */
+  targetFilter?: string;
+  /** false: evaluate and reconcile in memory only ("what if", e.g. --as-of in the future); nothing is written. */
+  persist?: boolean;
+  concurrency?: number;
+  onTargetDone?: (outcome: TargetOutcome) => void;
+  onStart?: (targets: TargetRef[]) => void;
+}
+
+export interface TargetScanResult {
+  outcome: TargetOutcome;
+  /** Every finding of the target after the scan. */
+  findings: Finding[];
+  events: AlertEvent[];
+  /** true when a redelivered message found the work already done. */
+  skipped?: boolean;
+}
+
+export interface ScanResult {
+  scan: ScanRecord;
+  targets: TargetScanResult[];
+}
+
+function nowOf(deps: ScanDeps): DateTime {
+  return (deps.now ?? (() => DateTime.utc()))();
+}
+
+export function newScanId(at: DateTime): string {
+  return `${at.toUTC().toFormat("yyyyLLdd'T'HHmmss")}-${randomUUID().slice(0, 8)}`;
+}
+
+function statusOf(inv: Inventory): TargetScanStatus {
+  const reach = inv.reachability.hybridity;
+  if (reach && !reach.ok) return 'unreachable';
+  if (inv.issues.length > 0) return 'partial';
+  return 'ok';
+}
+
+/** Discovers the targets and writes the scan row (the timer's and POST /scans' first step). */
+export async function startScan(
+  deps: ScanDeps,
+  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter' | 'persist'>,
+): Promise<{ scan: ScanRecord; targets: Target[] }> {
+  const started = nowOf(deps);
+  const asOf = opts.asOf ?? started;
+  const discovered = await deps.discover();
+  const filter = opts.targetFilter?.toLowerCase();
+  const targets = filter
+    ? discovered.targets.filter((t) => t.id.toLowerCase() === filter || t.name.toLowerCase() === filter)
+    : discovered.targets;
+  const scan: ScanRecord = {
+    scanId: newScanId(started),
+    trigger: opts.trigger,
+    asOf: asOf.toUTC().toISO()!,
+    startedAt: started.toUTC().toISO()!,
+    targets: targets.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
+    discoveryErrors: discovered.errors,
+    status: targets.length === 0 ? 'completed' : 'running',
+  };
+  if (targets.length === 0) scan.completedAt = scan.startedAt;
+  if (opts.persist !== false) await deps.stores.scans.start(scan);
+  return { scan, targets };
+}
+
+/**
+ * One target end to end: collect → evaluate → reconcile → persist. Idempotent per (scan, target): a redelivered
+ * queue message finds the outcome already recorded and changes nothing. Never throws for the target's own
+ * failures: they become a `failed` outcome (and the target's findings keep their status — never resolved by it).
+ */
+export async function scanOneTarget(
+  deps: ScanDeps,
+  args: { scanId: string; target: Target; asOf: DateTime; persist?: boolean },
+): Promise<TargetScanResult> {
+  const persist = args.persist !== false;
+  const { target } = args;
+  const { stores } = deps;
+  const ref: TargetRef = { id: target.id, name: target.name, kind: target.kind };
+  if (persist) {
+    const done = await stores.scans.getTarget(args.scanId, target.id);
+    if (done) return { outcome: done, findings: await stores.findings.listForTarget(target.id), events: [], skipped: true };
+  }
+  const started = nowOf(deps);
+  const asOfIso = args.asOf.toUTC().toISO()!;
+  let result: TargetScanResult;
+  try {
+    const inventory = await deps.collect(target, args.asOf);
+    const [stored, facts, suppressions] = await Promise.all([
+      stores.inventory.getHistory(target.id),
+      stores.facts.list(target.id),
+      stores.suppressions.list({ activeAt: asOfIso }),
+    ]);
+    // Rules judge the version they see now, so this scan's observation joins the history first.
+    const history: TargetHistory = updateHistory(stored, inventory);
+    const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts });
+    const compute = (current: Finding[]): ReconcileResult =>
+      reconcile({
+        target: ref,
+        asOf: args.asOf,
+        evaluations,
+        stored: current,
+        suppressions,
+        rules: (id) => deps.rules.lookup(id),
+        scanId: args.scanId,
+        evaluatedRuleIds: deps.rules.ruleIds(),
+      });
+    let rec: ReconcileResult;
+    if (persist) {
+      rec = await stores.findings.saveReconciled(target.id, compute);
+      await stores.inventory.save(inventory, { scanId: args.scanId, historyDays: deps.config.historyDays });
+      if (rec.matchedSuppressionIds.length) await stores.suppressions.markMatched(rec.matchedSuppressionIds, asOfIso);
+    } else {
+      rec = compute(await stores.findings.listForTarget(target.id));
+    }
+    const counts = countByStatus(rec.all);
+    const finished = nowOf(deps);
+    const outcome: TargetOutcome = {
+      scanId: args.scanId,
+      targetId: target.id,
+      targetName: target.name,
+      targetKind: target.kind,
+      status: statusOf(inventory),
+      startedAt: started.toUTC().toISO()!,
+      finishedAt: finished.toUTC().toISO()!,
+      durationMs: Math.max(0, finished.toMillis() - started.toMillis()),
+      counts: { open: counts.open, unknown: counts.unknown, suppressed: counts.suppressed, resolved: counts.resolved },
+      issues: inventory.issues.map((i) => `${i.call}: ${i.errorClass}`),
+    };
+    if (inventory.manager?.version) outcome.hcxVersion = inventory.manager.version;
+    const down = inventory.reachability.hybridity;
+    if (down && !down.ok) {
+      outcome.errorClass = down.errorClass;
+      if (down.message) outcome.message = down.message;
+    }
+    result = { outcome, findings: rec.all, events: rec.events };
+  } catch (err) {
+    const finished = nowOf(deps);
+    result = {
+      outcome: failedOutcome(args.scanId, ref, started, finished, errorMessage(err)),
+      findings: persist ? await stores.findings.listForTarget(target.id).catch(() => []) : [],
+      events: [],
+    };
+  }
+  if (persist) await stores.scans.recordTarget(result.outcome);
+  return result;
+}
+
+export function failedOutcome(
+  scanId: string,
+  target: TargetRef,
+  started: DateTime,
+  finished: DateTime,
+  message: string,
+): TargetOutcome {
+  return {
+    scanId,
+    targetId: target.id,
+    targetName: target.name,
+    targetKind: target.kind,
+    status: 'failed',
+    startedAt: started.toUTC().toISO()!,
+    finishedAt: finished.toUTC().toISO()!,
+    durationMs: Math.max(0, finished.toMillis() - started.toMillis()),
+    counts: { open: 0, unknown: 0, suppressed: 0, resolved: 0 },
+    issues: [],
+    message,
+  };
+}
+
+/** The in-process run the CLI uses: start, then every target through a bounded pool, then complete. */
+export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanResult> {
+  const persist = opts.persist !== false;
+  const { scan, targets } = await startScan(deps, opts);
+  opts.onStart?.(scan.targets);
+  const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
+  const settled = await mapPool(targets, opts.concurrency ?? deps.config.concurrency, async (target) => {
+    const r = await scanOneTarget(deps, { scanId: scan.scanId, target, asOf, persist });
+    opts.onTargetDone?.(r.outcome);
+    return r;
+  });
+  const results = settled.map((s, i) => {
+    if (s.status === 'fulfilled') return s.value;
+    // Only storage failures get here (scanOneTarget absorbs the target's own): report, never hide.
+    const t = targets[i];
+    const now = nowOf(deps);
+    return {
+      outcome: failedOutcome(scan.scanId, t, now, now, errorMessage(s.reason)),
+      findings: [],
+      events: [],
+    };
+  });
+  if (persist && targets.length > 0) {
+    const completedAt = nowOf(deps).toUTC().toISO()!;
+    await deps.stores.scans.complete(scan.scanId, completedAt);
+    scan.status = 'completed';
+    scan.completedAt = completedAt;
+  }
+  return { scan, targets: results };
+}
