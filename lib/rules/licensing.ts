@@ -27,9 +27,14 @@ export const LOCAL_MODE_FROM = '4.11.0';
 /** Broadcom's 4.10.x end of support; Microsoft had moved every AVS Cloud Manager to ≥ 4.11.0 by then (seed 000). */
 export const AVS_CLOUD_MANAGERS_ON_411_BY = '2025-07-27';
 
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_:./@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exact CLI command that records the upgrade date (`--subject` for one enterprise-site key). */
 export function factCommand(inv: Inventory, subjectId?: string): string {
-  const subject = subjectId ? ` --subject ${subjectId}` : '';
-  return `hcxmon fact set ${inv.target.id} upgradedTo411At YYYY-MM-DD${subject}`;
+  const subject = subjectId ? ` --subject ${shellWord(subjectId)}` : '';
+  return `hcxmon fact set ${shellWord(inv.target.id)} upgradedTo411At YYYY-MM-DD${subject}`;
 }
 
 interface Basis {
@@ -41,7 +46,8 @@ interface Basis {
 
 /** Fact for target+subject first, then for the target as a whole. */
 function upgradeFact(facts: readonly Fact[], targetId: string, subjectId: string): Fact | undefined {
-  const mine = facts.filter((f) => f.name === 'upgradedTo411At' && f.targetId === targetId);
+  // The CLI stores target ids in lower case; connector names may not be.
+  const mine = facts.filter((f) => f.name === 'upgradedTo411At' && f.targetId.toLowerCase() === targetId.toLowerCase());
   return (
     mine.find((f) => f.subjectId === subjectId) ?? mine.find((f) => f.subjectId === undefined || f.subjectId === '')
   );

@@ -193,3 +193,22 @@ describe('hcx-legacy-activation-endpoint', () => {
     expect(legacy(healthyCloud()).status).toBe('not_applicable');
   });
 });
+
+describe('operator facts', () => {
+  test('a fact stored under the lower-cased target id still applies', () => {
+    const inv = healthyConnector({
+      target: { id: 'connector:OnPrem-1', name: 'OnPrem-1', kind: 'hcx-connector' },
+      licensing: activationKey,
+    });
+    const [e] = expiry(inv, ctxAt('2026-03-01T00:00:00Z', { facts: [fact('connector:onprem-1', '2025-08-14')] }));
+    expect(e.deadline).toMatchObject({ date: '2026-11-07', basis: 'operator' });
+  });
+
+  test('the suggested command quotes a subject with spaces', () => {
+    const cloud = healthyCloud({
+      arm: { ...healthyCloud().arm!, enterpriseSites: [{ name: "DC 1's site", status: 'Consumed' }] },
+    });
+    const [e] = expiry(cloud, ctxAt());
+    expect(e.message).toContain(`--subject 'DC 1'\\''s site'`);
+  });
+});
