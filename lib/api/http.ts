@@ -40,9 +40,12 @@ export type ApiLogger = (message: string) => void;
 /** Strips anything that looks like a credential before an internal error reaches a log line. */
 export function redact(text: string): string {
   return text
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi, '$1 ***')
     .replace(/(AccountKey|SharedAccessSignature|sig|password|pwd|token|secret|code)=([^;&\s]+)/gi, '$1=***')
-    .replace(/(authorization|x-hm-authorization|x-functions-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2***')
-    .replace(/Bearer\s+[A-Za-z0-9._~+/-]+=*/g, 'Bearer ***');
+    .replace(
+      /(authorization|x-hm-authorization|x-functions-key)(["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic) \*\*\*)[^\s"',}]+/gi,
+      '$1$2***',
+    );
 }
 
 /**

@@ -1,0 +1,328 @@
+import fc from 'fast-check';
+import { z } from 'zod';
+import { registrations } from '../support/fakeFunctionsCore';
+import '../../functions/http';
+import { matchRoute, parseRouteTemplate } from '../../dev/host';
+import { renderDashboard } from '../../lib/api/dashboard';
+import { createHandlers } from '../../lib/api/handlers';
+import { runHandler, type ApiRequest } from '../../lib/api/http';
+import { buildOpenApi } from '../../lib/api/openapi';
+import type { ApiPorts } from '../../lib/api/ports';
+import { evaluateReadiness, upgradePath } from '../../lib/api/readiness';
+import { ROUTES } from '../../lib/api/routes';
+import { lifecyclePort, ruleCatalogPort } from '../../lib/api/runtimePorts';
+import { DEFAULT_CATALOG } from '../../lib/rules/lifecycle';
+import type { Finding, Suppression } from '../../lib/domain/finding';
+import { CONNECTOR_REF, emptyConnector, healthyConnector } from '../support/inventoryBuilder';
+
+const NOW = new Date('2026-03-02T00:00:00Z');
+
+/** In-memory ports: the handlers' contract without storage (the e2e test covers the Table repositories). */
+function memoryPorts(): ApiPorts {
+  const suppressions: Suppression[] = [];
+  const finding = {
+    id: 'hcx-appliance-outdated.0123456789abcdef0123.0123456789abcdef0123',
+    targetId: CONNECTOR_REF.id,
+  } as Finding;
+  return {
+    now: () => NOW,
+    log: () => {},
+    findings: {
+      list: async () => ({ items: [finding] }),
+      get: async (id) => (id === finding.id ? finding : undefined),
+    },
+    inventory: {
+      latest: async (id) => (id === CONNECTOR_REF.id ? healthyConnector() : undefined),
+      listTargets: async () => [
+        {
+          targetId: CONNECTOR_REF.id,
+          targetName: CONNECTOR_REF.name,
+          targetKind: CONNECTOR_REF.kind,
+          collectedAt: NOW.toISOString(),
+          hcxVersion: '4.11.3',
+        },
+      ],
+      history: async () => ({ versions: [] }),
+    },
+    scans: { list: async () => ({ items: [] }), get: async () => undefined, latestOutcomes: async () => [] },
+    suppressions: {
+      list: async () => suppressions,
+      create: async (s) => void suppressions.push(s),
+      delete: async (id) =>
+        suppressions.splice(0, suppressions.length, ...suppressions.filter((s) => s.id !== id)).length > 0,
+    },
+    facts: { list: async () => [], put: async () => {} },
+    scanStarter: { start: async () => ({ scanId: 's1', asOf: NOW.toISOString(), targets: [], enqueued: 0 }) },
+    alerts: { sendTest: async () => ({ sent: true, detail: 'ok' }) },
+    rules: ruleCatalogPort(),
+    lifecycle: lifecyclePort(DEFAULT_CATALOG, undefined, () => NOW),
+  };
+}
+
+function request(
+  method: string,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  body: string,
+  headers: Record<string, string> = {},
+): ApiRequest {
+  return { method, params, query, header: (n) => headers[n.toLowerCase()], text: async () => body };
+}
+
+const errorShape = z.object({ error: z.object({ code: z.string().min(1), message: z.string().min(1) }) });
+
+describe('API input handling (property-based, in-process)', () => {
+  const handlers = createHandlers(memoryPorts());
+  const knownKeys = [
+    'status',
+    'severity',
+    'rule',
+    'target',
+    'owner',
+    'dueBefore',
+    'limit',
+    'continuationToken',
+    'format',
+    'active',
+    'code',
+  ];
+  const value = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom(
+      '',
+      'all',
+      'open,closed',
+      'critical',
+      'high',
+      '0',
+      '-1',
+      '1001',
+      '99999999',
+      '2026-02-30',
+      'csv',
+      "x' or '1' eq '1",
+      '%2F',
+      '\u0000',
+      'connector:a b',
+    ),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+  );
+  const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...knownKeys), fc.string({ maxLength: 10 })), value), {
+    maxLength: 5,
+  });
+  const id = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.constantFrom(
+      CONNECTOR_REF.id,
+      '/subscriptions/x/resourcegroups/r/providers/microsoft.avs/privateclouds/p',
+      '%2Fsubscriptions%2F',
+      '%E0%A4%A',
+      '..',
+      'connector:',
+      'a'.repeat(2000),
+    ),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+  );
+  const body = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.json({ maxDepth: 3 }),
+    fc
+      .record(
+        {
+          ruleId: fc.oneof(fc.constant('hcx-appliance-outdated'), fc.string({ maxLength: 10 })),
+          targetId: id,
+          subjectId: fc.string({ maxLength: 10 }),
+          reason: fc.string({ maxLength: 10 }),
+          category: fc.constantFrom('waiver', 'mitigated', 'other'),
+          expiresAt: fc.oneof(fc.constant('2026-06-01T00:00:00Z'), fc.string({ maxLength: 25 })),
+          name: fc.constantFrom('upgradedTo411At', 'x'),
+          value: fc.oneof(fc.constant('2025-08-01'), fc.string({ maxLength: 12 })),
+          asOf: fc.string({ maxLength: 25 }),
+          target: id,
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
+  );
+
+  it('never answers 5xx; every 4xx carries { error: { code, message } }', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), id, query, body, async (route, idValue, q, b) => {
+        const res = await runHandler(
+          handlers[route.handler],
+          request(route.method, { id: idValue }, new URLSearchParams(q), b),
+          () => {},
+        );
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect(errorShape.safeParse(res.jsonBody).success).toBe(true);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('names the offending parameter', async () => {
+    const res = await runHandler(
+      handlers.listFindings,
+      request('GET', {}, new URLSearchParams('severity=urgent'), ''),
+      () => {},
+    );
+    expect(res.status).toBe(400);
+    expect(res.jsonBody).toMatchObject({ error: { code: 'invalid_parameter', parameter: 'severity' } });
+    const dup = await runHandler(
+      handlers.listFindings,
+      request('GET', {}, new URLSearchParams('rule=a&rule=b'), ''),
+      () => {},
+    );
+    expect(dup.jsonBody).toMatchObject({ error: { parameter: 'rule' } });
+  });
+
+  it('an internal fault is a 500 without details, logged without secrets', async () => {
+    const ports = memoryPorts();
+    ports.findings.list = async () => {
+      throw new Error('boom AccountKey=SECRETKEY123; Authorization: Bearer abc.def');
+    };
+    const logs: string[] = [];
+    const res = await runHandler(
+      createHandlers(ports).listFindings,
+      request('GET', {}, new URLSearchParams(), ''),
+      (m) => logs.push(m),
+    );
+    expect(res).toMatchObject({ status: 500, jsonBody: { error: { code: 'internal' } } });
+    expect(JSON.stringify(res.jsonBody)).not.toContain('boom');
+    expect(logs.join('\n')).toContain('boom');
+    expect(logs.join('\n')).not.toMatch(/SECRETKEY123|abc\.def/);
+  });
+
+  it('createdBy: platform principal, then body, then "unknown"', async () => {
+    const body = JSON.stringify({
+      ruleId: 'hcx-appliance-outdated',
+      reason: 'r',
+      category: 'waiver',
+      expiresAt: '2026-06-01T00:00:00Z',
+    });
+    const h = createHandlers(memoryPorts());
+    const principal = Buffer.from(
+      JSON.stringify({ identityProvider: 'aad', userDetails: 'carol@contoso.com' }),
+    ).toString('base64');
+    const a = await h.createSuppression(
+      request('POST', {}, new URLSearchParams(), body, { 'x-ms-client-principal': principal }),
+    );
+    expect((a.jsonBody as Suppression).createdBy).toBe('carol@contoso.com');
+    const b = await h.createSuppression(request('POST', {}, new URLSearchParams(), body));
+    expect((b.jsonBody as Suppression).createdBy).toBe('unknown');
+  });
+});
+
+describe('registrations and OpenAPI', () => {
+  it('every registered HTTP function is in openapi.json with its method, and nothing else is', () => {
+    const http = registrations
+      .map((r) => Object.values(r.metadata.bindings).find((b) => b.type === 'httpTrigger'))
+      .filter((b): b is Record<string, unknown> => b !== undefined);
+    const registered = http
+      .flatMap((b) => (b.methods as string[]).map((m) => `${m.toLowerCase()} /${String(b.route)}`))
+      .sort();
+    const doc = buildOpenApi() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
+      .sort();
+    expect(registered).toEqual(documented);
+    expect(registered.length).toBe(ROUTES.length);
+  });
+
+  it('is structurally OpenAPI 3 (every operation has an id and responses; path params declared)', () => {
+    const op = z.object({
+      operationId: z.string(),
+      responses: z.record(z.string().regex(/^\d{3}$/), z.object({ description: z.string() })),
+      parameters: z.array(z.object({ name: z.string(), in: z.enum(['path', 'query', 'header']) })),
+    });
+    const doc = z
+      .object({
+        openapi: z.string().regex(/^3\.0\.\d$/),
+        info: z.object({ title: z.string(), version: z.string() }),
+        paths: z.record(z.string().startsWith('/'), z.partialRecord(z.enum(['get', 'post', 'put', 'delete']), op)),
+      })
+      .parse(buildOpenApi());
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const o of Object.values(ops))
+        expect(o.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(names);
+    }
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('health is the only anonymous route; every write needs the admin key', () => {
+    for (const r of ROUTES) {
+      if (r.route === 'health') expect(r.authLevel).toBe('anonymous');
+      else expect(r.authLevel).toBe(r.method === 'GET' ? 'function' : 'admin');
+    }
+  });
+});
+
+describe('local host routing', () => {
+  it('keeps an encoded slash inside one route parameter', () => {
+    const seg = parseRouteTemplate('targets/{id}/readiness');
+    expect(matchRoute(seg, ['targets', '%2Fsubscriptions%2Fx', 'readiness'])).toEqual({ id: '/subscriptions/x' });
+    expect(matchRoute(seg, ['targets', 'a', 'b', 'readiness'])).toBeUndefined();
+    expect(matchRoute(seg, ['targets', '%E0%A4%A', 'readiness'])).toBeUndefined();
+  });
+});
+
+describe('readiness checklist', () => {
+  it('an inventory with nothing collected is never ready', () => {
+    const r = evaluateReadiness(emptyConnector(), '4.11.3');
+    expect(r.verdict).toBe('unknown');
+    expect(r.checks.every((c) => c.status === 'unknown')).toBe(true);
+  });
+
+  it('a healthy connector at the baseline is ready', () => {
+    const r = evaluateReadiness(healthyConnector(), '4.11.3');
+    expect(r.checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual([]);
+    expect(r.verdict).toBe('ready');
+  });
+
+  it('a migration in progress blocks the gate', () => {
+    const r = evaluateReadiness(
+      healthyConnector({ migrations: [{ id: 'm1', state: 'MIGRATING', entityName: 'vm1' }] }),
+      '4.11.3',
+    );
+    expect(r.verdict).toBe('blocked');
+    expect(r.checks.find((c) => c.id === 'no-migrations-in-progress')?.status).toBe('fail');
+  });
+
+  it('upgrade paths follow the seeds (below 4.4 via 4.4.2; 4.4–4.8 via 4.9.2)', () => {
+    expect(upgradePath('4.3.1', '4.11.3')).toEqual(['4.4.2', '4.9.2', '4.11.3']);
+    expect(upgradePath('4.8.2', '4.11.3')).toEqual(['4.9.2', '4.11.3']);
+    expect(upgradePath('4.10.2', '4.11.3')).toEqual(['4.11.3']);
+    expect(upgradePath('4.11.3', '4.11.3')).toEqual([]);
+    expect(upgradePath('junk', '4.11.3')).toBeUndefined();
+  });
+});
+
+describe('dashboard renderer', () => {
+  it('escapes user data and shows the severity counts', () => {
+    const zero = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+    const html = renderDashboard({
+      generatedAt: NOW.toISOString(),
+      baseline: '4.11.3',
+      catalogAsOf: '2026-06-01',
+      openBySeverity: { ...zero, critical: 2 },
+      unknown: 0,
+      suppressed: 0,
+      targets: [
+        {
+          id: 'connector:x',
+          name: '<img src=x onerror=alert(1)>',
+          kind: 'hcx-connector',
+          open: { ...zero, critical: 2 },
+          unknown: 0,
+          suppressed: 0,
+        },
+      ],
+      timeline: [{ date: '2026-04-01', kind: 'end-of-support', label: '"</text><script>', severity: 'critical' }],
+    });
+    expect(html).not.toMatch(/<img|<script/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toMatch(/data-testid="count-critical">2</);
+  });
+});
