@@ -2,11 +2,13 @@
  *  and starts lab servers itself. e2e tests (CLI, HTTP host) live in the integration project. */
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/test/support/fakeFunctionsCore.ts' },
 };
 module.exports = {
+  // Integration tests start servers and scan a whole lab estate; unit tests finish far below this.
+  testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -15,7 +17,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -2,7 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { createHandlers } from '../lib/api/handlers';
 import { errorResponse, runHandler, toErrorResponse, type ApiRequest, type ApiResponse } from '../lib/api/http';
 import { ROUTES } from '../lib/api/routes';
-import { getApiPorts, portsFromEnv, setApiPortsProvider } from '../lib/api/runtimePorts';
+import { getApiPorts, portsFromRuntime, setApiPortsProvider } from '../lib/api/runtimePorts';
+import { getRuntime } from '../lib/runtime';
 
 /**
  * Every HTTP route of lib/api/routes.ts, registered once. Thin: adapt HttpRequest to the API's request model,
@@ -27,8 +28,8 @@ function toInit(res: ApiResponse): HttpResponseInit {
   return init;
 }
 
-// The runtime may install its own provider (with the scan starter); until then, ports come from the settings.
-setApiPortsProvider(portsFromEnv);
+// The API reads and writes through the process runtime (built on the first request: a bad setting is a 503 naming it).
+setApiPortsProvider(async () => portsFromRuntime(await getRuntime()));
 
 for (const route of ROUTES) {
   app.http(route.name, {

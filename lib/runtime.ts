@@ -12,9 +12,9 @@ import { defaultRuleContext, evaluateTarget, ruleById, RULES } from './rules';
 import { DEFAULT_CATALOG } from './rules/lifecycle';
 import {
   failedOutcome,
+  enqueueScan,
   runScan,
   scanOneTarget,
-  startScan,
   type RuleEngine,
   type ScanDeps,
   type ScanOptions,
@@ -37,7 +37,9 @@ export interface Runtime {
   /** In-process scan (CLI, demo); persists and pages unless `persist: false`. */
   scan(opts: ScanOptions): Promise<ScanResult & { alerts?: string }>;
   /** Timer / POST /api/scans: discover, write the scan row, one queue message per target. */
-  enqueueScan(trigger: ScanTrigger): Promise<{ scan: ScanRecord }>;
+  enqueueScan(trigger: ScanTrigger, opts?: { asOf?: DateTime; targetFilter?: string }): Promise<{ scan: ScanRecord }>;
+  /** The fan-out queue (created on first use). */
+  scanQueue(): ScanQueue;
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
@@ -159,11 +161,10 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         : `alerts: no HCXMON_ALERT_ENDPOINT set; ${report.remaining} alert event(s) kept in the outbox`;
       return { ...result, alerts };
     },
-    async enqueueScan(trigger) {
-      const { scan, targets } = await startScan(deps, { trigger });
-      await scanQueue().send(targets.map((target) => ({ scanId: scan.scanId, asOf: scan.asOf, target })));
-      return { scan };
+    async enqueueScan(trigger, o = {}) {
+      return enqueueScan(deps, scanQueue(), { trigger, ...o });
     },
+    scanQueue,
     async processScanMessage(msg) {
       const asOf = DateTime.fromISO(msg.asOf, { zone: 'utc' });
       const r = await scanOneTarget(deps, { scanId: msg.scanId, target: msg.target, asOf: asOf.isValid ? asOf : now() });

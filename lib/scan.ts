@@ -11,6 +11,7 @@ import { countByStatus, reconcile, type ReconcileResult } from './findings';
 import { mapPool } from './pool';
 import type { LifecycleCatalog } from './rules/lifecycle';
 import { updateHistory, type Stores } from './store';
+import type { ScanMessage } from './queue';
 import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
 
 export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
@@ -98,6 +99,17 @@ export async function startScan(
   if (targets.length === 0) scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };
+}
+
+/** Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). */
+export async function enqueueScan(
+  deps: ScanDeps,
+  queue: { send(messages: ScanMessage[]): Promise<void> },
+  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter'>,
+): Promise<{ scan: ScanRecord; targets: Target[] }> {
+  const started = await startScan(deps, opts);
+  await queue.send(started.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target })));
+  return started;
 }
 
 /**

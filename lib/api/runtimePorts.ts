@@ -1,18 +1,13 @@
 import { DateTime } from 'luxon';
-import { createAlertDispatcher } from '../alerts';
-import { loadConfig, type Config, type Env } from '../config';
-import { FactsRepository } from '../store/facts';
-import { FindingsRepository, OutboxRepository } from '../store/findings';
-import { InventoryRepository } from '../store/inventory';
-import { ScansRepository } from '../store/scans';
-import { SuppressionsRepository } from '../store/suppressions';
-import { tableSetFromConnectionString } from '../store/tables';
+import type { Config, Env } from '../config';
+import type { FactsRepository, FindingsRepository, InventoryRepository, ScansRepository, SuppressionsRepository } from '../store';
 import { ConfigError } from '../errors';
 import type { ScanQueue } from '../queue';
 import { NOT_CHECKED, RULES } from '../rules';
 import { baselineVersion, DEFAULT_CATALOG, supportStatus, type LifecycleCatalog } from '../rules/lifecycle';
 import { parseVersion } from '../rules/version';
-import { startScan, type ScanDeps } from '../scan';
+import type { Runtime } from '../runtime';
+import { enqueueScan, type ScanDeps } from '../scan';
 import type { TargetOutcome } from '../scan-types';
 import type { AlertsPort, ApiPorts, LifecyclePort, RuleCatalogPort, ScanStarterPort, SupportLine } from './ports';
 
@@ -70,12 +65,11 @@ export function ruleCatalogPort(): RuleCatalogPort {
 export function scanStarterPort(deps: ScanDeps, queue: Pick<ScanQueue, 'send'>): ScanStarterPort {
   return {
     async start({ asOf, targetId }) {
-      const { scan, targets } = await startScan(deps, {
+      const { scan, targets } = await enqueueScan(deps, queue, {
         trigger: 'http',
         asOf: asOf ? DateTime.fromISO(asOf, { zone: 'utc' }) : undefined,
         targetFilter: targetId,
       });
-      await queue.send(targets.map((target) => ({ scanId: scan.scanId, asOf: scan.asOf, target })));
       return { scanId: scan.scanId, asOf: scan.asOf, targets: scan.targets, enqueued: targets.length };
     },
   };
@@ -193,29 +187,11 @@ export function getApiPorts(env: Env = process.env): Promise<ApiPorts> {
   return cached;
 }
 
-/**
- * Ports from the settings alone: Table repositories on HCXMON_STORAGE / AzureWebJobsStorage and the alert
- * dispatcher. The scan starter needs the pipeline's discovery and collection (lib/runtime); until the runtime
- * installs a provider with it, POST /api/scans answers 503.
- */
-export async function portsFromEnv(env: Env): Promise<ApiPorts> {
-  const config = loadConfig(env);
-  if (config.storage.kind !== 'connectionString') {
-    throw new ConfigError(
-      'HCXMON_STORAGE',
-      'the HTTP API needs a storage connection string (HCXMON_STORAGE or AzureWebJobsStorage)',
-    );
-  }
-  const tables = tableSetFromConnectionString(config.storage.connectionString);
-  const dispatcher = createAlertDispatcher(config, new OutboxRepository(tables));
-  return storePorts(
-    {
-      findings: new FindingsRepository(tables),
-      inventory: new InventoryRepository(tables),
-      scans: new ScansRepository(tables),
-      suppressions: new SuppressionsRepository(tables),
-      facts: new FactsRepository(tables),
-    },
-    { config, alerts: alertsPort(dispatcher) },
-  );
+/** The ports of the process runtime (lib/runtime): its stores, the scan queue, the alert dispatcher. */
+export function portsFromRuntime(rt: Runtime): ApiPorts {
+  return storePorts(rt.stores, {
+    config: rt.config,
+    scanStarter: scanStarterPort(rt.deps, rt.scanQueue()),
+    alerts: alertsPort(rt.dispatcher),
+  });
 }

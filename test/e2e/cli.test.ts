@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startLab, type LabHandle } from '../../dev/lab';
+import { RULES } from '../../lib/rules';
+import { testStorage } from '../support/runtime';
+
+const BIN = resolve(__dirname, '../../bin/hcxmon.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI exactly as a user runs it: the built package, a child process, settings from the environment. */
+function hcxmon(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, cwd: resolve(__dirname, '../..'), maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const FINDING_KEYS = ['id', 'ruleId', 'severity', 'status', 'targetId', 'targetName', 'subjectId', 'subjectName', 'title', 'message', 'owner', 'firstSeenAt', 'lastSeenAt'];
+
+describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
+  let lab: LabHandle;
+  let env: Record<string, string>;
+  const outputs: string[] = [];
+  const run = async (args: string[]): Promise<Run> => {
+    const r = await hcxmon(args, env);
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(__dirname, '../../dist/dev/cli.js'))) throw new Error('build first: npm run build (npm test does it)');
+    lab = await startLab();
+    env = { ...lab.env, HCXMON_STORAGE: testStorage() };
+  });
+  afterAll(async () => {
+    await lab.stop();
+  });
+
+  it('prints the JSON contract of DESIGN §7 field by field and exits 0', async () => {
+    const r = await run(['scan', '--format', 'json']);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      scanId: string;
+      asOf: string;
+      targets: Record<string, unknown>[];
+      findings: Record<string, unknown>[];
+    };
+    expect(Object.keys(out).sort()).toEqual(['asOf', 'findings', 'scanId', 'targets']);
+    expect(out.scanId).toMatch(/^\d{8}T\d{6}-[0-9a-f]{8}$/);
+    expect(Number.isNaN(Date.parse(out.asOf))).toBe(false);
+
+    expect(out.targets).toHaveLength(8);
+    for (const t of out.targets) {
+      expect(Object.keys(t).filter((k) => !['id', 'name', 'kind', 'status', 'hcxVersion'].includes(k))).toEqual([]);
+      expect(['avs-private-cloud', 'hcx-connector']).toContain(t.kind);
+      expect(['ok', 'partial', 'unreachable', 'failed']).toContain(t.status);
+      if (t.kind === 'avs-private-cloud') {
+        expect(t.id).toBe((t.id as string).toLowerCase());
+        expect(t.id).toMatch(/^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.avs\/privateclouds\/[^/]+$/);
+      } else {
+        expect(t.id).toBe(`connector:${t.name as string}`);
+      }
+    }
+    const byName = new Map(out.targets.map((t) => [t.name, t]));
+    expect(byName.get('avs-prod-weu')).toMatchObject({ status: 'ok', hcxVersion: '4.11.3' });
+    expect(byName.get('onprem-dc1')).toMatchObject({ status: 'ok', hcxVersion: '4.10.3' });
+    expect(byName.get('onprem-dc3')).toMatchObject({ status: 'unreachable' });
+    expect(byName.get('onprem-dc3')).not.toHaveProperty('hcxVersion');
+
+    expect(out.findings.length).toBeGreaterThan(10);
+    for (const f of out.findings) {
+      for (const k of FINDING_KEYS) expect(typeof f[k]).toBe('string');
+      expect(Object.keys(f).filter((k) => !FINDING_KEYS.includes(k) && k !== 'deadline')).toEqual([]);
+      if ('deadline' in f) expect(f.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(['open', 'unknown', 'suppressed']).toContain(f.status);
+      expect(['critical', 'high', 'medium', 'low', 'info']).toContain(f.severity);
+      expect(['microsoft', 'customer']).toContain(f.owner);
+      expect(out.targets.map((t) => t.id)).toContain(f.targetId);
+    }
+    const wan = out.findings.find((f) => f.ruleId === 'hcx-wan-optimization-enabled' && f.targetName === 'avs-legacy-neu');
+    expect(wan).toMatchObject({ status: 'open', severity: 'critical', owner: 'customer', subjectName: 'sm-dc1-legacy' });
+    const eos = out.findings.find((f) => f.ruleId === 'hcx-version-end-of-support' && f.targetName === 'avs-legacy-neu');
+    expect(eos).toMatchObject({ status: 'open', severity: 'critical', owner: 'microsoft', deadline: '2026-02-20' });
+    // The compliant cloud has nothing to report, the unreachable connector is unknown, never compliant.
+    expect(out.findings.filter((f) => f.targetName === 'avs-prod-weu')).toEqual([]);
+    expect(out.findings.filter((f) => f.targetName === 'onprem-dc3' && f.status === 'unknown').length).toBeGreaterThan(5);
+  });
+
+  it('exits 3 when an open finding at or above --fail-on exists, 0 when none does', async () => {
+    expect((await run(['scan', '--format', 'json', '--fail-on', 'high'])).code).toBe(3);
+    const clean = await run(['scan', '--target', 'avs-prod-weu', '--format', 'json', '--fail-on', 'low']);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).targets).toHaveLength(1);
+  });
+
+  it('exits 2 on bad usage, with a message that names the problem', async () => {
+    const bad = await run(['scan', '--format', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format must be table, json or csv/);
+    expect((await run(['scan', '--bogus'])).code).toBe(2);
+    expect((await run(['scan', '--fail-on', 'urgent'])).code).toBe(2);
+    expect((await run(['scan', '--target', 'no-such-target', '--format', 'json'])).code).toBe(2);
+  });
+
+  it('plans with --as-of without storing anything', async () => {
+    const before = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings.length;
+    const r = await run(['scan', '--target', 'avs-prod-weu', '--as-of', '2027-09-01', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // EOS of 4.11.3 is 2027-10-11: 40 days after 2027-09-01, inside the 90-day band.
+    expect(out.findings).toEqual([
+      expect.objectContaining({ ruleId: 'hcx-version-end-of-support', severity: 'high', deadline: '2027-10-11' }),
+    ]);
+    expect(JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings).toHaveLength(before);
+  });
+
+  it('writes CSV with a header and one row per finding', async () => {
+    const r = await run(['findings', '--format', 'csv', '--severity', 'critical']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('id,ruleId,severity,status,targetId,targetName,subjectId,subjectName,title,message,owner,deadline,firstSeenAt,lastSeenAt');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.slice(1).every((l) => l.includes(',critical,'))).toBe(true);
+  });
+
+  it('lists every rule and what is not checked', async () => {
+    const r = await run(['rules']);
+    expect(r.code).toBe(0);
+    for (const rule of RULES) expect(r.stdout).toContain(rule.id);
+    expect(r.stdout).toMatch(/Tracking/);
+  });
+
+  it('sets a fact the activation-key rule then uses', async () => {
+    const set = await run(['fact', 'set', 'connector:onprem-dc1', 'upgradedTo411At', '2025-08-14']);
+    expect(set.code).toBe(0);
+    const list = await run(['fact', 'list', 'connector:onprem-dc1']);
+    expect(list.stdout).toMatch(/upgradedTo411At = 2025-08-14/);
+    expect((await run(['fact', 'set', 'connector:onprem-dc1', 'upgradedTo411At', 'yesterday'])).code).toBe(2);
+  });
+
+  it('never prints a password the lab accepts', () => {
+    const all = outputs.join('\n');
+    expect(lab.secrets.length).toBeGreaterThan(0);
+    for (const secret of lab.secrets) expect(all).not.toContain(secret);
+  });
+});

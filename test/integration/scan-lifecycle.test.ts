@@ -1,0 +1,99 @@
+import type { Finding } from '../../lib/domain/finding';
+import { findingId } from '../../lib/findings';
+import { labRuntime, type LabRuntime } from '../support/runtime';
+
+function byRule(findings: Finding[], targetName: string, ruleId: string): Finding[] {
+  return findings.filter((f) => f.targetName === targetName && f.ruleId === ruleId);
+}
+
+describe('findings lifecycle across scans (lab + Azurite)', () => {
+  let ctx: LabRuntime;
+  beforeAll(async () => {
+    ctx = await labRuntime('life');
+  });
+  afterAll(async () => {
+    await ctx.stop();
+  });
+
+  const scanAll = async (): Promise<Finding[]> => {
+    const result = await ctx.rt.scan({ trigger: 'cli' });
+    return result.targets.flatMap((t) => t.findings);
+  };
+
+  it('keeps firstSeenAt and moves lastSeenAt on a second scan', async () => {
+    const first = await scanAll();
+    const wan1 = byRule(first, 'avs-legacy-neu', 'hcx-wan-optimization-enabled');
+    expect(wan1).toHaveLength(1);
+    expect(wan1[0]).toMatchObject({ status: 'open', severity: 'critical', firstSeenAt: '2026-11-21T05:00:00.000Z' });
+
+    ctx.clock.advance(24);
+    const second = await scanAll();
+    const wan2 = byRule(second, 'avs-legacy-neu', 'hcx-wan-optimization-enabled');
+    expect(wan2).toHaveLength(1);
+    expect(wan2[0].id).toBe(wan1[0].id);
+    expect(wan2[0].firstSeenAt).toBe('2026-11-21T05:00:00.000Z');
+    expect(wan2[0].lastSeenAt).toBe('2026-11-22T05:00:00.000Z');
+    // Stored exactly once.
+    const stored = await ctx.rt.stores.findings.queryAll({ ruleId: 'hcx-wan-optimization-enabled' });
+    expect(stored.filter((f) => f.id === wan1[0].id)).toHaveLength(1);
+  });
+
+  it('resolves the WAN-Opt finding once WAN Optimization is removed from the mesh', async () => {
+    ctx.lab.updateManager('avs-legacy-neu', (m) => {
+      for (const mesh of m.serviceMeshes) mesh.services = mesh.services.filter((s) => s !== 'WANOPT');
+      m.appliances = m.appliances.filter((a) => !/WAN-OPT/i.test(a.applianceType));
+    });
+    ctx.clock.advance(24);
+    const findings = await scanAll();
+    const wan = byRule(findings, 'avs-legacy-neu', 'hcx-wan-optimization-enabled');
+    expect(wan.every((f) => f.status === 'resolved')).toBe(true);
+    expect(wan[0]).toMatchObject({ resolvedAt: '2026-11-23T05:00:00.000Z', firstSeenAt: '2026-11-21T05:00:00.000Z' });
+    const events = await ctx.rt.stores.outbox.list(1000);
+    // No alert endpoint is configured: the resolution is kept in the outbox for on-call, not dropped.
+    expect(events.map((e) => e.event).filter((e) => e.findingId === wan[0].id && e.event === 'resolved')).toHaveLength(1);
+  });
+
+  it('keeps evaluating a suppressed finding and reopens it when the suppression ends', async () => {
+    const legacy = (await ctx.rt.stores.inventory.listTargets()).find((t) => t.targetName === 'avs-legacy-neu')!.targetId;
+    expect(legacy).toMatch(/^\/subscriptions\/.*\/privateclouds\/avs-legacy-neu$/);
+    const eos = findingId('hcx-version-end-of-support', legacy, 'manager');
+    const sup = await ctx.rt.addSuppression({
+      ruleId: 'hcx-version-end-of-support',
+      targetId: legacy,
+      reason: 'Microsoft upgrade window booked for 2026-12-03',
+      category: 'mitigated',
+      expiresAt: '2026-12-31T00:00:00.000Z',
+      createdBy: 'test',
+    });
+    ctx.clock.advance(24);
+    let f = (await scanAll()).find((x) => x.id === eos)!;
+    expect(f).toMatchObject({ status: 'suppressed', underlyingStatus: 'open', suppressionId: sup.id, lastSeenAt: '2026-11-24T05:00:00.000Z' });
+
+    await ctx.rt.expireSuppression(sup.id);
+    ctx.clock.advance(24);
+    f = (await scanAll()).find((x) => x.id === eos)!;
+    expect(f.status).toBe('open');
+    expect(f.suppressionId).toBeUndefined();
+  });
+
+  it('turns findings of a manager that became unreachable into unknown, never resolved', async () => {
+    const before = (await ctx.rt.stores.findings.listForTarget('connector:onprem-dc2')).filter((f) => f.status === 'open');
+    expect(before.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['hcx-disaster-recovery-in-use', 'hcx-appliance-outdated']));
+
+    ctx.lab.setFaults('onprem-dc2', { unreachable: true, applianceUnreachable: true });
+    ctx.clock.advance(24);
+    const result = await ctx.rt.scan({ trigger: 'cli', targetFilter: 'onprem-dc2' });
+    expect(result.targets).toHaveLength(1);
+    expect(result.targets[0].outcome).toMatchObject({ status: 'unreachable', errorClass: 'refused' });
+    const after = new Map(result.targets[0].findings.map((f) => [f.id, f]));
+    for (const f of before) {
+      expect(after.get(f.id)).toMatchObject({ status: 'unknown', firstSeenAt: f.firstSeenAt });
+      expect(after.get(f.id)?.resolvedAt).toBeUndefined();
+    }
+    expect(result.targets[0].findings.find((x) => x.ruleId === 'hcx-endpoint-unreachable' && x.subjectId === 'hybridity')).toMatchObject({
+      status: 'open',
+      severity: 'high',
+    });
+    ctx.lab.setFaults('onprem-dc2', {});
+  });
+});
