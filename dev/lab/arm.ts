@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { record, type LabContext } from './context';
 import { readBody, sendJson } from './http';
 import type { LabCloudSpec } from './types';
@@ -14,12 +14,22 @@ import type { LabCloudSpec } from './types';
 
 export const EXAMPLE_API_VERSIONS = ['2023-03-01', '2023-09-01', '2024-09-01'] as const;
 
+let examplesDirCache: string | undefined;
+
 function examplesDir(): string {
-  // Source layout (ts-jest) first, then the repo copy when running from dist/dev/lab.
-  const candidates = [join(__dirname, 'arm-examples'), join(__dirname, '..', '..', '..', 'dev', 'lab', 'arm-examples')];
-  const found = candidates.find((d) => existsSync(join(d, 'README.md')));
-  if (!found) throw new Error(`lab: arm-examples not found (looked in ${candidates.join(', ')})`);
-  return found;
+  if (examplesDirCache) return examplesDirCache;
+  // Next to this file under ts-jest; from a build output (dist/dev/lab), walk up to the repo's dev/lab copy.
+  const tried: string[] = [];
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'arm-examples'), join(dir, 'dev', 'lab', 'arm-examples')]) {
+      tried.push(candidate);
+      if (existsSync(join(candidate, 'README.md'))) return (examplesDirCache = candidate);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  const fromCwd = join(process.cwd(), 'dev', 'lab', 'arm-examples');
+  if (existsSync(join(fromCwd, 'README.md'))) return (examplesDirCache = fromCwd);
+  throw new Error(`lab: arm-examples not found (looked in ${tried.slice(0, 4).join(', ')}, …)`);
 }
 
 const cache = new Map<string, unknown>();

@@ -2,5 +2,5 @@
 export { startLab, connectorPasswordSetting, type StartLabOptions } from './lab';
 export { demoScenario, DEMO_SUBSCRIPTIONS, DEMO_DC2_ACTIVATION_EXPIRY } from './scenarios/demo';
 export { generateEstate, type GenerateEstateOptions } from './scenarios/generate';
-export { runLab, type RunLabOptions } from './main';
+export { runLab, envFileText, type RunLabOptions } from './run';
 export * from './types';

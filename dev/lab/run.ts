@@ -27,7 +27,7 @@ export function envFileText(env: Record<string, string>): string {
 
 /**
  * Starts the lab, writes every setting to the env file (0600) and prints how to load it plus the non-secret
- * settings. The CLI (`hcxmon lab`, `npm run lab`) calls this; `node dist/dev/lab/main.js` runs it directly.
+ * settings. The CLI (`hcxmon lab`, `npm run lab`) calls this; dev/lab/main.ts is the standalone entry point.
  */
 export async function runLab(options: RunLabOptions = {}): Promise<LabHandle> {
   const print = options.print ?? ((l: string) => console.log(l));
@@ -66,11 +66,4 @@ export async function runLab(options: RunLabOptions = {}): Promise<LabHandle> {
     process.once('SIGTERM', stop);
   }
   return lab;
-}
-
-if (require.main === module) {
-  runLab().catch((err: unknown) => {
-    console.error((err as Error).message);
-    process.exitCode = 1;
-  });
 }

@@ -8,7 +8,7 @@ import { loadConfig } from '../../lib/config';
 import { startLab, type LabHandle } from '../../dev/lab';
 import { DEMO_DC2_ACTIVATION_EXPIRY, DEMO_SUBSCRIPTIONS } from '../../dev/lab/scenarios/demo';
 import { generateEstate } from '../../dev/lab/scenarios/generate';
-import { runLab } from '../../dev/lab/main';
+import { runLab } from '../../dev/lab/run';
 
 interface Reply {
   status: number;
