@@ -29,6 +29,7 @@ export interface LabRuntime {
   rt: Runtime;
   clock: TestClock;
   env: Record<string, string>;
+  queueName: string;
   stop(): Promise<void>;
 }
 
@@ -41,12 +42,13 @@ export async function labRuntime(
   const clock = new TestClock(DateTime.fromISO(opts.start ?? '2026-11-21T05:00:00Z', { zone: 'utc' }));
   const prefix = uniquePrefix(tag);
   const env = { ...lab.env, HCXMON_STORAGE: testStorage(), AzureWebJobsStorage: testStorage(), ...opts.env };
+  const queueName = `q${prefix.toLowerCase()}`;
   const rt = createRuntime({
     env,
     tablePrefix: prefix,
-    queueName: `q${prefix.toLowerCase()}`,
+    queueName,
     now: clock.now,
     ...opts.runtime,
   });
-  return { lab, rt, clock, env, stop: () => lab.stop() };
+  return { lab, rt, clock, env, queueName, stop: () => lab.stop() };
 }
