@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CollectionError } from '../../errors';
 import { collectionError, classifyNetworkError, isRetryableNetworkError, networkErrorCode } from './errors';
@@ -177,7 +179,7 @@ export class HttpTransport {
   private async buildAgent(call: string): Promise<https.Agent> {
     const trust = this.opts.trust ?? {};
     const base = { keepAlive: true, maxSockets: 4 };
-    if (!trust.pin) return new https.Agent({ ...base, ca: trust.ca });
+    if (!trust.pin) return new https.Agent(trust.ca ? { ...base, secureContext: sharedSecureContext(trust.ca) } : base);
     const url = this.url('/');
     const cert = await probePresentedCertificate(url, trust.ca, this.opts.timeoutMs, this.opts.source, call);
     if (cert.fingerprint256 !== trust.pin) {
@@ -185,6 +187,23 @@ export class HttpTransport {
     }
     return new https.Agent({ ...base, ...pinnedAgentOptions(cert, trust.pin) });
   }
+}
+
+const contexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One TLS context per distinct trust bundle, shared by every target and connection: a `ca` list that carries
+ * the system roots is ~150 certificates, and parsing it for every connection costs more CPU than the request.
+ */
+function sharedSecureContext(ca: string[]): tls.SecureContext {
+  const key = createHash('sha256').update(ca.join('\n')).digest('hex');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca });
+    if (contexts.size > 32) contexts.clear();
+    contexts.set(key, ctx);
+  }
+  return ctx;
 }
 
 /** Retry-After as seconds or an HTTP date; milliseconds from now, or undefined when absent/unparsable. */
