@@ -2,5 +2,6 @@
 export { startLab, connectorPasswordSetting, type StartLabOptions } from './lab';
 export { demoScenario, DEMO_SUBSCRIPTIONS, DEMO_DC2_ACTIVATION_EXPIRY } from './scenarios/demo';
 export { generateEstate, type GenerateEstateOptions } from './scenarios/generate';
+export { loadScenario } from './scenarios/load';
 export { runLab, envFileText, type RunLabOptions } from './run';
 export * from './types';

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests read raw wire JSON on purpose */
 import { AzureVMwareSolutionAPI, type PrivateCloud } from '@azure/arm-avs';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { startLab, type LabHandle } from '../../dev/lab';
 import { DEMO_DC2_ACTIVATION_EXPIRY, DEMO_SUBSCRIPTIONS } from '../../dev/lab/scenarios/demo';
 import { generateEstate } from '../../dev/lab/scenarios/generate';
 import { runLab } from '../../dev/lab/run';
+import { loadScenario } from '../../dev/lab/scenarios/load';
 
 interface Reply {
   status: number;
@@ -367,6 +368,15 @@ describe('lab (demo estate)', () => {
       await expect(call(lab, `${dc3.url}/hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       await expect(call(lab, `${dc3.applianceUrl}/api/admin/licenses`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
+      // Switched at run time on the shared port: the old URL drops the connection, ARM hands out a dead port.
+      const oldUrl = lab.hcxUrl('avs-prod-weu');
+      lab.setFaults('avs-prod-weu', { unreachable: true });
+      await expect(call(lab, `${oldUrl}hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({ code: 'ECONNRESET' });
+      const pc = await armClient(lab, DEMO_SUBSCRIPTIONS.prod).privateClouds.get('rg-avs-prod', 'avs-prod-weu');
+      await expect(call(lab, `${pc.endpoints!.hcxCloudManager}hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({
+        code: 'ECONNREFUSED',
+      });
+
       lab.setFaults('onprem-dc2', { applianceUnreachable: true });
       const dc2 = loadConfig(lab.env).connectors.find((c) => c.name === 'onprem-dc2')!;
       await expect(call(lab, `${dc2.applianceUrl}/api/admin/licenses`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -446,6 +456,30 @@ describe('lab lifecycle', () => {
     } finally {
       await lab.stop();
     }
+  });
+
+  it('loads JSON scenarios (dev/lab/scenarios/minimal.json) and rejects malformed ones with a reason', async () => {
+    const lab = await startLab({ scenario: loadScenario(join(__dirname, '../../dev/lab/scenarios/minimal.json')) });
+    try {
+      expect(lab.managerIds).toEqual(['cloud-1', 'dc1']);
+      expect(loadConfig(lab.env).connectors[0]).toMatchObject({ name: 'dc1', applianceUrl: lab.applianceUrl('dc1')!.replace(/\/$/, '') });
+      const r = await call(lab, `${lab.applianceUrl('dc1')}api/admin/licenses`, { headers: basic(lab.getManager('dc1').applianceMgmt!.adminPassword) });
+      expect(r.json()).toEqual({ licenses: [{ licenseType: 'HCX_ENTERPRISE', status: 'ACTIVE' }] });
+      const token = await login(lab, 'dc1');
+      expect((await hcx(lab, 'dc1', token, 'hybridity/api/cloudConfigs')).json<any>().data.items[0].cloudName).toBe('hcx-cloud-1');
+    } finally {
+      await lab.stop();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'hcxmon-scn-'));
+    try {
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ name: 'x', subscriptions: [{ id: 's', clouds: [{ id: 'c' }] }], connectors: [] }));
+      expect(() => loadScenario(bad)).toThrow(/cloud "c" needs id, name, resourceGroup and hcxAddon/);
+      expect(() => loadScenario(join(dir, 'missing.json'))).toThrow(/cannot read scenario/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(loadScenario('generated:10').connectors).toHaveLength(3);
   });
 
   it('runLab writes the env file 0600 and prints no secret', async () => {

@@ -102,7 +102,10 @@ export function demoScenario(): LabScenario {
           {
             id: 'avs-dr-eus', name: 'avs-dr-eus', resourceGroup: 'rg-avs-dr', location: 'eastus',
             hcxAddon: { offer: ENTERPRISE_OFFER },
-            enterpriseSites: [{ name: 'onprem-dc2', activationKey: '9A8B7C6D5E4F40312A1B2C3D4E5F6A7B', status: 'Consumed' }],
+            enterpriseSites: [
+              { name: 'onprem-dc2', activationKey: '9A8B7C6D5E4F40312A1B2C3D4E5F6A7B', status: 'Consumed' },
+              { name: 'old-dc', activationKey: '1F2E3D4C5B6A47988796A5B4C3D2E1F0', status: 'Deactivated' },
+            ],
             manager: {
               name: 'hcx-cloud-dr-eus', version: '4.11.3',
               serviceMeshes: [drCloudMesh.mesh], appliances: drCloudMesh.appliances,
