@@ -95,3 +95,20 @@ describe('parseSchedule', () => {
     expect(parseSchedule(expr)).toBe(hours);
   });
 });
+
+describe('local.settings.sample.json', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sample = require('../../local.settings.sample.json') as { Values: Record<string, string> };
+
+  it('lists every setting the product reads', () => {
+    const { SETTINGS } = jest.requireActual('../../lib/config') as typeof import('../../lib/config');
+    for (const name of Object.values(SETTINGS)) expect(Object.keys(sample.Values)).toContain(name);
+  });
+
+  it('is itself a valid configuration (defaults and the example connector)', () => {
+    const values = Object.fromEntries(
+      Object.entries(sample.Values).filter(([k]) => !['HCXMON_SUBSCRIPTION_IDS'].includes(k)),
+    );
+    expect(() => loadConfig(values)).not.toThrow();
+  });
+});
