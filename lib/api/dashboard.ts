@@ -124,7 +124,8 @@ function timelineSvg(view: DashboardView): string {
     const y = 60 + i * rowH;
     const color = COLORS[e.severity];
     const text = `${e.date} ${e.targetName ? `${e.targetName}: ` : ''}${e.label}`;
-    const anchor = ex > width * 0.6 ? 'end' : 'start';
+    // Labels run toward the wider side of the marker so a long one is not cut at the chart's edge.
+    const anchor = ex - left > width - right - ex ? 'end' : 'start';
     const tx = anchor === 'end' ? ex - 8 : ex + 8;
     parts.push(
       `<g class="event" data-kind="${escapeHtml(e.kind)}"><line x1="${ex.toFixed(1)}" y1="40" x2="${ex.toFixed(1)}" y2="${y}" stroke="${color}" stroke-opacity="0.4"/>` +
