@@ -59,7 +59,13 @@ export function pickExampleVersion(apiVersion: string): string {
 
 type Obj = Record<string, unknown>;
 
-function armError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+function armError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
@@ -74,21 +80,34 @@ export function createArmHandler(ctx: LabContext) {
 
 const RE_PC_SUB = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.avs\/privateclouds$/i;
 const RE_PC_RG = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.avs\/privateclouds$/i;
-const RE_PC = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.avs\/privateclouds\/([^/]+)(?:\/(.*))?$/i;
+const RE_PC =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.avs\/privateclouds\/([^/]+)(?:\/(.*))?$/i;
 
 async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://lab.invalid');
   const method = req.method ?? 'GET';
-  res.once('close', () => record(ctx, 'arm', undefined, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0));
+  res.once('close', () =>
+    record(ctx, 'arm', undefined, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0),
+  );
   await readBody(req);
 
   if (req.headers.authorization !== `Bearer ${ctx.armToken}`) {
-    armError(res, 401, 'AuthenticationFailed', 'Authentication failed. The Authorization header is missing or the token is invalid.');
+    armError(
+      res,
+      401,
+      'AuthenticationFailed',
+      'Authentication failed. The Authorization header is missing or the token is invalid.',
+    );
     return;
   }
   const apiVersion = url.searchParams.get('api-version');
   if (!apiVersion) {
-    armError(res, 400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    armError(
+      res,
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
     return;
   }
   const f = ctx.armFaults;
@@ -96,7 +115,9 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     const left = ctx.throttleLeft.get('arm') ?? 0;
     if (left > 0) {
       ctx.throttleLeft.set('arm', left - 1);
-      armError(res, 429, 'TooManyRequests', 'The request is being throttled.', { 'retry-after': String(f.throttle.retryAfterSeconds) });
+      armError(res, 429, 'TooManyRequests', 'The request is being throttled.', {
+        'retry-after': String(f.throttle.retryAfterSeconds),
+      });
       return;
     }
   }
@@ -115,7 +136,12 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     if (!subs) return armError(res, 404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
     const cloud = subs.find((c) => eqi(c.resourceGroup, m![2]) && eqi(c.name, m![3]));
     if (!cloud) {
-      return armError(res, 404, 'ResourceNotFound', `The Resource 'Microsoft.AVS/privateClouds/${m[3]}' under resource group '${m[2]}' was not found.`);
+      return armError(
+        res,
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.AVS/privateClouds/${m[3]}' under resource group '${m[2]}' was not found.`,
+      );
     }
     const rest = (m[4] ?? '').replace(/\/+$/, '');
     const sub = m[1];
@@ -132,13 +158,22 @@ function cloudId(sub: string, c: LabCloudSpec): string {
   return `/subscriptions/${sub}/resourceGroups/${c.resourceGroup}/providers/Microsoft.AVS/privateClouds/${c.name}`;
 }
 
-function listClouds(ctx: LabContext, res: ServerResponse, url: URL, apiVersion: string, sub: string, rg?: string): void {
+function listClouds(
+  ctx: LabContext,
+  res: ServerResponse,
+  url: URL,
+  apiVersion: string,
+  sub: string,
+  rg?: string,
+): void {
   const all = ctx.clouds.get(sub.toLowerCase());
   if (!all) return armError(res, 404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
   const clouds = rg ? all.filter((c) => eqi(c.resourceGroup, rg)) : all;
   const skip = Number.parseInt(url.searchParams.get('$skipToken') ?? '0', 10) || 0;
   const page = clouds.slice(skip, skip + ctx.armPageSize);
-  const body: Obj = { value: page.map((c) => renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_ListInSubscription')) };
+  const body: Obj = {
+    value: page.map((c) => renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_ListInSubscription')),
+  };
   if (skip + ctx.armPageSize < clouds.length) {
     // ARM nextLinks are absolute and carry the api-version; the SDK follows them verbatim.
     const next = new URL(url.pathname, ctx.origins.arm);
@@ -150,7 +185,10 @@ function listClouds(ctx: LabContext, res: ServerResponse, url: URL, apiVersion: 
 }
 
 function renderCloud(ctx: LabContext, apiVersion: string, sub: string, c: LabCloudSpec, file: string): Obj {
-  const template = file === 'PrivateClouds_Get' ? exampleBody<Obj>(apiVersion, file) : exampleBody<{ value: Obj[] }>(apiVersion, file).value[0];
+  const template =
+    file === 'PrivateClouds_Get'
+      ? exampleBody<Obj>(apiVersion, file)
+      : exampleBody<{ value: Obj[] }>(apiVersion, file).value[0];
   const body = template;
   body.id = cloudId(sub, c);
   body.name = c.name;
@@ -166,9 +204,18 @@ function renderCloud(ctx: LabContext, apiVersion: string, sub: string, c: LabClo
   return body;
 }
 
-function cloudChild(ctx: LabContext, res: ServerResponse, method: string, apiVersion: string, sub: string, c: LabCloudSpec, rest: string): void {
+function cloudChild(
+  ctx: LabContext,
+  res: ServerResponse,
+  method: string,
+  apiVersion: string,
+  sub: string,
+  c: LabCloudSpec,
+  rest: string,
+): void {
   const base = cloudId(sub, c);
-  if (rest === '' && method === 'GET') return sendJson(res, 200, renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_Get'));
+  if (rest === '' && method === 'GET')
+    return sendJson(res, 200, renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_Get'));
   if (rest.toLowerCase() === 'listadmincredentials' && method === 'POST') {
     const body = exampleBody<Obj>(apiVersion, 'PrivateClouds_ListAdminCredentials');
     const manager = ctx.managers.get(c.id);
@@ -178,7 +225,8 @@ function cloudChild(ctx: LabContext, res: ServerResponse, method: string, apiVer
     return sendJson(res, 200, body);
   }
   const [coll, name, extra] = rest.split('/');
-  if (method !== 'GET' || extra !== undefined) return armError(res, 404, 'NotFound', `No route for ${method} ${rest} in the lab.`);
+  if (method !== 'GET' || extra !== undefined)
+    return armError(res, 404, 'NotFound', `No route for ${method} ${rest} in the lab.`);
   let items: Obj[];
   switch (coll?.toLowerCase()) {
     case 'addons':

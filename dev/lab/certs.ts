@@ -29,22 +29,51 @@ async function makePair(dir: string, label: string): Promise<CertPair> {
   const p = (f: string): string => join(dir, `${label}-${f}`);
   // Short validity: the files live for one lab run in a temp dir.
   await run('openssl', [
-    'req', '-x509', ...EC, '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '7',
-    '-subj', `/CN=hcxmon lab ${label} CA`,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.pem'),
+    '-days',
+    '7',
+    '-subj',
+    `/CN=hcxmon lab ${label} CA`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   // OpenSSL 3 signs a fresh request with -CA in one step (no CSR file, no serial file).
   await run('openssl', [
-    'req', '-x509', ...EC, '-keyout', p('server.key'), '-out', p('server.pem'), '-days', '7',
-    '-CA', p('ca.pem'), '-CAkey', p('ca.key'),
-    '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-addext', 'basicConstraints=critical,CA:FALSE',
-    '-addext', 'keyUsage=critical,digitalSignature',
-    '-addext', 'extendedKeyUsage=serverAuth',
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    p('server.key'),
+    '-out',
+    p('server.pem'),
+    '-days',
+    '7',
+    '-CA',
+    p('ca.pem'),
+    '-CAkey',
+    p('ca.key'),
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
   ]);
-  const [caPem, cert, key] = await Promise.all([p('ca.pem'), p('server.pem'), p('server.key')].map((f) => readFile(f, 'utf8')));
+  const [caPem, cert, key] = await Promise.all(
+    [p('ca.pem'), p('server.pem'), p('server.key')].map((f) => readFile(f, 'utf8')),
+  );
   // The CA private key is not needed once the server certificate exists.
   await rm(p('ca.key'), { force: true });
   return { caPem, cert, key };
@@ -60,7 +89,8 @@ export async function generateLabCerts(): Promise<LabCerts> {
     return { dir, trusted, untrusted, caFile, remove: () => rm(dir, { recursive: true, force: true }) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    const msg = (err as { code?: string }).code === 'ENOENT' ? 'the openssl CLI is not installed' : (err as Error).message;
+    const msg =
+      (err as { code?: string }).code === 'ENOENT' ? 'the openssl CLI is not installed' : (err as Error).message;
     throw new Error(`lab: could not generate certificates: ${msg}`);
   }
 }

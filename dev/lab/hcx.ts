@@ -31,7 +31,9 @@ async function handle(ctx: LabContext, serves: Served[], req: IncomingMessage, r
   const sub = m?.[3] ?? '/';
   const manager = managerId ? ctx.managers.get(managerId) : undefined;
   const server: LabRequestRecord['server'] = kind === 'appliance' ? 'appliance' : 'hcx';
-  res.once('close', () => record(ctx, server, managerId, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0));
+  res.once('close', () =>
+    record(ctx, server, managerId, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0),
+  );
 
   if (!kind || !serves.includes(kind) || !manager || (kind === 'appliance' && !manager.applianceMgmt)) {
     await readBody(req).catch(() => '');
@@ -52,7 +54,12 @@ async function handle(ctx: LabContext, serves: Served[], req: IncomingMessage, r
     const left = ctx.throttleLeft.get(manager.id) ?? 0;
     if (left > 0) {
       ctx.throttleLeft.set(manager.id, left - 1);
-      sendJson(res, 429, { errors: [{ text: 'Too Many Requests' }] }, { 'retry-after': String(f.throttle.retryAfterSeconds) });
+      sendJson(
+        res,
+        429,
+        { errors: [{ text: 'Too Many Requests' }] },
+        { 'retry-after': String(f.throttle.retryAfterSeconds) },
+      );
       return;
     }
   }
@@ -161,7 +168,10 @@ function hybridity(
       const ids = q.filter?.migrationId;
       const rows = manager.migrations.filter((mg) => !ids || ids.includes(mg.migrationId)).map(renderMigration);
       const key = filtered ? 'items' : manager.migrationQueryVariant;
-      sendJson(res, 200, { [key]: rows, paging: { totalSize: rows.length, offset: 0, pageSize: q.paging?.pageSize ?? rows.length } });
+      sendJson(res, 200, {
+        [key]: rows,
+        paging: { totalSize: rows.length, offset: 0, pageSize: q.paging?.pageSize ?? rows.length },
+      });
       return;
     }
     case 'POST /hybridity/api/replications': {
@@ -214,7 +224,12 @@ function cloudConfigs(ctx: LabContext, m: LabManagerState): Record<string, unkno
 }
 
 function renderMesh(m: LabManagerState, s: LabManagerState['serviceMeshes'][number]): Record<string, unknown> {
-  const local = { endpointId: m.endpointId, endpointName: m.name, computeProfileId: `cp-${m.id}`, computeProfileName: `cp-${m.name}` };
+  const local = {
+    endpointId: m.endpointId,
+    endpointName: m.name,
+    computeProfileId: `cp-${m.id}`,
+    computeProfileName: `cp-${m.name}`,
+  };
   const remote = {
     endpointId: s.remoteEndpointId,
     endpointName: s.remoteEndpointName,
@@ -236,8 +251,20 @@ function renderMesh(m: LabManagerState, s: LabManagerState['serviceMeshes'][numb
     switchPairCount: [
       {
         switches: [
-          { cmpId: m.endpointId.slice(-36), id: 'dvs-35', name: 'DSwitch', type: 'VmwareDistributedVirtualSwitch', maxMtu: 1500 },
-          { cmpId: s.remoteEndpointId.slice(-36), id: 'tz-overlay', name: 'TNT-OVERLAY-TZ', type: 'NsxtTransportZone', maxMtu: 1500 },
+          {
+            cmpId: m.endpointId.slice(-36),
+            id: 'dvs-35',
+            name: 'DSwitch',
+            type: 'VmwareDistributedVirtualSwitch',
+            maxMtu: 1500,
+          },
+          {
+            cmpId: s.remoteEndpointId.slice(-36),
+            id: 'tz-overlay',
+            name: 'TNT-OVERLAY-TZ',
+            type: 'NsxtTransportZone',
+            maxMtu: 1500,
+          },
         ],
         l2cApplianceCount: s.neApplianceCount,
       },
@@ -246,7 +273,11 @@ function renderMesh(m: LabManagerState, s: LabManagerState['serviceMeshes'][numb
     lastTaskDetails: { interconnectTaskId: `task-${s.serviceMeshId}`, type: 'updateServiceMesh', status: 'SUCCESS' },
     status: {
       timestamp: Date.now(),
-      services: s.services.map((name) => ({ serviceName: name, status: s.serviceStatuses?.[name] ?? 'UP', reason: [] })),
+      services: s.services.map((name) => ({
+        serviceName: name,
+        status: s.serviceStatuses?.[name] ?? 'UP',
+        reason: [],
+      })),
     },
   };
   if (s.services.includes('WANOPT')) mesh.wanoptConfig = { uplinkMaxBandwidth: 10000 };
@@ -292,9 +323,18 @@ function renderHaGroup(g: LabManagerState['haGroups'][number]): Record<string, u
     name: g.name,
     serviceMeshId: g.serviceMeshId,
     groupType: 'NETWORK_EXTENSION',
-    groupMembers: g.members.map((mb) => ({ applianceId: mb.applianceId, applianceName: mb.applianceName, role: mb.role })),
+    groupMembers: g.members.map((mb) => ({
+      applianceId: mb.applianceId,
+      applianceName: mb.applianceName,
+      role: mb.role,
+    })),
     policyInfo: { policy: 'NO_PREEMPTION' },
-    status: { groupState: g.groupState, statusMessage: g.statusMessage ?? '', availabilityState: g.availabilityState, availabilityDescription: '' },
+    status: {
+      groupState: g.groupState,
+      statusMessage: g.statusMessage ?? '',
+      availabilityState: g.availabilityState,
+      availabilityDescription: '',
+    },
     dvsId: 'dvs-35',
     dvsName: 'DSwitch',
     networkExtensionCount: 0,
@@ -306,7 +346,13 @@ function renderExtension(m: LabManagerState, e: LabManagerState['extensions'][nu
   const out: Record<string, unknown> = {
     stretchId: e.stretchId,
     operationStatus: { state: e.state },
-    sourceNetwork: { networkId: `dvportgroup-${e.stretchId.slice(-4)}`, networkName: e.networkName, networkType: 'DistributedVirtualPortgroup', dvsId: 'dvs-35', dvsName: 'DSwitch' },
+    sourceNetwork: {
+      networkId: `dvportgroup-${e.stretchId.slice(-4)}`,
+      networkName: e.networkName,
+      networkType: 'DistributedVirtualPortgroup',
+      dvsId: 'dvs-35',
+      dvsName: 'DSwitch',
+    },
     sourceAppliance: { applianceId: e.applianceId, applianceName: e.applianceName, applianceType: 'HCX-NET-EXT' },
     source: { endpointId: m.endpointId },
     gateway: '10.10.10.1',
@@ -324,7 +370,12 @@ function renderExtension(m: LabManagerState, e: LabManagerState['extensions'][nu
 function renderMigration(mg: LabManagerState['migrations'][number]): Record<string, unknown> {
   return {
     migrationId: mg.migrationId,
-    jobInfo: { state: mg.state, username: 'administrator@vsphere.local', creationDate: '2026-01-05T09:00:00.000Z', lastUpdated: '2026-01-05T09:30:00.000Z' },
+    jobInfo: {
+      state: mg.state,
+      username: 'administrator@vsphere.local',
+      creationDate: '2026-01-05T09:00:00.000Z',
+      lastUpdated: '2026-01-05T09:30:00.000Z',
+    },
     migrationInfo: {
       entityDetails: { entityId: `vm-${mg.migrationId.slice(-4)}`, entityName: mg.entityName },
       progressDetails: { progressPercentage: mg.progressPercentage ?? (mg.state === 'MIGRATED' ? 100 : 0) },
@@ -393,7 +444,11 @@ function applianceMgmt(
         activationStatus: s.activationStatus,
       };
       if (s.expiryTimeInMillis !== undefined) {
-        data.moreInfo = { isGraceExpired: s.expiryTimeInMillis < Date.now(), expiryTime: new Date(s.expiryTimeInMillis).toUTCString(), expiryTimeInMillis: s.expiryTimeInMillis };
+        data.moreInfo = {
+          isGraceExpired: s.expiryTimeInMillis < Date.now(),
+          expiryTime: new Date(s.expiryTimeInMillis).toUTCString(),
+          expiryTimeInMillis: s.expiryTimeInMillis,
+        };
         data.gracePeriodExpiration = s.expiryTimeInMillis;
       }
       sendJson(res, 200, { success: true, completed: true, time: Date.now(), data, errors: [] });
@@ -406,7 +461,14 @@ function applianceMgmt(
       sendJson(res, 200, section('nsx', a.nsx.map(renderRegistration)));
       return;
     case '/api/admin/global/config/lookupservice':
-      sendJson(res, 200, section('lookupservice', a.lookupservice.map((r) => ({ lookupServiceUrl: r.url, providerType: 'PSC', UUID: r.UUID }))));
+      sendJson(
+        res,
+        200,
+        section(
+          'lookupservice',
+          a.lookupservice.map((r) => ({ lookupServiceUrl: r.url, providerType: 'PSC', UUID: r.UUID })),
+        ),
+      );
       return;
   }
   const comp = /^\/components\/([a-z]+)\/status$/.exec(path);

@@ -90,14 +90,23 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     hcxUrl: (id) => {
       const m = managers.get(id);
       if (!m) throw new Error(`lab: no manager "${id}"`);
-      const origin = m.faults.unreachable ? ctx.origins.dead : m.faults.wrongCertificate ? ctx.origins.untrusted : ctx.origins.hcx;
+      const origin = m.faults.unreachable
+        ? ctx.origins.dead
+        : m.faults.wrongCertificate
+          ? ctx.origins.untrusted
+          : ctx.origins.hcx;
       return `${origin}/hcx/${encodeURIComponent(id)}/`;
     },
     applianceUrl: (id) => {
       const m = managers.get(id);
       if (!m?.applianceMgmt) return undefined;
       const f = m.faults;
-      const origin = f.applianceUnreachable || f.unreachable ? ctx.origins.dead : f.wrongCertificate ? ctx.origins.untrusted : ctx.origins.appliance;
+      const origin =
+        f.applianceUnreachable || f.unreachable
+          ? ctx.origins.dead
+          : f.wrongCertificate
+            ? ctx.origins.untrusted
+            : ctx.origins.appliance;
       return `${origin}/appliance/${encodeURIComponent(id)}/`;
     },
   };
@@ -109,7 +118,10 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     arm: createServer(trusted, createArmHandler(ctx)),
     hcx: createServer(trusted, createHcxHandler(ctx, ['hcx'])),
     appliance: createServer(trusted, createHcxHandler(ctx, ['appliance'])),
-    untrusted: createServer({ key: certs.untrusted.key, cert: certs.untrusted.cert }, createHcxHandler(ctx, ['hcx', 'appliance'])),
+    untrusted: createServer(
+      { key: certs.untrusted.key, cert: certs.untrusted.cert },
+      createHcxHandler(ctx, ['hcx', 'appliance']),
+    ),
   };
   let ports: number[];
   try {
@@ -155,7 +167,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     for (const c of scenario.connectors) {
       const m = managers.get(c.id) as LabManagerState;
       env[c.passwordSetting ?? connectorPasswordSetting(c.id)] = m.password;
-      if (m.applianceMgmt) env[c.adminPasswordSetting ?? connectorPasswordSetting(c.id, true)] = m.applianceMgmt.adminPassword;
+      if (m.applianceMgmt)
+        env[c.adminPasswordSetting ?? connectorPasswordSetting(c.id, true)] = m.applianceMgmt.adminPassword;
     }
   };
   refreshEnv();

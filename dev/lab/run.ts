@@ -13,7 +13,13 @@ export interface RunLabOptions extends StartLabOptions {
 }
 
 /** Settings that carry no secret and may be printed. HCXMON_CONNECTORS holds setting NAMES, not passwords. */
-const PRINTABLE = ['HCXMON_SUBSCRIPTION_IDS', 'HCXMON_ARM_ENDPOINT', 'HCXMON_ARM_CA_FILE', 'HCXMON_HCX_CA_FILE', 'HCXMON_CONNECTORS'];
+const PRINTABLE = [
+  'HCXMON_SUBSCRIPTION_IDS',
+  'HCXMON_ARM_ENDPOINT',
+  'HCXMON_ARM_CA_FILE',
+  'HCXMON_HCX_CA_FILE',
+  'HCXMON_CONNECTORS',
+];
 
 function shellQuote(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;
@@ -48,7 +54,9 @@ export async function runLab(options: RunLabOptions = {}): Promise<LabHandle> {
   for (const id of lab.managerIds) {
     const m = lab.getManager(id);
     const app = lab.applianceUrl(id);
-    print(`  ${id.padEnd(18)} ${m.role.padEnd(9)} ${m.version.padEnd(7)} ${lab.hcxUrl(id)}${app ? `  9443: ${app}` : ''}`);
+    print(
+      `  ${id.padEnd(18)} ${m.role.padEnd(9)} ${m.version.padEnd(7)} ${lab.hcxUrl(id)}${app ? `  9443: ${app}` : ''}`,
+    );
   }
   print('');
   print('Press Ctrl+C to stop.');

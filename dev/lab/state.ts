@@ -17,8 +17,14 @@ export function endpointIdFor(seed: string, when = new Date('2025-06-06T14:18:04
 export const CLOUD_BUILD = '24972693';
 export const CONNECTOR_BUILD = '24972695';
 
-export function buildManagerState(id: string, role: ManagerRole, spec: ManagerSpec, username?: string): LabManagerState {
-  if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`lab: manager id "${id}" must be URL-safe (letters, digits, . _ -)`);
+export function buildManagerState(
+  id: string,
+  role: ManagerRole,
+  spec: ManagerSpec,
+  username?: string,
+): LabManagerState {
+  if (!/^[A-Za-z0-9._-]+$/.test(id))
+    throw new Error(`lab: manager id "${id}" must be URL-safe (letters, digits, . _ -)`);
   const clone = structuredClone(spec);
   const state: LabManagerState = {
     id,
@@ -27,7 +33,8 @@ export function buildManagerState(id: string, role: ManagerRole, spec: ManagerSp
     version: clone.version,
     build: clone.build ?? (role === 'cloud' ? CLOUD_BUILD : CONNECTOR_BUILD),
     endpointId: clone.endpointId ?? endpointIdFor(id),
-    username: username ?? clone.username ?? (role === 'cloud' ? 'cloudadmin@vsphere.local' : 'administrator@vsphere.local'),
+    username:
+      username ?? clone.username ?? (role === 'cloud' ? 'cloudadmin@vsphere.local' : 'administrator@vsphere.local'),
     password: labPassword(),
     sitePairs: clone.sitePairs ?? [],
     serviceMeshes: clone.serviceMeshes ?? [],
@@ -54,12 +61,25 @@ function buildApplianceMgmt(spec: NonNullable<ManagerSpec['applianceMgmt']>): La
     adminPassword: labPassword(),
     licenses: spec.licenses,
     activation: spec.activation,
-    activationStatus: spec.activationStatus ?? { activationType: 'standalone', activationStatus: 'activated', activationDone: true },
+    activationStatus: spec.activationStatus ?? {
+      activationType: 'standalone',
+      activationStatus: 'activated',
+      activationDone: true,
+    },
     vcenter: spec.vcenter ?? [
-      { url: 'https://vcsa-01.corp.example', name: 'vcsa-01.corp.example', version: '8.0.3', buildNumber: '24322831', userName: 'administrator@vsphere.local', UUID: randomUUID() },
+      {
+        url: 'https://vcsa-01.corp.example',
+        name: 'vcsa-01.corp.example',
+        version: '8.0.3',
+        buildNumber: '24322831',
+        userName: 'administrator@vsphere.local',
+        UUID: randomUUID(),
+      },
     ],
     nsx: spec.nsx ?? [],
-    lookupservice: spec.lookupservice ?? [{ url: 'https://vcsa-01.corp.example/lookupservice/sdk', UUID: randomUUID() }],
+    lookupservice: spec.lookupservice ?? [
+      { url: 'https://vcsa-01.corp.example/lookupservice/sdk', UUID: randomUUID() },
+    ],
     components: spec.components ?? { appengine: 'RUNNING', web: 'RUNNING', planengine: 'RUNNING' },
   };
 }

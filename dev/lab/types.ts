@@ -81,7 +81,6 @@ export interface LabHandle {
   startedInMs: number;
 }
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // A manager's simulated state, in the lab's own words; the servers render it to the HCX wire shapes
 // (hcx-api.md) on every request, so a mutation through updateManager() is seen by the next call.
@@ -241,7 +240,12 @@ export interface LabApplianceMgmt {
   /** `/api/admin/global/config/hcx`: the legacy activation config; `undefined` answers an empty items list. */
   activation?: { url: string; activationKey: string };
   /** `/license/hcx/activationStatus`. */
-  activationStatus: { activationType: string; activationStatus: string; activationDone: boolean; expiryTimeInMillis?: number };
+  activationStatus: {
+    activationType: string;
+    activationStatus: string;
+    activationDone: boolean;
+    expiryTimeInMillis?: number;
+  };
   vcenter: LabRegistration[];
   nsx: LabRegistration[];
   lookupservice: LabRegistration[];

@@ -32,7 +32,11 @@ function call(
         method: opts.method ?? 'GET',
         ca: lab.caPem,
         agent: false,
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        headers: {
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
         timeout: opts.timeoutMs,
       },
       (res) => {
@@ -61,7 +65,14 @@ async function login(lab: LabHandle, id: string): Promise<string> {
   return r.headers['x-hm-authorization'] as string;
 }
 
-async function hcx(lab: LabHandle, id: string, token: string, path: string, method = 'GET', body?: unknown): Promise<Reply> {
+async function hcx(
+  lab: LabHandle,
+  id: string,
+  token: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<Reply> {
   return call(lab, `${lab.hcxUrl(id)}${path}`, { method, body, headers: { 'x-hm-authorization': token } });
 }
 
@@ -106,14 +117,22 @@ describe('lab (demo estate)', () => {
     expect(lab.env[dc1.passwordSetting]).toBe(lab.getManager('onprem-dc1').password);
     expect(lab.env[dc1.adminPasswordSetting!]).toBe(lab.getManager('onprem-dc1').applianceMgmt!.adminPassword);
     for (const secret of lab.secrets) expect(lab.env.HCXMON_CONNECTORS).not.toContain(secret);
-    expect(lab.managerIds).toEqual(['avs-prod-weu', 'avs-legacy-neu', 'avs-dr-eus', 'onprem-dc1', 'onprem-dc2', 'onprem-dc3']);
+    expect(lab.managerIds).toEqual([
+      'avs-prod-weu',
+      'avs-legacy-neu',
+      'avs-dr-eus',
+      'onprem-dc1',
+      'onprem-dc2',
+      'onprem-dc3',
+    ]);
   });
 
   describe('fake ARM', () => {
     it('pages listInSubscription through absolute nextLinks with @azure/arm-avs 4.0.0 and the real bearer policy', async () => {
       const before = lab.requests.length;
       const clouds: PrivateCloud[] = [];
-      for await (const pc of armClient(lab, DEMO_SUBSCRIPTIONS.prod).privateClouds.listInSubscription()) clouds.push(pc);
+      for await (const pc of armClient(lab, DEMO_SUBSCRIPTIONS.prod).privateClouds.listInSubscription())
+        clouds.push(pc);
       expect(clouds.map((c) => c.name)).toEqual(['avs-prod-weu', 'avs-legacy-neu', 'avs-sandbox-weu']);
       const pages = lab.requests.slice(before).filter((r) => r.server === 'arm' && /privateClouds\?/.test(r.path));
       expect(pages).toHaveLength(3);
@@ -121,7 +140,9 @@ describe('lab (demo estate)', () => {
       // AVS gives the HCX URL with a trailing slash; the lab points it at the simulated manager.
       expect(clouds[0].endpoints?.hcxCloudManager).toBe(lab.hcxUrl('avs-prod-weu'));
       expect(clouds[0].endpoints?.hcxCloudManager).toMatch(/\/$/);
-      expect(clouds[0].id).toBe(`/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/resourceGroups/rg-avs-prod/providers/Microsoft.AVS/privateClouds/avs-prod-weu`);
+      expect(clouds[0].id).toBe(
+        `/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/resourceGroups/rg-avs-prod/providers/Microsoft.AVS/privateClouds/avs-prod-weu`,
+      );
     });
 
     it('serves get, add-ons (HCX, none, failed), enterprise sites, clusters and admin credentials that log in', async () => {
@@ -132,25 +153,36 @@ describe('lab (demo estate)', () => {
 
       const addons = async (c: AzureVMwareSolutionAPI, rg: string, name: string) => {
         const out = [];
-        for await (const a of c.addons.list(rg, name)) out.push(a.properties as { addonType: string; offer?: string; provisioningState?: string });
+        for await (const a of c.addons.list(rg, name))
+          out.push(a.properties as { addonType: string; offer?: string; provisioningState?: string });
         return out;
       };
       expect(await addons(prod, 'rg-avs-prod', 'avs-prod-weu')).toEqual([
         expect.objectContaining({ addonType: 'SRM' }),
-        expect.objectContaining({ addonType: 'HCX', offer: 'VMware MaaS Cloud Provider (Enterprise)', provisioningState: 'Succeeded' }),
+        expect.objectContaining({
+          addonType: 'HCX',
+          offer: 'VMware MaaS Cloud Provider (Enterprise)',
+          provisioningState: 'Succeeded',
+        }),
       ]);
       expect(await addons(prod, 'rg-avs-sandbox', 'avs-sandbox-weu')).toEqual([]);
-      expect(await addons(dr, 'rg-avs-dr', 'avs-failed-eus')).toEqual([expect.objectContaining({ addonType: 'HCX', provisioningState: 'Failed' })]);
+      expect(await addons(dr, 'rg-avs-dr', 'avs-failed-eus')).toEqual([
+        expect.objectContaining({ addonType: 'HCX', provisioningState: 'Failed' }),
+      ]);
 
       const sites = [];
-      for await (const s of prod.hcxEnterpriseSites.list('rg-avs-legacy', 'avs-legacy-neu')) sites.push([s.name, s.status, s.activationKey]);
+      for await (const s of prod.hcxEnterpriseSites.list('rg-avs-legacy', 'avs-legacy-neu'))
+        sites.push([s.name, s.status, s.activationKey]);
       expect(sites).toEqual([
         ['onprem-dc1', 'Consumed', '0276EF1A9A1749A5A362BF73EA9F8D0D'],
         ['spare', 'Available', '5B8E2C1D4A3F4E6B9C7D1E2F3A4B5C6D'],
       ]);
       const clusters = [];
       for await (const c of prod.clusters.list('rg-avs-prod', 'avs-prod-weu')) clusters.push([c.name, c.clusterSize]);
-      expect(clusters).toEqual([['Cluster-1', 3], ['Cluster-2', 4]]);
+      expect(clusters).toEqual([
+        ['Cluster-1', 3],
+        ['Cluster-2', 4],
+      ]);
 
       const creds = await prod.privateClouds.listAdminCredentials('rg-avs-prod', 'avs-prod-weu');
       expect(creds.vcenterUsername).toBe('cloudadmin@vsphere.local');
@@ -160,15 +192,22 @@ describe('lab (demo estate)', () => {
         body: { username: creds.vcenterUsername, password: creds.vcenterPassword },
       });
       expect(r.status).toBe(200);
-      await expect(prod.privateClouds.get('rg-avs-prod', 'missing')).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+      await expect(prod.privateClouds.get('rg-avs-prod', 'missing')).rejects.toMatchObject({
+        statusCode: 404,
+        code: 'ResourceNotFound',
+      });
     });
 
     it('builds bodies from the example of the api-version asked for', async () => {
       const url = (v: string) =>
         `${lab.armEndpoint}/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/resourceGroups/rg-avs-prod/providers/Microsoft.AVS/privateClouds/avs-prod-weu?api-version=${v}`;
       const auth = { authorization: `Bearer ${lab.armToken}` };
-      const old = (await call(lab, url('2023-03-01'), { headers: auth })).json<{ properties: { endpoints: Record<string, string> } }>();
-      const newer = (await call(lab, url('2024-09-01'), { headers: auth })).json<{ properties: { endpoints: Record<string, string> } }>();
+      const old = (await call(lab, url('2023-03-01'), { headers: auth })).json<{
+        properties: { endpoints: Record<string, string> };
+      }>();
+      const newer = (await call(lab, url('2024-09-01'), { headers: auth })).json<{
+        properties: { endpoints: Record<string, string> };
+      }>();
       expect(old.properties.endpoints.hcxCloudManagerIp).toBeUndefined();
       expect(newer.properties.endpoints.hcxCloudManagerIp).toBe('127.0.0.1');
       expect(newer.properties.endpoints.hcxCloudManager).toBe(lab.hcxUrl('avs-prod-weu'));
@@ -179,7 +218,9 @@ describe('lab (demo estate)', () => {
       const noToken = await call(lab, `${base}?api-version=2023-03-01`);
       expect(noToken.status).toBe(401);
       expect(noToken.json()).toEqual({ error: expect.objectContaining({ code: 'AuthenticationFailed' }) });
-      const wrongToken = await call(lab, `${base}?api-version=2023-03-01`, { headers: { authorization: 'Bearer nope' } });
+      const wrongToken = await call(lab, `${base}?api-version=2023-03-01`, {
+        headers: { authorization: 'Bearer nope' },
+      });
       expect(wrongToken.status).toBe(401);
       const noVersion = await call(lab, base, { headers: { authorization: `Bearer ${lab.armToken}` } });
       expect(noVersion.status).toBe(400);
@@ -196,16 +237,24 @@ describe('lab (demo estate)', () => {
       expect(lab.requests.slice(before).map((r) => r.status)).toEqual([429, 200]);
 
       lab.setArmFaults({ throttle: { times: 1, retryAfterSeconds: 7 } });
-      const raw = await call(lab, `${lab.armEndpoint}/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/providers/Microsoft.AVS/privateClouds?api-version=2023-03-01`, {
-        headers: { authorization: `Bearer ${lab.armToken}` },
-      });
+      const raw = await call(
+        lab,
+        `${lab.armEndpoint}/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/providers/Microsoft.AVS/privateClouds?api-version=2023-03-01`,
+        {
+          headers: { authorization: `Bearer ${lab.armToken}` },
+        },
+      );
       expect(raw.status).toBe(429);
       expect(raw.headers['retry-after']).toBe('7');
 
       lab.setArmFaults({ throttle: undefined, http5xxOnPath: '/hcxEnterpriseSites' });
-      const r = await call(lab, `${lab.armEndpoint}/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/resourceGroups/rg-avs-prod/providers/Microsoft.AVS/privateClouds/avs-prod-weu/hcxEnterpriseSites?api-version=2023-03-01`, {
-        headers: { authorization: `Bearer ${lab.armToken}` },
-      });
+      const r = await call(
+        lab,
+        `${lab.armEndpoint}/subscriptions/${DEMO_SUBSCRIPTIONS.prod}/resourceGroups/rg-avs-prod/providers/Microsoft.AVS/privateClouds/avs-prod-weu/hcxEnterpriseSites?api-version=2023-03-01`,
+        {
+          headers: { authorization: `Bearer ${lab.armToken}` },
+        },
+      );
       expect(r.status).toBe(500);
       expect(r.json()).toEqual({ error: expect.objectContaining({ code: 'InternalServerError' }) });
     });
@@ -214,7 +263,10 @@ describe('lab (demo estate)', () => {
   describe('fake HCX hybridity API', () => {
     it('requires a session: wrong credentials 401, no token 401, token from x-hm-authorization works', async () => {
       const url = lab.hcxUrl('avs-prod-weu');
-      const wrong = await call(lab, `${url}hybridity/api/sessions`, { method: 'POST', body: { username: 'cloudadmin@vsphere.local', password: 'nope' } });
+      const wrong = await call(lab, `${url}hybridity/api/sessions`, {
+        method: 'POST',
+        body: { username: 'cloudadmin@vsphere.local', password: 'nope' },
+      });
       expect(wrong.status).toBe(401);
       expect(wrong.headers['x-hm-authorization']).toBeUndefined();
       expect((await call(lab, `${url}hybridity/api/metainfo/context/support`)).status).toBe(401);
@@ -222,7 +274,9 @@ describe('lab (demo estate)', () => {
       const meta = await hcx(lab, 'avs-prod-weu', token, 'hybridity/api/metainfo/context/support');
       expect(meta.json()).toMatchObject({
         success: true,
-        data: { localEndpoints: [{ endpoint: { version: '4.11.3', buildNumber: '24972693', name: 'hcx-cloud-prod-weu' } }] },
+        data: {
+          localEndpoints: [{ endpoint: { version: '4.11.3', buildNumber: '24972693', name: 'hcx-cloud-prod-weu' } }],
+        },
       });
       // A token belongs to the manager that issued it.
       expect((await hcx(lab, 'avs-legacy-neu', token, 'hybridity/api/metainfo/context/support')).status).toBe(401);
@@ -244,7 +298,14 @@ describe('lab (demo estate)', () => {
       const get = (p: string) => hcx(lab, 'onprem-dc2', token, p).then((r) => r.json<Record<string, any>>());
 
       const pairs = await get('hybridity/api/cloudConfigs');
-      expect(pairs).toMatchObject({ success: true, data: { items: [{ cloudName: 'hcx-cloud-dr-eus', version: '4.11.3', endpointId: lab.getManager('avs-dr-eus').endpointId }] } });
+      expect(pairs).toMatchObject({
+        success: true,
+        data: {
+          items: [
+            { cloudName: 'hcx-cloud-dr-eus', version: '4.11.3', endpointId: lab.getManager('avs-dr-eus').endpointId },
+          ],
+        },
+      });
       expect(pairs.data.items[0].url).toBe(lab.hcxUrl('avs-dr-eus').replace(/\/$/, ''));
 
       const meshes = await get('hybridity/api/interconnect/serviceMesh');
@@ -255,25 +316,38 @@ describe('lab (demo estate)', () => {
       const ne = appliances.find((a: any) => a.applianceType === 'HCX-NET-EXT');
       expect(ne.applianceVersion).toMatchObject({ major: 4, minor: 11, patch: 1 });
       expect(ne.updateAvailable).toBe(true);
-      expect(ne.status.summary.encryptionTunnelSummary).toEqual(expect.objectContaining({ totalTunnelCount: 2, totalActiveTunnelCount: 2 }));
+      expect(ne.status.summary.encryptionTunnelSummary).toEqual(
+        expect.objectContaining({ totalTunnelCount: 2, totalActiveTunnelCount: 2 }),
+      );
 
       expect((await get('hybridity/api/interconnect/appliances/ha/groups?serviceMeshId=sm-dc2-dr')).items).toEqual([]);
       const ext = (await get('hybridity/api/l2Extensions')).items;
-      expect(ext).toEqual([expect.objectContaining({ stretchId: 'stretch-dc2-0120', creationDate: '2026-09-14T08:00:00.000Z' })]);
+      expect(ext).toEqual([
+        expect.objectContaining({ stretchId: 'stretch-dc2-0120', creationDate: '2026-09-14T08:00:00.000Z' }),
+      ]);
       expect(ext[0].haConfig).toBeUndefined();
 
-      const unfiltered = (await hcx(lab, 'onprem-dc2', token, 'hybridity/api/migrations?action=query', 'POST', {})).json<any>();
+      const unfiltered = (
+        await hcx(lab, 'onprem-dc2', token, 'hybridity/api/migrations?action=query', 'POST', {})
+      ).json<any>();
       expect(unfiltered.rows.map((r: any) => r.jobInfo.state)).toEqual(['MIGRATING', 'MIGRATED']);
       expect(unfiltered.items).toBeUndefined();
       const filtered = (
-        await hcx(lab, 'onprem-dc2', token, 'hybridity/api/migrations?action=query', 'POST', { filter: { migrationId: ['mig-dc2-0001'] }, paging: { pageSize: 10 } })
+        await hcx(lab, 'onprem-dc2', token, 'hybridity/api/migrations?action=query', 'POST', {
+          filter: { migrationId: ['mig-dc2-0001'] },
+          paging: { pageSize: 10 },
+        })
       ).json<any>();
       expect(filtered.items.map((r: any) => r.migrationId)).toEqual(['mig-dc2-0001']);
       const dc1Token = await login(lab, 'onprem-dc1');
-      const dc1 = (await hcx(lab, 'onprem-dc1', dc1Token, 'hybridity/api/migrations?action=query', 'POST', {})).json<any>();
+      const dc1 = (
+        await hcx(lab, 'onprem-dc1', dc1Token, 'hybridity/api/migrations?action=query', 'POST', {})
+      ).json<any>();
       expect(dc1.items).toHaveLength(1);
 
-      const summary = (await hcx(lab, 'onprem-dc2', token, 'hybridity/api/replications?action=query', 'POST', { type: 'summary' })).json();
+      const summary = (
+        await hcx(lab, 'onprem-dc2', token, 'hybridity/api/replications?action=query', 'POST', { type: 'summary' })
+      ).json();
       expect(summary).toEqual({
         activeReplicationCnt: { outgoing: 3, incoming: 0 },
         configuringReplicationCnt: {},
@@ -283,12 +357,16 @@ describe('lab (demo estate)', () => {
       const alerts = (await hcx(lab, 'onprem-dc2', token, 'hybridity/api/alerts?action=query', 'POST', {})).json<any>();
       expect(alerts.items[0]).toMatchObject({ severity: 'WARNING' });
       // Builds without the alerts API answer 404 (the call is optional).
-      expect((await hcx(lab, 'onprem-dc1', dc1Token, 'hybridity/api/alerts?action=query', 'POST', {})).status).toBe(404);
+      expect((await hcx(lab, 'onprem-dc1', dc1Token, 'hybridity/api/alerts?action=query', 'POST', {})).status).toBe(
+        404,
+      );
     });
 
     it('shows a healthy Active/Standby HA group on the compliant cloud and WAN-Opt on the legacy one', async () => {
       const a = await login(lab, 'avs-prod-weu');
-      const groups = (await hcx(lab, 'avs-prod-weu', a, 'hybridity/api/interconnect/appliances/ha/groups?serviceMeshId=sm-prod-dc9')).json<any>().items;
+      const groups = (
+        await hcx(lab, 'avs-prod-weu', a, 'hybridity/api/interconnect/appliances/ha/groups?serviceMeshId=sm-prod-dc9')
+      ).json<any>().items;
       expect(groups).toHaveLength(1);
       expect(groups[0].groupMembers.map((m: any) => m.role)).toEqual(['ACTIVE', 'STANDBY']);
       expect(groups[0].status.groupState).toBe('HEALTHY');
@@ -296,7 +374,9 @@ describe('lab (demo estate)', () => {
       const mesh = (await hcx(lab, 'avs-legacy-neu', b, 'hybridity/api/interconnect/serviceMesh')).json<any>().items[0];
       expect(mesh.services.map((s: any) => s.name)).toContain('WANOPT');
       expect(mesh.wanoptConfig).toEqual({ uplinkMaxBandwidth: 10000 });
-      const types = (await hcx(lab, 'avs-legacy-neu', b, 'hybridity/api/interconnect/appliances')).json<any>().items.map((x: any) => x.applianceType);
+      const types = (await hcx(lab, 'avs-legacy-neu', b, 'hybridity/api/interconnect/appliances'))
+        .json<any>()
+        .items.map((x: any) => x.applianceType);
       expect(types).toContain('HCX-WAN-OPT');
     });
 
@@ -307,12 +387,15 @@ describe('lab (demo estate)', () => {
       });
       try {
         const b = await login(lab, 'avs-legacy-neu');
-        const mesh = (await hcx(lab, 'avs-legacy-neu', b, 'hybridity/api/interconnect/serviceMesh')).json<any>().items[0];
+        const mesh = (await hcx(lab, 'avs-legacy-neu', b, 'hybridity/api/interconnect/serviceMesh')).json<any>()
+          .items[0];
         expect(mesh.services.map((s: any) => s.name)).not.toContain('WANOPT');
         expect(mesh.wanoptConfig).toBeUndefined();
         // The paired connector reads the remote version live.
         const c = await login(lab, 'onprem-dc1');
-        expect((await hcx(lab, 'onprem-dc1', c, 'hybridity/api/cloudConfigs')).json<any>().data.items[0].version).toBe('4.11.3');
+        expect((await hcx(lab, 'onprem-dc1', c, 'hybridity/api/cloudConfigs')).json<any>().data.items[0].version).toBe(
+          '4.11.3',
+        );
       } finally {
         lab.updateManager('avs-legacy-neu', (m) => {
           m.version = '4.11.2';
@@ -329,13 +412,20 @@ describe('lab (demo estate)', () => {
       expect((await hcx(lab, 'avs-prod-weu', token, 'hybridity/api/l2Extensions')).status).toBe(503);
       expect((await hcx(lab, 'avs-prod-weu', token, 'hybridity/api/cloudConfigs')).status).toBe(200);
 
-      lab.setFaults('avs-prod-weu', { http5xxOnPath: undefined, throttle: { times: 2, retryAfterSeconds: 3, onPath: '/serviceMesh' } });
+      lab.setFaults('avs-prod-weu', {
+        http5xxOnPath: undefined,
+        throttle: { times: 2, retryAfterSeconds: 3, onPath: '/serviceMesh' },
+      });
       const statuses = [];
       for (let i = 0; i < 3; i++) {
         const r = await hcx(lab, 'avs-prod-weu', token, 'hybridity/api/interconnect/serviceMesh');
         statuses.push([r.status, r.headers['retry-after']]);
       }
-      expect(statuses).toEqual([[429, '3'], [429, '3'], [200, undefined]]);
+      expect(statuses).toEqual([
+        [429, '3'],
+        [429, '3'],
+        [200, undefined],
+      ]);
 
       lab.setFaults('avs-prod-weu', { throttle: undefined, malformedJsonOnPath: '/appliances' });
       const bad = await hcx(lab, 'avs-prod-weu', token, 'hybridity/api/interconnect/appliances');
@@ -347,7 +437,10 @@ describe('lab (demo estate)', () => {
       const token = await login(lab, 'avs-prod-weu');
       lab.setFaults('avs-prod-weu', { latencyMs: 5_000 });
       await expect(
-        call(lab, `${lab.hcxUrl('avs-prod-weu')}hybridity/api/cloudConfigs`, { headers: { 'x-hm-authorization': token }, timeoutMs: 100 }),
+        call(lab, `${lab.hcxUrl('avs-prod-weu')}hybridity/api/cloudConfigs`, {
+          headers: { 'x-hm-authorization': token },
+          timeoutMs: 100,
+        }),
       ).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     });
 
@@ -365,15 +458,21 @@ describe('lab (demo estate)', () => {
 
     it('unreachable and applianceUnreachable refuse connections; the connector settings move with them', async () => {
       const dc3 = loadConfig(lab.env).connectors.find((c) => c.name === 'onprem-dc3')!;
-      await expect(call(lab, `${dc3.url}/hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(call(lab, `${dc3.url}/hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({
+        code: 'ECONNREFUSED',
+      });
       await expect(call(lab, `${dc3.applianceUrl}/api/admin/licenses`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
       // Switched at run time on the shared port: the old URL drops the connection, ARM hands out a dead port.
       const oldUrl = lab.hcxUrl('avs-prod-weu');
       lab.setFaults('avs-prod-weu', { unreachable: true });
-      await expect(call(lab, `${oldUrl}hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({ code: 'ECONNRESET' });
+      await expect(call(lab, `${oldUrl}hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
       const pc = await armClient(lab, DEMO_SUBSCRIPTIONS.prod).privateClouds.get('rg-avs-prod', 'avs-prod-weu');
-      await expect(call(lab, `${pc.endpoints!.hcxCloudManager}hybridity/api/sessions`, { method: 'POST', body: {} })).rejects.toMatchObject({
+      await expect(
+        call(lab, `${pc.endpoints!.hcxCloudManager}hybridity/api/sessions`, { method: 'POST', body: {} }),
+      ).rejects.toMatchObject({
         code: 'ECONNREFUSED',
       });
 
@@ -386,7 +485,9 @@ describe('lab (demo estate)', () => {
 
   describe('fake appliance management (9443)', () => {
     const get = (id: string, path: string, password?: string) =>
-      call(lab, `${lab.applianceUrl(id)}${path}`, { headers: basic(password ?? lab.getManager(id).applianceMgmt!.adminPassword) });
+      call(lab, `${lab.applianceUrl(id)}${path}`, {
+        headers: basic(password ?? lab.getManager(id).applianceMgmt!.adminPassword),
+      });
 
     it('takes HTTP Basic admin: wrong password 403', async () => {
       expect((await get('onprem-dc2', 'api/admin/licenses', 'wrong')).status).toBe(403);
@@ -401,13 +502,22 @@ describe('lab (demo estate)', () => {
       const nsx = (await get('onprem-dc1', 'api/admin/global/config/nsx')).json<any>();
       expect(nsx.data.items[0].config.version).toBe('6.4.14');
       expect((await get('onprem-dc1', 'api/admin/global/config/vcenter')).json<any>().data.items).toHaveLength(1);
-      expect((await get('onprem-dc1', 'api/admin/global/config/lookupservice')).json<any>().data.items[0].config.providerType).toBe('PSC');
-      expect((await get('onprem-dc1', 'components/appengine/status')).json()).toEqual({ result: 'RUNNING', operationStatus: 'SUCCESS' });
+      expect(
+        (await get('onprem-dc1', 'api/admin/global/config/lookupservice')).json<any>().data.items[0].config
+          .providerType,
+      ).toBe('PSC');
+      expect((await get('onprem-dc1', 'components/appengine/status')).json()).toEqual({
+        result: 'RUNNING',
+        operationStatus: 'SUCCESS',
+      });
     });
 
     it('reports the activation expiry of the 4.11 connector', async () => {
       const s = (await get('onprem-dc2', 'license/hcx/activationStatus')).json<any>();
-      expect(s).toMatchObject({ success: true, data: { moreInfo: { expiryTimeInMillis: DEMO_DC2_ACTIVATION_EXPIRY } } });
+      expect(s).toMatchObject({
+        success: true,
+        data: { moreInfo: { expiryTimeInMillis: DEMO_DC2_ACTIVATION_EXPIRY } },
+      });
       const noExpiry = (await get('onprem-dc1', 'license/hcx/activationStatus')).json<any>();
       expect(noExpiry.data.moreInfo).toBeUndefined();
     });
@@ -417,7 +527,9 @@ describe('lab (demo estate)', () => {
     const before = lab.requests.length;
     await call(lab, `${lab.hcxUrl('avs-dr-eus')}hybridity/api/cloudConfigs`);
     const rec = lab.requests.slice(before);
-    expect(rec).toEqual([expect.objectContaining({ server: 'hcx', manager: 'avs-dr-eus', method: 'GET', status: 401 })]);
+    expect(rec).toEqual([
+      expect.objectContaining({ server: 'hcx', manager: 'avs-dr-eus', method: 'GET', status: 401 }),
+    ]);
     expect(rec[0].path).toBe('/hcx/avs-dr-eus/hybridity/api/cloudConfigs');
   });
 });
@@ -462,18 +574,28 @@ describe('lab lifecycle', () => {
     const lab = await startLab({ scenario: loadScenario(join(__dirname, '../../dev/lab/scenarios/minimal.json')) });
     try {
       expect(lab.managerIds).toEqual(['cloud-1', 'dc1']);
-      expect(loadConfig(lab.env).connectors[0]).toMatchObject({ name: 'dc1', applianceUrl: lab.applianceUrl('dc1')!.replace(/\/$/, '') });
-      const r = await call(lab, `${lab.applianceUrl('dc1')}api/admin/licenses`, { headers: basic(lab.getManager('dc1').applianceMgmt!.adminPassword) });
+      expect(loadConfig(lab.env).connectors[0]).toMatchObject({
+        name: 'dc1',
+        applianceUrl: lab.applianceUrl('dc1')!.replace(/\/$/, ''),
+      });
+      const r = await call(lab, `${lab.applianceUrl('dc1')}api/admin/licenses`, {
+        headers: basic(lab.getManager('dc1').applianceMgmt!.adminPassword),
+      });
       expect(r.json()).toEqual({ licenses: [{ licenseType: 'HCX_ENTERPRISE', status: 'ACTIVE' }] });
       const token = await login(lab, 'dc1');
-      expect((await hcx(lab, 'dc1', token, 'hybridity/api/cloudConfigs')).json<any>().data.items[0].cloudName).toBe('hcx-cloud-1');
+      expect((await hcx(lab, 'dc1', token, 'hybridity/api/cloudConfigs')).json<any>().data.items[0].cloudName).toBe(
+        'hcx-cloud-1',
+      );
     } finally {
       await lab.stop();
     }
     const dir = mkdtempSync(join(tmpdir(), 'hcxmon-scn-'));
     try {
       const bad = join(dir, 'bad.json');
-      writeFileSync(bad, JSON.stringify({ name: 'x', subscriptions: [{ id: 's', clouds: [{ id: 'c' }] }], connectors: [] }));
+      writeFileSync(
+        bad,
+        JSON.stringify({ name: 'x', subscriptions: [{ id: 's', clouds: [{ id: 'c' }] }], connectors: [] }),
+      );
       expect(() => loadScenario(bad)).toThrow(/cloud "c" needs id, name, resourceGroup and hcxAddon/);
       expect(() => loadScenario(join(dir, 'missing.json'))).toThrow(/cannot read scenario/);
     } finally {

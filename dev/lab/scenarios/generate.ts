@@ -45,19 +45,32 @@ export function generateEstate(n: number, opts: GenerateEstateOptions = {}): Lab
   const perSub = Math.max(1, opts.cloudsPerSubscription ?? 25);
   const faults = opts.latencyMs ? { latencyMs: opts.latencyMs } : {};
 
-  const scenario: LabScenario = { name: `generated-${n}`, subscriptions: [], connectors: [], armPageSize: opts.armPageSize ?? 10 };
+  const scenario: LabScenario = {
+    name: `generated-${n}`,
+    subscriptions: [],
+    connectors: [],
+    armPageSize: opts.armPageSize ?? 10,
+  };
   const cloudIds: string[] = [];
   for (let i = 0; i < nClouds; i++) {
     const subIndex = Math.floor(i / perSub);
-    if (!scenario.subscriptions[subIndex]) scenario.subscriptions[subIndex] = { id: subscriptionId(subIndex + 1), clouds: [] };
+    if (!scenario.subscriptions[subIndex])
+      scenario.subscriptions[subIndex] = { id: subscriptionId(subIndex + 1), clouds: [] };
     const id = `gen-cloud-${String(i + 1).padStart(5, '0')}`;
     cloudIds.push(id);
     const version = pick(VERSIONS);
     const services = r() < 0.15 ? [...SERVICES_CORE, 'WANOPT'] : [...SERVICES_CORE];
     const ha = r() < 0.5;
     const side = meshSide({
-      meshId: `sm-${id}`, meshName: `sm-${id}`, localId: id, remoteId: `remote-${id}`, remoteName: `remote-${id}`,
-      services, version, initiator: false, neCount: ha ? 2 : 1,
+      meshId: `sm-${id}`,
+      meshName: `sm-${id}`,
+      localId: id,
+      remoteId: `remote-${id}`,
+      remoteName: `remote-${id}`,
+      services,
+      version,
+      initiator: false,
+      neCount: ha ? 2 : 1,
     });
     const manager: ManagerSpec = {
       version,
@@ -68,9 +81,18 @@ export function generateEstate(n: number, opts: GenerateEstateOptions = {}): Lab
       alerts: [],
     };
     const cloud: LabCloudSpec = {
-      id, name: id, resourceGroup: `rg-${subIndex + 1}`, location: pick(['westeurope', 'northeurope', 'eastus', 'uksouth']),
+      id,
+      name: id,
+      resourceGroup: `rg-${subIndex + 1}`,
+      location: pick(['westeurope', 'northeurope', 'eastus', 'uksouth']),
       hcxAddon: { offer: ENTERPRISE_OFFER },
-      enterpriseSites: [{ name: `site-${i + 1}`, activationKey: `${(i + 1).toString(16).padStart(8, '0').toUpperCase()}A1B2C3D4E5F6A7B8C9D0E1F2`, status: pick(['Available', 'Consumed']) }],
+      enterpriseSites: [
+        {
+          name: `site-${i + 1}`,
+          activationKey: `${(i + 1).toString(16).padStart(8, '0').toUpperCase()}A1B2C3D4E5F6A7B8C9D0E1F2`,
+          status: pick(['Available', 'Consumed']),
+        },
+      ],
       manager,
     };
     scenario.subscriptions[subIndex].clouds.push(cloud);
@@ -82,8 +104,15 @@ export function generateEstate(n: number, opts: GenerateEstateOptions = {}): Lab
     const dr = r() < 0.2;
     const services = dr ? [...SERVICES_CORE, 'DISASTER_RECOVERY'] : [...SERVICES_CORE];
     const side = meshSide({
-      meshId: `sm-${id}`, meshName: `sm-${id}`, localId: id, remoteId: cloud, remoteName: `hcx-cloud-${cloud}`,
-      services, version, initiator: true, build: 24972695,
+      meshId: `sm-${id}`,
+      meshName: `sm-${id}`,
+      localId: id,
+      remoteId: cloud,
+      remoteName: `hcx-cloud-${cloud}`,
+      services,
+      version,
+      initiator: true,
+      build: 24972695,
     });
     const connector: LabConnectorSpec = {
       id,
@@ -92,15 +121,26 @@ export function generateEstate(n: number, opts: GenerateEstateOptions = {}): Lab
         sitePairs: [{ remoteManagerId: cloud }],
         serviceMeshes: [side.mesh],
         appliances: side.appliances,
-        migrations: r() < 0.3 ? [{ migrationId: `mig-${id}`, migrationType: 'vMotion', state: 'MIGRATING', entityName: `vm-${i + 1}` }] : [],
+        migrations:
+          r() < 0.3
+            ? [{ migrationId: `mig-${id}`, migrationType: 'vMotion', state: 'MIGRATING', entityName: `vm-${i + 1}` }]
+            : [],
         migrationQueryVariant: r() < 0.5 ? 'rows' : 'items',
         replicationSummary: dr
-          ? { activeReplicationCnt: { outgoing: 2 }, configuringReplicationCnt: {}, recoveringReplicationCnt: {}, syncingReplicationCnt: {} }
+          ? {
+              activeReplicationCnt: { outgoing: 2 },
+              configuringReplicationCnt: {},
+              recoveringReplicationCnt: {},
+              syncingReplicationCnt: {},
+            }
           : undefined,
         faults: { ...faults },
         applianceMgmt: {
           licenses: version.startsWith('4.11') ? [] : undefined,
-          activation: { url: 'https://connect.hcx.vmware.com', activationKey: `${(i + 1).toString(16).padStart(8, '0').toUpperCase()}FFEEDDCCBBAA99887766554433` },
+          activation: {
+            url: 'https://connect.hcx.vmware.com',
+            activationKey: `${(i + 1).toString(16).padStart(8, '0').toUpperCase()}FFEEDDCCBBAA99887766554433`,
+          },
         },
       },
     };

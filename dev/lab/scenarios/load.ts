@@ -22,16 +22,21 @@ export function loadScenario(spec: string): LabScenario {
     throw new Error(`lab: scenario "${spec}" needs "name", "subscriptions" [] and "connectors" []`);
   }
   for (const sub of s.subscriptions) {
-    if (typeof sub?.id !== 'string' || !Array.isArray(sub.clouds)) throw new Error(`lab: scenario "${spec}": each subscription needs "id" and "clouds" []`);
+    if (typeof sub?.id !== 'string' || !Array.isArray(sub.clouds))
+      throw new Error(`lab: scenario "${spec}": each subscription needs "id" and "clouds" []`);
     for (const c of sub.clouds) {
       if (!c?.id || !c.name || !c.resourceGroup || c.hcxAddon === undefined) {
-        throw new Error(`lab: scenario "${spec}": cloud ${JSON.stringify(c?.id)} needs id, name, resourceGroup and hcxAddon (null for none)`);
+        throw new Error(
+          `lab: scenario "${spec}": cloud ${JSON.stringify(c?.id)} needs id, name, resourceGroup and hcxAddon (null for none)`,
+        );
       }
-      if (c.manager && typeof c.manager.version !== 'string') throw new Error(`lab: scenario "${spec}": cloud "${c.id}" manager needs a version`);
+      if (c.manager && typeof c.manager.version !== 'string')
+        throw new Error(`lab: scenario "${spec}": cloud "${c.id}" manager needs a version`);
     }
   }
   for (const c of s.connectors) {
-    if (!c?.id || typeof c.manager?.version !== 'string') throw new Error(`lab: scenario "${spec}": each connector needs "id" and "manager.version"`);
+    if (!c?.id || typeof c.manager?.version !== 'string')
+      throw new Error(`lab: scenario "${spec}": each connector needs "id" and "manager.version"`);
   }
   return s as LabScenario;
 }
