@@ -30,6 +30,8 @@ export interface ScanRecord {
   asOf: string;
   startedAt: string;
   targets: TargetRef[];
+  /** Set when the scan covers only the targets matching it (then targets it did not reach are not judged stale). */
+  targetFilter?: string;
   /** Subscriptions ARM discovery could not list; their clouds are missing from this scan. */
   discoveryErrors: { subscriptionId: string; errorClass: ErrorClass; message: string }[];
   status: 'running' | 'completed';

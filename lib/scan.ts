@@ -4,7 +4,7 @@ import type { Config, Env } from './config';
 import type { AlertEvent } from './domain/alert';
 import type { Evaluation } from './domain/evaluation';
 import type { Fact, Finding, TargetHistory } from './domain/finding';
-import type { Inventory } from './domain/inventory';
+import { emptyInventory, type Inventory } from './domain/inventory';
 import type { Target, TargetRef } from './domain/target';
 import { errorMessage } from './errors';
 import { countByStatus, reconcile, type ReconcileResult } from './findings';
@@ -18,7 +18,12 @@ export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from '.
 
 export interface RuleEngine {
   catalog: LifecycleCatalog;
-  evaluate(inventory: Inventory, ctx: { asOf: DateTime; history: TargetHistory; facts: readonly Fact[] }): Evaluation[];
+  /** Every rule, or only the rules named. */
+  evaluate(
+    inventory: Inventory,
+    ctx: { asOf: DateTime; history: TargetHistory; facts: readonly Fact[] },
+    only?: readonly string[],
+  ): Evaluation[];
   ruleIds(): string[];
   lookup(ruleId: string): { title: string; owner: Record<Target['kind'], 'microsoft' | 'customer'> } | undefined;
 }
@@ -96,6 +101,7 @@ export async function startScan(
     discoveryErrors: discovered.errors,
     status: targets.length === 0 ? 'completed' : 'running',
   };
+  if (opts.targetFilter) scan.targetFilter = opts.targetFilter;
   if (targets.length === 0) scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };
@@ -216,6 +222,39 @@ export function failedOutcome(
   };
 }
 
+/** The rule that speaks for targets a scan did not reach. */
+export const STALE_RULE_ID = 'hcx-scan-stale';
+
+/**
+ * Targets stored by earlier scans that this scan did not reach (their subscription could not be listed, or they
+ * left the configuration) would otherwise keep their last findings silently: hcx-scan-stale is evaluated for them
+ * — fail closed — and nothing else about them changes.
+ */
+export async function evaluateMissedTargets(deps: ScanDeps, scan: ScanRecord): Promise<TargetRef[]> {
+  const inScan = new Set(scan.targets.map((t) => t.id));
+  const missed = (await deps.stores.inventory.listTargets()).filter((t) => !inScan.has(t.targetId));
+  const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
+  const refs: TargetRef[] = missed.map((t) => ({ id: t.targetId, name: t.targetName, kind: t.targetKind }));
+  for (const ref of refs) {
+    const history = await deps.stores.inventory.getHistory(ref.id);
+    // Nothing was collected for it this time: an empty inventory says exactly that.
+    const evaluations = deps.rules.evaluate(emptyInventory(ref, scan.asOf), { asOf, history, facts: [] }, [STALE_RULE_ID]);
+    await deps.stores.findings.saveReconciled(ref.id, (stored) =>
+      reconcile({
+        target: ref,
+        asOf,
+        evaluations,
+        stored,
+        suppressions: [],
+        rules: (id) => deps.rules.lookup(id),
+        scanId: scan.scanId,
+        evaluatedRuleIds: [STALE_RULE_ID],
+      }),
+    );
+  }
+  return refs;
+}
+
 /** The in-process run the CLI uses: start, then every target through a bounded pool, then complete. */
 export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanResult> {
   const persist = opts.persist !== false;
@@ -238,6 +277,7 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
       events: [],
     };
   });
+  if (persist && !scan.targetFilter) await evaluateMissedTargets(deps, scan);
   if (persist && targets.length > 0) {
     const completedAt = nowOf(deps).toUTC().toISO()!;
     await deps.stores.scans.complete(scan.scanId, completedAt);

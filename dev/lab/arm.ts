@@ -122,7 +122,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     }
   }
   if (f.http5xxOnPath && url.pathname.includes(f.http5xxOnPath)) {
-    armError(res, 500, 'InternalServerError', 'Encountered internal server error. Please try again.');
+    armError(res, f.http5xxStatus ?? 500, 'InternalServerError', 'Encountered internal server error. Please try again.');
     return;
   }
 

@@ -29,6 +29,8 @@ export interface ArmFaults {
   throttle?: { times: number; retryAfterSeconds: number; onPath?: string };
   /** 5xx on paths containing this string. */
   http5xxOnPath?: string;
+  /** Status for http5xxOnPath (default 500; 501 is not retried by the Azure SDK, which keeps tests fast). */
+  http5xxStatus?: number;
 }
 
 export interface LabRequestRecord {

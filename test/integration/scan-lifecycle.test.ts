@@ -1,5 +1,6 @@
 import type { Finding } from '../../lib/domain/finding';
 import { findingId } from '../../lib/findings';
+import { createRuntime } from '../../lib/runtime';
 import { labRuntime, type LabRuntime } from '../support/runtime';
 
 function byRule(findings: Finding[], targetName: string, ruleId: string): Finding[] {
@@ -95,5 +96,44 @@ describe('findings lifecycle across scans (lab + Azurite)', () => {
       severity: 'high',
     });
     ctx.lab.setFaults('onprem-dc2', {});
+  });
+});
+
+describe('targets a scan does not reach', () => {
+  let ctx: LabRuntime;
+  beforeAll(async () => {
+    ctx = await labRuntime('miss');
+  });
+  afterAll(async () => {
+    await ctx.stop();
+  });
+
+  it('are judged stale after twice the scan period, their other findings kept as they were', async () => {
+    await ctx.rt.scan({ trigger: 'cli' });
+    const before = await ctx.rt.stores.findings.listForTarget('connector:onprem-dc1');
+    // The subscription listing fails and the connector leaves the configuration: neither is scanned any more.
+    ctx.lab.setArmFaults({ http5xxOnPath: '/providers/Microsoft.AVS/privateClouds', http5xxStatus: 501 });
+    const env = { ...ctx.env, HCXMON_CONNECTORS: JSON.stringify(JSON.parse(ctx.env.HCXMON_CONNECTORS).filter((c: { name: string }) => c.name !== 'onprem-dc1')) };
+    const rt2 = createRuntime({ env, tablePrefix: (ctx.rt.stores.tableNames.findings.replace(/findings$/, '')), now: ctx.clock.now });
+
+    ctx.clock.advance(24);
+    let result = await rt2.scan({ trigger: 'cli' });
+    expect(result.scan.discoveryErrors.length).toBeGreaterThan(0);
+    expect(result.targets.map((t) => t.outcome.targetName)).not.toContain('onprem-dc1');
+    let stale = (await rt2.stores.findings.listForTarget('connector:onprem-dc1')).find((f) => f.ruleId === 'hcx-scan-stale');
+    expect(stale).toBeUndefined(); // 24 h: still fresh, nothing to report
+
+    ctx.clock.advance(25);
+    result = await rt2.scan({ trigger: 'cli' });
+    const after = await rt2.stores.findings.listForTarget('connector:onprem-dc1');
+    stale = after.find((f) => f.ruleId === 'hcx-scan-stale');
+    expect(stale).toMatchObject({ status: 'open', severity: 'high' });
+    const cloudStale = (await rt2.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' })).map((f) => f.targetName);
+    expect(cloudStale).toEqual(expect.arrayContaining(['onprem-dc1', 'avs-legacy-neu', 'avs-prod-weu']));
+    // Everything else about the missed target is left as it was, never resolved by its absence.
+    for (const f of before.filter((x) => x.ruleId !== 'hcx-scan-stale')) {
+      expect(after.find((x) => x.id === f.id)?.status).toBe(f.status);
+    }
+    ctx.lab.setArmFaults({});
   });
 });
