@@ -288,7 +288,7 @@ export function createHandlers(ports: ApiPorts) {
   }
 
   const startScanBody = z
-    .object({ asOf: zInstant.optional(), target: z.string().max(1024).optional(), requestedBy: zText(200).optional() })
+    .object({ target: z.string().max(1024).optional(), requestedBy: zText(200).optional() })
     .strict();
 
   async function startScan(req: ApiRequest): Promise<ApiResponse> {
@@ -303,7 +303,6 @@ export function createHandlers(ports: ApiPorts) {
       );
     }
     const started = await ports.scanStarter.start({
-      asOf: body.asOf ? DateTime.fromISO(body.asOf, { zone: 'utc' }).toISO()! : undefined,
       targetId,
       requestedBy: callerName(req, body.requestedBy),
     });

@@ -80,7 +80,7 @@ export interface StartedScan {
 
 export interface ScanStarterPort {
   /** Discovers targets (optionally one), writes the scan row and enqueues one message per target. */
-  start(request: { asOf?: string; targetId?: string; requestedBy: string }): Promise<StartedScan>;
+  start(request: { targetId?: string; requestedBy: string }): Promise<StartedScan>;
 }
 
 export interface AlertsPort {

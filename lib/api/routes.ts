@@ -187,12 +187,12 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'scans',
     authLevel: 'admin',
     handler: 'startScan',
-    summary: 'Start a scan now (through the scan queue). Optional body: asOf, target.',
+    summary:
+      'Start a scan now (through the scan queue). Optional body: target. Queued scans are stored, so they always run as of now; plan ahead with `hcxmon scan --as-of`.',
     body: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        asOf: { type: 'string', format: 'date-time' },
         target: { type: 'string' },
         requestedBy: { type: 'string' },
       },

@@ -64,12 +64,8 @@ export function ruleCatalogPort(): RuleCatalogPort {
 /** POST /api/scans: discover and write the scan row (lib/scan startScan), then one queue message per target. */
 export function scanStarterPort(deps: ScanDeps, queue: Pick<ScanQueue, 'send'>): ScanStarterPort {
   return {
-    async start({ asOf, targetId }) {
-      const { scan, targets } = await enqueueScan(deps, queue, {
-        trigger: 'http',
-        asOf: asOf ? DateTime.fromISO(asOf, { zone: 'utc' }) : undefined,
-        targetFilter: targetId,
-      });
+    async start({ targetId }) {
+      const { scan, targets } = await enqueueScan(deps, queue, { trigger: 'http', targetFilter: targetId });
       return { scanId: scan.scanId, asOf: scan.asOf, targets: scan.targets, enqueued: targets.length };
     },
   };
