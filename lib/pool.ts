@@ -24,3 +24,40 @@ export async function mapPool<T, R>(
   await Promise.all(lanes);
   return results;
 }
+
+/**
+ * A counting semaphore: at most `max` callers inside `run` at once, the rest wait in arrival order. Used for the
+ * process-wide caps on outbound HCX and ARM requests (see HCX_MAX_IN_FLIGHT, ARM_MAX_IN_FLIGHT).
+ */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Highest number of callers seen inside `run` at once (benchmarks and tests read it). */
+  peak = 0;
+
+  constructor(readonly max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError('Limiter: max must be a positive integer');
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await fn();
+    } finally {
+      // Hand the slot straight to the next waiter (active stays the same), or give it back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

@@ -7,7 +7,10 @@ import * as tls from 'node:tls';
 import { AzureVMwareSolutionAPI } from '@azure/arm-avs';
 import type { Addon, AzureVMwareSolutionAPIOptionalParams, HcxEnterpriseSite, PrivateCloud } from '@azure/arm-avs';
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import * as https from 'node:https';
+import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
+import { Limiter } from '../pool';
+import { sharedSecureContext } from './hcx/http';
 import { DefaultAzureCredential } from '@azure/identity';
 import { DEFAULTS, type Config } from '../config';
 import type { ArmFacts, CollectionIssue, EnterpriseSite, ErrorClass, HcxAddon } from '../domain/inventory';
@@ -70,6 +73,47 @@ export function armClientOptions(config: Config, credentialIsStatic: boolean, ex
   return opts;
 }
 
+/**
+ * Limits on ARM traffic (documented in README "Reliability"): at most ARM_MAX_IN_FLIGHT requests in flight per
+ * process (every ARM call goes to one host, so this is also the per-host cap), and a Retry-After longer than
+ * ARM_RETRY_AFTER_CAP_MS is shortened to the cap before the SDK's retry policy reads it (the SDK has no cap of
+ * its own). Both are counted in `armThrottleStats`.
+ */
+export const ARM_MAX_IN_FLIGHT = 16;
+export const ARM_RETRY_AFTER_CAP_MS = 30_000;
+export const armRequestLimiter = new Limiter(ARM_MAX_IN_FLIGHT);
+export const armThrottleStats = { requests: 0, throttled: 0, retryAfterCapped: 0 };
+
+/**
+ * Runs on every attempt (after the SDK's retry policies, next to the wire): takes a slot of the process-wide ARM
+ * cap, shares one keep-alive agent with one TLS context (a `ca` option otherwise re-parses ~150 roots on every new
+ * connection: 2 s of CPU for a 50-cloud scan), and caps Retry-After.
+ */
+function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
+  const agent = ca ? new https.Agent({ keepAlive: true, secureContext: sharedSecureContext([ca]) }) : undefined;
+  return {
+    name: 'hcxmonArmLimits',
+    sendRequest: async (req, next) => {
+      if (agent && !req.agent) req.agent = agent;
+      const res = await armRequestLimiter.run(() => next(req));
+      armThrottleStats.requests++;
+      if (res.status === 429 || res.status === 503) {
+        const ra = res.headers.get('retry-after');
+        if (ra !== undefined) {
+          armThrottleStats.throttled++;
+          const secs = Number(ra);
+          const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(ra) - Date.now();
+          if (Number.isFinite(ms) && ms > ARM_RETRY_AFTER_CAP_MS) {
+            armThrottleStats.retryAfterCapped++;
+            res.headers.set('retry-after', String(Math.round(ARM_RETRY_AFTER_CAP_MS / 1000)));
+          }
+        }
+      }
+      return res;
+    },
+  };
+}
+
 /** One client per subscription, built lazily and cached for the life of the factory. */
 export function createArmClientFactory(config: Config, extra: ArmClientOptions = {}): ArmClientFactory {
   const cache = new Map<string, AvsClient>();
@@ -79,7 +123,13 @@ export function createArmClientFactory(config: Config, extra: ArmClientOptions =
     let client = cache.get(subscriptionId);
     if (!client) {
       credential ??= config.armAccessToken ? staticTokenCredential(config.armAccessToken) : new DefaultAzureCredential();
-      client = new AzureVMwareSolutionAPI(credential, subscriptionId, armClientOptions(config, isStatic || !!extra.credential, extra));
+      const options = armClientOptions(config, isStatic || !!extra.credential, extra);
+      const ca = options.tlsOptions?.ca;
+      options.additionalPolicies = [
+        ...(options.additionalPolicies ?? []),
+        { policy: armLimitsPolicy(typeof ca === 'string' ? ca : undefined), position: 'perRetry' },
+      ];
+      client = new AzureVMwareSolutionAPI(credential, subscriptionId, options);
       cache.set(subscriptionId, client);
     }
     return client;

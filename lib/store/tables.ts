@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   TableClient,
   type TableEntity,
@@ -83,6 +84,12 @@ export interface TableSetOptions {
   tablePrefix?: string;
   /** Identity-based storage: the credential (default: DefaultAzureCredential with the configured client id). */
   credential?: TokenCredential;
+  /** Extra pipeline policies on every table client (benchmarks count requests with one). */
+  policies?: PipelinePolicy[];
+}
+
+function clientOptions(opts: TableSetOptions): { additionalPolicies?: { policy: PipelinePolicy; position: 'perCall' }[] } {
+  return opts.policies?.length ? { additionalPolicies: opts.policies.map((policy) => ({ policy, position: 'perCall' as const })) } : {};
 }
 
 function isHttpConnectionString(cs: string): boolean {
@@ -96,7 +103,7 @@ export function tableSetFromConnectionString(connectionString: string, opts: Tab
   // Plain http is only ever Azurite (local/dev); a real account is https and keeps the SDK's refusal.
   const allowInsecureConnection = isHttpConnectionString(connectionString);
   return new TableSet(
-    (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection }),
+    (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection, ...clientOptions(opts) }),
     opts.tablePrefix ?? '',
   );
 }
@@ -105,7 +112,7 @@ export function tableSetFromServiceUri(tableServiceUri: string, credential: Toke
   if (!tableServiceUri.startsWith('https://')) {
     throw new ConfigError('AzureWebJobsStorage__tableServiceUri', `expected an https:// URL, got "${tableServiceUri}"`);
   }
-  return new TableSet((name) => new TableClient(tableServiceUri, name, credential), opts.tablePrefix ?? '');
+  return new TableSet((name) => new TableClient(tableServiceUri, name, credential, clientOptions(opts)), opts.tablePrefix ?? '');
 }
 
 /** Submits actions of ONE partition in groups of ≤ 100; each group is atomic, groups are applied in order. */

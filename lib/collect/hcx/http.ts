@@ -6,6 +6,18 @@ import { CollectionError } from '../../errors';
 import { collectionError, classifyNetworkError, isRetryableNetworkError, networkErrorCode } from './errors';
 import { pinnedAgentOptions, probePresentedCertificate, type ResolvedTrust } from './tls';
 import { describeUrl, joinUrl } from './url';
+import { Limiter } from '../../pool';
+
+/**
+ * Limits on outbound HCX traffic (documented in README "Reliability"):
+ * - per endpoint (one HCX Manager or one 9443 interface): at most HCX_MAX_SOCKETS_PER_ENDPOINT connections, through
+ *   the target's keep-alive agent — an HCX Manager is a single appliance and must not be flooded by one scan;
+ * - per process: at most HCX_MAX_IN_FLIGHT requests in flight over all targets, whatever HCXMON_CONCURRENCY says,
+ *   so raising the pool size cannot open hundreds of sockets at once. Waits between retries hold no slot.
+ */
+export const HCX_MAX_SOCKETS_PER_ENDPOINT = 4;
+export const HCX_MAX_IN_FLIGHT = 128;
+export const hcxRequestLimiter = new Limiter(HCX_MAX_IN_FLIGHT);
 
 export type HcxSource = 'hcx' | 'appliance';
 
@@ -124,7 +136,9 @@ export class HttpTransport {
       this.stats.requests++;
       let res: RawResponse;
       try {
-        res = await this.send({ url, method: spec.method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.maxBytes, agent });
+        res = await hcxRequestLimiter.run(() =>
+          this.send({ url, method: spec.method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.maxBytes, agent }),
+        );
       } catch (err) {
         if (attempt < this.maxRetries && isRetryableNetworkError(err)) {
           await this.wait(this.backoff(attempt), false);
@@ -178,7 +192,7 @@ export class HttpTransport {
 
   private async buildAgent(call: string): Promise<https.Agent> {
     const trust = this.opts.trust ?? {};
-    const base = { keepAlive: true, maxSockets: 4 };
+    const base = { keepAlive: true, maxSockets: HCX_MAX_SOCKETS_PER_ENDPOINT };
     if (!trust.pin) return new https.Agent(trust.ca ? { ...base, secureContext: sharedSecureContext(trust.ca) } : base);
     const url = this.url('/');
     const cert = await probePresentedCertificate(url, trust.ca, this.opts.timeoutMs, this.opts.source, call);
@@ -195,7 +209,7 @@ const contexts = new Map<string, tls.SecureContext>();
  * One TLS context per distinct trust bundle, shared by every target and connection: a `ca` list that carries
  * the system roots is ~150 certificates, and parsing it for every connection costs more CPU than the request.
  */
-function sharedSecureContext(ca: string[]): tls.SecureContext {
+export function sharedSecureContext(ca: string[]): tls.SecureContext {
   const key = createHash('sha256').update(ca.join('\n')).digest('hex');
   let ctx = contexts.get(key);
   if (!ctx) {
