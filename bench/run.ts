@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: builds, then measures the scan pipeline against the lab (20 ms per HCX call) on an embedded
+ * Azurite, the findings API at 10k/50k findings, and the cold start of the Functions entry point. Prints a table
+ * and writes bench/results/bench-<time>.json. Numbers, never assertions: targets are shown next to each figure.
+ * `node dist/bench/run.js --quick` runs N=50 only (a smoke run of the harness).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Table from 'cli-table3';
+import { startAzurite } from '../dev/azurite';
+import { benchColdStart } from './coldstart';
+import { benchQuery } from './query';
+import { benchScan, type ScanBenchResult } from './scan';
+import { peakRssMb, round } from './support';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const LATENCY_MS = 20;
+const CONCURRENCY = 32;
+
+function mark(ok: boolean): string {
+  return ok ? 'met' : 'MISSED';
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const sizes = quick ? [50] : [50, 200, 1000];
+  const log = (s: string): void => console.error(s);
+  const started = performance.now();
+  const results: { scans: ScanBenchResult[]; queries: Awaited<ReturnType<typeof benchQuery>>[]; coldStart?: Awaited<ReturnType<typeof benchColdStart>>; peakRssMb?: number } = {
+    scans: [],
+    queries: [],
+  };
+
+  log('cold start (fresh node process per run)…');
+  results.coldStart = await benchColdStart({ root: ROOT, runs: quick ? 3 : 7 });
+
+  const azurite = await startAzurite();
+  try {
+    for (const n of sizes) {
+      log(`scan N=${n}, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms per HCX call…`);
+      // Sequential: the whole estate when it is small, else a 40-target subset extrapolated per target.
+      const r = await benchScan({ n, concurrency: CONCURRENCY, latencyMs: LATENCY_MS, sequentialTargets: Math.min(n, 40), azurite: azurite, log });
+      // Peak RSS is process-wide and monotonic: read right after the largest scan, before the query seeding.
+      if (n === Math.max(...sizes)) r.peakRssMb = peakRssMb();
+      results.scans.push(r);
+    }
+    results.peakRssMb = peakRssMb();
+    for (const total of quick ? [2000] : [10_000, 50_000]) {
+      log(`findings API with ${total} stored findings…`);
+      results.queries.push(await benchQuery({ total, samples: quick ? 20 : 60, azurite, log }));
+    }
+  } finally {
+    await azurite.stop();
+  }
+
+  const scanTable = new Table({
+    head: ['N', 'wall s', 'ideal s', '× ideal', 'seq s (per target ms)', 'speed-up', 'table req/target 1st', 'table req/target unchanged', 'txn/target', 'statuses'],
+  });
+  for (const s of results.scans) {
+    scanTable.push([
+      s.n,
+      round(s.wallMs / 1000, 2),
+      round(s.idealMs / 1000, 2),
+      s.ratioToIdeal,
+      `${round(s.sequential.extrapolatedMs / 1000, 1)}${s.sequential.extrapolated ? ` (extrapolated from ${s.sequential.measuredTargets})` : ''} (${s.sequential.msPerTarget})`,
+      `${s.speedupVsSequential}×`,
+      s.table.firstScan.requestsPerTarget,
+      s.table.unchangedScan.requestsPerTarget,
+      s.table.unchangedScan.transactionsPerTarget,
+      Object.entries(s.statuses).map(([k, v]) => `${k} ${v}`).join(', '),
+    ]);
+  }
+  console.log(`\nScan: concurrency ${CONCURRENCY}, ${LATENCY_MS} ms added per HCX call; ideal = HCX calls per target × latency × ceil(N / concurrency)`);
+  console.log(scanTable.toString());
+  for (const s of results.scans) {
+    console.log(
+      `  N=${s.n}: ${s.hcxCallsPerTarget} HCX calls per target; unchanged rescan ${round(s.table.unchangedScan.wallMs / 1000, 2)} s; first scan: ${s.table.firstScan.transactionsPerTarget} transactions and ${s.table.firstScan.tableMsPerTarget} ms of Table request time per target (summed over parallel requests)`,
+    );
+  }
+
+  const qTable = new Table({ head: ['stored findings', 'seed s', 'by target p50 / p95 ms', 'by severity p50 / p95 ms'] });
+  for (const q of results.queries) {
+    qTable.push([q.findings, round(q.seedMs / 1000, 1), `${q.byTarget.p50} / ${q.byTarget.p95}`, `${q.bySeverity.p50} / ${q.bySeverity.p95}`]);
+  }
+  console.log('\nFindings API (GET /api/findings first page, local host → Azurite)');
+  console.log(qTable.toString());
+
+  const cs = results.coldStart;
+  console.log(`\nCold start: require('functions/index') in a fresh node process, median of ${cs.runs}`);
+  console.log(`  tsc output:     ${cs.tsc.medianMs} ms (RSS ${cs.tsc.rssMb} MB)`);
+  console.log(`  esbuild bundle: ${cs.bundle.medianMs} ms (RSS ${cs.bundle.rssMb} MB, ${round(cs.bundle.bytes / 1048576, 2)} MiB, built in ${cs.bundle.buildMs} ms)`);
+
+  const big = results.scans[results.scans.length - 1];
+  const q50 = results.queries[results.queries.length - 1];
+  console.log('\nTargets');
+  const t = new Table({ head: ['target', 'measured', ''] });
+  t.push(
+    [`N=${big.n} within 1.3× of ideal`, `${big.ratioToIdeal}×`, mark(big.ratioToIdeal <= 1.3)],
+    ['≥ 10× faster than sequential', `${big.speedupVsSequential}×`, mark(big.speedupVsSequential >= 10)],
+    ['≤ 2 Table round trips per target, unchanged estate', `${big.table.unchangedScan.requestsPerTarget}`, mark(big.table.unchangedScan.requestsPerTarget <= 2)],
+    [`p95 ≤ 100 ms, filtered page at ${q50.findings} findings`, `target ${q50.byTarget.p95} / severity ${q50.bySeverity.p95} ms`, mark(Math.max(q50.byTarget.p95, q50.bySeverity.p95) <= 100)],
+    ['entry import ≤ 300 ms', `tsc ${cs.tsc.medianMs} / bundle ${cs.bundle.medianMs} ms`, mark(Math.min(cs.tsc.medianMs, cs.bundle.medianMs) <= 300)],
+    [`peak RSS ≤ 300 MB (N=${big.n} scan)`, `${big.peakRssMb} MB`, mark((big.peakRssMb ?? Infinity) <= 300)],
+  );
+  console.log(t.toString());
+  console.log(`(bench finished in ${round((performance.now() - started) / 1000, 0)} s)`);
+
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, latencyMs: LATENCY_MS, concurrency: CONCURRENCY, ...results }, null, 2)}\n`);
+  console.log(`results: ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
