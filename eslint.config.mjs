@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (CommonJS).
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // lib/ never depends on functions/ or dev/ (DESIGN §2).
     files: ['lib/**/*.ts'],
     rules: {

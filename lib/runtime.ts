@@ -49,7 +49,14 @@ export interface Runtime {
   listSuppressions(): Promise<(Suppression & { state: SuppressionState })[]>;
   expireSuppression(id: string): Promise<Suppression>;
   removeSuppression(id: string): Promise<void>;
-  setFact(input: { targetId: string; subjectId?: string; name: FactName; value: string; setBy: string; source?: string }): Promise<Fact>;
+  setFact(input: {
+    targetId: string;
+    subjectId?: string;
+    name: FactName;
+    value: string;
+    setBy: string;
+    source?: string;
+  }): Promise<Fact>;
   close(): Promise<void>;
 }
 
@@ -89,13 +96,20 @@ export function ruleEngine(config: Config): RuleEngine {
 }
 
 /** The queue the Functions trigger reads: the host storage (AzureWebJobsStorage), else our own storage. */
-function queueConnection(config: Config, env: Env, embedded: string | undefined, credential: () => TokenCredential): QueueConnection {
+function queueConnection(
+  config: Config,
+  env: Env,
+  embedded: string | undefined,
+  credential: () => TokenCredential,
+): QueueConnection {
   const host = env[HOST_STORAGE_SETTING];
   if (host) return { kind: 'connectionString', connectionString: host };
   const uri = env[`${HOST_STORAGE_SETTING}__queueServiceUri`];
   if (uri) return { kind: 'identity', queueServiceUri: uri, credential: credential() };
-  if (config.storage.kind === 'connectionString') return { kind: 'connectionString', connectionString: config.storage.connectionString };
-  if (config.storage.kind === 'identity') return { kind: 'identity', queueServiceUri: config.storage.queueServiceUri, credential: credential() };
+  if (config.storage.kind === 'connectionString')
+    return { kind: 'connectionString', connectionString: config.storage.connectionString };
+  if (config.storage.kind === 'identity')
+    return { kind: 'identity', queueServiceUri: config.storage.queueServiceUri, credential: credential() };
   if (embedded) return { kind: 'connectionString', connectionString: embedded };
   throw new NotFoundError('no queue storage configured (AzureWebJobsStorage)');
 }
@@ -123,13 +137,19 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     stores,
     rules: ruleEngine(config),
     discover: () => discoverTargets(config, { armClients: opts.armClients }),
-    collect: (target, asOf) => collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients }),
+    collect: (target, asOf) =>
+      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients }),
     now,
   };
   const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });
   let queue: ScanQueue | undefined;
   const scanQueue = (): ScanQueue =>
-    (queue ??= new ScanQueue(queueClient(queueConnection(config, env, opts.embeddedConnectionString, lazyCredential), opts.queueName ?? SCAN_QUEUE)));
+    (queue ??= new ScanQueue(
+      queueClient(
+        queueConnection(config, env, opts.embeddedConnectionString, lazyCredential),
+        opts.queueName ?? SCAN_QUEUE,
+      ),
+    ));
 
   /** When the last target of a queued scan reports, the scan is completed and the heartbeat sent. */
   async function completeIfDone(scanId: string): Promise<void> {
@@ -146,7 +166,14 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       targets: s.scan.targets.length,
       failedTargets: s.targets.filter((t) => t.status === 'failed' || t.status === 'unreachable').length,
     });
-    await dispatcher.dispatch();
+    await dispatchAndRecord(scanId);
+  }
+
+  async function dispatchAndRecord(scanId: string): Promise<DispatchReport> {
+    const report = await dispatcher.dispatch();
+    const { configured, sent, skipped, failed, remaining } = report;
+    await stores.scans.recordAlerts(scanId, { configured, sent, skipped, failed, remaining });
+    return report;
   }
 
   const rt: Runtime = {
@@ -158,16 +185,25 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     async scan(o) {
       const result = await runScan(deps, o);
       if (o.persist === false) return result;
-      const failed = result.targets.filter((t) => t.outcome.status === 'failed' || t.outcome.status === 'unreachable').length;
+      const failed = result.targets.filter(
+        (t) => t.outcome.status === 'failed' || t.outcome.status === 'unreachable',
+      ).length;
       await dispatcher.recordScanCompleted({
         scanId: result.scan.scanId,
         completedAt: result.scan.completedAt ?? now().toUTC().toISO()!,
         targets: result.targets.length,
         failedTargets: failed,
       });
-      const report = await dispatcher.dispatch();
+      const report = await dispatchAndRecord(result.scan.scanId);
+      result.scan.alerts = {
+        configured: report.configured,
+        sent: report.sent,
+        skipped: report.skipped,
+        failed: report.failed,
+        remaining: report.remaining,
+      };
       const alerts = report.configured
-        ? `alerts: ${report.sent} sent, ${report.skipped} below ${config.alert.minSeverity}, ${report.failed} failed (kept for the next run)`
+        ? `alerts: ${report.sent} sent, ${report.skipped} below ${config.alert.minSeverity}, ${report.failed} failed; ${report.remaining} waiting in the outbox`
         : `alerts: no HCXMON_ALERT_ENDPOINT set; ${report.remaining} alert event(s) kept in the outbox`;
       return { ...result, alerts };
     },
@@ -177,7 +213,11 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     scanQueue,
     async processScanMessage(msg) {
       const asOf = DateTime.fromISO(msg.asOf, { zone: 'utc' });
-      const r = await scanOneTarget(deps, { scanId: msg.scanId, target: msg.target, asOf: asOf.isValid ? asOf : now() });
+      const r = await scanOneTarget(deps, {
+        scanId: msg.scanId,
+        target: msg.target,
+        asOf: asOf.isValid ? asOf : now(),
+      });
       if (!r.skipped) await completeIfDone(msg.scanId);
       return r;
     },
@@ -186,7 +226,13 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       if (!existing) {
         const at = now();
         await stores.scans.recordTarget(
-          failedOutcome(msg.scanId, msg.target, at, at, 'the scan of this target failed repeatedly (poison message); its findings keep their last status'),
+          failedOutcome(
+            msg.scanId,
+            msg.target,
+            at,
+            at,
+            'the scan of this target failed repeatedly (poison message); its findings keep their last status',
+          ),
         );
       }
       await completeIfDone(msg.scanId);

@@ -36,4 +36,6 @@ export interface ScanRecord {
   discoveryErrors: { subscriptionId: string; errorClass: ErrorClass; message: string }[];
   status: 'running' | 'completed';
   completedAt?: string;
+  /** What the dispatcher did after the scan: the outbox depth tells on-call wiring that is not draining. */
+  alerts?: { configured: boolean; sent: number; skipped: number; failed: number; remaining: number };
 }

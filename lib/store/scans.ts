@@ -6,6 +6,7 @@ import {
   isNotFound,
   listAll,
   packText,
+  parseJson,
   queryPage,
   str,
   unpackText,
@@ -53,6 +54,8 @@ function entityToRecord(e: StoredEntity): ScanRecord {
   r.status = (str(e.status) as ScanRecord['status']) ?? r.status;
   const completedAt = str(e.completedAt);
   if (completedAt) r.completedAt = completedAt;
+  const alerts = parseJson<ScanRecord['alerts']>(e.alerts);
+  if (alerts) r.alerts = alerts;
   return r;
 }
 
@@ -117,6 +120,16 @@ export class ScansRepository {
     await client.updateEntity({ partitionKey: SCAN_LIST_PARTITION, rowKey: summaryKey(rec), ...patch }, 'Merge');
   }
 
+  /** The dispatcher's report after the scan (sent, failed, outbox depth), on both copies of the summary. */
+  async recordAlerts(scanId: string, alerts: NonNullable<ScanRecord['alerts']>): Promise<void> {
+    const client = await this.client();
+    const rec = await this.getRecord(client, scanId);
+    if (!rec) return;
+    const patch = { alerts: JSON.stringify(alerts) };
+    await client.updateEntity({ partitionKey: encodeKey(scanId), rowKey: SUMMARY_ROW, ...patch }, 'Merge');
+    await client.updateEntity({ partitionKey: SCAN_LIST_PARTITION, rowKey: summaryKey(rec), ...patch }, 'Merge');
+  }
+
   private async getRecord(client: TableClient, scanId: string): Promise<ScanRecord | undefined> {
     try {
       return entityToRecord(await client.getEntity<Record<string, unknown>>(encodeKey(scanId), SUMMARY_ROW));
@@ -140,7 +153,12 @@ export class ScansRepository {
   /** Newest first. */
   async list(opts: { pageSize?: number; continuationToken?: string } = {}): Promise<Page<ScanRecord>> {
     const client = await this.client();
-    const page = await queryPage(client, odata`PartitionKey eq ${SCAN_LIST_PARTITION}`, opts.pageSize ?? 20, opts.continuationToken);
+    const page = await queryPage(
+      client,
+      odata`PartitionKey eq ${SCAN_LIST_PARTITION}`,
+      opts.pageSize ?? 20,
+      opts.continuationToken,
+    );
     return { ...page, items: page.items.map(entityToRecord) };
   }
 

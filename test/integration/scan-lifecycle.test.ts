@@ -39,6 +39,15 @@ describe('findings lifecycle across scans (lab + Azurite)', () => {
     expect(stored.filter((f) => f.id === wan1[0].id)).toHaveLength(1);
   });
 
+  it('records on the scan what the alert dispatcher did: nothing configured, so the outbox is kept and counted', async () => {
+    const { scans } = ctx.rt.stores;
+    const latest = (await scans.list({ pageSize: 1 })).items[0];
+    const stored = await scans.get(latest.scanId);
+    expect(stored?.scan.alerts).toMatchObject({ configured: false, sent: 0 });
+    expect(stored?.scan.alerts?.remaining).toBe(await ctx.rt.stores.outbox.depth());
+    expect(stored?.scan.alerts?.remaining).toBeGreaterThan(0);
+  });
+
   it('resolves the WAN-Opt finding once WAN Optimization is removed from the mesh', async () => {
     ctx.lab.updateManager('avs-legacy-neu', (m) => {
       for (const mesh of m.serviceMeshes) mesh.services = mesh.services.filter((s) => s !== 'WANOPT');
