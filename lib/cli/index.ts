@@ -145,6 +145,13 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
     .addOption(new Option('--fail-on <severity>', 'exit 3 when an open finding at or above this severity exists').argParser(parseSeverityOption('--fail-on')))
     .addOption(new Option('--concurrency <n>', 'targets scanned at once (HCXMON_CONCURRENCY)').argParser(parsePositiveInt('--concurrency', 256)))
     .action(async (o: { asOf?: DateTime; target?: string; format: Format; failOn?: Severity; concurrency?: number }) => {
+      const cfg = ctx.config();
+      if (cfg.subscriptionIds.length === 0 && cfg.connectors.length === 0) {
+        throw new ConfigError(
+          'HCXMON_SUBSCRIPTION_IDS',
+          'nothing to scan: set HCXMON_SUBSCRIPTION_IDS (AVS private clouds) and/or HCXMON_CONNECTORS (on-premises HCX Connectors); `npm run demo` shows the product on a simulated estate',
+        );
+      }
       await ctx.withRuntime(async (rt) => {
         const planning = o.asOf !== undefined;
         if (planning) io.stderr.write(`Planning run as of ${o.asOf!.toISODate()}: findings are evaluated against stored state; nothing is stored or paged.\n`);

@@ -111,6 +111,12 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect((await run(['scan', '--bogus'])).code).toBe(2);
     expect((await run(['scan', '--fail-on', 'urgent'])).code).toBe(2);
     expect((await run(['scan', '--target', 'no-such-target', '--format', 'json'])).code).toBe(2);
+    const unconfigured = await hcxmon(['scan'], {});
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.stderr).toMatch(/nothing to scan: set HCXMON_SUBSCRIPTION_IDS/);
+    const badSetting = await hcxmon(['scan'], { ...env, HCXMON_CONCURRENCY: 'lots' });
+    expect(badSetting.code).toBe(2);
+    expect(badSetting.stderr).toMatch(/HCXMON_CONCURRENCY: expected a whole number/);
   });
 
   it('plans with --as-of without storing anything', async () => {
