@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Config, Env } from './config';
 import type { AlertEvent } from './domain/alert';
 import type { Evaluation } from './domain/evaluation';
-import type { Fact, Finding, TargetHistory } from './domain/finding';
+import type { Fact, Finding, Suppression, TargetHistory } from './domain/finding';
 import { emptyInventory, type Inventory } from './domain/inventory';
 import type { Target, TargetRef } from './domain/target';
 import { errorMessage } from './errors';
@@ -36,6 +36,33 @@ export interface ScanDeps {
   discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
   collect(target: Target, asOf: DateTime): Promise<Inventory>;
   now?: () => DateTime;
+  /** Longest one target's collection may take (default TARGET_BUDGET_MS); tests shorten it. */
+  targetBudgetMs?: number;
+}
+
+/**
+ * One target's collection must end well inside host.json's functionTimeout (10 min): the queue sends one message
+ * per target, so a slow target is recorded `failed` with a clear message (its findings keep their last status)
+ * instead of the host killing the invocation and redelivering it until it turns poison. 8 min leaves 2 min for
+ * the Table writes. Each HCX request is bounded by HCXMON_HTTP_TIMEOUT_MS anyway; this bounds their sum.
+ */
+export const TARGET_BUDGET_MS = 8 * 60_000;
+
+export class TargetBudgetExceeded extends Error {
+  constructor(readonly budgetMs: number) {
+    super(
+      `collection did not finish within the per-target budget of ${Math.round(budgetMs / 1000)} s (kept below the 10-minute Functions timeout); the target's findings keep their last status`,
+    );
+    this.name = 'TargetBudgetExceeded';
+  }
+}
+
+function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TargetBudgetExceeded(budgetMs)), budgetMs);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export interface ScanOptions {
@@ -125,13 +152,22 @@ export async function enqueueScan(
  */
 export async function scanOneTarget(
   deps: ScanDeps,
-  args: { scanId: string; target: Target; asOf: DateTime; persist?: boolean },
+  args: {
+    scanId: string;
+    target: Target;
+    asOf: DateTime;
+    persist?: boolean;
+    /** The caller created this scan in this process (runScan): no earlier delivery can have recorded it. */
+    fresh?: boolean;
+    /** Suppressions already read for this scan (runScan reads them once instead of once per target). */
+    suppressions?: Suppression[];
+  },
 ): Promise<TargetScanResult> {
   const persist = args.persist !== false;
   const { target } = args;
   const { stores } = deps;
   const ref: TargetRef = { id: target.id, name: target.name, kind: target.kind };
-  if (persist) {
+  if (persist && !args.fresh) {
     const done = await stores.scans.getTarget(args.scanId, target.id);
     if (done) return { outcome: done, findings: await stores.findings.listForTarget(target.id), events: [], skipped: true };
   }
@@ -139,11 +175,11 @@ export async function scanOneTarget(
   const asOfIso = args.asOf.toUTC().toISO()!;
   let result: TargetScanResult;
   try {
-    const inventory = await deps.collect(target, args.asOf);
+    const inventory = await withinBudget(deps.collect(target, args.asOf), deps.targetBudgetMs ?? TARGET_BUDGET_MS);
     const [stored, facts, suppressions] = await Promise.all([
       stores.inventory.getHistory(target.id),
       stores.facts.list(target.id),
-      stores.suppressions.list({ activeAt: asOfIso }),
+      args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
     ]);
     // Rules judge the version they see now, so this scan's observation joins the history first.
     const history: TargetHistory = updateHistory(stored, inventory);
@@ -261,8 +297,9 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
   const { scan, targets } = await startScan(deps, opts);
   opts.onStart?.(scan.targets);
   const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
+  const suppressions = targets.length > 0 ? await deps.stores.suppressions.list({ activeAt: scan.asOf }) : [];
   const settled = await mapPool(targets, opts.concurrency ?? deps.config.concurrency, async (target) => {
-    const r = await scanOneTarget(deps, { scanId: scan.scanId, target, asOf, persist });
+    const r = await scanOneTarget(deps, { scanId: scan.scanId, target, asOf, persist, fresh: true, suppressions });
     opts.onTargetDone?.(r.outcome);
     return r;
   });

@@ -1,0 +1,127 @@
+import { DateTime } from 'luxon';
+import type { AlertEvent } from '../../lib/domain/alert';
+import type { Target } from '../../lib/domain/target';
+import { scanOneTarget, startScan, type ScanResult } from '../../lib/scan';
+import { labRuntime, testStorage, type LabRuntime } from '../support/runtime';
+import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, prng, type Baseline } from './support';
+
+export const FAULT_TIMEOUT_MS = 1000;
+
+export interface FaultWorld extends LabRuntime {
+  baseline: Baseline;
+  targetIds: string[];
+  connectionString: string;
+}
+
+/** The demo lab, a runtime with a short HTTP timeout, and a clean first scan as the baseline. */
+export async function faultWorld(tag: string, opts: { storage?: string } = {}): Promise<FaultWorld> {
+  const storage = opts.storage ?? testStorage();
+  const w = await labRuntime(tag, {
+    env: { HCXMON_HTTP_TIMEOUT_MS: String(FAULT_TIMEOUT_MS), HCXMON_STORAGE: storage, AzureWebJobsStorage: storage },
+  });
+  const first = await w.rt.scan({ trigger: 'cli' });
+  const targetIds = first.targets.map((t) => t.outcome.targetId);
+  return { ...w, baseline: await baselineOf(w.rt, targetIds), targetIds, connectionString: storage };
+}
+
+/** The discovered target served by a lab manager (matched by its HCX URL). */
+export async function targetFor(w: FaultWorld, managerId: string): Promise<Target> {
+  const url = w.lab.hcxUrl(managerId).replace(/\/$/, '');
+  const t = (await w.rt.deps.discover()).targets.find((x) => x.hcxUrl?.replace(/\/$/, '') === url);
+  if (!t) throw new Error(`no target for lab manager ${managerId}`);
+  return t;
+}
+
+/** A manager that answers in the clean baseline (the demo has one that never does). */
+export function reachableManager(w: FaultWorld, skip = 0): string {
+  return w.lab.managerIds.filter((id) => !w.lab.getManager(id).faults.unreachable)[skip];
+}
+
+export function clearFaults(w: FaultWorld): void {
+  for (const id of w.lab.managerIds) w.lab.setFaults(id, { latencyMs: 0, unreachable: false, wrongCertificate: false, http5xxOnPath: undefined, throttle: undefined, tokenExpiryAfterCalls: undefined, malformedJsonOnPath: undefined });
+  w.lab.setArmFaults({});
+}
+
+/** `rounds` scans of the unchanged estate, each with a random fault per manager and ARM throttling. */
+export async function randomFaultRounds(w: FaultWorld, seed: number, rounds: number): Promise<void> {
+  const r = prng(seed);
+  for (let round = 0; round < rounds; round++) {
+    const plan = applyRandomFaults(w.lab, r, FAULT_TIMEOUT_MS);
+    w.lab.setArmFaults(r() < 0.5 ? { throttle: { times: 1 + Math.floor(r() * 3), retryAfterSeconds: 1 } } : {});
+    w.clock.advance(6);
+    const out = captureConsole();
+    let result: ScanResult;
+    try {
+      result = await w.rt.scan({ trigger: 'cli' });
+    } finally {
+      out.restore();
+    }
+    await checkInvariants({ ...w, results: [result], logs: out.lines, context: `seed ${seed} round ${round}: ${JSON.stringify(plan)}` });
+    // A fault round must show its faults: a manager that could not be reached is never reported `ok`.
+    for (const t of result.targets) {
+      if (t.outcome.status === 'ok') expect(t.outcome.issues).toEqual([]);
+    }
+    clearFaults(w);
+  }
+}
+
+/** Outbox events grouped by finding and transition: more than one per (finding, event, createdAt) is a duplicate. */
+export async function duplicateEvents(w: FaultWorld): Promise<string[]> {
+  const rows = await w.rt.stores.outbox.list(100_000);
+  const seen = new Map<string, number>();
+  for (const { event } of rows) {
+    const key = `${event.findingId}|${event.event}|${event.createdAt}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+export async function outboxEvents(w: FaultWorld): Promise<AlertEvent[]> {
+  return (await w.rt.stores.outbox.list(100_000)).map((e) => e.event);
+}
+
+/** The same queue message handled twice at once and once more later: one outcome, one row per finding, no duplicate event. */
+export async function duplicateDelivery(w: FaultWorld): Promise<void> {
+  w.clock.advance(24);
+  // A change the scan must record (new events), so a duplicate would show.
+  const mid = reachableManager(w, 0);
+  w.lab.updateManager(mid, (m) => void (m.version = '4.10.3'));
+  const target = await targetFor(w, mid);
+  const { scan } = await startScan(w.rt.deps, { trigger: 'timer', targetFilter: target.id });
+  const msg = { scanId: scan.scanId, asOf: scan.asOf, target };
+  const [a, b] = await Promise.all([w.rt.processScanMessage(msg), w.rt.processScanMessage(msg)]);
+  const c = await w.rt.processScanMessage(msg);
+  expect(c.skipped).toBe(true);
+  expect([a.outcome.status, b.outcome.status]).not.toContain('failed');
+  expect(await duplicateEvents(w)).toEqual([]);
+  const stored = await w.rt.stores.scans.get(scan.scanId);
+  expect(stored?.targets.filter((t) => t.targetId === target.id)).toHaveLength(1);
+  expect(stored?.scan.status).toBe('completed');
+}
+
+/** Two scans of one target at once: both finish, one row per finding, no transition paged twice. */
+export async function overlappingScans(w: FaultWorld): Promise<ScanResult[]> {
+  w.clock.advance(24);
+  const mid = reachableManager(w, 1);
+  w.lab.updateManager(mid, (m) => void (m.version = '4.9.2'));
+  const target = (await targetFor(w, mid)).id;
+  const results = await Promise.all([w.rt.scan({ trigger: 'cli', targetFilter: target }), w.rt.scan({ trigger: 'cli', targetFilter: target })]);
+  for (const r of results) expect(r.targets.map((t) => t.outcome.status)).not.toContain('failed');
+  expect(await duplicateEvents(w)).toEqual([]);
+  return results;
+}
+
+/** A target slower than its time budget ends `failed` with a message that says so; its findings keep their status. */
+export async function budgetExceeded(w: FaultWorld): Promise<ScanResult> {
+  const mid = reachableManager(w, 2);
+  const target = await targetFor(w, mid);
+  w.lab.setFaults(mid, { latencyMs: 400 });
+  const deps = { ...w.rt.deps, targetBudgetMs: 150 };
+  w.clock.advance(1);
+  const asOf = DateTime.fromISO(w.clock.now().toISO()!, { zone: 'utc' });
+  const r = await scanOneTarget(deps, { scanId: `budget-${Date.now()}`, target, asOf });
+  clearFaults(w);
+  expect(r.outcome.status).toBe('failed');
+  expect(r.outcome.message).toMatch(/did not finish within the per-target budget/);
+  return { scan: { scanId: r.outcome.scanId, trigger: 'cli', asOf: asOf.toISO()!, startedAt: asOf.toISO()!, targets: [], discoveryErrors: [], status: 'completed' }, targets: [r] };
+}

@@ -1,0 +1,31 @@
+/**
+ * The fast slice of the fault-injection suite (the full one is `npm run test:faults`): one round of random HCX
+ * faults, a queue message delivered twice, two overlapping scans of one target, a target over its time budget.
+ * Every run checks the invariants of test/faults/support.ts; FAULT_SEED=<n> replays the random round.
+ */
+import { budgetExceeded, clearFaults, duplicateDelivery, faultWorld, overlappingScans, randomFaultRounds, type FaultWorld } from '../faults/scenarios';
+import { checkInvariants, faultSeed } from '../faults/support';
+
+describe('faults (fast slice)', () => {
+  let w: FaultWorld;
+  beforeAll(async () => {
+    w = await faultWorld('fslice');
+  });
+  afterAll(async () => w?.stop());
+  afterEach(() => clearFaults(w));
+
+  it('a round of random HCX and ARM faults never reads as compliant, loses or duplicates a finding, or leaks a secret', async () => {
+    await randomFaultRounds(w, faultSeed(), 1);
+  });
+
+  it('a redelivered queue message and two overlapping scans page each transition once', async () => {
+    await duplicateDelivery(w);
+    const results = await overlappingScans(w);
+    await checkInvariants({ ...w, results, logs: [], context: 'redelivery + overlap' });
+  });
+
+  it('a target over its time budget ends failed with a clear message and keeps its findings', async () => {
+    const r = await budgetExceeded(w);
+    await checkInvariants({ ...w, results: [r], logs: [], context: 'budget' });
+  });
+});
