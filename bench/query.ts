@@ -46,52 +46,66 @@ function finding(t: TargetRef, i: number): Finding {
  * Seeds `total` findings (100 per target) straight through lib/store, then asks the HTTP API (the local host over
  * the real function registrations) for the first page filtered by target and by severity.
  */
-export async function benchQuery(opts: { total: number; samples: number; azurite: AzuriteHandle; log: (s: string) => void }): Promise<QueryBenchResult> {
+export async function benchQuery(opts: {
+  totals: number[];
+  samples: number;
+  azurite: AzuriteHandle;
+  log: (s: string) => void;
+}): Promise<QueryBenchResult[]> {
   const perTarget = 100;
-  const targets: TargetRef[] = Array.from({ length: Math.ceil(opts.total / perTarget) }, (_, i) => ({
+  const max = Math.max(...opts.totals);
+  const all: TargetRef[] = Array.from({ length: Math.ceil(max / perTarget) }, (_, i) => ({
     id: `connector:bench-${String(i).padStart(5, '0')}`,
     name: `bench-${i}`,
     kind: 'hcx-connector',
   }));
   const env = { HCXMON_STORAGE: opts.azurite.connectionString, AzureWebJobsStorage: opts.azurite.connectionString };
-  const rt = createRuntime({ env, tablePrefix: `q${opts.total}` });
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < targets.length) {
-        const t = targets[next++];
-        const list = Array.from({ length: perTarget }, (_, i) => finding(t, i));
-        await rt.stores.findings.saveReconciled(t.id, () => ({ changed: list, events: [] }));
-      }
-    }),
-  );
-  const seedMs = performance.now() - t0;
-  opts.log(`  ${opts.total} findings seeded in ${round(seedMs / 1000, 1)} s`);
+  const rt = createRuntime({ env, tablePrefix: `q${Date.now().toString(36)}` });
   setRuntime(rt);
   const host = await startLocalHost({ env, log: () => undefined });
+  const out: QueryBenchResult[] = [];
+  let seeded = 0;
   try {
-    const time = async (path: string): Promise<number> => {
-      const s = performance.now();
-      const res = await fetch(`${host.url}/api/${path}`);
-      const body = (await res.json()) as { items?: unknown[] };
-      const ms = performance.now() - s;
-      if (res.status !== 200 || !Array.isArray(body.items) || body.items.length === 0) {
-        throw new Error(`GET /api/${path}: HTTP ${res.status}, ${JSON.stringify(body).slice(0, 200)}`);
-      }
-      return ms;
-    };
-    const run = async (pathOf: (i: number) => string): Promise<{ p50: number; p95: number; samples: number }> => {
-      await time(pathOf(0));
-      const ms: number[] = [];
-      for (let i = 0; i < opts.samples; i++) ms.push(await time(pathOf(i)));
-      ms.sort((a, b) => a - b);
-      return { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), samples: ms.length };
-    };
-    const byTarget = await run((i) => `findings?target=${encodeURIComponent(targets[(i * 7) % targets.length].id)}`);
-    const bySeverity = await run((i) => `findings?severity=${i % 2 ? 'critical' : 'high'}`);
-    opts.log(`  ${opts.total}: by target p95 ${byTarget.p95} ms, by severity p95 ${bySeverity.p95} ms`);
-    return { findings: opts.total, targets: targets.length, seedMs: round(seedMs, 0), byTarget, bySeverity };
+    for (const total of opts.totals) {
+      // Grow the same table to each size: 100 findings per target.
+      const targets = all.slice(0, Math.ceil(total / perTarget));
+      const t0 = performance.now();
+      let next = seeded;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < targets.length) {
+            const t = targets[next++];
+            const list = Array.from({ length: perTarget }, (_, i) => finding(t, i));
+            await rt.stores.findings.saveReconciled(t.id, () => ({ changed: list, events: [] }));
+          }
+        }),
+      );
+      seeded = targets.length;
+      const seedMs = performance.now() - t0;
+      opts.log(`  ${total} findings stored (${round(seedMs / 1000, 1)} s to seed)`);
+      const time = async (path: string): Promise<number> => {
+        const s = performance.now();
+        const res = await fetch(`${host.url}/api/${path}`);
+        const body = (await res.json()) as { items?: unknown[] };
+        const ms = performance.now() - s;
+        if (res.status !== 200 || !Array.isArray(body.items) || body.items.length === 0) {
+          throw new Error(`GET /api/${path}: HTTP ${res.status}, ${JSON.stringify(body).slice(0, 200)}`);
+        }
+        return ms;
+      };
+      const run = async (pathOf: (i: number) => string): Promise<{ p50: number; p95: number; samples: number }> => {
+        await time(pathOf(0));
+        const ms: number[] = [];
+        for (let i = 0; i < opts.samples; i++) ms.push(await time(pathOf(i)));
+        ms.sort((a, b) => a - b);
+        return { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), samples: ms.length };
+      };
+      const byTarget = await run((i) => `findings?target=${encodeURIComponent(targets[(i * 7) % targets.length].id)}`);
+      const bySeverity = await run((i) => `findings?severity=${i % 2 ? 'critical' : 'high'}`);
+      opts.log(`  ${total}: by target p95 ${byTarget.p95} ms, by severity p95 ${bySeverity.p95} ms`);
+      out.push({ findings: total, targets: targets.length, seedMs: round(seedMs, 0), byTarget, bySeverity });
+    }
+    return out;
   } finally {
     await host.stop();
     setRuntime(undefined);
