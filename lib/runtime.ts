@@ -49,6 +49,8 @@ export interface Runtime {
   listSuppressions(): Promise<(Suppression & { state: SuppressionState })[]>;
   expireSuppression(id: string): Promise<Suppression>;
   removeSuppression(id: string): Promise<void>;
+  /** Deletes a decommissioned target's findings, inventory and facts (else a target no scan reaches turns stale). */
+  forgetTarget(targetId: string): Promise<{ findings: number; inventory: number; facts: number }>;
   setFact(input: {
     targetId: string;
     subjectId?: string;
@@ -256,6 +258,15 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     },
     async removeSuppression(id) {
       if (!(await stores.suppressions.delete(id))) throw new NotFoundError(`no suppression ${id}`);
+    },
+    async forgetTarget(targetId) {
+      const [findings, inventory, facts] = await Promise.all([
+        stores.findings.deleteTarget(targetId),
+        stores.inventory.deleteTarget(targetId),
+        stores.facts.deleteTarget(targetId),
+      ]);
+      if (findings + inventory + facts === 0) throw new NotFoundError(`nothing is stored about target ${targetId}`);
+      return { findings, inventory, facts };
     },
     async setFact(input) {
       const fact: Fact = { ...input, setAt: now().toUTC().toISO()! };

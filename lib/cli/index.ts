@@ -315,6 +315,19 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
       });
     });
 
+  const target = program.command('target').description('targets known to the store');
+  target
+    .command('forget <id>')
+    .description('delete everything stored about a decommissioned target (findings, inventory, facts)')
+    .option('--yes', 'confirm: this cannot be undone')
+    .action(async (id: string, o: { yes?: boolean }) => {
+      if (!o.yes) throw new ValidationError('target forget deletes the history of that target: add --yes to confirm', '--yes');
+      await ctx.withRuntime(async (rt) => {
+        const n = await rt.forgetTarget(id.toLowerCase());
+        print(io, `forgot ${id}: ${n.findings} finding row(s), ${n.inventory} inventory row(s), ${n.facts} fact(s) deleted`);
+      });
+    });
+
   program
     .command('rules')
     .description('every rule with severity, owner and references, and what is not checked')

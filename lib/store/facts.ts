@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { FACT_NAMES, type Fact, type FactName } from '../domain/finding';
 import { ValidationError } from '../errors';
 import { encodeKey, targetKey } from '../findings/ids';
-import { clean, isNotFound, listAll, str, type StoredEntity, type TableSet } from './tables';
+import { clean, deletePartition, isNotFound, listAll, str, type StoredEntity, type TableSet } from './tables';
 
 export const FACTS_TABLE = 'facts';
 
@@ -81,5 +81,10 @@ export class FactsRepository {
       if (isNotFound(err)) return false;
       throw err;
     }
+  }
+
+  /** Deletes everything stored about a target (it was decommissioned). */
+  async deleteTarget(targetId: string): Promise<number> {
+    return deletePartition(await this.client(), targetKey(targetId));
   }
 }

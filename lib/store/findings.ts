@@ -15,6 +15,7 @@ import { ValidationError } from '../errors';
 import { parseFindingId, targetKey } from '../findings/ids';
 import type { OutboxEntry, OutboxKey, OutboxPort } from '../alerts/types';
 import {
+  deletePartition,
   chunk,
   clean,
   clip,
@@ -331,13 +332,7 @@ export class FindingsRepository {
 
   /** Deletes every finding and outbox row of a target (a target removed for good). */
   async deleteTarget(targetId: string): Promise<number> {
-    const client = await this.client();
-    const rows = await listAll(client, odata`PartitionKey eq ${targetKey(targetId)}`, ['PartitionKey', 'RowKey']);
-    await submitInBatches(
-      client,
-      rows.map((r): TransactionAction[] => [['delete', { partitionKey: r.partitionKey as string, rowKey: r.rowKey as string }]]),
-    );
-    return rows.length;
+    return deletePartition(await this.client(), targetKey(targetId));
   }
 }
 

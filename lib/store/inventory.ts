@@ -7,6 +7,7 @@ import { targetKey } from '../findings/ids';
 import {
   chunk,
   clean,
+  deletePartition,
   invertedTime,
   isConflict,
   isNotFound,
@@ -285,5 +286,10 @@ export class InventoryRepository {
       'scanId',
     ]);
     return row ? summaryOf(row) : undefined;
+  }
+
+  /** Deletes everything stored about a target (it was decommissioned). */
+  async deleteTarget(targetId: string): Promise<number> {
+    return deletePartition(await this.client(), targetKey(targetId));
   }
 }

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
+  odata,
   TableClient,
   type TableEntity,
   type TableEntityResult,
@@ -133,6 +134,16 @@ export async function submitInBatches(client: TableClient, groups: readonly Tran
 }
 
 /** Every entity matching a filter (all pages). */
+/** Deletes every row of one partition (a target forgotten for good); returns how many there were. */
+export async function deletePartition(client: TableClient, partitionKey: string): Promise<number> {
+  const rows = await listAll(client, odata`PartitionKey eq ${partitionKey}`, ['PartitionKey', 'RowKey']);
+  await submitInBatches(
+    client,
+    rows.map((r): TransactionAction[] => [['delete', { partitionKey: r.partitionKey as string, rowKey: r.rowKey as string }]]),
+  );
+  return rows.length;
+}
+
 export async function listAll(
   client: TableClient,
   filter?: string,

@@ -144,5 +144,15 @@ describe('targets a scan does not reach', () => {
       expect(after.find((x) => x.id === f.id)?.status).toBe(f.status);
     }
     ctx.lab.setArmFaults({});
+
+    // The connector was decommissioned: forgetting it ends the stale finding with everything else about it.
+    const gone = await rt2.forgetTarget('connector:onprem-dc1');
+    expect(gone.findings).toBeGreaterThan(0);
+    expect(await rt2.stores.findings.listForTarget('connector:onprem-dc1')).toEqual([]);
+    expect(await rt2.stores.inventory.getLatest('connector:onprem-dc1')).toBeUndefined();
+    ctx.clock.advance(24);
+    await rt2.scan({ trigger: 'cli' });
+    expect(await rt2.stores.findings.listForTarget('connector:onprem-dc1')).toEqual([]);
+    await expect(rt2.forgetTarget('connector:onprem-dc1')).rejects.toThrow(/nothing is stored/);
   });
 });
