@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { BUNDLE_ENTRY, bundleFunctions } from '../dev/bundle';
 import { median, round } from './support';
 
 /**
@@ -40,29 +40,9 @@ function measure(entry: string, runs: number): { medianMs: number; rssMb: number
 }
 
 export async function benchColdStart(opts: { root: string; runs: number }): Promise<ColdStartResult> {
-  const esbuild = await import('esbuild');
-  // Under dist/ (ignored by git and the linter) like the rest of the build output.
-  const outDir = path.join(opts.root, 'dist', 'bundle');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = path.join(outDir, 'index.js');
-  const t0 = performance.now();
-  const res = await esbuild.build({
-    entryPoints: [path.join(opts.root, 'functions', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    external: ['@azure/functions-core'],
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-    // Some dependencies are ESM that call createRequire(import.meta.url); CommonJS has no import.meta.
-    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__importMetaUrl' },
-  });
-  const buildMs = performance.now() - t0;
-  const bytes = Object.values(res.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
+  // The same bundle `npm run build` makes for deployment (package.json main), rebuilt here to time the build.
+  const outfile = path.join(opts.root, BUNDLE_ENTRY);
+  const { bytes, ms: buildMs } = await bundleFunctions(opts.root, outfile);
   const tscEntry = path.join(opts.root, 'dist', 'functions', 'index.js');
   // Warm the OS file cache once for each, so the first measured run is not a disk read.
   measure(tscEntry, 1);
