@@ -176,12 +176,15 @@ async function collectHybridity(
   return { ...transport.stats, logins: hcx.logins };
 }
 
-/** HCX's own alerts are optional: a build without the call (404) is "not collected", without an issue. */
+/** HCX's own alerts are optional: a build without the call (404) does not offer them, which is not a failure. */
 async function optionalAlerts(inv: Inventory, hcx: HybridityClient): Promise<void> {
   try {
     inv.hcxAlerts = await hcx.alerts();
   } catch (err) {
-    if (err instanceof CollectionError && err.details.status === 404) return;
+    if (err instanceof CollectionError && err.details.status === 404) {
+      (inv.unsupported ??= []).push('hcxAlerts');
+      return;
+    }
     inv.issues.push(issueFrom(err, 'hcx', 'hcxAlerts'));
   }
 }

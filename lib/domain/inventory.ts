@@ -46,6 +46,11 @@ export interface Inventory {
 
   /** What could not be collected, and why. Never contains credentials. */
   issues: CollectionIssue[];
+  /**
+   * Optional collections this HCX build does not offer at all (e.g. `hcxAlerts` answered 404): their fields stay
+   * `undefined`, and rules say `not_applicable` instead of an `unknown` nobody can ever fix.
+   */
+  unsupported?: string[];
 }
 
 export type ErrorClass = 'timeout' | 'tls' | 'refused' | 'dns' | 'auth' | 'http' | 'malformed' | 'config';

@@ -127,7 +127,22 @@ export const managerConnectionUnhealthy = defineRule({
         );
       else out.push(evaluation(CONN, inv, S.appengine, 'pass', 'info', 'The HCX app engine is RUNNING.', ev));
     }
-    if (inv.hcxAlerts === undefined) out.push(notCollected(CONN, inv, S.alerts, 'hcxAlerts'));
+    if (inv.hcxAlerts === undefined && inv.unsupported?.includes('hcxAlerts')) {
+      out.push(
+        evaluation(
+          CONN,
+          inv,
+          S.alerts,
+          'not_applicable',
+          'info',
+          'This HCX build has no alerts API; the other connection checks still apply.',
+          {
+            source: 'hcx',
+            unsupported: 'hcxAlerts',
+          },
+        ),
+      );
+    } else if (inv.hcxAlerts === undefined) out.push(notCollected(CONN, inv, S.alerts, 'hcxAlerts'));
     else {
       const critical = inv.hcxAlerts.filter((a) => lc(a.severity) === 'critical');
       const ev = {

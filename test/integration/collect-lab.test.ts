@@ -158,6 +158,13 @@ describe('every endpoint parsed from the lab', () => {
     expect(inv.extensions?.length).toBeGreaterThan(0);
   });
 
+  it('a build without the alerts API (404): marked unsupported, not an issue and not an empty list', async () => {
+    const { inv } = await collect(connectorTargets(config()).find((t) => t.name === 'onprem-dc1')!);
+    expect(inv.hcxAlerts).toBeUndefined();
+    expect(inv.unsupported).toEqual(['hcxAlerts']);
+    expect(inv.issues.filter((i) => i.call === 'hcxAlerts')).toEqual([]);
+  });
+
   it('no HCX add-on: ARM facts only, HCX not attempted', async () => {
     const { inv } = await collect(await targetById('avs-sandbox-weu'));
     expect(inv.arm?.hcxAddon).toBeNull();

@@ -61,6 +61,12 @@ describe('hcx-manager-connection-unhealthy', () => {
     ).toMatchObject({ status: 'fail', message: expect.stringMatching(/IX tunnel down/) });
   });
 
+  test('an HCX build without the alerts API → not_applicable for alerts only, never a pass', () => {
+    const s = bySubject(CONN, healthyConnector({ hcxAlerts: undefined, unsupported: ['hcxAlerts'] }));
+    expect(s.alerts).toMatchObject({ status: 'not_applicable' });
+    expect(s.vcenter.status).toBe('pass');
+  });
+
   test('not collected → unknown per subject; private cloud → not_applicable', () => {
     const s = bySubject(
       CONN,
