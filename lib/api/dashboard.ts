@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
 import type { SupportLine } from './ports';
+import type { Finding } from '../domain/finding';
 
 /**
  * The fleet dashboard as a pure function of a view model: one self-contained HTML page, inline CSS and SVG, no
@@ -41,6 +42,56 @@ export interface DashboardView {
   timeline: TimelineEvent[];
   /** Appended to links when the page was opened with a function key in the query. */
   linkQuery?: string;
+  /** The finding an alert linked to (`?finding=<id>`), shown first with what to do about it. */
+  focus?: FocusedFinding | { missingId: string };
+}
+
+export interface FocusedFinding {
+  finding: Finding;
+  remediation?: string;
+}
+
+function focusPanel(view: DashboardView): string {
+  const focus = view.focus;
+  if (!focus) return '';
+  if ('missingId' in focus) {
+    return `<section class="focus" id="focus"><h2>Finding</h2><p class="muted">No finding ${escapeHtml(focus.missingId)} is stored (a forgotten target, or a wrong link).</p></section>`;
+  }
+  const f = focus.finding;
+  const status = f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
+  const row = (k: string, v: string | undefined): string => (v ? `<tr><th>${k}</th><td>${v}</td></tr>` : '');
+  return (
+    `<section class="focus" id="focus" data-finding-id="${escapeHtml(f.id)}"><h2>Finding: ${escapeHtml(f.title)}</h2>` +
+    `<table>` +
+    row(
+      'severity',
+      `<span class="pill" style="background:${COLORS[f.severity]}">${escapeHtml(f.severity)}</span> ${escapeHtml(status)}`,
+    ) +
+    row(
+      'target',
+      `<a href="${link(view, 'findings', { target: f.targetId })}">${escapeHtml(f.targetName)}</a> (${escapeHtml(f.targetKind)})`,
+    ) +
+    row('subject', escapeHtml(f.subjectName)) +
+    row('what', escapeHtml(f.message)) +
+    row(
+      'deadline',
+      f.deadline
+        ? `${escapeHtml(f.deadline.date)} (${escapeHtml(f.deadline.daysLeft)} days; basis ${escapeHtml(f.deadline.basis)})`
+        : undefined,
+    ) +
+    row('owner', escapeHtml(f.owner)) +
+    row('what to do', focus.remediation ? escapeHtml(focus.remediation) : undefined) +
+    row(
+      'seen',
+      `first ${escapeHtml(f.firstSeenAt)}, last ${escapeHtml(f.lastSeenAt)}${f.reopenCount ? `, reopened ${escapeHtml(f.reopenCount)}×` : ''}`,
+    ) +
+    row('evidence', `<code>${escapeHtml(JSON.stringify(f.evidence))}</code>`) +
+    row(
+      'readiness',
+      `<a href="${link(view, `targets/${encodeURIComponent(f.targetId)}/readiness`)}">upgrade gate of ${escapeHtml(f.targetName)}</a>`,
+    ) +
+    `</table></section>`
+  );
 }
 
 export function escapeHtml(value: unknown): string {
@@ -171,10 +222,12 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #eee;vertical-align:top}th{font-size:12px;color:#555;text-transform:uppercase}
 .pill{display:inline-block;padding:1px 6px;border-radius:9px;color:#fff;font-size:12px;margin:1px}.pill.unknown{background:#6a1b9a}.muted-pill{background:#9e9e9e}
 .timeline{background:#fff;border:1px solid #ddd;border-radius:6px}
+.focus table th{width:110px}.focus code{font-size:12px;word-break:break-all}
 </style></head>
 <body>
 <h1>HCX compliance — fleet at a glance</h1>
 <div class="muted small">Generated ${escapeHtml(view.generatedAt)} · baseline HCX ${escapeHtml(view.baseline)} · lifecycle catalog as of ${escapeHtml(view.catalogAsOf)} · ${view.targets.length} target(s)</div>
+${focusPanel(view)}
 <h2>Open findings by severity</h2>
 <div class="cards" id="severity-counts">${sevCards}
 <a class="card" href="${link(view, 'findings', { status: 'unknown' })}" style="border-top-color:#6a1b9a"><span class="count" data-testid="count-unknown">${view.unknown}</span><span class="label">unknown</span></a>

@@ -420,8 +420,18 @@ export function createHandlers(ports: ApiPorts) {
     return json(result, result.sent ? 200 : 503);
   }
 
+  const dashboardQuery = z.object({ finding: z.string().min(1).max(300).optional() }).strict();
+
   async function dashboard(req: ApiRequest): Promise<ApiResponse> {
-    noQuery(req);
+    // `finding` is what alert links carry (lib/alerts/rows.ts dashboardLink): that finding is shown first.
+    const q = parseQuery(req.query, dashboardQuery);
+    let focus: DashboardView['focus'];
+    if (q.finding !== undefined) {
+      const f = await ports.findings.get(q.finding);
+      focus = f
+        ? { finding: f, remediation: ports.rules.rules.find((r) => r.id === f.ruleId)?.remediation }
+        : { missingId: q.finding };
+    }
     const asOf = now();
     const targets = await targetSummaries();
     const openBySeverity = Object.fromEntries(
@@ -478,6 +488,7 @@ export function createHandlers(ports: ApiPorts) {
       targets,
       timeline: dedupeTimeline(timeline).slice(0, 60),
       linkQuery: code ? new URLSearchParams({ code }).toString() : undefined,
+      focus,
     };
     return {
       status: 200,

@@ -273,7 +273,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'dashboard',
     authLevel: 'function',
     handler: 'dashboard',
-    summary: 'Fleet dashboard (HTML).',
+    summary: 'Fleet dashboard (HTML). Alert links add `finding` to show that finding first, with what to do.',
+    query: [{ name: 'finding', description: 'A finding id (alert links carry it).', schema: { type: 'string' } }],
     success: { status: 200, contentType: 'text/html' },
   },
 ];

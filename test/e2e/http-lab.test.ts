@@ -84,6 +84,15 @@ describe('HTTP API over a real scan of the lab (local host + queue + Azurite)', 
     for (const name of ['avs-prod-weu', 'avs-legacy-neu', 'avs-dr-eus', 'onprem-dc1', 'onprem-dc2', 'onprem-dc3']) {
       expect(dash.text).toContain(name);
     }
+    // An alert's DashboardLink (lib/alerts/rows.ts) lands on the dashboard with that finding first.
+    const critical = (await call('GET', 'findings?severity=critical&rule=hcx-wan-optimization-enabled')).json.items[0];
+    const focused = await call('GET', `dashboard?finding=${encodeURIComponent(critical.id)}`);
+    expect(focused.status).toBe(200);
+    expect(focused.text).toContain(`data-finding-id="${critical.id}"`);
+    expect(focused.text).toMatch(/what to do<\/th><td>[^<]*WAN Optimization/);
+    const missing = await call('GET', 'dashboard?finding=no-such-finding');
+    expect(missing.status).toBe(200);
+    expect(missing.text).toContain('No finding no-such-finding is stored');
     const all = bodies.join('\n');
     for (const secret of ctx.lab.secrets) expect(all).not.toContain(secret);
   });
