@@ -93,8 +93,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
           (c) =>
             new Promise<void>((resolve) => {
               if (c.exitCode !== null || c.signalCode !== null) return resolve();
-              c.once('exit', () => resolve());
-              c.kill('SIGTERM');
+              // SIGINT, not SIGTERM: Azurite only closes its LokiJS store (and flushes it to --location) on SIGINT;
+              // SIGTERM kills it with up to 5 s of writes — even whole tables — never saved (autosave interval).
+              const hard = setTimeout(() => c.kill('SIGKILL'), 10_000);
+              c.once('exit', () => {
+                clearTimeout(hard);
+                resolve();
+              });
+              c.kill('SIGINT');
             }),
         ),
       );

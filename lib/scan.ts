@@ -10,7 +10,7 @@ import { errorMessage } from './errors';
 import { countByStatus, reconcile, type ReconcileResult } from './findings';
 import { mapPool } from './pool';
 import type { LifecycleCatalog } from './rules/lifecycle';
-import { updateHistory, type Stores } from './store';
+import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
 import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
 
@@ -161,6 +161,10 @@ export async function scanOneTarget(
     fresh?: boolean;
     /** Suppressions already read for this scan (runScan reads them once instead of once per target). */
     suppressions?: Suppression[];
+    /** This target's facts, already read for this scan (runScan reads every target's facts at once). */
+    facts?: Fact[];
+    /** The caller records the outcome itself (runScan writes them in batches); the queue path writes its own. */
+    deferOutcome?: boolean;
   },
 ): Promise<TargetScanResult> {
   const persist = args.persist !== false;
@@ -176,32 +180,38 @@ export async function scanOneTarget(
   let result: TargetScanResult;
   try {
     const inventory = await withinBudget(deps.collect(target, args.asOf), deps.targetBudgetMs ?? TARGET_BUDGET_MS);
-    const [stored, facts, suppressions] = await Promise.all([
-      stores.inventory.getHistory(target.id),
-      stores.facts.list(target.id),
+    const [facts, suppressions] = await Promise.all([
+      args.facts ?? stores.facts.list(target.id),
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
     ]);
-    // Rules judge the version they see now, so this scan's observation joins the history first.
-    const history: TargetHistory = updateHistory(stored, inventory);
-    const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts });
-    const compute = (current: Finding[]): ReconcileResult =>
-      reconcile({
+    const compute = (state: TargetState): ReconcileResult => {
+      // Rules judge the version they see now, so this scan's observation joins the history first.
+      const history: TargetHistory = updateHistory(state.history, inventory);
+      const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts });
+      return reconcile({
         target: ref,
         asOf: args.asOf,
         evaluations,
-        stored: current,
+        stored: state.findings,
         suppressions,
         rules: (id) => deps.rules.lookup(id),
         scanId: args.scanId,
         evaluatedRuleIds: deps.rules.ruleIds(),
       });
+    };
     let rec: ReconcileResult;
     if (persist) {
-      rec = await stores.findings.saveReconciled(target.id, compute);
-      await stores.inventory.save(inventory, { scanId: args.scanId, historyDays: deps.config.historyDays });
+      // One partition read and one transaction: findings + outbox + latest + snapshot + history + pruning.
+      rec = await stores.targetScans.commit({
+        targetId: target.id,
+        inventory,
+        scanId: args.scanId,
+        historyDays: deps.config.historyDays,
+        compute,
+      });
       if (rec.matchedSuppressionIds.length) await stores.suppressions.markMatched(rec.matchedSuppressionIds, asOfIso);
     } else {
-      rec = compute(await stores.findings.listForTarget(target.id));
+      rec = compute(await stores.targetScans.read(target.id));
     }
     const counts = countByStatus(rec.all);
     const finished = nowOf(deps);
@@ -232,7 +242,7 @@ export async function scanOneTarget(
       events: [],
     };
   }
-  if (persist) await stores.scans.recordTarget(result.outcome);
+  if (persist && !args.deferOutcome) await stores.scans.recordTarget(result.outcome);
   return result;
 }
 
@@ -291,15 +301,65 @@ export async function evaluateMissedTargets(deps: ScanDeps, scan: ScanRecord): P
   return refs;
 }
 
+/**
+ * Target outcomes of an in-process scan, written ≤ 100 per transaction (one scan is one partition) as they
+ * accumulate instead of one request per target. A failed write keeps them pending for the next flush.
+ */
+class OutcomeWriter {
+  private pending: TargetOutcome[] = [];
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly persist: boolean,
+  ) {}
+
+  async add(outcome: TargetOutcome): Promise<void> {
+    if (!this.persist) return;
+    this.pending.push(outcome);
+    if (this.pending.length >= 100) await this.flush().catch(() => undefined);
+  }
+
+  /** Writes what is pending; serialised so a batch is never written twice or lost between two flushes. */
+  flush(): Promise<void> {
+    const next = this.writing.catch(() => undefined).then(async () => {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.stores.scans.recordTargets(batch);
+      } catch (err) {
+        this.pending = [...batch, ...this.pending];
+        throw err;
+      }
+    });
+    this.writing = next;
+    return next;
+  }
+}
+
 /** The in-process run the CLI uses: start, then every target through a bounded pool, then complete. */
 export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanResult> {
   const persist = opts.persist !== false;
   const { scan, targets } = await startScan(deps, opts);
   opts.onStart?.(scan.targets);
   const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
-  const suppressions = targets.length > 0 ? await deps.stores.suppressions.list({ activeAt: scan.asOf }) : [];
+  const [suppressions, facts] =
+    targets.length > 0
+      ? await Promise.all([deps.stores.suppressions.list({ activeAt: scan.asOf }), deps.stores.facts.listAll()])
+      : [[], new Map<string, Fact[]>()];
+  const outcomes = new OutcomeWriter(deps.stores, persist);
   const settled = await mapPool(targets, opts.concurrency ?? deps.config.concurrency, async (target) => {
-    const r = await scanOneTarget(deps, { scanId: scan.scanId, target, asOf, persist, fresh: true, suppressions });
+    const r = await scanOneTarget(deps, {
+      scanId: scan.scanId,
+      target,
+      asOf,
+      persist,
+      fresh: true,
+      suppressions,
+      facts: facts.get(target.id) ?? [],
+      deferOutcome: true,
+    });
+    await outcomes.add(r.outcome);
     opts.onTargetDone?.(r.outcome);
     return r;
   });
@@ -314,10 +374,13 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
       events: [],
     };
   });
+  for (let i = 0; i < settled.length; i++) if (settled[i].status === 'rejected') await outcomes.add(results[i].outcome);
+  // Outcomes a storage outage kept from being written go now; if storage is still down the scan fails loudly.
+  await outcomes.flush();
   if (persist && !scan.targetFilter) await evaluateMissedTargets(deps, scan);
   if (persist && targets.length > 0) {
     const completedAt = nowOf(deps).toUTC().toISO()!;
-    await deps.stores.scans.complete(scan.scanId, completedAt);
+    await deps.stores.scans.complete(scan.scanId, completedAt, scan);
     scan.status = 'completed';
     scan.completedAt = completedAt;
   }

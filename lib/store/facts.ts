@@ -61,6 +61,15 @@ export class FactsRepository {
     return rows.map(fromEntity).sort((a, b) => (a.name + (a.subjectId ?? '') < b.name + (b.subjectId ?? '') ? -1 : 1));
   }
 
+  /** Every fact of every target, by target id (a scan reads them once for all its targets). */
+  async listAll(): Promise<Map<string, Fact[]>> {
+    const client = await this.client();
+    const out = new Map<string, Fact[]>();
+    for (const f of (await listAll(client)).map(fromEntity)) out.set(f.targetId, [...(out.get(f.targetId) ?? []), f]);
+    for (const list of out.values()) list.sort((a, b) => (a.name + (a.subjectId ?? '') < b.name + (b.subjectId ?? '') ? -1 : 1));
+    return out;
+  }
+
   async get(targetId: string, name: FactName, subjectId?: string): Promise<Fact | undefined> {
     const client = await this.client();
     try {

@@ -37,8 +37,8 @@ import {
 
 export const FINDINGS_TABLE = 'findings';
 export const OUTBOX_PREFIX = 'outbox~';
-const FINDING_ROW = 'finding';
-const OUTBOX_ROW = 'outbox';
+export const FINDING_ROW = 'finding';
+export const OUTBOX_ROW = 'outbox';
 /** Partition for events not tied to a stored finding (e.g. a test alert). */
 export const LOOSE_OUTBOX_PARTITION = 'outbox';
 
@@ -74,7 +74,7 @@ export interface SaveReport {
   transactions: number;
 }
 
-function findingToEntity(f: Finding): Record<string, unknown> {
+export function findingToEntity(f: Finding): Record<string, unknown> {
   return clean({
     partitionKey: targetKey(f.targetId),
     rowKey: f.id,
@@ -109,7 +109,14 @@ function findingToEntity(f: Finding): Record<string, unknown> {
   });
 }
 
-function entityToFinding(e: StoredEntity): Finding {
+/** The columns of a finding row (a partition read that also returns other row types selects only these). */
+export const FINDING_COLUMNS: readonly string[] = [
+  'rowType', 'ruleId', 'title', 'targetId', 'targetName', 'targetKind', 'subjectId', 'subjectName', 'subjectKind',
+  'status', 'underlyingStatus', 'severity', 'owner', 'message', 'evidence', 'deadline', 'firstSeenAt', 'lastSeenAt',
+  'lastEvaluatedAt', 'resolvedAt', 'openedAt', 'reopenCount', 'suppressionId', 'scanId',
+];
+
+export function entityToFinding(e: StoredEntity): Finding {
   const f: Finding = {
     id: e.rowKey as string,
     ruleId: str(e.ruleId) ?? '',
@@ -141,7 +148,7 @@ function entityToFinding(e: StoredEntity): Finding {
   return f;
 }
 
-function eventToEntity(partitionKey: string, ev: AlertEvent): Record<string, unknown> {
+export function eventToEntity(partitionKey: string, ev: AlertEvent): Record<string, unknown> {
   return clean({
     partitionKey,
     rowKey: `${OUTBOX_PREFIX}${ev.id}`,
@@ -221,8 +228,10 @@ export function findingFilter(q: FindingQuery): string {
 }
 
 /**
- * The `findings` table: one row per finding (PK target key, RK finding id) and the alert outbox rows written in the
- * same partition and the same transaction as the finding change that caused them.
+ * The `findings` table holds everything a scan writes about a target in that target's partition (PK target key):
+ * one row per finding (RK finding id), the alert outbox rows written in the same transaction as the finding change
+ * that caused them, and the inventory rows (`latest`, `history`, `snap~…`; see ./inventory.ts), so a scan of a
+ * target is one partition read and one transaction (./targetScan.ts).
  */
 export class FindingsRepository {
   constructor(private readonly tables: TableSet) {}
@@ -289,35 +298,15 @@ export class FindingsRepository {
       const rows = await this.readTarget(targetId);
       const etags = new Map(rows.map((r) => [r.rowKey as string, r.etag]));
       const result = compute(rows.map(entityToFinding));
-      const eventsByFinding = new Map<string, AlertEvent[]>();
-      for (const ev of result.events) {
-        const list = eventsByFinding.get(ev.findingId) ?? [];
-        list.push(ev);
-        eventsByFinding.set(ev.findingId, list);
-      }
-      const groups: TransactionAction[][] = [];
-      for (const f of result.changed) {
-        if (targetKey(f.targetId) !== pk) throw new StoreError(`finding ${f.id} belongs to another target`);
-        const entity = findingToEntity(f) as { partitionKey: string; rowKey: string };
-        const etag = etags.get(f.id);
-        const group: TransactionAction[] = [
-          etag ? ['update', entity, 'Replace', { etag }] : ['create', entity],
-          ...(eventsByFinding.get(f.id) ?? []).map(
-            (ev): TransactionAction => ['upsert', eventToEntity(pk, ev) as { partitionKey: string; rowKey: string }, 'Replace'],
-          ),
-        ];
-        eventsByFinding.delete(f.id);
-        groups.push(group);
-      }
-      if (eventsByFinding.size > 0) throw new StoreError('an alert event refers to a finding that is not being written');
+      const groups = findingGroups(pk, result, etags);
       try {
         if (opts.beforeWrite) await opts.beforeWrite(attempt);
-        await submitInBatches(client, groups);
+        const transactions = await submitInBatches(client, groups);
         const report: SaveReport = {
           attempts: attempt,
           findingsWritten: result.changed.length,
           eventsWritten: result.events.length,
-          transactions: countTransactions(groups),
+          transactions,
         };
         return Object.assign(result, { report });
       } catch (err) {
@@ -330,23 +319,38 @@ export class FindingsRepository {
     }
   }
 
-  /** Deletes every finding and outbox row of a target (a target removed for good). */
+  /** Deletes every finding and outbox row of a target (a target removed for good); its inventory rows are not ours. */
   async deleteTarget(targetId: string): Promise<number> {
-    return deletePartition(await this.client(), targetKey(targetId));
+    return deletePartition(await this.client(), targetKey(targetId), odata`(rowType eq ${FINDING_ROW} or rowType eq ${OUTBOX_ROW})`);
   }
 }
 
-function countTransactions(groups: readonly TransactionAction[][]): number {
-  let n = 0;
-  let size = 0;
-  for (const g of groups) {
-    if (size === 0 || size + g.length > MAX_BATCH) {
-      n += 1;
-      size = 0;
-    }
-    size += g.length;
+/**
+ * The writes of reconciled changes: per changed finding one atomic group (the row — replaced only if unchanged since
+ * `etags` was read, created only if absent — and its outbox rows).
+ */
+export function findingGroups(pk: string, changes: FindingChanges, etags: ReadonlyMap<string, string>): TransactionAction[][] {
+  const eventsByFinding = new Map<string, AlertEvent[]>();
+  for (const ev of changes.events) {
+    const list = eventsByFinding.get(ev.findingId) ?? [];
+    list.push(ev);
+    eventsByFinding.set(ev.findingId, list);
   }
-  return n;
+  const groups: TransactionAction[][] = [];
+  for (const f of changes.changed) {
+    if (targetKey(f.targetId) !== pk) throw new StoreError(`finding ${f.id} belongs to another target`);
+    const entity = findingToEntity(f) as { partitionKey: string; rowKey: string };
+    const etag = etags.get(f.id);
+    groups.push([
+      etag ? ['update', entity, 'Replace', { etag }] : ['create', entity],
+      ...(eventsByFinding.get(f.id) ?? []).map(
+        (ev): TransactionAction => ['upsert', eventToEntity(pk, ev) as { partitionKey: string; rowKey: string }, 'Replace'],
+      ),
+    ]);
+    eventsByFinding.delete(f.id);
+  }
+  if (eventsByFinding.size > 0) throw new StoreError('an alert event refers to a finding that is not being written');
+  return groups;
 }
 
 /** The alert outbox over the findings table (implements the dispatcher's OutboxPort). */

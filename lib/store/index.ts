@@ -7,6 +7,7 @@ import { FindingsRepository, OutboxRepository } from './findings';
 import { InventoryRepository } from './inventory';
 import { ScansRepository } from './scans';
 import { SuppressionsRepository } from './suppressions';
+import { TargetScanRepository } from './targetScan';
 import { tableSetFromConnectionString, tableSetFromServiceUri, type TableSet, type TableSetOptions } from './tables';
 
 export * from './facts';
@@ -14,6 +15,7 @@ export * from './findings';
 export * from './inventory';
 export * from './scans';
 export * from './suppressions';
+export * from './targetScan';
 export { StoreError, type Page } from './tables';
 
 export interface Stores {
@@ -23,6 +25,8 @@ export interface Stores {
   scans: ScansRepository;
   suppressions: SuppressionsRepository;
   facts: FactsRepository;
+  /** One target's scan in one partition read and one transaction (findings + outbox + inventory + history). */
+  targetScans: TargetScanRepository;
   /** The actual table names (with prefix), e.g. for messages and infra checks. */
   tableNames: { findings: string; inventory: string; scans: string; suppressions: string; facts: string };
 }
@@ -43,9 +47,11 @@ function storesOver(tables: TableSet): Stores {
     scans: new ScansRepository(tables),
     suppressions: new SuppressionsRepository(tables),
     facts: new FactsRepository(tables),
+    targetScans: new TargetScanRepository(tables),
     tableNames: {
       findings: tables.name('findings'),
-      inventory: tables.name('inventory'),
+      // Inventory rows share the target partitions of the findings table.
+      inventory: tables.name('findings'),
       scans: tables.name('scans'),
       suppressions: tables.name('suppressions'),
       facts: tables.name('facts'),

@@ -4,6 +4,7 @@ import type { TargetHistory, VersionObservation } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { TargetKind } from '../domain/target';
 import { targetKey } from '../findings/ids';
+import { FINDINGS_TABLE } from './findings';
 import {
   chunk,
   clean,
@@ -23,14 +24,17 @@ import {
   type TableSet,
 } from './tables';
 
-export const INVENTORY_TABLE = 'inventory';
-const LATEST = 'latest';
-const HISTORY = 'history';
-const SNAP_PREFIX = 'snap~';
+/** Inventory rows live in their target's partition of the findings table (one read and one transaction per scan). */
+export const INVENTORY_TABLE = FINDINGS_TABLE;
+export const LATEST = 'latest';
+export const HISTORY = 'history';
+export const SNAP_PREFIX = 'snap~';
+/** Row types of the inventory rows (finding and outbox rows share the partition). */
+export const INVENTORY_ROW_TYPES = ['latest', 'snapshot', 'part', 'history'] as const;
 /** Chunks per row: 12 × 30,000 chars stays under the 1 MiB entity limit with the metadata. */
 const CHUNKS_PER_ROW = 12;
 /** A transaction body is capped at 4 MiB; a full row of base64 chunks is ~360 KB on the wire. */
-const ROWS_PER_TRANSACTION = 10;
+export const ROWS_PER_TRANSACTION = 10;
 /** Versions kept in the compact history (a target changes version a few times a year). */
 const MAX_VERSIONS = 100;
 
@@ -79,7 +83,7 @@ function summaryOf(e: StoredEntity): InventorySummary {
 }
 
 /** Rows (main + overflow) holding one inventory under `rowKey`: JSON → gzip → base64 → ≤30k-char properties. */
-function inventoryRows(pk: string, rowKey: string, rowType: RowType, inv: Inventory, scanId?: string): Record<string, unknown>[] {
+export function inventoryRows(pk: string, rowKey: string, rowType: RowType, inv: Inventory, scanId?: string): Record<string, unknown>[] {
   const chunks = packText(JSON.stringify(inv));
   const perRow = chunk(chunks, CHUNKS_PER_ROW);
   return perRow.map((part, i) => {
@@ -96,6 +100,23 @@ function chunksOf(e: StoredEntity): string[] {
   const out: string[] = [];
   for (let j = 0; j < n; j++) out.push(str(e[`d${String(j).padStart(2, '0')}`]) ?? '');
   return out;
+}
+
+/** Snapshot rows (and their overflow rows) taken before `cutoff` sort from this RowKey on (inverted time). */
+export function expiredSnapshotFrom(cutoffIso: string): string {
+  const inv = Number(invertedTime(cutoffIso)) + 1;
+  return `${SNAP_PREFIX}${String(inv).padStart(13, '0')}`;
+}
+
+/** The first RowKey after every snapshot row (`~` sorts after the digits). */
+export const SNAPSHOT_END = `${SNAP_PREFIX}~`;
+
+export function snapshotKeyOf(collectedAt: string): string {
+  return `${SNAP_PREFIX}${invertedTime(collectedAt)}`;
+}
+
+export function historyOf(row: StoredEntity | undefined): TargetHistory {
+  return parseJson<TargetHistory>(row?.history) ?? { versions: [] };
 }
 
 export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
@@ -121,7 +142,7 @@ export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
 }
 
 /**
- * The `inventory` table: per target (PK target key) the `latest` inventory, a dated `snap~<inverted time>` copy per
+ * Inventory rows, in the target's partition (PK target key) of the findings table: the `latest` inventory, a dated `snap~<inverted time>` copy per
  * scan (kept HCXMON_HISTORY_DAYS), and a compact `history` row (versions seen, last successful collection) so the
  * rules' TargetHistory is one read.
  */
@@ -288,8 +309,9 @@ export class InventoryRepository {
     return row ? summaryOf(row) : undefined;
   }
 
-  /** Deletes everything stored about a target (it was decommissioned). */
+  /** Deletes the inventory rows of a target (it was decommissioned); its finding rows are the findings repository's. */
   async deleteTarget(targetId: string): Promise<number> {
-    return deletePartition(await this.client(), targetKey(targetId));
+    const types = INVENTORY_ROW_TYPES.map((t) => odata`rowType eq ${t}`).join(' or ');
+    return deletePartition(await this.client(), targetKey(targetId), `(${types})`);
   }
 }

@@ -1,4 +1,4 @@
-import { odata, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ScanRecord, TargetOutcome } from '../scan-types';
 import { encodeKey, targetKey } from '../findings/ids';
 import {
@@ -9,6 +9,7 @@ import {
   parseJson,
   queryPage,
   str,
+  submitInBatches,
   unpackText,
   type Page,
   type StoredEntity,
@@ -43,6 +44,17 @@ function recordEntity(pk: string, rk: string, r: ScanRecord): Record<string, unk
     n: chunks.length,
     ...Object.fromEntries(chunks.map((c, i) => [`d${String(i).padStart(2, '0')}`, c])),
   });
+}
+
+function outcomeEntity(outcome: TargetOutcome): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return {
+    partitionKey: encodeKey(outcome.scanId),
+    rowKey: targetKey(outcome.targetId),
+    rowType: 'target',
+    targetId: outcome.targetId,
+    status: outcome.status,
+    outcome: JSON.stringify(outcome),
+  };
 }
 
 function entityToRecord(e: StoredEntity): ScanRecord {
@@ -85,17 +97,20 @@ export class ScansRepository {
   /** One row per target; a retried target overwrites its own row. */
   async recordTarget(outcome: TargetOutcome): Promise<void> {
     const client = await this.client();
-    await client.upsertEntity(
-      {
-        partitionKey: encodeKey(outcome.scanId),
-        rowKey: targetKey(outcome.targetId),
-        rowType: 'target',
-        targetId: outcome.targetId,
-        status: outcome.status,
-        outcome: JSON.stringify(outcome),
-      },
-      'Replace',
-    );
+    await client.upsertEntity(outcomeEntity(outcome), 'Replace');
+  }
+
+  /** Many outcomes in as few transactions as fit (one scan = one partition; ≤ 100 per transaction). */
+  async recordTargets(outcomes: readonly TargetOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const client = await this.client();
+    const byScan = new Map<string, TransactionAction[][]>();
+    for (const o of outcomes) {
+      const list = byScan.get(o.scanId) ?? [];
+      list.push([['upsert', outcomeEntity(o), 'Replace']]);
+      byScan.set(o.scanId, list);
+    }
+    for (const groups of byScan.values()) await submitInBatches(client, groups);
   }
 
   /** One target's outcome in one scan (a redelivered queue message checks it first). */
@@ -111,9 +126,10 @@ export class ScansRepository {
   }
 
   /** Marks a scan completed (both copies of the summary). */
-  async complete(scanId: string, completedAt: string): Promise<void> {
+  async complete(scanId: string, completedAt: string, known?: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<void> {
     const client = await this.client();
-    const rec = await this.getRecord(client, scanId);
+    // The caller that started the scan knows its start time (the list row's key): no read needed.
+    const rec = known?.scanId === scanId ? known : await this.getRecord(client, scanId);
     if (!rec) return;
     const patch = { status: 'completed', completedAt };
     await client.updateEntity({ partitionKey: encodeKey(scanId), rowKey: SUMMARY_ROW, ...patch }, 'Merge');

@@ -44,12 +44,53 @@ export function isNotFound(err: unknown): boolean {
   return statusOf(err) === 404;
 }
 
-/** Opens table clients and creates each table on first use, once per process. */
+/** The service answered "this table does not exist" (a point or query request: header/body; a batch: inner response). */
+export function isTableNotFound(err: unknown): boolean {
+  if (statusOf(err) !== 404) return false;
+  const e = err as { code?: unknown; response?: { headers?: { get(name: string): string | undefined }; bodyAsText?: string | null } };
+  if (e.code === 'TableNotFound') return true;
+  if (e.response?.headers?.get('x-ms-error-code') === 'TableNotFound') return true;
+  return /"code"\s*:\s*"TableNotFound"/.test(e.response?.bodyAsText ?? '');
+}
+
+/**
+ * Recreates a table that vanished under a running process (storage account reset, an emulator restarted without
+ * persistence) and resends the request once. Resending is safe: the first attempt did nothing (there was no table).
+ * A transaction reports the missing table inside a 202 multipart answer, so its body is checked too.
+ */
+function recreateLostTablePolicy(recreate: () => Promise<void>): PipelinePolicy {
+  return {
+    name: 'hcxmonRecreateLostTable',
+    sendRequest: async (req, next) => {
+      let res;
+      try {
+        res = await next(req);
+      } catch (err) {
+        if (!isTableNotFound(err)) throw err;
+        await recreate();
+        return next(req);
+      }
+      if (req.url.includes('$batch') && res.status === 202 && /"code"\s*:\s*"TableNotFound"/.test(res.bodyAsText ?? '')) {
+        await recreate();
+        return next(req);
+      }
+      return res;
+    },
+  };
+}
+
+export type OpenTable = (tableName: string, extraPolicies: PipelinePolicy[]) => TableClient;
+
+/**
+ * Opens table clients and creates each table on first use, once per process. If a table disappears later, the
+ * client's recovery policy recreates it on the first TableNotFound and retries that request once.
+ */
 export class TableSet {
   private static readonly created = new Map<string, Promise<void>>();
+  private static readonly recreating = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly open: (tableName: string) => TableClient,
+    private readonly open: OpenTable,
     readonly prefix: string,
   ) {
     if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix) && prefix !== '') {
@@ -61,8 +102,23 @@ export class TableSet {
     return `${this.prefix}${base}`;
   }
 
+  private openWithRecovery(tableName: string): TableClient {
+    const plain = this.open(tableName, []);
+    const key = `${plain.url}|${tableName}`;
+    const recreate = (): Promise<void> => {
+      let p = TableSet.recreating.get(key);
+      if (!p) {
+        // createTable treats "already exists" as success, so concurrent recoveries (or another process) are fine.
+        p = plain.createTable().finally(() => TableSet.recreating.delete(key));
+        TableSet.recreating.set(key, p);
+      }
+      return p;
+    };
+    return this.open(tableName, [recreateLostTablePolicy(recreate)]);
+  }
+
   async client(base: string): Promise<TableClient> {
-    const client = this.open(this.name(base));
+    const client = this.openWithRecovery(this.name(base));
     const key = `${client.url}|${client.tableName}`;
     let ready = TableSet.created.get(key);
     if (!ready) {
@@ -89,8 +145,13 @@ export interface TableSetOptions {
   policies?: PipelinePolicy[];
 }
 
-function clientOptions(opts: TableSetOptions): { additionalPolicies?: { policy: PipelinePolicy; position: 'perCall' }[] } {
-  return opts.policies?.length ? { additionalPolicies: opts.policies.map((policy) => ({ policy, position: 'perCall' as const })) } : {};
+function clientOptions(
+  opts: TableSetOptions,
+  extra: PipelinePolicy[],
+): { additionalPolicies?: { policy: PipelinePolicy; position: 'perCall' }[] } {
+  // The recovery policy goes outermost so the counting policies see (and count) the resent request too.
+  const all = [...extra, ...(opts.policies ?? [])];
+  return all.length ? { additionalPolicies: all.map((policy) => ({ policy, position: 'perCall' as const })) } : {};
 }
 
 function isHttpConnectionString(cs: string): boolean {
@@ -104,7 +165,8 @@ export function tableSetFromConnectionString(connectionString: string, opts: Tab
   // Plain http is only ever Azurite (local/dev); a real account is https and keeps the SDK's refusal.
   const allowInsecureConnection = isHttpConnectionString(connectionString);
   return new TableSet(
-    (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection, ...clientOptions(opts) }),
+    (name, extra) =>
+      TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection, ...clientOptions(opts, extra) }),
     opts.tablePrefix ?? '',
   );
 }
@@ -113,30 +175,51 @@ export function tableSetFromServiceUri(tableServiceUri: string, credential: Toke
   if (!tableServiceUri.startsWith('https://')) {
     throw new ConfigError('AzureWebJobsStorage__tableServiceUri', `expected an https:// URL, got "${tableServiceUri}"`);
   }
-  return new TableSet((name) => new TableClient(tableServiceUri, name, credential, clientOptions(opts)), opts.tablePrefix ?? '');
+  return new TableSet(
+    (name, extra) => new TableClient(tableServiceUri, name, credential, clientOptions(opts, extra)),
+    opts.tablePrefix ?? '',
+  );
 }
 
-/** Submits actions of ONE partition in groups of ≤ 100; each group is atomic, groups are applied in order. */
-export async function submitInBatches(client: TableClient, groups: readonly TransactionAction[][]): Promise<void> {
+/** A transaction body is capped at 4 MiB; stay well below it (the multipart framing adds ~1 KB per operation). */
+export const MAX_BATCH_BYTES = 3_500_000;
+
+function actionBytes(action: TransactionAction): number {
+  return Buffer.byteLength(JSON.stringify(action[1]), 'utf8') + 1_024;
+}
+
+/**
+ * Submits actions of ONE partition in as few transactions as fit (≤ 100 operations and ≤ MAX_BATCH_BYTES each);
+ * a group is never split, so each group is atomic; groups are applied in order. Returns the transactions sent.
+ */
+export async function submitInBatches(client: TableClient, groups: readonly TransactionAction[][]): Promise<number> {
   let batch: TransactionAction[] = [];
+  let bytes = 0;
+  let sent = 0;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const actions = batch;
     batch = [];
+    bytes = 0;
+    sent++;
     await client.submitTransaction(actions);
   };
   for (const group of groups) {
     if (group.length > MAX_BATCH) throw new StoreError(`a unit of ${group.length} operations exceeds one transaction`);
-    if (batch.length + group.length > MAX_BATCH) await flush();
+    const size = group.reduce((n, a) => n + actionBytes(a), 0);
+    if (size > MAX_BATCH_BYTES) throw new StoreError(`a unit of ${size} bytes exceeds one transaction`);
+    if (batch.length + group.length > MAX_BATCH || bytes + size > MAX_BATCH_BYTES) await flush();
     batch.push(...group);
+    bytes += size;
   }
   await flush();
+  return sent;
 }
 
-/** Every entity matching a filter (all pages). */
-/** Deletes every row of one partition (a target forgotten for good); returns how many there were. */
-export async function deletePartition(client: TableClient, partitionKey: string): Promise<number> {
-  const rows = await listAll(client, odata`PartitionKey eq ${partitionKey}`, ['PartitionKey', 'RowKey']);
+/** Deletes every row of one partition (a target forgotten for good), or only those matching `rowFilter`; returns how many there were. */
+export async function deletePartition(client: TableClient, partitionKey: string, rowFilter?: string): Promise<number> {
+  const filter = odata`PartitionKey eq ${partitionKey}` + (rowFilter ? ` and ${rowFilter}` : '');
+  const rows = await listAll(client, filter, ['PartitionKey', 'RowKey']);
   await submitInBatches(
     client,
     rows.map((r): TransactionAction[] => [['delete', { partitionKey: r.partitionKey as string, rowKey: r.rowKey as string }]]),
@@ -144,6 +227,7 @@ export async function deletePartition(client: TableClient, partitionKey: string)
   return rows.length;
 }
 
+/** Every entity matching a filter (all pages). */
 export async function listAll(
   client: TableClient,
   filter?: string,
