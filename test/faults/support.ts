@@ -19,9 +19,13 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function faultSeed(): number {
+/**
+ * FAULT_SEED when set; else `fallback` (the fast slice in `npm test` passes a fixed one so it is deterministic);
+ * else a random seed (`npm run test:faults` explores).
+ */
+export function faultSeed(fallback?: number): number {
   const fixed = process.env.FAULT_SEED;
-  const seed = fixed ? Number(fixed) : Math.floor(Math.random() * 2 ** 31);
+  const seed = fixed ? Number(fixed) : (fallback ?? Math.floor(Math.random() * 2 ** 31));
   // Printed so a failing run can be replayed: FAULT_SEED=<seed> npm run test:faults
   console.log(`FAULT_SEED=${seed}`);
   return seed;
@@ -60,8 +64,8 @@ export async function dumpTables(connectionString: string, rt: Runtime): Promise
   const prefix = rt.stores.tableNames.findings.slice(0, -'findings'.length);
   const tables = tableSetFromConnectionString(connectionString, { tablePrefix: prefix });
   const out: string[] = [];
-  for (const base of ['findings', 'inventory', 'scans', 'suppressions', 'facts']) {
-    const rows = await listAll(await tables.client(base));
+  for (const name of new Set(Object.values(rt.stores.tableNames))) {
+    const rows = await listAll(await tables.client(name.slice(prefix.length)));
     out.push(JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
   }
   return out.join('\n');
