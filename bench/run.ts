@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
 
   const scanTable = new Table({
-    head: ['N', 'wall s', 'ideal s', '× ideal', 'seq s (per target ms)', 'speed-up', 'table req/target 1st', 'table req/target unchanged', 'txn/target', 'statuses'],
+    head: ['N', 'wall s', 'ideal s', '× ideal', 'seq s (per target ms)', 'speed-up', 'table req/target 1st', 'table req/target unchanged', 'txn/target', 'queue path req/target', 'statuses'],
   });
   for (const s of results.scans) {
     scanTable.push([
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       s.table.firstScan.requestsPerTarget,
       s.table.unchangedScan.requestsPerTarget,
       s.table.unchangedScan.transactionsPerTarget,
+      `${s.table.queuePath.requestsPerTarget} (${s.table.queuePath.targets} msgs)`,
       Object.entries(s.statuses).map(([k, v]) => `${k} ${v}`).join(', '),
     ]);
   }
