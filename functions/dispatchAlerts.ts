@@ -4,6 +4,7 @@ import { getRuntime } from '../lib/runtime';
 /** Every 5 minutes: drain the alert outbox to Azure Monitor (rows that failed earlier are retried here). */
 export async function dispatchAlerts(_timer: Timer, context: InvocationContext): Promise<void> {
   const rt = await getRuntime();
+  await rt.completeStalledScans();
   const report = await rt.dispatchAlerts();
   if (report.sent || report.failed || report.skipped || !report.configured) {
     context.log(

@@ -45,6 +45,8 @@ export interface Runtime {
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
+  /** Completes queued scans whose every target reported but whose count was lost; returns how many it looked at. */
+  completeStalledScans(olderThanMinutes?: number): Promise<number>;
   addSuppression(input: Omit<Suppression, 'id' | 'createdAt' | 'lastMatchedAt'>): Promise<Suppression>;
   listSuppressions(): Promise<(Suppression & { state: SuppressionState })[]>;
   expireSuppression(id: string): Promise<Suppression>;
@@ -154,6 +156,12 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     ));
 
   /** When the last target of a queued scan reports, the scan is completed and the heartbeat sent. */
+  /** After a message recorded its target: only the worker that counts the last one reads the outcome rows. */
+  async function countAndComplete(scanId: string): Promise<void> {
+    const count = await stores.scans.countReported(scanId);
+    if (count && count.reported >= count.expected) await completeIfDone(scanId);
+  }
+
   async function completeIfDone(scanId: string): Promise<void> {
     const s = await stores.scans.get(scanId);
     if (!s || s.scan.status === 'completed') return;
@@ -220,7 +228,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         target: msg.target,
         asOf: asOf.isValid ? asOf : now(),
       });
-      if (!r.skipped) await completeIfDone(msg.scanId);
+      if (!r.skipped) await countAndComplete(msg.scanId);
       return r;
     },
     async recordPoison(msg) {
@@ -236,10 +244,19 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
             'the scan of this target failed repeatedly (poison message); its findings keep their last status',
           ),
         );
-      }
-      await completeIfDone(msg.scanId);
+        await countAndComplete(msg.scanId);
+      } else await completeIfDone(msg.scanId);
     },
     dispatchAlerts: () => dispatcher.dispatch(),
+    async completeStalledScans(olderThanMinutes = 30) {
+      // A worker that died between recording its outcome and counting it leaves the count one short: the scan
+      // would never complete (and the dead-man's switch would page). The 5-minute timer looks at recent running scans.
+      const cutoff = now().minus({ minutes: olderThanMinutes }).toUTC().toISO()!;
+      const page = await stores.scans.list({ pageSize: 20 });
+      const stalled = page.items.filter((x) => x.status === 'running' && x.startedAt < cutoff);
+      for (const x of stalled) await completeIfDone(x.scanId);
+      return stalled.length;
+    },
     async addSuppression(input) {
       return stores.suppressions.create(input, now());
     },

@@ -3,8 +3,10 @@ import type { ScanRecord, TargetOutcome } from '../scan-types';
 import { encodeKey, targetKey } from '../findings/ids';
 import {
   clean,
+  isConflict,
   isNotFound,
   listAll,
+  num,
   packText,
   parseJson,
   queryPage,
@@ -122,6 +124,36 @@ export class ScansRepository {
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
+    }
+  }
+
+  /**
+   * Counts one more target of a queued scan as reported and returns the count with the scan's size. Each queue
+   * message calls it once, so knowing "was that the last one?" costs one read and one write instead of reading every
+   * outcome row (which made a 1000-target scan quadratic). ETag-guarded: concurrent workers never lose a count.
+   */
+  async countReported(scanId: string): Promise<{ reported: number; expected: number } | undefined> {
+    const client = await this.client();
+    const pk = encodeKey(scanId);
+    for (let attempt = 1; ; attempt++) {
+      let row: StoredEntity;
+      try {
+        row = await client.getEntity<Record<string, unknown>>(pk, SUMMARY_ROW, {
+          queryOptions: { select: ['targetCount', 'reported'] },
+        });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+      const reported = (num(row.reported) ?? 0) + 1;
+      try {
+        await client.updateEntity({ partitionKey: pk, rowKey: SUMMARY_ROW, reported }, 'Merge', { etag: row.etag });
+        return { reported, expected: num(row.targetCount) ?? 0 };
+      } catch (err) {
+        if (!isConflict(err) || attempt >= 50) throw err;
+        // Another worker counted first: spread the retries so 32 of them do not collide again in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt, 10)));
+      }
     }
   }
 

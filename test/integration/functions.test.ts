@@ -64,8 +64,8 @@ describe('scheduleScan → queue → scanTarget (lab + Azurite)', () => {
     for (const secret of ctx.lab.secrets) expect(text).not.toContain(secret);
   });
 
-  it('each message scans its target; the last one completes the scan', async () => {
-    for (const m of messages) await scanTarget(m, context('scanTarget'));
+  it('each message scans its target; the last one completes the scan (all at once, as scaled-out workers do)', async () => {
+    await Promise.all(messages.map((m) => scanTarget(m, context('scanTarget'))));
     const scan = await ctx.rt.stores.scans.get(messages[0].scanId);
     expect(scan?.scan.status).toBe('completed');
     expect(scan?.targets).toHaveLength(8);
@@ -109,6 +109,18 @@ describe('scheduleScan → queue → scanTarget (lab + Azurite)', () => {
     // The findings of that target keep their last status: a failure never resolves them.
     const open = (await ctx.rt.stores.findings.listForTarget('connector:onprem-dc1')).filter((f) => f.status === 'open');
     expect(open.length).toBeGreaterThan(0);
+  });
+
+  it('a scan whose count was lost (worker died after recording) is completed by the 5-minute timer', async () => {
+    const { scan } = await ctx.rt.enqueueScan('timer', { targetFilter: 'avs-prod-weu' });
+    const target = messages.find((m) => m.target.name === 'avs-prod-weu')!.target;
+    // The outcome is recorded, but the worker never counted it.
+    await scanOneTarget(ctx.rt.deps, { scanId: scan.scanId, target, asOf: ctx.clock.current });
+    expect((await ctx.rt.stores.scans.get(scan.scanId))?.scan.status).toBe('running');
+    expect(await ctx.rt.completeStalledScans()).toBe(0); // too recent to call stalled
+    ctx.clock.advance(1);
+    expect(await ctx.rt.completeStalledScans()).toBeGreaterThanOrEqual(1);
+    expect((await ctx.rt.stores.scans.get(scan.scanId))?.scan.status).toBe('completed');
   });
 
   it('a malformed message is dropped with an error, never retried into the poison queue', async () => {
