@@ -16,6 +16,8 @@ export interface ScanMessage {
   /** ISO instant the scan evaluates at. */
   asOf: string;
   target: Target;
+  /** How many targets the scan covers, so a worker can tell it reported the last one without a read. */
+  expected?: number;
 }
 
 const targetSchema = z
@@ -26,7 +28,12 @@ const targetSchema = z
   })
   .passthrough();
 
-const messageSchema = z.object({ scanId: z.string().min(1), asOf: z.string().min(1), target: targetSchema });
+const messageSchema = z.object({
+  scanId: z.string().min(1),
+  asOf: z.string().min(1),
+  target: targetSchema,
+  expected: z.number().int().min(0).optional(),
+});
 
 /** Queue triggers hand over the parsed JSON (or a string when it is not JSON); both are accepted. */
 export function parseScanMessage(raw: unknown): ScanMessage {
@@ -40,7 +47,11 @@ export function parseScanMessage(raw: unknown): ScanMessage {
   }
   const parsed = messageSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ValidationError(`scan message is malformed: ${parsed.error.issues[0].path.join('.')}`, 'message', 'bad_message');
+    throw new ValidationError(
+      `scan message is malformed: ${parsed.error.issues[0].path.join('.')}`,
+      'message',
+      'bad_message',
+    );
   }
   return parsed.data as unknown as ScanMessage;
 }

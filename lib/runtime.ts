@@ -156,10 +156,16 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     ));
 
   /** When the last target of a queued scan reports, the scan is completed and the heartbeat sent. */
-  /** After a message recorded its target: only the worker that counts the last one reads the outcome rows. */
-  async function countAndComplete(scanId: string): Promise<void> {
-    const count = await stores.scans.countReported(scanId);
-    if (count && count.reported >= count.expected) await completeIfDone(scanId);
+  /**
+   * After a message recorded its target: one keys-only count, and only the worker that sees every target reported
+   * reads the outcome rows (reading them on every message made a 1000-target scan quadratic).
+   */
+  async function countAndComplete(scanId: string, expected?: number): Promise<void> {
+    const [reported, total] = await Promise.all([
+      stores.scans.countTargets(scanId),
+      expected ?? stores.scans.expectedTargets(scanId),
+    ]);
+    if (total !== undefined && reported >= total) await completeIfDone(scanId);
   }
 
   async function completeIfDone(scanId: string): Promise<void> {
@@ -228,7 +234,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         target: msg.target,
         asOf: asOf.isValid ? asOf : now(),
       });
-      if (!r.skipped) await countAndComplete(msg.scanId);
+      if (!r.skipped) await countAndComplete(msg.scanId, msg.expected);
       return r;
     },
     async recordPoison(msg) {
@@ -244,7 +250,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
             'the scan of this target failed repeatedly (poison message); its findings keep their last status',
           ),
         );
-        await countAndComplete(msg.scanId);
+        await countAndComplete(msg.scanId, msg.expected);
       } else await completeIfDone(msg.scanId);
     },
     dispatchAlerts: () => dispatcher.dispatch(),

@@ -141,7 +141,10 @@ export async function enqueueScan(
   opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter'>,
 ): Promise<{ scan: ScanRecord; targets: Target[] }> {
   const started = await startScan(deps, opts);
-  await queue.send(started.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target })));
+  const expected = started.targets.length;
+  await queue.send(
+    started.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),
+  );
   return started;
 }
 
@@ -173,7 +176,8 @@ export async function scanOneTarget(
   const ref: TargetRef = { id: target.id, name: target.name, kind: target.kind };
   if (persist && !args.fresh) {
     const done = await stores.scans.getTarget(args.scanId, target.id);
-    if (done) return { outcome: done, findings: await stores.findings.listForTarget(target.id), events: [], skipped: true };
+    if (done)
+      return { outcome: done, findings: await stores.findings.listForTarget(target.id), events: [], skipped: true };
   }
   const started = nowOf(deps);
   const asOfIso = args.asOf.toUTC().toISO()!;
@@ -284,7 +288,9 @@ export async function evaluateMissedTargets(deps: ScanDeps, scan: ScanRecord): P
   for (const ref of refs) {
     const history = await deps.stores.inventory.getHistory(ref.id);
     // Nothing was collected for it this time: an empty inventory says exactly that.
-    const evaluations = deps.rules.evaluate(emptyInventory(ref, scan.asOf), { asOf, history, facts: [] }, [STALE_RULE_ID]);
+    const evaluations = deps.rules.evaluate(emptyInventory(ref, scan.asOf), { asOf, history, facts: [] }, [
+      STALE_RULE_ID,
+    ]);
     await deps.stores.findings.saveReconciled(ref.id, (stored) =>
       reconcile({
         target: ref,
@@ -322,16 +328,18 @@ class OutcomeWriter {
 
   /** Writes what is pending; serialised so a batch is never written twice or lost between two flushes. */
   flush(): Promise<void> {
-    const next = this.writing.catch(() => undefined).then(async () => {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.stores.scans.recordTargets(batch);
-      } catch (err) {
-        this.pending = [...batch, ...this.pending];
-        throw err;
-      }
-    });
+    const next = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.stores.scans.recordTargets(batch);
+        } catch (err) {
+          this.pending = [...batch, ...this.pending];
+          throw err;
+        }
+      });
     this.writing = next;
     return next;
   }

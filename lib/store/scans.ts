@@ -3,7 +3,6 @@ import type { ScanRecord, TargetOutcome } from '../scan-types';
 import { encodeKey, targetKey } from '../findings/ids';
 import {
   clean,
-  isConflict,
   isNotFound,
   listAll,
   num,
@@ -128,32 +127,28 @@ export class ScansRepository {
   }
 
   /**
-   * Counts one more target of a queued scan as reported and returns the count with the scan's size. Each queue
-   * message calls it once, so knowing "was that the last one?" costs one read and one write instead of reading every
-   * outcome row (which made a 1000-target scan quadratic). ETag-guarded: concurrent workers never lose a count.
+   * How many targets of a scan have an outcome row: a keys-only query of the scan's partition, one request with no
+   * contention (an ETag-guarded counter row made 32 concurrent workers retry each other; this does not).
    */
-  async countReported(scanId: string): Promise<{ reported: number; expected: number } | undefined> {
+  async countTargets(scanId: string): Promise<number> {
     const client = await this.client();
-    const pk = encodeKey(scanId);
-    for (let attempt = 1; ; attempt++) {
-      let row: StoredEntity;
-      try {
-        row = await client.getEntity<Record<string, unknown>>(pk, SUMMARY_ROW, {
-          queryOptions: { select: ['targetCount', 'reported'] },
-        });
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
-      const reported = (num(row.reported) ?? 0) + 1;
-      try {
-        await client.updateEntity({ partitionKey: pk, rowKey: SUMMARY_ROW, reported }, 'Merge', { etag: row.etag });
-        return { reported, expected: num(row.targetCount) ?? 0 };
-      } catch (err) {
-        if (!isConflict(err) || attempt >= 50) throw err;
-        // Another worker counted first: spread the retries so 32 of them do not collide again in lockstep.
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt, 10)));
-      }
+    const rows = await listAll(client, odata`PartitionKey eq ${encodeKey(scanId)} and rowType eq ${'target'}`, [
+      'RowKey',
+    ]);
+    return rows.length;
+  }
+
+  /** The number of targets a scan covers (its summary row's count column). */
+  async expectedTargets(scanId: string): Promise<number | undefined> {
+    const client = await this.client();
+    try {
+      const row = await client.getEntity<Record<string, unknown>>(encodeKey(scanId), SUMMARY_ROW, {
+        queryOptions: { select: ['targetCount'] },
+      });
+      return num(row.targetCount);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
     }
   }
 
