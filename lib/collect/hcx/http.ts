@@ -15,7 +15,7 @@ import { Limiter } from '../../pool';
  * - per process: at most HCX_MAX_IN_FLIGHT requests in flight over all targets, whatever HCXMON_CONCURRENCY says,
  *   so raising the pool size cannot open hundreds of sockets at once. Waits between retries hold no slot.
  */
-export const HCX_MAX_SOCKETS_PER_ENDPOINT = 4;
+export const HCX_MAX_SOCKETS_PER_ENDPOINT = 2;
 export const HCX_MAX_IN_FLIGHT = 128;
 export const hcxRequestLimiter = new Limiter(HCX_MAX_IN_FLIGHT);
 
@@ -137,7 +137,15 @@ export class HttpTransport {
       let res: RawResponse;
       try {
         res = await hcxRequestLimiter.run(() =>
-          this.send({ url, method: spec.method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.maxBytes, agent }),
+          this.send({
+            url,
+            method: spec.method,
+            headers,
+            body,
+            timeoutMs: this.opts.timeoutMs,
+            maxBytes: this.maxBytes,
+            agent,
+          }),
         );
       } catch (err) {
         if (attempt < this.maxRetries && isRetryableNetworkError(err)) {
@@ -148,7 +156,10 @@ export class HttpTransport {
       }
       if (RETRYABLE_STATUS(res.status) && attempt < this.maxRetries) {
         const ra = parseRetryAfter(res.headers['retry-after']);
-        await this.wait(ra !== undefined ? Math.min(ra, this.retryAfterCapMs) : this.backoff(attempt), ra !== undefined);
+        await this.wait(
+          ra !== undefined ? Math.min(ra, this.retryAfterCapMs) : this.backoff(attempt),
+          ra !== undefined,
+        );
         continue;
       }
       return res;
@@ -177,7 +188,12 @@ export class HttpTransport {
     if (err instanceof CollectionError) return err;
     const cls = classifyNetworkError(err);
     const code = networkErrorCode(err);
-    const detail = code === 'HCXMON_TIMEOUT' ? `no answer within ${this.opts.timeoutMs} ms` : code === 'HCXMON_TOO_LARGE' ? `response larger than ${this.maxBytes} bytes` : code;
+    const detail =
+      code === 'HCXMON_TIMEOUT'
+        ? `no answer within ${this.opts.timeoutMs} ms`
+        : code === 'HCXMON_TOO_LARGE'
+          ? `response larger than ${this.maxBytes} bytes`
+          : code;
     return collectionError(cls, this.opts.source, spec.call, `${spec.method} ${describeUrl(url)}: ${detail}`);
   }
 
@@ -197,19 +213,28 @@ export class HttpTransport {
     const url = this.url('/');
     const cert = await probePresentedCertificate(url, trust.ca, this.opts.timeoutMs, this.opts.source, call);
     if (cert.fingerprint256 !== trust.pin) {
-      throw collectionError('tls', this.opts.source, call, `${describeUrl(url)} presented a certificate whose SHA-256 does not match the pin`);
+      throw collectionError(
+        'tls',
+        this.opts.source,
+        call,
+        `${describeUrl(url)} presented a certificate whose SHA-256 does not match the pin`,
+      );
     }
     return new https.Agent({ ...base, ...pinnedAgentOptions(cert, trust.pin) });
   }
 }
 
 const contexts = new Map<string, tls.SecureContext>();
+const contextsByList = new WeakMap<string[], tls.SecureContext>();
 
 /**
  * One TLS context per distinct trust bundle, shared by every target and connection: a `ca` list that carries
  * the system roots is ~150 certificates, and parsing it for every connection costs more CPU than the request.
  */
 export function sharedSecureContext(ca: string[]): tls.SecureContext {
+  // resolveTrust hands out the same array for the same files, so hashing ~150 certificates happens once, not per target.
+  const known = contextsByList.get(ca);
+  if (known) return known;
   const key = createHash('sha256').update(ca.join('\n')).digest('hex');
   let ctx = contexts.get(key);
   if (!ctx) {
@@ -217,6 +242,7 @@ export function sharedSecureContext(ca: string[]): tls.SecureContext {
     if (contexts.size > 32) contexts.clear();
     contexts.set(key, ctx);
   }
+  contextsByList.set(ca, ctx);
   return ctx;
 }
 

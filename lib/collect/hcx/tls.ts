@@ -31,15 +31,44 @@ export function normalizeFingerprint(fp: string): string {
   return hex.match(/../g)!.join(':');
 }
 
+/** Resolved bundles by file list, re-read only when a file changes (a 1000-target scan reads them once). */
+const bundles = new Map<string, { stamp: string; ca: string[] }>();
+
+function stampOf(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      const st = fs.statSync(f);
+      return `${f}:${st.mtimeMs}:${st.size}`;
+    })
+    .join('|');
+}
+
 export function resolveTrust(spec: TrustSpec, source: 'hcx' | 'appliance' = 'hcx'): ResolvedTrust {
+  const key = spec.caFiles.join('\n');
+  let stamp: string | undefined;
+  try {
+    stamp = spec.caFiles.length ? `${stampOf(spec.caFiles)}|${process.env.NODE_EXTRA_CA_CERTS ?? ''}` : undefined;
+  } catch {
+    stamp = undefined; // unreadable: the read below reports it
+  }
+  const cached = stamp !== undefined ? bundles.get(key) : undefined;
+  if (cached && cached.stamp === stamp) {
+    const out: ResolvedTrust = { ca: cached.ca };
+    if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256);
+    return out;
+  }
   const extra: string[] = [];
   for (const file of spec.caFiles) {
     try {
       extra.push(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new CollectionError('config', `cannot read CA file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
-        source,
-      });
+      throw new CollectionError(
+        'config',
+        `cannot read CA file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        {
+          source,
+        },
+      );
     }
   }
   const out: ResolvedTrust = {};
@@ -55,13 +84,20 @@ export function resolveTrust(spec: TrustSpec, source: 'hcx' | 'appliance' = 'hcx
       }
     }
     out.ca = [...ca, ...extra];
+    if (stamp !== undefined) {
+      if (bundles.size > 64) bundles.clear();
+      bundles.set(key, { stamp, ca: out.ca });
+    }
   }
   if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256);
   return out;
 }
 
 export function derToPem(der: Buffer): string {
-  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
