@@ -5,19 +5,11 @@ import { targetKey } from '../../lib/findings/ids';
 import type { Runtime } from '../../lib/runtime';
 import type { ScanResult } from '../../lib/scan';
 import { listAll } from '../../lib/store/tables';
+import { rng } from '../../dev/lab/scenarios/generate';
 import { tableSetFromConnectionString } from '../../lib/store/tables';
 
 /** mulberry32: a failing run is replayed with FAULT_SEED=<seed>. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = rng;
 
 /**
  * FAULT_SEED when set; else `fallback` (the fast slice in `npm test` passes a fixed one so it is deterministic);

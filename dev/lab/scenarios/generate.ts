@@ -16,8 +16,8 @@ export interface GenerateEstateOptions {
 
 const VERSIONS = ['4.11.3', '4.11.3', '4.11.3', '4.11.2', '4.11.1', '4.10.3', '4.9.2'];
 
-/** Small deterministic PRNG (mulberry32): the same n and seed give the same estate. */
-function rng(seed: number): () => number {
+/** Small deterministic PRNG (mulberry32): the same n and seed give the same estate (the fault suite replays with it too). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
