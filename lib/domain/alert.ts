@@ -2,7 +2,12 @@ import type { DeadlineBand, Severity } from './evaluation';
 import type { Owner } from './target';
 
 /** What is worth paging about a finding (DESIGN §6). */
-export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'reminder' | 'test';
+/**
+ * `still-open`: once a day for a finding that stays open (or turned unknown inside an open episode) and had no other
+ * event: the per-finding log alert looks back a bounded window, and without it an open finding would auto-resolve
+ * in Azure Monitor after that window — a false "compliant" on the paging channel.
+ */
+export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'reminder' | 'still-open' | 'test';
 
 /**
  * One outbox row: written in the same Table transaction as the finding change that caused it, sent to Azure

@@ -207,6 +207,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       );
     };
 
+    const eventsBefore = events.length;
     if (status === 'open') {
       // A lapsed suppression over a still-failing finding pages like a new one: nobody was told before.
       if (episodeStarted || prev?.status === 'suppressed') {
@@ -224,6 +225,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     } else if (status === 'resolved' && episodeEnded) {
       emit('resolved', `${asOf}#${reopenCount}`);
     }
+    // Keeps the per-finding alert firing while the problem lasts (unknown inside an open episode counts: fail closed),
+    // once a day — on the first evaluation of a new UTC day, so a same-day rescan or a replay says nothing new.
+    const stillOpen = status === 'open' || (status === 'unknown' && inOpenEpisode(next));
+    const newDay = prev !== undefined && prev.lastEvaluatedAt.slice(0, 10) < asOf.slice(0, 10);
+    if (stillOpen && newDay && events.length === eventsBefore) emit('still-open', `${asOf.slice(0, 10)}#${reopenCount}`);
   };
 
   for (const e of evaluations) {

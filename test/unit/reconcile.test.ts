@@ -115,7 +115,7 @@ describe('reconcile: lifecycle transitions', () => {
     stored = persist(stored, run(T1, [ev('unknown')], stored));
     const r = run(T2, [ev('fail')], stored);
     expect(only(r)).toMatchObject({ status: 'open', reopenCount: 0, openedAt: T0 });
-    expect(r.events).toEqual([]);
+    expect(r.events.map((e) => e.event)).toEqual(['still-open']);
   });
 
   it('resolves on not_applicable only when a finding existed', () => {
@@ -255,9 +255,9 @@ describe('reconcile: alert events', () => {
     expect(r.events[0]).toMatchObject({ event: 'opened', severity: 'medium', band: 'd180', deadline: '2026-07-27', createdAt: T0 });
     let stored = persist([], r);
 
-    // Same verdict again: nothing to say.
+    // Same verdict the next day: only the daily keep-alive that stops Azure Monitor from auto-resolving it.
     r = run(T1, [ev('fail', { severity: 'medium', deadline: { band: 'd180', daysLeft: 149 } })], stored);
-    expect(r.events).toEqual([]);
+    expect(r.events.map((e) => [e.event, e.severity])).toEqual([['still-open', 'medium']]);
     stored = persist(stored, r);
 
     r = run(T2, [ev('fail', { severity: 'high', deadline: { band: 'd90', daysLeft: 90 } })], stored);
@@ -274,9 +274,37 @@ describe('reconcile: alert events', () => {
     expect(r.events.map((e) => [e.event, e.severity])).toEqual([['resolved', 'critical']]);
   });
 
-  it('does not re-alert when severity or band goes down', () => {
+  it('does not re-alert when severity or band goes down (the daily keep-alive carries the new severity)', () => {
     const stored = persist([], run(T0, [ev('fail', { severity: 'critical', deadline: { band: 'd30' } })], []));
-    expect(run(T1, [ev('fail', { severity: 'medium', deadline: { band: 'd180' } })], stored).events).toEqual([]);
+    const r = run(T1, [ev('fail', { severity: 'medium', deadline: { band: 'd180' } })], stored);
+    expect(r.events.map((e) => [e.event, e.severity])).toEqual([['still-open', 'medium']]);
+  });
+
+  it('sends a still-open keep-alive once a day per open finding, also while it reads unknown, never when suppressed', () => {
+    let stored = persist([], run(T0, [ev('fail')], []));
+    // Same day, a second scan: nothing.
+    expect(run('2026-01-01T17:00:00.000Z', [ev('fail')], stored).events).toEqual([]);
+    let r = run(T1, [ev('fail')], stored);
+    expect(r.events.map((e) => e.event)).toEqual(['still-open']);
+    stored = persist(stored, r);
+    // The manager became unreachable: the episode is not over, so the alert must stay up.
+    r = run(T2, [ev('unknown')], stored);
+    expect(r.events.map((e) => e.event)).toEqual(['still-open']);
+    stored = persist(stored, r);
+    // Suppressed: silent.
+    const sup: Suppression = {
+      id: 'sup-keepalive',
+      ruleId: 'hcx-wan-optimization-enabled',
+      reason: 'accepted until the window',
+      category: 'waiver',
+      createdBy: 'alice@example.com',
+      createdAt: T0,
+      expiresAt: T4,
+    };
+    expect(run(T3, [ev('fail')], stored, { suppressions: [sup] }).events).toEqual([]);
+    // A finding that was only ever unknown never pages.
+    const unknownOnly = persist([], run(T0, [ev('unknown')], []));
+    expect(run(T1, [ev('unknown')], unknownOnly).events).toEqual([]);
   });
 
   it('pages a reopening as opened', () => {
