@@ -263,7 +263,7 @@ export function createHandlers(ports: ApiPorts) {
   async function getReadiness(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const { inv } = await requireInventory(req);
-    return json(evaluateReadiness(inv, ports.lifecycle.baseline.version));
+    return json(evaluateReadiness(inv, ports.lifecycle.baseline.version, now()));
   }
 
   async function listScans(req: ApiRequest): Promise<ApiResponse> {

@@ -272,7 +272,9 @@ describe('HTTP API through the local host', () => {
     expect(res.json.verdict).toBe('blocked');
     const wan = res.json.checks.find((c: any) => c.id === 'wan-optimization-disabled');
     expect(wan.status).toBe('fail');
-    expect(wan.evidence.meshes.length).toBe(1);
+    // The evidence is the rule's own verdict per subject: the gate and the findings cannot disagree.
+    expect(wan.evidence.verdicts.filter((v: any) => v.status === 'fail')).toHaveLength(1);
+    expect(wan.ruleIds).toEqual(['hcx-wan-optimization-enabled']);
     const cloud = await call('GET', `targets/${enc(CLOUD_REF.id)}/readiness`);
     expect(cloud.json.checks.find((c: any) => c.id === 'vcenter-nsx-connections').status).toBe('not_applicable');
     expect(cloud.json.checks.find((c: any) => c.id === 'version-path').status).toBe('pass');

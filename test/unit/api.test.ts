@@ -13,7 +13,7 @@ import { ROUTES } from '../../lib/api/routes';
 import { lifecyclePort, ruleCatalogPort } from '../../lib/api/runtimePorts';
 import { DEFAULT_CATALOG } from '../../lib/rules/lifecycle';
 import type { Finding, Suppression } from '../../lib/domain/finding';
-import { CONNECTOR_REF, emptyConnector, healthyConnector } from '../support/inventoryBuilder';
+import { CONNECTOR_REF, emptyConnector, healthyConnector, mesh } from '../support/inventoryBuilder';
 
 const NOW = new Date('2026-03-02T00:00:00Z');
 
@@ -288,6 +288,15 @@ describe('readiness checklist', () => {
     );
     expect(r.verdict).toBe('blocked');
     expect(r.checks.find((c) => c.id === 'no-migrations-in-progress')?.status).toBe('fail');
+  });
+
+  it('agrees with the rules: every failing rule of the gate shows as a failing check, with its message', () => {
+    const inv = healthyConnector({ serviceMeshes: [mesh({ services: ['INTERCONNECT', 'WANOPT'] })] });
+    const r = evaluateReadiness(inv, '4.11.3');
+    const wan = r.checks.find((c) => c.id === 'wan-optimization-disabled')!;
+    expect(wan.status).toBe('fail');
+    expect(wan.message).toMatch(/WAN Optimization/);
+    expect(r.verdict).toBe('blocked');
   });
 
   it('upgrade paths follow the seeds (below 4.4 via 4.4.2; 4.4–4.8 via 4.9.2)', () => {
