@@ -18,6 +18,8 @@ export interface TargetOutcome {
   counts: { open: number; unknown: number; suppressed: number; resolved: number };
   /** Collections that failed, e.g. `serviceMeshes: timeout`. */
   issues: string[];
+  /** HCX requests this target cost (both ports): retries and Retry-After waits are counted, never hidden. */
+  http?: { requests: number; retries: number; retryAfterWaits: number; waitedMs: number };
   errorClass?: ErrorClass;
   message?: string;
 }

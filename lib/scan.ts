@@ -34,7 +34,8 @@ export interface ScanDeps {
   stores: Stores;
   rules: RuleEngine;
   discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
-  collect(target: Target, asOf: DateTime): Promise<Inventory>;
+  /** `onStats` receives the target's HCX request counts when its collection ends. */
+  collect(target: Target, asOf: DateTime, onStats?: (stats: CollectionStats) => void): Promise<Inventory>;
   now?: () => DateTime;
   /** Longest one target's collection may take (default TARGET_BUDGET_MS); tests shorten it. */
   targetBudgetMs?: number;
@@ -134,6 +135,22 @@ export async function startScan(
   return { scan, targets };
 }
 
+/** Per-interface transport counters of one collection (hybridity and 9443). */
+export interface CollectionStats {
+  hybridity?: { requests: number; retries: number; retryAfterWaits: number; waitedMs: number };
+  appliance?: { requests: number; retries: number; retryAfterWaits: number; waitedMs: number };
+}
+
+function sumStats(st: CollectionStats): NonNullable<TargetOutcome['http']> {
+  const parts = [st.hybridity, st.appliance].filter((p): p is NonNullable<typeof p> => p !== undefined);
+  return {
+    requests: parts.reduce((n, p) => n + p.requests, 0),
+    retries: parts.reduce((n, p) => n + p.retries, 0),
+    retryAfterWaits: parts.reduce((n, p) => n + p.retryAfterWaits, 0),
+    waitedMs: Math.round(parts.reduce((n, p) => n + p.waitedMs, 0)),
+  };
+}
+
 /** Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). */
 export async function enqueueScan(
   deps: ScanDeps,
@@ -183,7 +200,11 @@ export async function scanOneTarget(
   const asOfIso = args.asOf.toUTC().toISO()!;
   let result: TargetScanResult;
   try {
-    const inventory = await withinBudget(deps.collect(target, args.asOf), deps.targetBudgetMs ?? TARGET_BUDGET_MS);
+    let http: TargetOutcome['http'];
+    const inventory = await withinBudget(
+      deps.collect(target, args.asOf, (st) => (http = sumStats(st))),
+      deps.targetBudgetMs ?? TARGET_BUDGET_MS,
+    );
     const [facts, suppressions] = await Promise.all([
       args.facts ?? stores.facts.list(target.id),
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
@@ -231,6 +252,7 @@ export async function scanOneTarget(
       counts: { open: counts.open, unknown: counts.unknown, suppressed: counts.suppressed, resolved: counts.resolved },
       issues: inventory.issues.map((i) => `${i.call}: ${i.errorClass}`),
     };
+    if (http) outcome.http = http;
     if (inventory.manager?.version) outcome.hcxVersion = inventory.manager.version;
     const down = inventory.reachability.hybridity;
     if (down && !down.ok) {

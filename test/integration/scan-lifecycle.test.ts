@@ -86,6 +86,20 @@ describe('findings lifecycle across scans (lab + Azurite)', () => {
     expect(f.suppressionId).toBeUndefined();
   });
 
+  it('counts what a target cost on the wire, Retry-After waits included', async () => {
+    ctx.lab.setFaults('onprem-dc2', { throttle: { times: 1, retryAfterSeconds: 1, onPath: 'serviceMesh' } });
+    ctx.clock.advance(24);
+    const result = await ctx.rt.scan({ trigger: 'cli', targetFilter: 'onprem-dc2' });
+    ctx.lab.setFaults('onprem-dc2', {});
+    const { outcome } = result.targets[0];
+    expect(outcome.status).toBe('ok');
+    expect(outcome.http).toMatchObject({ retries: 1, retryAfterWaits: 1 });
+    expect(outcome.http!.requests).toBeGreaterThan(10);
+    expect(outcome.http!.waitedMs).toBeGreaterThanOrEqual(1000);
+    // Recorded with the scan, for GET /api/scans/{id}.
+    expect((await ctx.rt.stores.scans.get(result.scan.scanId))?.targets[0].http).toEqual(outcome.http);
+  });
+
   it('turns findings of a manager that became unreachable into unknown, never resolved', async () => {
     const before = (await ctx.rt.stores.findings.listForTarget('connector:onprem-dc2')).filter((f) => f.status === 'open');
     expect(before.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['hcx-disaster-recovery-in-use', 'hcx-appliance-outdated']));
