@@ -49,7 +49,11 @@ export function staticTokenCredential(token: string): TokenCredential {
  * than rely on the SDK's derivation. With a static token the scope is never used (the token is handed out as
  * is), so we set nothing — that is what keeps the lab's `https://127.0.0.1:P` from being sent to Entra.
  */
-export function armClientOptions(config: Config, credentialIsStatic: boolean, extra: ArmClientOptions = {}): AzureVMwareSolutionAPIOptionalParams {
+export function armClientOptions(
+  config: Config,
+  credentialIsStatic: boolean,
+  extra: ArmClientOptions = {},
+): AzureVMwareSolutionAPIOptionalParams {
   const opts: AzureVMwareSolutionAPIOptionalParams = {};
   const custom = config.armEndpoint !== DEFAULTS.armEndpoint;
   if (custom) {
@@ -61,9 +65,13 @@ export function armClientOptions(config: Config, credentialIsStatic: boolean, ex
     try {
       pem = fs.readFileSync(config.armCaFile, 'utf8');
     } catch (err) {
-      throw new CollectionError('config', `HCXMON_ARM_CA_FILE: cannot read ${config.armCaFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
-        source: 'arm',
-      });
+      throw new CollectionError(
+        'config',
+        `HCXMON_ARM_CA_FILE: cannot read ${config.armCaFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        {
+          source: 'arm',
+        },
+      );
     }
     // `ca` replaces the default store; keep the public roots so a proxy or real ARM still verifies.
     opts.tlsOptions = { ca: [...tls.rootCertificates, pem].join('\n') };
@@ -122,7 +130,9 @@ export function createArmClientFactory(config: Config, extra: ArmClientOptions =
   return (subscriptionId) => {
     let client = cache.get(subscriptionId);
     if (!client) {
-      credential ??= config.armAccessToken ? staticTokenCredential(config.armAccessToken) : new DefaultAzureCredential();
+      credential ??= config.armAccessToken
+        ? staticTokenCredential(config.armAccessToken)
+        : new DefaultAzureCredential();
       const options = armClientOptions(config, isStatic || !!extra.credential, extra);
       const ca = options.tlsOptions?.ca;
       options.additionalPolicies = [
@@ -155,7 +165,8 @@ export function classifyArmError(err: unknown): { errorClass: ErrorClass; status
 export function armIssue(call: string, err: unknown): CollectionIssue {
   const { errorClass, status, code } = classifyArmError(err);
   const detail = [status !== undefined ? `HTTP ${status}` : undefined, code].filter(Boolean).join(' ');
-  const message = err instanceof CollectionError ? err.message : `arm ${call}: ${errorClass}${detail ? ` (${detail})` : ''}`;
+  const message =
+    err instanceof CollectionError ? err.message : `arm ${call}: ${errorClass}${detail ? ` (${detail})` : ''}`;
   return { source: 'arm', call, errorClass, message, ...(status !== undefined ? { status } : {}) };
 }
 
@@ -172,13 +183,15 @@ export function resourceGroupOf(id: string): string {
 }
 
 export function privateCloudToTarget(pc: PrivateCloud, subscriptionId: string): Target {
-  if (!pc.id || !pc.name) throw new CollectionError('malformed', 'arm privateClouds: a private cloud has no id or name', { source: 'arm' });
+  if (!pc.id || !pc.name)
+    throw new CollectionError('malformed', 'arm privateClouds: a private cloud has no id or name', { source: 'arm' });
   const t: Target = {
     id: privateCloudTargetId(pc.id),
     name: pc.name,
     kind: 'avs-private-cloud',
     arm: { subscriptionId, resourceGroup: resourceGroupOf(pc.id), privateCloudName: pc.name, location: pc.location },
   };
+  if (pc.provisioningState) t.arm!.provisioningState = pc.provisioningState;
   if (pc.endpoints?.hcxCloudManager) t.hcxUrl = pc.endpoints.hcxCloudManager;
   return t;
 }
@@ -219,7 +232,10 @@ export interface DiscoveryResult {
  * Every private cloud of every configured subscription, then the configured connectors. Subscriptions are
  * listed in parallel; one that fails is reported in `errors` and does not hide the others.
  */
-export async function discoverTargets(config: Config, deps: { armClients?: ArmClientFactory } = {}): Promise<DiscoveryResult> {
+export async function discoverTargets(
+  config: Config,
+  deps: { armClients?: ArmClientFactory } = {},
+): Promise<DiscoveryResult> {
   const errors: DiscoveryError[] = [];
   const perSub = await Promise.all(
     config.subscriptionIds.map(async (subscriptionId) => {
@@ -232,7 +248,12 @@ export async function discoverTargets(config: Config, deps: { armClients?: ArmCl
         return out;
       } catch (err) {
         const issue = armIssue('privateClouds.listInSubscription', err);
-        errors.push({ subscriptionId, errorClass: issue.errorClass, message: `subscription ${subscriptionId}: ${issue.message}`, ...(issue.status ? { status: issue.status } : {}) });
+        errors.push({
+          subscriptionId,
+          errorClass: issue.errorClass,
+          message: `subscription ${subscriptionId}: ${issue.message}`,
+          ...(issue.status ? { status: issue.status } : {}),
+        });
         return [];
       }
     }),
@@ -296,18 +317,29 @@ export async function collectArmFacts(
 ): Promise<{ arm: ArmFacts; hcxUrl?: string; issues: CollectionIssue[] }> {
   const a = target.arm!;
   const issues: CollectionIssue[] = [];
-  const arm: ArmFacts = { subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, privateCloudName: a.privateCloudName };
+  const arm: ArmFacts = {
+    subscriptionId: a.subscriptionId,
+    resourceGroup: a.resourceGroup,
+    privateCloudName: a.privateCloudName,
+  };
   if (a.location) arm.location = a.location;
   let hcxUrl = target.hcxUrl;
+  // The discovery listing already carries every property of the cloud (ARM lists full resources): a target
+  // discovered by this scan skips the per-cloud GET (a quarter of the ARM calls of a fleet scan).
+  const fresh = a.provisioningState !== undefined && hcxUrl !== undefined;
+  if (fresh) arm.provisioningState = a.provisioningState;
   const [pc, addons, sites] = await Promise.allSettled([
-    client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) }),
+    fresh
+      ? Promise.resolve(undefined)
+      : client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) }),
     listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
     listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
   ]);
   if (pc.status === 'fulfilled') {
-    if (pc.value.location) arm.location = pc.value.location;
-    if (pc.value.provisioningState) arm.provisioningState = pc.value.provisioningState;
-    if (pc.value.endpoints?.hcxCloudManager) hcxUrl = pc.value.endpoints.hcxCloudManager;
+    const cloud = pc.value;
+    if (cloud?.location) arm.location = cloud.location;
+    if (cloud?.provisioningState) arm.provisioningState = cloud.provisioningState;
+    if (cloud?.endpoints?.hcxCloudManager) hcxUrl = cloud.endpoints.hcxCloudManager;
   } else issues.push(armIssue('privateCloud', pc.reason));
   if (hcxUrl) arm.hcxCloudManagerUrl = hcxUrl;
   if (addons.status === 'fulfilled') arm.hcxAddon = parseHcxAddon(addons.value);
@@ -323,9 +355,14 @@ export async function collectArmFacts(
  */
 export async function cloudAdminCredentials(config: Config, target: Target, client: AvsClient): Promise<Credentials> {
   const a = target.arm!;
-  const creds = await client.privateClouds.listAdminCredentials(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) });
+  const creds = await client.privateClouds.listAdminCredentials(a.resourceGroup, a.privateCloudName, {
+    abortSignal: armSignal(config),
+  });
   if (!creds.vcenterUsername || !creds.vcenterPassword) {
-    throw new CollectionError('malformed', 'arm listAdminCredentials: malformed (no vCenter credentials)', { source: 'arm', call: 'listAdminCredentials' });
+    throw new CollectionError('malformed', 'arm listAdminCredentials: malformed (no vCenter credentials)', {
+      source: 'arm',
+      call: 'listAdminCredentials',
+    });
   }
   return { username: creds.vcenterUsername, password: creds.vcenterPassword };
 }

@@ -31,7 +31,14 @@ export interface Target {
   applianceUrl?: string;
   trust?: TrustOptions;
   /** Private clouds: where ARM says the cloud lives. */
-  arm?: { subscriptionId: string; resourceGroup: string; privateCloudName: string; location?: string };
+  arm?: {
+    subscriptionId: string;
+    resourceGroup: string;
+    privateCloudName: string;
+    location?: string;
+    /** As the discovery listing reported it: set, the scan of this target trusts it instead of re-reading the cloud. */
+    provisioningState?: string;
+  };
   /** Connectors: the SSO user for the hybridity API and the names of the settings that hold passwords. */
   connector?: { username: string; passwordSetting: string; adminUsername?: string; adminPasswordSetting?: string };
 }

@@ -4,7 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { loadConfig, type Config } from '../../lib/config';
 import {
   armClientOptions,
@@ -36,8 +41,16 @@ function fakeArm(route: Route): { httpClient: HttpClient; requests: PipelineRequ
     async sendRequest(request): Promise<PipelineResponse> {
       requests.push(request);
       const url = new URL(request.url);
-      const r = route(request, url) ?? { status: 404, body: { error: { code: 'NotFound', message: `no route ${url.pathname}` } } };
-      return { request, status: r.status, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(r.body) };
+      const r = route(request, url) ?? {
+        status: 404,
+        body: { error: { code: 'NotFound', message: `no route ${url.pathname}` } },
+      };
+      return {
+        request,
+        status: r.status,
+        headers: createHttpHeaders({ 'content-type': 'application/json' }),
+        bodyAsText: JSON.stringify(r.body),
+      };
     },
   };
   return { httpClient, requests };
@@ -57,7 +70,14 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
   const hcxAddon = example(version, 'Addons_Get_HCX');
   const addons = example(version, 'Addons_List');
   const creds = example(version, 'PrivateClouds_ListAdminCredentials');
-  const pc0 = (pcList.value as Array<{ id: string; name: string; location: string; properties: { endpoints: { hcxCloudManager: string } } }>)[0];
+  const pc0 = (
+    pcList.value as Array<{
+      id: string;
+      name: string;
+      location: string;
+      properties: { endpoints: { hcxCloudManager: string } };
+    }>
+  )[0];
 
   const routes =
     (withHcx: boolean): Route =>
@@ -65,7 +85,8 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
       const p = url.pathname;
       if (p.endsWith('/providers/Microsoft.AVS/privateClouds')) return { status: 200, body: pcList };
       if (p.endsWith('/privateClouds/cloud1')) return { status: 200, body: pcGet };
-      if (p.endsWith('/addons')) return { status: 200, body: withHcx ? { value: [...(addons.value as unknown[]), hcxAddon] } : addons };
+      if (p.endsWith('/addons'))
+        return { status: 200, body: withHcx ? { value: [...(addons.value as unknown[]), hcxAddon] } : addons };
       if (p.endsWith('/hcxEnterpriseSites')) return { status: 200, body: sites };
       if (p.endsWith('/listAdminCredentials') && req.method === 'POST') return { status: 200, body: creds };
       return undefined;
@@ -82,9 +103,31 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
         name: 'cloud1',
         kind: 'avs-private-cloud',
         hcxUrl: pc0.properties.endpoints.hcxCloudManager,
-        arm: { subscriptionId: SUB, resourceGroup: 'group1', privateCloudName: 'cloud1', location: pc0.location },
+        arm: {
+          subscriptionId: SUB,
+          resourceGroup: 'group1',
+          privateCloudName: 'cloud1',
+          location: pc0.location,
+          provisioningState: pc0.properties.provisioningState,
+        },
       },
     ]);
+  });
+
+  it('does not re-read a cloud the same scan just discovered (the listing carries its properties); re-reads one that came without', async () => {
+    const cfg = config();
+    const fake = fakeArm(routes(true));
+    const f = factory(cfg, fake.httpClient);
+    const { targets } = await discoverTargets(cfg, { armClients: f });
+    const gets = (): number =>
+      fake.requests.filter((r) => r.method === 'GET' && /privateClouds\/cloud1\?/.test(r.url)).length;
+    const before = gets();
+    const facts = await collectArmFacts(cfg, targets[0], f(SUB));
+    expect(gets()).toBe(before);
+    expect(facts.arm.provisioningState).toBe(pc0.properties.provisioningState);
+    const { provisioningState: _dropped, ...withoutState } = targets[0].arm!;
+    await collectArmFacts(cfg, { ...targets[0], arm: withoutState }, f(SUB));
+    expect(gets()).toBe(before + 1);
   });
 
   it('collects the HCX add-on offer, the sites with only the last 4 key characters, and provisioning state', async () => {
@@ -102,7 +145,9 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
       provisioningState: 'Succeeded',
       hcxCloudManagerUrl: (pcGet.properties as { endpoints: { hcxCloudManager: string } }).endpoints.hcxCloudManager,
       hcxAddon: { offer: 'VMware MaaS Cloud Provider (Enterprise)', provisioningState: 'Succeeded' },
-      enterpriseSites: [{ name: site.name, keyLast4: site.properties.activationKey.slice(-4), status: site.properties.status }],
+      enterpriseSites: [
+        { name: site.name, keyLast4: site.properties.activationKey.slice(-4), status: site.properties.status },
+      ],
     });
     expect(JSON.stringify(facts)).not.toContain(site.properties.activationKey);
   });
@@ -131,7 +176,12 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
     const { httpClient, requests } = fakeArm(routes(true));
     const f = factory(cfg, httpClient);
     const { targets } = await discoverTargets(cfg, { armClients: f });
-    const inv = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f, asOf: new Date('2026-01-01T00:00:00Z') });
+    const inv = await collectInventory(targets[0], {
+      config: cfg,
+      env: {},
+      armClients: f,
+      asOf: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(inv.collectedAt).toBe('2026-01-01T00:00:00.000Z');
     expect(inv.arm?.hcxAddon).toBeTruthy();
     expect(inv.reachability).toEqual({});
@@ -156,11 +206,16 @@ describe('ARM discovery behaviour', () => {
       const page = url.searchParams.get('$skipToken') ?? '1';
       const base = `https://management.azure.com/subscriptions/${SUB}/providers/Microsoft.AVS/privateClouds?api-version=2023-03-01`;
       const next = page === '3' ? undefined : `${base}&$skipToken=${Number(page) + 1}`;
-      return { status: 200, body: { value: [cloud(SUB, `pc${page}a`), cloud(SUB, `pc${page}b`)], ...(next ? { nextLink: next } : {}) } };
+      return {
+        status: 200,
+        body: { value: [cloud(SUB, `pc${page}a`), cloud(SUB, `pc${page}b`)], ...(next ? { nextLink: next } : {}) },
+      };
     });
     const { targets } = await discoverTargets(cfg, { armClients: factory(cfg, httpClient) });
     expect(targets.map((t) => t.name)).toEqual(['pc1a', 'pc1b', 'pc2a', 'pc2b', 'pc3a', 'pc3b']);
-    expect(targets[0].id).toBe(`/subscriptions/${SUB}/resourcegroups/group-pc1a/providers/microsoft.avs/privateclouds/pc1a`);
+    expect(targets[0].id).toBe(
+      `/subscriptions/${SUB}/resourcegroups/group-pc1a/providers/microsoft.avs/privateclouds/pc1a`,
+    );
     expect(targets[0].arm?.resourceGroup).toBe('Group-pc1a');
     expect(requests).toHaveLength(3);
   });
@@ -168,17 +223,34 @@ describe('ARM discovery behaviour', () => {
   it('one failing subscription does not hide the others, and connectors are always listed', async () => {
     const cfg = loadConfig({
       HCXMON_SUBSCRIPTION_IDS: `${SUB},${SUB2}`,
-      HCXMON_CONNECTORS: JSON.stringify([{ name: 'onprem-1', url: 'https://hcx.onprem.example/', username: 'administrator@vsphere.local', passwordSetting: 'PW1' }]),
+      HCXMON_CONNECTORS: JSON.stringify([
+        {
+          name: 'onprem-1',
+          url: 'https://hcx.onprem.example/',
+          username: 'administrator@vsphere.local',
+          passwordSetting: 'PW1',
+        },
+      ]),
       PW1: 'x',
     });
     const { httpClient } = fakeArm((_req, url) =>
       url.pathname.includes(SUB2)
-        ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization' } } }
+        ? {
+            status: 403,
+            body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization' } },
+          }
         : { status: 200, body: { value: [cloud(SUB, 'good')] } },
     );
     const { targets, errors } = await discoverTargets(cfg, { armClients: factory(cfg, httpClient) });
     expect(targets.map((t) => t.id)).toEqual([expect.stringContaining('/privateclouds/good'), 'connector:onprem-1']);
-    expect(errors).toEqual([{ subscriptionId: SUB2, errorClass: 'auth', status: 403, message: expect.stringContaining('AuthorizationFailed') }]);
+    expect(errors).toEqual([
+      {
+        subscriptionId: SUB2,
+        errorClass: 'auth',
+        status: 403,
+        message: expect.stringContaining('AuthorizationFailed'),
+      },
+    ]);
     expect(targets[1]).toEqual({
       id: 'connector:onprem-1',
       name: 'onprem-1',
@@ -193,7 +265,8 @@ describe('ARM discovery behaviour', () => {
     const { httpClient } = fakeArm((_req, url) => {
       if (url.pathname.endsWith('/privateClouds')) return { status: 200, body: { value: [cloud(SUB, 'c')] } };
       if (url.pathname.endsWith('/privateClouds/c')) return { status: 200, body: cloud(SUB, 'c') };
-      if (url.pathname.endsWith('/addons')) return { status: 500, body: { error: { code: 'InternalServerError', message: 'x' } } };
+      if (url.pathname.endsWith('/addons'))
+        return { status: 500, body: { error: { code: 'InternalServerError', message: 'x' } } };
       if (url.pathname.endsWith('/hcxEnterpriseSites')) return { status: 200, body: { value: [] } };
       return undefined;
     });
@@ -202,7 +275,15 @@ describe('ARM discovery behaviour', () => {
     const facts = await collectArmFacts(cfg, targets[0], f(SUB));
     expect(facts.arm.hcxAddon).toBeUndefined();
     expect(facts.arm.enterpriseSites).toEqual([]);
-    expect(facts.issues).toEqual([{ source: 'arm', call: 'addons', errorClass: 'http', status: 500, message: expect.stringContaining('addons: http') }]);
+    expect(facts.issues).toEqual([
+      {
+        source: 'arm',
+        call: 'addons',
+        errorClass: 'http',
+        status: 500,
+        message: expect.stringContaining('addons: http'),
+      },
+    ]);
   });
 });
 
@@ -212,7 +293,9 @@ describe('ARM client options', () => {
   });
 
   it('custom endpoint with a static token: endpoint set, no scope (the token is never exchanged)', () => {
-    expect(armClientOptions(config({ HCXMON_ARM_ENDPOINT: 'https://127.0.0.1:9999' }), true)).toEqual({ endpoint: 'https://127.0.0.1:9999' });
+    expect(armClientOptions(config({ HCXMON_ARM_ENDPOINT: 'https://127.0.0.1:9999' }), true)).toEqual({
+      endpoint: 'https://127.0.0.1:9999',
+    });
   });
 
   it('custom endpoint with a real credential: the scope is that endpoint’s /.default', () => {
@@ -223,6 +306,8 @@ describe('ARM client options', () => {
   });
 
   it('an unreadable HCXMON_ARM_CA_FILE is a config error naming the setting', () => {
-    expect(() => armClientOptions(config({ HCXMON_ARM_CA_FILE: '/nonexistent/ca.pem' }), true)).toThrow(/HCXMON_ARM_CA_FILE/);
+    expect(() => armClientOptions(config({ HCXMON_ARM_CA_FILE: '/nonexistent/ca.pem' }), true)).toThrow(
+      /HCXMON_ARM_CA_FILE/,
+    );
   });
 });
