@@ -75,7 +75,7 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
       id: string;
       name: string;
       location: string;
-      properties: { endpoints: { hcxCloudManager: string } };
+      properties: { provisioningState: string; endpoints: { hcxCloudManager: string } };
     }>
   )[0];
 
