@@ -28,6 +28,11 @@ export interface Subject {
   kind: SubjectKind;
 }
 
+/** Most rules are the customer's whatever the target (only the Cloud Manager's own version is Microsoft's). */
+export const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
+/** Rules that apply to both kinds of target. */
+export const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
+
 export const MANAGER: Subject = { id: 'manager', name: 'HCX Manager', kind: 'manager' };
 export const TARGET: Subject = { id: 'target', name: 'Target', kind: 'target' };
 

@@ -1,6 +1,8 @@
 import type { Evaluation, Severity } from '../domain/evaluation';
 import type { Appliance, Inventory, ServiceMesh } from '../domain/inventory';
 import {
+  BOTH,
+  CUSTOMER,
   MANAGER,
   REF,
   UPGRADE_NOTES,
@@ -14,9 +16,6 @@ import {
   type VersionRead,
 } from './common';
 import { compareVersions, parseVersion } from './version';
-
-const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
-const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
 
 const WANOPT = { id: 'hcx-wan-optimization-enabled', defaultSeverity: 'critical' } as const;
 const DR = { id: 'hcx-disaster-recovery-in-use', defaultSeverity: 'high' } as const;

@@ -3,6 +3,7 @@ import type { Fact, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import { addDays, describeDeadline, makeDeadline, severityForBand, toIsoDate, utcDate } from './deadline';
 import {
+  CUSTOMER,
   MANAGER,
   REF,
   allSubjects,
@@ -15,8 +16,6 @@ import {
 } from './common';
 import type { RuleContext } from './types';
 import { parseVersion, versionLessThan } from './version';
-
-const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
 
 const EXPIRY = { id: 'hcx-activation-key-expiry', defaultSeverity: 'high' } as const;
 const LEGACY = { id: 'hcx-legacy-activation-endpoint', defaultSeverity: 'high' } as const;

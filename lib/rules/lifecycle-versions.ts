@@ -2,6 +2,7 @@ import type { Evaluation, Severity } from '../domain/evaluation';
 import type { Inventory } from '../domain/inventory';
 import { describeDeadline, makeDeadline, severityForBand } from './deadline';
 import {
+  BOTH,
   MANAGER,
   REF,
   UPGRADE_NOTES,
@@ -29,7 +30,6 @@ const SKEW = { id: 'hcx-site-pair-version-skew', defaultSeverity: 'medium' } as 
 const OUTDATED = { id: 'hcx-appliance-outdated', defaultSeverity: 'medium' } as const;
 
 const VERSION_OWNER = { 'avs-private-cloud': 'microsoft', 'hcx-connector': 'customer' } as const;
-const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
 
 function catalogEvidence(ctx: RuleContext) {
   return { catalogAsOf: ctx.catalog.asOf, catalogVersion: ctx.catalog.catalogVersion };

@@ -1,11 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Evaluation } from '../domain/evaluation';
 import type { ErrorClass, Inventory, Reachability } from '../domain/inventory';
-import { REF, TARGET, defineRule, evaluation, lc, type Subject } from './common';
+import { BOTH, CUSTOMER, REF, TARGET, defineRule, evaluation, lc, type Subject } from './common';
 import type { RuleContext } from './types';
-
-const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
-const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
 
 const UNREACH = { id: 'hcx-endpoint-unreachable', defaultSeverity: 'high' } as const;
 const STALE = { id: 'hcx-scan-stale', defaultSeverity: 'high' } as const;

@@ -2,6 +2,8 @@ import type { Evaluation } from '../domain/evaluation';
 import type { Appliance, Inventory } from '../domain/inventory';
 import { daysSince } from './deadline';
 import {
+  BOTH,
+  CUSTOMER,
   NE_HA_PREREQUISITES,
   REF,
   allSubjects,
@@ -14,9 +16,6 @@ import {
 } from './common';
 import type { RuleContext } from './types';
 import { versionLessThan } from './version';
-
-const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
-const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
 
 const NOHA = { id: 'hcx-network-extension-without-ha', defaultSeverity: 'medium' } as const;
 const GROUP = { id: 'hcx-ne-ha-group-degraded', defaultSeverity: 'high' } as const;

@@ -1,6 +1,8 @@
 import type { Evaluation } from '../domain/evaluation';
 import type { Inventory } from '../domain/inventory';
 import {
+  BOTH,
+  CUSTOMER,
   MANAGER,
   REF,
   UPGRADE_NOTES,
@@ -11,9 +13,6 @@ import {
   notCollected,
   type Subject,
 } from './common';
-
-const CUSTOMER = { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as const;
-const BOTH = ['avs-private-cloud', 'hcx-connector'] as const;
 
 const CONN = { id: 'hcx-manager-connection-unhealthy', defaultSeverity: 'high' } as const;
 const PAIR = { id: 'hcx-site-pair-unhealthy', defaultSeverity: 'high' } as const;
