@@ -1,5 +1,4 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { DateTime } from 'luxon';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { TargetHistory, VersionObservation } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { TargetKind } from '../domain/target';
@@ -10,7 +9,6 @@ import {
   clean,
   deletePartition,
   invertedTime,
-  isConflict,
   isNotFound,
   listAll,
   num,
@@ -18,7 +16,6 @@ import {
   parseJson,
   str,
   StoreError,
-  submitInBatches,
   unpackText,
   type StoredEntity,
   type TableSet,
@@ -54,12 +51,6 @@ export interface SnapshotInfo extends InventorySummary {
   snapshotKey: string;
 }
 
-export interface SaveInventoryOptions {
-  scanId?: string;
-  /** Also prune dated snapshots older than this many days before the inventory's collectedAt. */
-  historyDays?: number;
-}
-
 function meta(inv: Inventory, scanId: string | undefined): Record<string, unknown> {
   return clean({
     targetId: inv.target.id,
@@ -83,7 +74,13 @@ function summaryOf(e: StoredEntity): InventorySummary {
 }
 
 /** Rows (main + overflow) holding one inventory under `rowKey`: JSON → gzip → base64 → ≤30k-char properties. */
-export function inventoryRows(pk: string, rowKey: string, rowType: RowType, inv: Inventory, scanId?: string): Record<string, unknown>[] {
+export function inventoryRows(
+  pk: string,
+  rowKey: string,
+  rowType: RowType,
+  inv: Inventory,
+  scanId?: string,
+): Record<string, unknown>[] {
   const chunks = packText(JSON.stringify(inv));
   const perRow = chunk(chunks, CHUNKS_PER_ROW);
   return perRow.map((part, i) => {
@@ -136,7 +133,10 @@ export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
   const next: TargetHistory = { versions: versions.slice(-MAX_VERSIONS) };
   // "Successful" = the manager answered (its identity/version was read); ARM-only data does not count.
   const success = inv.manager !== undefined ? inv.collectedAt : undefined;
-  const last = [h.lastSuccessfulCollectionAt, success].filter((x): x is string => x !== undefined).sort().pop();
+  const last = [h.lastSuccessfulCollectionAt, success]
+    .filter((x): x is string => x !== undefined)
+    .sort()
+    .pop();
   if (last) next.lastSuccessfulCollectionAt = last;
   return next;
 }
@@ -153,41 +153,6 @@ export class InventoryRepository {
     return this.tables.client(INVENTORY_TABLE);
   }
 
-  /** Writes latest + snapshot atomically, folds the inventory into the history, then prunes old snapshots. */
-  async save(inv: Inventory, opts: SaveInventoryOptions = {}): Promise<{ snapshotKey: string; pruned: number }> {
-    const client = await this.client();
-    const pk = targetKey(inv.target.id);
-    const snapshotKey = `${SNAP_PREFIX}${invertedTime(inv.collectedAt)}`;
-    const latestRows = inventoryRows(pk, LATEST, 'latest', inv, opts.scanId);
-    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inv, opts.scanId);
-    const upserts = (rows: Record<string, unknown>[]): TransactionAction[] =>
-      rows.map((r): TransactionAction => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace']);
-    // Overflow rows of a previous, larger `latest` would otherwise linger.
-    const previous = await this.getRow(client, pk, LATEST, ['rows']);
-    const prevRows = previous ? (num(previous.rows) ?? 1) : 1;
-    const stale: TransactionAction[] = [];
-    for (let i = latestRows.length; i < prevRows; i++) {
-      stale.push(['delete', { partitionKey: pk, rowKey: `${LATEST}~x${String(i).padStart(3, '0')}` }]);
-    }
-    const latest = [...upserts(latestRows), ...stale];
-    const snap = upserts(snapRows);
-    if (latest.length > ROWS_PER_TRANSACTION || snap.length > ROWS_PER_TRANSACTION) {
-      throw new StoreError(`inventory of ${inv.target.id} is too large to store (${latestRows.length} rows)`);
-    }
-    // Normally one atomic transaction; a very large inventory would pass the 4 MiB request limit, so the dated copy
-    // goes first and `latest` (what readers use) flips in its own transaction.
-    if (latest.length + snap.length <= ROWS_PER_TRANSACTION) {
-      await client.submitTransaction([...snap, ...latest]);
-    } else {
-      await client.submitTransaction(snap);
-      await client.submitTransaction(latest);
-    }
-    await this.foldHistory(client, pk, inv);
-    const pruned =
-      opts.historyDays !== undefined ? await this.prune(inv.target.id, inv.collectedAt, opts.historyDays) : 0;
-    return { snapshotKey, pruned };
-  }
-
   private async getRow(
     client: TableClient,
     pk: string,
@@ -199,21 +164,6 @@ export class InventoryRepository {
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
-    }
-  }
-
-  private async foldHistory(client: TableClient, pk: string, inv: Inventory): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const row = await this.getRow(client, pk, HISTORY);
-      const current = parseJson<TargetHistory>(row?.history) ?? { versions: [] };
-      const entity = { partitionKey: pk, rowKey: HISTORY, rowType: 'history', targetId: inv.target.id, history: JSON.stringify(updateHistory(current, inv)) };
-      try {
-        if (row) await client.updateEntity(entity, 'Replace', { etag: row.etag });
-        else await client.createEntity(entity);
-        return;
-      } catch (err) {
-        if (!isConflict(err) || attempt >= 5) throw err;
-      }
     }
   }
 
@@ -276,23 +226,6 @@ export class InventoryRepository {
       'scanId',
     ]);
     return rows.map(summaryOf).sort((a, b) => (a.targetName < b.targetName ? -1 : a.targetName > b.targetName ? 1 : 0));
-  }
-
-  /** Deletes dated snapshots (and their overflow rows) taken more than `historyDays` before `asOf`. */
-  async prune(targetId: string, asOf: string, historyDays: number): Promise<number> {
-    const client = await this.client();
-    const cutoff = DateTime.fromISO(asOf, { zone: 'utc' }).minus({ days: historyDays }).toISO() as string;
-    const pk = targetKey(targetId);
-    const rows = await listAll(
-      client,
-      odata`PartitionKey eq ${pk} and (rowType eq ${'snapshot'} or (rowType eq ${'part'} and parent ne ${LATEST})) and takenAt lt ${cutoff}`,
-      ['PartitionKey', 'RowKey'],
-    );
-    await submitInBatches(
-      client,
-      rows.map((r): TransactionAction[] => [['delete', { partitionKey: pk, rowKey: r.rowKey as string }]]),
-    );
-    return rows.filter((r) => !(r.rowKey as string).includes('~x')).length;
   }
 
   /** The target of a stored inventory, without reading the payload. */

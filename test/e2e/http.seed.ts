@@ -3,24 +3,12 @@ import type { Finding, FindingStatus } from '../../lib/domain/finding';
 import type { Inventory } from '../../lib/domain/inventory';
 import type { TargetRef } from '../../lib/domain/target';
 import { findingId } from '../../lib/findings/ids';
-import { FactsRepository } from '../../lib/store/facts';
-import { FindingsRepository } from '../../lib/store/findings';
-import { InventoryRepository } from '../../lib/store/inventory';
-import { ScansRepository } from '../../lib/store/scans';
-import { SuppressionsRepository } from '../../lib/store/suppressions';
-import { tableSetFromConnectionString } from '../../lib/store/tables';
+import { createStores, type Stores } from '../../lib/store';
 import type { ScanRecord, TargetOutcome } from '../../lib/scan-types';
 
 /** Seeds findings, inventories and a scan straight through lib/store (the HTTP e2e tests read them back). */
-export function repos(connectionString: string, tablePrefix: string) {
-  const tables = tableSetFromConnectionString(connectionString, { tablePrefix });
-  return {
-    findings: new FindingsRepository(tables),
-    inventory: new InventoryRepository(tables),
-    scans: new ScansRepository(tables),
-    suppressions: new SuppressionsRepository(tables),
-    facts: new FactsRepository(tables),
-  };
+export function repos(connectionString: string, tablePrefix: string): Stores {
+  return createStores({ kind: 'connectionString', connectionString, setting: 'HCXMON_TEST_STORAGE' }, { tablePrefix });
 }
 
 export function makeFinding(target: TargetRef, i: number, over: Partial<Finding> = {}): Finding {
@@ -58,7 +46,12 @@ export async function seedFindings(r: ReturnType<typeof repos>, target: TargetRe
 }
 
 export async function seedInventory(r: ReturnType<typeof repos>, inv: Inventory, scanId: string): Promise<void> {
-  await r.inventory.save(inv, { scanId });
+  await r.targetScans.commit({
+    targetId: inv.target.id,
+    inventory: inv,
+    scanId,
+    compute: () => ({ changed: [], events: [] }),
+  });
 }
 
 export async function seedScan(

@@ -10,9 +10,23 @@ import { createStores, type Stores } from '../../lib/store';
 
 const connectionString = process.env.HCXMON_TEST_STORAGE as string;
 let counter = 0;
+/** An inventory stored the way a scan stores it (one partition read + one transaction), with no finding changes. */
+async function saveInventory(stores: Stores, inv: Inventory, opts: { scanId?: string; historyDays?: number } = {}) {
+  const { report } = await stores.targetScans.commit({
+    targetId: inv.target.id,
+    inventory: inv,
+    ...opts,
+    compute: () => ({ changed: [], events: [] }),
+  });
+  return report;
+}
+
 function freshStores(): Stores {
   counter += 1;
-  return createStores({ kind: 'connectionString', connectionString, setting: 'HCXMON_TEST_STORAGE' }, { tablePrefix: `sts${process.pid}x${counter}` });
+  return createStores(
+    { kind: 'connectionString', connectionString, setting: 'HCXMON_TEST_STORAGE' },
+    { tablePrefix: `sts${process.pid}x${counter}` },
+  );
 }
 
 const cloud: TargetRef = {
@@ -38,7 +52,7 @@ describe('inventory repository (Azurite)', () => {
   it('round-trips latest and the dated snapshot, keeping undefined apart from []', async () => {
     const stores = freshStores();
     const inv = inventory(cloud, '2026-01-01T05:00:00.000Z', '4.10.2');
-    const { snapshotKey } = await stores.inventory.save(inv, { scanId: 'scan-1' });
+    const { snapshotKey } = await saveInventory(stores, inv, { scanId: 'scan-1' });
     expect(await stores.inventory.getLatest(cloud.id)).toEqual(inv);
     expect(await stores.inventory.getSnapshot(cloud.id, snapshotKey)).toEqual(inv);
     const latest = (await stores.inventory.getLatest(cloud.id)) as Inventory;
@@ -65,26 +79,28 @@ describe('inventory repository (Azurite)', () => {
       type: 'HCX-NET-EXT',
     }));
     expect(JSON.stringify(inv).length).toBeGreaterThan(1_000_000);
-    await stores.inventory.save(inv);
+    await saveInventory(stores, inv);
     expect(await stores.inventory.getLatest(connector.id)).toEqual(inv);
-    const raw = TableClient.fromConnectionString(connectionString, stores.tableNames.inventory, { allowInsecureConnection: true });
+    const raw = TableClient.fromConnectionString(connectionString, stores.tableNames.inventory, {
+      allowInsecureConnection: true,
+    });
     const latest = await raw.getEntity(targetKey(connector.id), 'latest');
     expect(latest.rows).toBeGreaterThanOrEqual(2);
 
     // A smaller inventory replaces it and the overflow row of the big one goes away.
     const small = inventory(connector, '2026-01-02T05:00:00.000Z', '4.11.0');
-    await stores.inventory.save(small);
+    await saveInventory(stores, small);
     expect(await stores.inventory.getLatest(connector.id)).toEqual(small);
     await expect(raw.getEntity(targetKey(connector.id), 'latest~x001')).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('keeps a compact version history: first/last seen per version and the last successful collection', async () => {
     const stores = freshStores();
-    await stores.inventory.save(inventory(connector, '2026-01-01T05:00:00.000Z', '4.10.2'));
-    await stores.inventory.save(inventory(connector, '2026-01-02T05:00:00.000Z', '4.10.2'));
-    await stores.inventory.save(inventory(connector, '2026-01-03T05:00:00.000Z', '4.11.0'));
+    await saveInventory(stores, inventory(connector, '2026-01-01T05:00:00.000Z', '4.10.2'));
+    await saveInventory(stores, inventory(connector, '2026-01-02T05:00:00.000Z', '4.10.2'));
+    await saveInventory(stores, inventory(connector, '2026-01-03T05:00:00.000Z', '4.11.0'));
     // Unreachable: no version seen, the last successful collection does not move.
-    await stores.inventory.save(inventory(connector, '2026-01-04T05:00:00.000Z'));
+    await saveInventory(stores, inventory(connector, '2026-01-04T05:00:00.000Z'));
     expect(await stores.inventory.getHistory(connector.id)).toEqual({
       versions: [
         { version: '4.10.2', firstSeenAt: '2026-01-01T05:00:00.000Z', lastSeenAt: '2026-01-02T05:00:00.000Z' },
@@ -100,11 +116,18 @@ describe('inventory repository (Azurite)', () => {
   it('keeps dated snapshots for historyDays only, newest first', async () => {
     const stores = freshStores();
     for (const day of ['2025-09-01', '2025-11-15', '2025-12-20', '2026-01-01']) {
-      await stores.inventory.save(inventory(cloud, `${day}T05:00:00.000Z`, '4.10.2'));
+      await saveInventory(stores, inventory(cloud, `${day}T05:00:00.000Z`, '4.10.2'));
     }
     const before = await stores.inventory.listSnapshots(cloud.id);
-    expect(before.map((s) => s.collectedAt.slice(0, 10))).toEqual(['2026-01-01', '2025-12-20', '2025-11-15', '2025-09-01']);
-    const res = await stores.inventory.save(inventory(cloud, '2026-01-02T05:00:00.000Z', '4.10.2'), { historyDays: 30 });
+    expect(before.map((s) => s.collectedAt.slice(0, 10))).toEqual([
+      '2026-01-01',
+      '2025-12-20',
+      '2025-11-15',
+      '2025-09-01',
+    ]);
+    const res = await saveInventory(stores, inventory(cloud, '2026-01-02T05:00:00.000Z', '4.10.2'), {
+      historyDays: 30,
+    });
     expect(res.pruned).toBe(2);
     const after = await stores.inventory.listSnapshots(cloud.id);
     expect(after.map((s) => s.collectedAt.slice(0, 10))).toEqual(['2026-01-02', '2026-01-01', '2025-12-20']);
@@ -116,8 +139,8 @@ describe('inventory repository (Azurite)', () => {
 
   it('lists every target with a stored inventory', async () => {
     const stores = freshStores();
-    await stores.inventory.save(inventory(cloud, '2026-01-01T05:00:00.000Z', '4.10.2'));
-    await stores.inventory.save(inventory(connector, '2026-01-01T05:00:00.000Z'));
+    await saveInventory(stores, inventory(cloud, '2026-01-01T05:00:00.000Z', '4.10.2'));
+    await saveInventory(stores, inventory(connector, '2026-01-01T05:00:00.000Z'));
     const targets = await stores.inventory.listTargets();
     expect(targets.map((t) => [t.targetName, t.hcxVersion])).toEqual([
       ['onprem-1', undefined],
@@ -160,7 +183,11 @@ describe('scans repository (Azurite)', () => {
     expect(await stores.scans.lastCompleted()).toBeUndefined();
     await stores.scans.complete('2026-01-01T050000Z-ab12', '2026-01-01T05:00:03.000Z');
     const got = await stores.scans.get('2026-01-01T050000Z-ab12');
-    expect(got?.scan).toMatchObject({ status: 'completed', completedAt: '2026-01-01T05:00:03.000Z', targets: [cloud, connector] });
+    expect(got?.scan).toMatchObject({
+      status: 'completed',
+      completedAt: '2026-01-01T05:00:03.000Z',
+      targets: [cloud, connector],
+    });
     expect(got?.targets.map((t) => [t.targetName, t.status])).toEqual([
       ['onprem-1', 'partial'],
       ['pc1', 'ok'],
@@ -195,9 +222,9 @@ describe('suppressions repository (Azurite)', () => {
     const stores = freshStores();
     const s = await stores.suppressions.create(input, '2026-01-01T00:00:00.000Z');
     expect(s.id).toMatch(/^sup-/);
-    await expect(stores.suppressions.create({ ...input, expiresAt: '2027-06-01T00:00:00Z' }, '2026-01-01T00:00:00.000Z')).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      stores.suppressions.create({ ...input, expiresAt: '2027-06-01T00:00:00Z' }, '2026-01-01T00:00:00.000Z'),
+    ).rejects.toBeInstanceOf(ValidationError);
     const expired: Suppression = { ...s, id: 'sup-old', expiresAt: '2026-01-10T00:00:00.000Z' };
     await stores.suppressions.put(expired);
     expect(await stores.suppressions.get(s.id)).toEqual(s);
@@ -219,15 +246,24 @@ describe('suppressions repository (Azurite)', () => {
 describe('facts repository (Azurite)', () => {
   it('sets, reads, lists and deletes facts per target and subject', async () => {
     const stores = freshStores();
-    const base = { targetId: cloud.id, name: 'upgradedTo411At' as const, setBy: 'bob', setAt: '2026-01-01T00:00:00.000Z' };
+    const base = {
+      targetId: cloud.id,
+      name: 'upgradedTo411At' as const,
+      setBy: 'bob',
+      setAt: '2026-01-01T00:00:00.000Z',
+    };
     await stores.facts.set({ ...base, value: '2025-05-01', source: 'change ticket CHG-1' });
     await stores.facts.set({ ...base, subjectId: 'site/with#slash?', value: '2025-06-01' });
     await stores.facts.set({ ...base, value: '2025-05-02' });
     expect(await stores.facts.get(cloud.id, 'upgradedTo411At')).toEqual({ ...base, value: '2025-05-02' });
-    expect(await stores.facts.get(cloud.id, 'upgradedTo411At', 'site/with#slash?')).toMatchObject({ value: '2025-06-01' });
+    expect(await stores.facts.get(cloud.id, 'upgradedTo411At', 'site/with#slash?')).toMatchObject({
+      value: '2025-06-01',
+    });
     expect((await stores.facts.list(cloud.id)).map((f) => f.subjectId ?? '-')).toEqual(['-', 'site/with#slash?']);
     expect(await stores.facts.list(connector.id)).toEqual([]);
-    await expect(stores.facts.set({ ...base, name: 'favouriteColour' as never, value: 'x' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(stores.facts.set({ ...base, name: 'favouriteColour' as never, value: 'x' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await stores.facts.delete(cloud.id, 'upgradedTo411At', 'site/with#slash?')).toBe(true);
     expect(await stores.facts.delete(cloud.id, 'upgradedTo411At', 'site/with#slash?')).toBe(false);
     expect(await stores.facts.list(cloud.id)).toHaveLength(1);
