@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Config } from '../lib/config';
 import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
-import { findingToJson, renderFindingsTable, sortFindings } from '../lib/cli/output';
+import { renderFindingsTable, scanReport } from '../lib/cli/output';
 import { createRuntime, type Runtime } from '../lib/runtime';
 import { startAzurite, type AzuriteHandle } from './azurite';
 import { startLocalHost } from './host';
@@ -96,18 +96,11 @@ function devCommands(program: Command, ctx: CliContext): void {
         const env = { ...lab.env, HCXMON_STORAGE: azurite.connectionString, AzureWebJobsStorage: azurite.connectionString };
         const rt = createRuntime({ env });
         const result = await rt.scan({ trigger: 'demo' });
-        const findings = sortFindings(result.targets.flatMap((t) => t.findings.filter((f) => f.status !== 'resolved')));
-        const targets = result.targets.map((t) => ({
-          id: t.outcome.targetId,
-          name: t.outcome.targetName,
-          kind: t.outcome.targetKind,
-          status: t.outcome.status,
-          ...(t.outcome.hcxVersion ? { hcxVersion: t.outcome.hcxVersion } : {}),
-        }));
+        const { json, findings } = scanReport(result);
         say('');
-        say(renderFindingsTable(targets, findings.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
+        say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
         say('');
-        say(`Scanned ${targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`);
+        say(`Scanned ${json.targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`);
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');

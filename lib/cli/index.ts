@@ -2,12 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { loadConfig, type Config, type Env } from '../config';
 import { isSeverity, SEVERITIES, severityAtLeast, type Severity } from '../domain/evaluation';
-import { FACT_NAMES, type FactName, type Finding, type FindingStatus } from '../domain/finding';
+import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
 import { formatRuleList, renderRuleTable } from '../rules';
 import type { Runtime } from '../runtime';
-import type { TargetOutcome } from '../scan-types';
-import { findingsToCsv, findingToJson, renderFindingsTable, sortFindings, type ScanJson, type TargetJson } from './output';
+import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
 
 /** Exit codes of DESIGN §7. */
@@ -93,17 +92,6 @@ function print(io: CliIo, text: string): void {
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-function outcomeToTargetJson(o: TargetOutcome): TargetJson {
-  const t: TargetJson = { id: o.targetId, name: o.targetName, kind: o.targetKind, status: o.status };
-  if (o.hcxVersion) t.hcxVersion = o.hcxVersion;
-  return t;
-}
-
-/** The findings a scan reports: what needs attention or cannot be told (resolved ones are history). */
-function current(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.status !== 'resolved');
-}
-
 export function buildProgram(opts: CliOptions): { program: Command; exitCode: () => number; close: () => Promise<void> } {
   const io: CliIo = {
     stdout: opts.io?.stdout ?? process.stdout,
@@ -169,25 +157,14 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
         if (o.target && result.scan.targets.length === 0) {
           throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
         }
-        const findings = sortFindings(result.targets.flatMap((t) => current(t.findings)));
-        const json: ScanJson = {
-          scanId: result.scan.scanId,
-          asOf: result.scan.asOf,
-          targets: result.targets.map((t) => outcomeToTargetJson(t.outcome)),
-          findings: findings.map(findingToJson),
-        };
+        const { json, findings } = scanReport(result);
         if (o.format === 'json') print(io, JSON.stringify(json, null, 2));
         else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
-        else {
-          print(io, renderFindingsTable(json.targets, findings.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
-          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
-          if (result.alerts) io.stderr.write(`${result.alerts}\n`);
-        }
+        else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
+        for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
+        if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
         if (o.failOn && findings.some((f) => f.status === 'open' && severityAtLeast(f.severity, o.failOn!))) {
           ctx.setExitCode(EXIT.findings);
-        }
-        if (result.scan.discoveryErrors.length > 0 && o.format !== 'table') {
-          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
         }
       });
     });
@@ -222,7 +199,7 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));
           else {
             const targets = [...new Map(sorted.map((f) => [f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind, status: 'stored' }])).values()];
-            print(io, renderFindingsTable(targets, sorted.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus })), { color: !!io.stdout.isTTY }));
+            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }));
           }
         });
       },

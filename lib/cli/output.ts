@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
+import type { TargetOutcome } from '../scan-types';
 
 /** One line per finding in `--format json` (DESIGN §7: the contract, field by field). */
 export interface FindingJson {
@@ -56,6 +57,32 @@ export function findingToJson(f: Finding): FindingJson {
   };
   if (f.deadline) out.deadline = f.deadline.date;
   return out;
+}
+
+export function outcomeToTargetJson(o: TargetOutcome): TargetJson {
+  const t: TargetJson = { id: o.targetId, name: o.targetName, kind: o.targetKind, status: o.status };
+  if (o.hcxVersion) t.hcxVersion = o.hcxVersion;
+  return t;
+}
+
+/**
+ * What a scan reports (the CLI's `scan` and the demo): per target its outcome, and the findings that need
+ * attention or cannot be told — resolved ones are history — worst first.
+ */
+export function scanReport(result: {
+  scan: { scanId: string; asOf: string };
+  targets: { outcome: TargetOutcome; findings: Finding[] }[];
+}): { json: ScanJson; findings: Finding[] } {
+  const findings = sortFindings(result.targets.flatMap((t) => t.findings.filter((f) => f.status !== 'resolved')));
+  return {
+    json: {
+      scanId: result.scan.scanId,
+      asOf: result.scan.asOf,
+      targets: result.targets.map((t) => outcomeToTargetJson(t.outcome)),
+      findings: findings.map(findingToJson),
+    },
+    findings,
+  };
 }
 
 /** Worst first, then by target and rule, so the table reads top-down by urgency. */
@@ -120,11 +147,8 @@ function statusLabel(f: FindingJson & { underlyingStatus?: string }): string {
 }
 
 /** Human output: one block per target, a table of its findings, worst first. */
-export function renderFindingsTable(
-  targets: TargetJson[],
-  findings: (FindingJson & { underlyingStatus?: string })[],
-  style: Style,
-): string {
+export function renderFindingsTable(targets: TargetJson[], stored: Finding[], style: Style): string {
+  const findings = stored.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus }));
   const lines: string[] = [];
   const byTarget = new Map<string, (FindingJson & { underlyingStatus?: string })[]>();
   for (const f of findings) byTarget.set(f.targetId, [...(byTarget.get(f.targetId) ?? []), f]);
