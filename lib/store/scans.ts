@@ -154,21 +154,24 @@ export class ScansRepository {
 
   /** Marks a scan completed (both copies of the summary). */
   async complete(scanId: string, completedAt: string, known?: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<void> {
-    const client = await this.client();
-    // The caller that started the scan knows its start time (the list row's key): no read needed.
-    const rec = known?.scanId === scanId ? known : await this.getRecord(client, scanId);
-    if (!rec) return;
-    const patch = { status: 'completed', completedAt };
-    await client.updateEntity({ partitionKey: encodeKey(scanId), rowKey: SUMMARY_ROW, ...patch }, 'Merge');
-    await client.updateEntity({ partitionKey: SCAN_LIST_PARTITION, rowKey: summaryKey(rec), ...patch }, 'Merge');
+    await this.patchSummary(scanId, { status: 'completed', completedAt }, known);
   }
 
   /** The dispatcher's report after the scan (sent, failed, outbox depth), on both copies of the summary. */
   async recordAlerts(scanId: string, alerts: NonNullable<ScanRecord['alerts']>): Promise<void> {
+    await this.patchSummary(scanId, { alerts: JSON.stringify(alerts) });
+  }
+
+  /** Merges columns into both copies of a scan's summary (its own partition and the newest-first list). */
+  private async patchSummary(
+    scanId: string,
+    patch: Record<string, string>,
+    known?: Pick<ScanRecord, 'scanId' | 'startedAt'>,
+  ): Promise<void> {
     const client = await this.client();
-    const rec = await this.getRecord(client, scanId);
+    // The caller that started the scan knows its start time (the list row's key): no read needed.
+    const rec = known?.scanId === scanId ? known : await this.getRecord(client, scanId);
     if (!rec) return;
-    const patch = { alerts: JSON.stringify(alerts) };
     await client.updateEntity({ partitionKey: encodeKey(scanId), rowKey: SUMMARY_ROW, ...patch }, 'Merge');
     await client.updateEntity({ partitionKey: SCAN_LIST_PARTITION, rowKey: summaryKey(rec), ...patch }, 'Merge');
   }
