@@ -5,6 +5,7 @@ import { findingToJson, findingsToCsv } from '../cli/output';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '../domain/finding';
 import { NotFoundError, ValidationError } from '../errors';
+import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { json, type ApiRequest, type ApiResponse } from './http';
@@ -322,7 +323,7 @@ export function createHandlers(ports: ApiPorts) {
     const at = now().toISO()!;
     let items = await ports.suppressions.list();
     if (q.rule) items = items.filter((s) => s.ruleId === q.rule);
-    if (q.active) items = items.filter((s) => s.expiresAt > at === (q.active === 'true'));
+    if (q.active) items = items.filter((s) => isSuppressionActive(s, at) === (q.active === 'true'));
     return json({ items });
   }
 
@@ -341,27 +342,21 @@ export function createHandlers(ports: ApiPorts) {
   async function createSuppression(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const body = parseBody(await req.text(), suppressionBody);
-    const at = now();
-    const expires = DateTime.fromISO(body.expiresAt, { zone: 'utc' });
-    if (expires <= at) throw new ValidationError('expiresAt: must be in the future', 'expiresAt', 'invalid_body');
-    if (expires > at.plus({ years: 1 }))
-      throw new ValidationError('expiresAt: at most one year ahead', 'expiresAt', 'invalid_body');
     if (!ports.rules.rules.some((r) => r.id === body.ruleId)) {
       throw new ValidationError(`ruleId: no rule "${body.ruleId}" (see GET /api/rules)`, 'ruleId', 'invalid_body');
     }
-    const s: Suppression = {
-      id: `sup-${randomUUID()}`,
-      ruleId: body.ruleId,
-      reason: body.reason,
-      category: body.category,
-      expiresAt: expires.toISO()!,
+    const input = {
+      ...body,
+      targetId: body.targetId === undefined ? undefined : parseTargetId(body.targetId, 'targetId'),
       createdBy: callerName(req, body.createdBy),
-      createdAt: at.toISO()!,
     };
-    if (body.targetId !== undefined) s.targetId = parseTargetId(body.targetId, 'targetId');
-    if (body.subjectId !== undefined) {
-      if (s.targetId === undefined) throw new ValidationError('subjectId: needs targetId', 'subjectId', 'invalid_body');
-      s.subjectId = body.subjectId;
+    let s: Suppression;
+    try {
+      // The same rules as the CLI (expiry in the future and at most a year away; a subject needs its target).
+      s = newSuppression(input, { asOf: now(), id: `sup-${randomUUID()}` });
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(err.message, err.parameter, 'invalid_body');
+      throw err;
     }
     await ports.suppressions.create(s);
     return json(s, 201, { location: `suppressions/${s.id}` });

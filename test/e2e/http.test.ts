@@ -92,7 +92,6 @@ beforeAll(async () => {
   const deps = {
     // startScan reads only these: discovery, the scans store and the clock.
     stores: r,
-    store: r,
     discover: async () => ({ targets: [CLOUD_REF, CONNECTOR_REF], errors: [] }),
     now: () => DateTime.fromJSDate(NOW, { zone: 'utc' }),
   } as unknown as ScanDeps;
