@@ -17,9 +17,18 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+const targetKeys = new Map<string, string>();
+
 /** PartitionKey of everything stored about one target (findings, inventory, facts). */
 export function targetKey(targetId: string): string {
-  return sha256Hex(`target\u0000${targetId}`).slice(0, TARGET_HASH_CHARS);
+  let key = targetKeys.get(targetId);
+  if (key === undefined) {
+    key = sha256Hex(`target\u0000${targetId}`).slice(0, TARGET_HASH_CHARS);
+    // Every finding id of a target repeats this hash; a bounded memo keeps a 1000-target scan from redoing it.
+    if (targetKeys.size >= 10_000) targetKeys.clear();
+    targetKeys.set(targetId, key);
+  }
+  return key;
 }
 
 /**

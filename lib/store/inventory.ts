@@ -73,6 +73,10 @@ function summaryOf(e: StoredEntity): InventorySummary {
   }) as unknown as InventorySummary;
 }
 
+export function packInventory(inv: Inventory): string[] {
+  return packText(JSON.stringify(inv));
+}
+
 /** Rows (main + overflow) holding one inventory under `rowKey`: JSON → gzip → base64 → ≤30k-char properties. */
 export function inventoryRows(
   pk: string,
@@ -80,8 +84,9 @@ export function inventoryRows(
   rowType: RowType,
   inv: Inventory,
   scanId?: string,
+  /** packInventory(inv), when the caller writes the same inventory under several keys. */
+  chunks: string[] = packInventory(inv),
 ): Record<string, unknown>[] {
-  const chunks = packText(JSON.stringify(inv));
   const perRow = chunk(chunks, CHUNKS_PER_ROW);
   return perRow.map((part, i) => {
     const props = Object.fromEntries(part.map((c, j) => [`d${String(j).padStart(2, '0')}`, c]));

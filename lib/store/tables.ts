@@ -117,7 +117,21 @@ export class TableSet {
     return this.open(tableName, [recreateLostTablePolicy(recreate)]);
   }
 
-  async client(base: string): Promise<TableClient> {
+  /** One client per table for the life of the set: building one parses the connection string and a pipeline (~0.5 ms). */
+  private readonly clients = new Map<string, Promise<TableClient>>();
+
+  client(base: string): Promise<TableClient> {
+    let p = this.clients.get(base);
+    if (!p) {
+      p = this.openAndCreate(base);
+      this.clients.set(base, p);
+      // A failure (table could not be created) is retried by the next caller, not remembered.
+      p.catch(() => this.clients.delete(base));
+    }
+    return p;
+  }
+
+  private async openAndCreate(base: string): Promise<TableClient> {
     const client = this.openWithRecovery(this.name(base));
     const key = `${client.url}|${client.tableName}`;
     let ready = TableSet.created.get(key);

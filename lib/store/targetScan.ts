@@ -17,6 +17,7 @@ import {
   HISTORY,
   historyOf,
   inventoryRows,
+  packInventory,
   LATEST,
   ROWS_PER_TRANSACTION,
   SNAPSHOT_END,
@@ -135,8 +136,9 @@ export class TargetScanRepository {
     if (inventory.target.id !== opts.targetId) throw new StoreError(`inventory of ${inventory.target.id} given for ${opts.targetId}`);
     const pk = targetKey(opts.targetId);
     const snapshotKey = snapshotKeyOf(inventory.collectedAt);
-    const latestRows = inventoryRows(pk, LATEST, 'latest', inventory, opts.scanId);
-    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inventory, opts.scanId);
+    const packed = packInventory(inventory);
+    const latestRows = inventoryRows(pk, LATEST, 'latest', inventory, opts.scanId, packed);
+    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inventory, opts.scanId, packed);
     if (latestRows.length > ROWS_PER_TRANSACTION) {
       throw new StoreError(`inventory of ${opts.targetId} is too large to store (${latestRows.length} rows)`);
     }

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CollectionError } from '../../errors';
 import { collectionError, classifyNetworkError, isRetryableNetworkError, networkErrorCode } from './errors';
 import { pinnedAgentOptions, probePresentedCertificate, type ResolvedTrust } from './tls';
-import { describeUrl, joinUrl } from './url';
+import { baseUrl, describeUrl, joinUrl } from './url';
 import { Limiter } from '../../pool';
 
 /**
@@ -99,7 +99,11 @@ export class HttpTransport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
+  /** The base URL normalised once (ends in one slash), not per request. */
+  private readonly base: URL;
+
   constructor(private readonly opts: TransportOptions) {
+    this.base = baseUrl(opts.baseUrl);
     this.maxRetries = opts.maxRetries ?? 3;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.retryAfterCapMs = opts.retryAfterCapMs ?? 30_000;
@@ -115,7 +119,7 @@ export class HttpTransport {
   }
 
   url(path: string): URL {
-    return joinUrl(this.opts.baseUrl, path);
+    return joinUrl(this.base, path);
   }
 
   /**
