@@ -3,7 +3,8 @@ import path from 'node:path';
 
 export interface RemoteLab {
   env: Record<string, string>;
-  counts(): Promise<{ hcx: number; arm: number }>;
+  /** Requests served since the last reset, and the lab process's CPU time so far (ms). */
+  counts(): Promise<{ hcx: number; arm: number; cpuMs: number }>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }

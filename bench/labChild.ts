@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     if (m.op === 'counts') {
       const hcx = lab.requests.filter((r) => r.server !== 'arm').length;
       const arm = lab.requests.length - hcx;
-      process.send?.({ op: 'counts', hcx, arm });
+      const u = process.cpuUsage();
+      process.send?.({ op: 'counts', hcx, arm, cpuMs: (u.user + u.system) / 1000 });
     } else if (m.op === 'reset') {
       lab.requests.length = 0;
       process.send?.({ op: 'reset' });

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: builds, then measures the scan pipeline against the lab (20 ms per HCX call) on an embedded
- * Azurite, the findings API at 10k/50k findings, and the cold start of the Functions entry point. Prints a table
+ * Azurite (and the 1000-target first scan again at slower HCX calls), the findings API at 10k/50k findings, and the
+ * cold start of the Functions entry point. Prints a table
  * and writes bench/results/bench-<time>.json. Numbers, never assertions: targets are shown next to each figure.
  * `node dist/bench/run.js --quick` runs N=50 only (a smoke run of the harness).
  */
@@ -10,12 +11,24 @@ import Table from 'cli-table3';
 import { startAzurite } from '../dev/azurite';
 import { benchColdStart } from './coldstart';
 import { benchQuery } from './query';
-import { benchScan, type ScanBenchResult } from './scan';
+import { benchFirstScan, benchScan, type CpuAccount, type ScanBenchResult } from './scan';
+
+type SweepResult = Awaited<ReturnType<typeof benchFirstScan>>;
 import { peakRssMb, round } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LATENCY_MS = 20;
 const CONCURRENCY = 32;
+/**
+ * The 1000-target first scan again at slower HCX calls. At 20 ms the two cores are saturated (the product, the
+ * lab's HTTPS servers and Azurite together need more CPU than the ideal's wall time gives), so that row measures
+ * the machine; the sweep shows where the scan becomes latency-bound and how close to the ideal it then runs.
+ */
+const SWEEP_LATENCIES_MS = [35, 50, 100];
+
+function cpuLine(c: CpuAccount): string {
+  return `${c.productMsPerTarget} product + ${c.labMsPerTarget} lab + ${c.azuriteMsPerTarget ?? '?'} Azurite ms/target; ${Math.round(c.busy * 100)} % of ${c.cores} cores busy`;
+}
 
 function mark(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
@@ -26,8 +39,9 @@ async function main(): Promise<void> {
   const sizes = quick ? [50] : [50, 200, 1000];
   const log = (s: string): void => console.error(s);
   const started = performance.now();
-  const results: { scans: ScanBenchResult[]; queries: Awaited<ReturnType<typeof benchQuery>>; coldStart?: Awaited<ReturnType<typeof benchColdStart>>; peakRssMb?: number } = {
+  const results: { scans: ScanBenchResult[]; sweep: SweepResult[]; queries: Awaited<ReturnType<typeof benchQuery>>; coldStart?: Awaited<ReturnType<typeof benchColdStart>>; peakRssMb?: number } = {
     scans: [],
+    sweep: [],
     queries: [],
   };
 
@@ -45,6 +59,11 @@ async function main(): Promise<void> {
       results.scans.push(r);
     }
     results.peakRssMb = peakRssMb();
+    const largest = Math.max(...sizes);
+    for (const latencyMs of quick ? [] : SWEEP_LATENCIES_MS) {
+      log(`first scan N=${largest} at ${latencyMs} ms per HCX call…`);
+      results.sweep.push(await benchFirstScan({ n: largest, concurrency: CONCURRENCY, latencyMs, sequentialTargets: 20, azurite }));
+    }
     log('findings API…');
     results.queries.push(...(await benchQuery({ totals: quick ? [2000] : [10_000, 50_000], samples: quick ? 20 : 60, azurite, log })));
   } finally {
@@ -72,9 +91,20 @@ async function main(): Promise<void> {
   console.log(`\nScan: concurrency ${CONCURRENCY}, ${LATENCY_MS} ms added per HCX call; ideal = HCX calls per target × latency × ceil(N / concurrency)`);
   console.log(scanTable.toString());
   for (const s of results.scans) {
+    console.log(`  N=${s.n}: first-scan CPU ${cpuLine(s.cpu)}`);
     console.log(
       `  N=${s.n}: ${s.hcxCallsPerTarget} HCX calls per target; unchanged rescan ${round(s.table.unchangedScan.wallMs / 1000, 2)} s; first scan: ${s.table.firstScan.transactionsPerTarget} transactions and ${s.table.firstScan.tableMsPerTarget} ms of Table request time per target (summed over parallel requests)`,
     );
+  }
+
+  if (results.sweep.length) {
+    const big = results.scans[results.scans.length - 1];
+    const sweepTable = new Table({ head: ['ms per HCX call', 'wall s', 'ideal s', '× ideal', 'speed-up vs sequential', 'CPU per target (busy share of the cores)'] });
+    for (const r of [big, ...results.sweep]) {
+      sweepTable.push([r.latencyMs, round(r.wallMs / 1000, 2), round(r.idealMs / 1000, 2), r.ratioToIdeal, `${r.speedupVsSequential}× (${r.sequential.msPerTarget} ms/target)`, cpuLine(r.cpu)]);
+    }
+    console.log(`\nLatency sweep: first scan of N=${big.n}, concurrency ${CONCURRENCY}`);
+    console.log(sweepTable.toString());
   }
 
   const qTable = new Table({ head: ['stored findings', 'seed s', 'by target p50 / p95 ms', 'by severity p50 / p95 ms'] });
@@ -94,9 +124,22 @@ async function main(): Promise<void> {
   console.log('\nTargets');
   const t = new Table({ head: ['target', 'measured', ''] });
   t.push(
-    [`N=${big.n} within 1.3× of ideal`, `${big.ratioToIdeal}×`, mark(big.ratioToIdeal <= 1.3)],
-    ['≥ 10× faster than sequential', `${big.speedupVsSequential}×`, mark(big.speedupVsSequential >= 10)],
-    ['≤ 2 Table round trips per target, unchanged estate', `${big.table.unchangedScan.requestsPerTarget}`, mark(big.table.unchangedScan.requestsPerTarget <= 2)],
+    [
+      `N=${big.n} within 1.3× of ideal, ${big.latencyMs} ms per call`,
+      `${big.ratioToIdeal}× (cores ${Math.round(big.cpu.busy * 100)} % busy)`,
+      mark(big.ratioToIdeal <= 1.3) + (big.cpu.busy >= 0.85 ? ' (CPU-bound)' : ''),
+    ],
+    ...results.sweep.map((r) => [
+      `N=${r.n} within 1.3× of ideal, ${r.latencyMs} ms per call`,
+      `${r.ratioToIdeal}× (cores ${Math.round(r.cpu.busy * 100)} % busy)`,
+      mark(r.ratioToIdeal <= 1.3),
+    ]),
+    ...[big, ...results.sweep].map((r) => [`≥ 10× faster than sequential, ${r.latencyMs} ms per call`, `${r.speedupVsSequential}×`, mark(r.speedupVsSequential >= 10)]),
+    [
+      '≤ 2 Table round trips per target, unchanged estate',
+      `${big.table.unchangedScan.targetRequests} per target + ${big.table.unchangedScan.perScanRequests} per scan (${big.table.unchangedScan.requestsPerTarget} amortised)`,
+      mark(big.table.unchangedScan.targetRequests <= 2),
+    ],
     [`p95 ≤ 100 ms, filtered page at ${q50.findings} findings`, `target ${q50.byTarget.p95} / severity ${q50.bySeverity.p95} ms`, mark(Math.max(q50.byTarget.p95, q50.bySeverity.p95) <= 100)],
     ['entry import ≤ 300 ms', `tsc ${cs.tsc.medianMs} / bundle ${cs.bundle.medianMs} ms`, mark(Math.min(cs.tsc.medianMs, cs.bundle.medianMs) <= 300)],
     [`peak RSS ≤ 300 MB (N=${big.n} scan)`, `${big.peakRssMb} MB`, mark((big.peakRssMb ?? Infinity) <= 300)],

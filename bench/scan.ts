@@ -1,12 +1,44 @@
+import { cpus } from 'node:os';
 import { DateTime } from 'luxon';
 import type { AzuriteHandle } from '../dev/azurite';
 import { startRemoteLab, type RemoteLab } from './lab';
 import { createRuntime, type Runtime } from '../lib/runtime';
 import { mapPool } from '../lib/pool';
 import { scanOneTarget, startScan } from '../lib/scan';
-import { round, TableRequestCounter } from './support';
+import { cpuMsOfPid, ownCpuMs, round, TableRequestCounter } from './support';
 
-export interface ScanBenchResult {
+export interface ScanBenchResult extends FirstScanResult {
+  sequential: { measuredTargets: number; msPerTarget: number; extrapolatedMs: number; extrapolated: boolean };
+  speedupVsSequential: number;
+  table: {
+    firstScan: { requestsPerTarget: number; transactionsPerTarget: number; tableMsPerTarget: number };
+    /**
+     * `requestsPerTarget` is every request of the scan over N; `targetRequests` only those to one target's own
+     * partition of the findings table, and `perScanRequests` the rest, paid once per scan (the scan row,
+     * suppressions and facts read once, the list of known targets, outcomes 100 per transaction).
+     */
+    unchangedScan: { requestsPerTarget: number; targetRequests: number; perScanRequests: number; transactionsPerTarget: number; wallMs: number };
+    /** The Functions path: one queue message per target (processScanMessage), unchanged estate, a subset of targets. */
+    queuePath: { targets: number; requestsPerTarget: number; transactionsPerTarget: number };
+  };
+  peakRssMb?: number;
+}
+
+/**
+ * Where the first scan's CPU went, per target: the product (this process), the lab's HTTPS servers, Azurite's
+ * table service. `busy` is all three over what the machine's cores could give in the scan's wall time: near 1
+ * the scan is CPU-bound and measures the machine, not the product's concurrency.
+ */
+export interface CpuAccount {
+  productMsPerTarget: number;
+  labMsPerTarget: number;
+  azuriteMsPerTarget?: number;
+  cores: number;
+  busy: number;
+}
+
+/** The first scan of a fresh estate: wall time against the ideal, with the CPU account. */
+export interface FirstScanResult {
   n: number;
   concurrency: number;
   latencyMs: number;
@@ -15,16 +47,100 @@ export interface ScanBenchResult {
   /** The brief's latency-bound ideal: HCX calls per target × latency × ceil(N / concurrency). */
   idealMs: number;
   ratioToIdeal: number;
-  sequential: { measuredTargets: number; msPerTarget: number; extrapolatedMs: number; extrapolated: boolean };
-  speedupVsSequential: number;
-  table: {
-    firstScan: { requestsPerTarget: number; transactionsPerTarget: number; tableMsPerTarget: number };
-    unchangedScan: { requestsPerTarget: number; transactionsPerTarget: number; wallMs: number };
-    /** The Functions path: one queue message per target (processScanMessage), unchanged estate, a subset of targets. */
-    queuePath: { targets: number; requestsPerTarget: number; transactionsPerTarget: number };
-  };
   statuses: Record<string, number>;
-  peakRssMb?: number;
+  cpu: CpuAccount;
+}
+
+async function firstScan(
+  rt: Runtime,
+  lab: RemoteLab,
+  azurite: AzuriteHandle,
+  opts: { n: number; concurrency: number; latencyMs: number },
+): Promise<FirstScanResult> {
+  const { n, concurrency, latencyMs } = opts;
+  await lab.reset();
+  const before = { own: ownCpuMs(), lab: (await lab.counts()).cpuMs, azurite: cpuMsOfPid(azurite.pids[0]) };
+  const run = await runOnce(rt, concurrency);
+  const after = await lab.counts();
+  const own = ownCpuMs() - before.own;
+  const labCpu = after.cpuMs - before.lab;
+  const azNow = cpuMsOfPid(azurite.pids[0]);
+  const azCpu = before.azurite !== undefined && azNow !== undefined ? azNow - before.azurite : undefined;
+  const cores = cpus().length;
+  const hcxCallsPerTarget = after.hcx / n;
+  const idealMs = hcxCallsPerTarget * latencyMs * Math.ceil(n / concurrency);
+  return {
+    n,
+    concurrency,
+    latencyMs,
+    wallMs: round(run.wallMs, 0),
+    hcxCallsPerTarget: round(hcxCallsPerTarget, 2),
+    idealMs: round(idealMs, 0),
+    ratioToIdeal: round(run.wallMs / idealMs, 2),
+    statuses: run.statuses,
+    cpu: {
+      productMsPerTarget: round(own / n, 1),
+      labMsPerTarget: round(labCpu / n, 1),
+      ...(azCpu !== undefined ? { azuriteMsPerTarget: round(azCpu / n, 1) } : {}),
+      cores,
+      busy: round((own + labCpu + (azCpu ?? 0)) / (cores * run.wallMs), 2),
+    },
+  };
+}
+
+function runtimeFor(lab: RemoteLab, azurite: AzuriteHandle, concurrency: number, prefix: string, now: () => DateTime, counter?: TableRequestCounter): Runtime {
+  return createRuntime({
+    env: { ...lab.env, HCXMON_STORAGE: azurite.connectionString, HCXMON_CONCURRENCY: String(concurrency) },
+    tablePrefix: prefix,
+    now,
+    tablePolicies: counter ? [counter.policy] : [],
+  });
+}
+
+/** Tables are created once per process: done before anything is measured. */
+async function warmUp(rt: Runtime): Promise<void> {
+  await Promise.all([rt.stores.findings.queryAll({ targetId: 'warmup' }), rt.stores.inventory.getHistory('warmup'), rt.stores.scans.list({ pageSize: 1 }), rt.stores.facts.list('warmup'), rt.stores.suppressions.list()]);
+}
+
+/** Only the first scan of a fresh `n`-target estate at `latencyMs` per HCX call (the latency sweep). */
+export async function benchFirstScan(opts: {
+  n: number;
+  concurrency: number;
+  latencyMs: number;
+  sequentialTargets: number;
+  azurite: AzuriteHandle;
+}): Promise<FirstScanResult & Pick<ScanBenchResult, 'sequential' | 'speedupVsSequential'>> {
+  const lab = await startRemoteLab(opts.n, opts.latencyMs);
+  try {
+    const clock = DateTime.fromISO('2026-11-21T05:00:00Z', { zone: 'utc' });
+    const mk = (prefix: string): Runtime => runtimeFor(lab, opts.azurite, opts.concurrency, `${prefix}${opts.n}c${opts.concurrency}m${opts.latencyMs}`, () => clock);
+    const rt = mk('l');
+    await warmUp(rt);
+    const first = await firstScan(rt, lab, opts.azurite, opts);
+    const sequential = await sequentialRun(mk('ls'), opts.n, opts.sequentialTargets);
+    return { ...first, sequential, speedupVsSequential: round(sequential.extrapolatedMs / first.wallMs, 1) };
+  } finally {
+    await lab.stop();
+  }
+}
+
+/** The same pipeline one target at a time on the first `subset` targets, extrapolated to `n`. */
+async function sequentialRun(rt: Runtime, n: number, subset: number): Promise<ScanBenchResult['sequential']> {
+  await warmUp(rt);
+  const count = Math.min(n, subset);
+  // Discovery once (it is the same for both runs), then the pipeline one target at a time.
+  const { scan, targets } = await startScan(rt.deps, { trigger: 'cli' });
+  const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
+  const t0 = performance.now();
+  for (const target of targets.slice(0, count)) await scanOneTarget(rt.deps, { scanId: scan.scanId, target, asOf, fresh: true });
+  const msPerTarget = (performance.now() - t0) / count;
+  return { measuredTargets: count, msPerTarget: round(msPerTarget), extrapolatedMs: round(msPerTarget * n, 0), extrapolated: count < n };
+}
+
+function findingsTableRequests(byTable: Record<string, number>): number {
+  return Object.entries(byTable)
+    .filter(([table]) => table.endsWith('findings'))
+    .reduce((sum, [, count]) => sum + count, 0);
 }
 
 async function runOnce(rt: Runtime, concurrency: number, targetFilter?: string): Promise<{ wallMs: number; statuses: Record<string, number> }> {
@@ -53,25 +169,16 @@ export async function benchScan(opts: {
   try {
     const counter = new TableRequestCounter();
     let clock = DateTime.fromISO('2026-11-21T05:00:00Z', { zone: 'utc' });
-    const mk = (prefix: string): Runtime =>
-      createRuntime({
-        env: { ...lab.env, HCXMON_STORAGE: opts.azurite.connectionString, HCXMON_CONCURRENCY: String(concurrency) },
-        tablePrefix: prefix,
-        now: () => clock,
-        tablePolicies: [counter.policy],
-      });
+    const mk = (prefix: string): Runtime => runtimeFor(lab, opts.azurite, concurrency, prefix, () => clock, counter);
     const rt = mk(`b${n}c${concurrency}`);
-    // Tables are created once per process; do it before measuring.
-    await Promise.all([rt.stores.findings.queryAll({ targetId: 'warmup' }), rt.stores.inventory.getHistory('warmup'), rt.stores.scans.list({ pageSize: 1 }), rt.stores.facts.list('warmup'), rt.stores.suppressions.list()]);
+    await warmUp(rt);
 
     counter.reset();
-    await lab.reset();
-    const first = await runOnce(rt, concurrency);
-    const hcxCalls = (await lab.counts()).hcx;
+    const first = await firstScan(rt, lab, opts.azurite, { n, concurrency, latencyMs });
     const firstTable = counter.snapshot();
-    opts.log(`  N=${n}: first scan ${round(first.wallMs / 1000, 2)} s, ${firstTable.total} table requests, ${hcxCalls} HCX calls`);
-    const hcxCallsPerTarget = hcxCalls / n;
-    const idealMs = hcxCallsPerTarget * latencyMs * Math.ceil(n / concurrency);
+    opts.log(
+      `  N=${n}: first scan ${round(first.wallMs / 1000, 2)} s, ${firstTable.total} table requests, ${first.hcxCallsPerTarget} HCX calls per target, CPU ${first.cpu.productMsPerTarget} ms/target product + ${first.cpu.labMsPerTarget} lab + ${first.cpu.azuriteMsPerTarget ?? '?'} Azurite`,
+    );
 
     // Write time: the table requests of one scan, timed from the client (sum over requests / targets).
     clock = clock.plus({ hours: 24 });
@@ -94,29 +201,13 @@ export async function benchScan(opts: {
     opts.log(`  N=${n}: queue path ${queueTargets.length} messages, ${queueTable.total} table requests`);
 
     // Sequential: the same code at concurrency 1 on a subset (own tables, so it is a first scan too).
-    const seqRt = mk(`s${n}c${concurrency}`);
-    await Promise.all([seqRt.stores.findings.queryAll({ targetId: 'warmup' }), seqRt.stores.inventory.getHistory('warmup'), seqRt.stores.scans.list({ pageSize: 1 }), seqRt.stores.facts.list('warmup'), seqRt.stores.suppressions.list()]);
-    const subset = Math.min(n, opts.sequentialTargets);
-    // Discovery once (it is the same for both runs), then the pipeline one target at a time.
-    const { scan, targets: all } = await startScan(seqRt.deps, { trigger: 'cli' });
-    const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
-    const t0 = performance.now();
-    for (const target of all.slice(0, subset)) await scanOneTarget(seqRt.deps, { scanId: scan.scanId, target, asOf, fresh: true });
-    const seqMs = performance.now() - t0;
-    const msPerTarget = seqMs / subset;
-    const extrapolatedMs = msPerTarget * n;
-    opts.log(`  N=${n}: sequential ${subset} targets in ${round(seqMs / 1000, 2)} s (${round(msPerTarget)} ms/target)`);
+    const sequential = await sequentialRun(mk(`s${n}c${concurrency}`), n, opts.sequentialTargets);
+    opts.log(`  N=${n}: sequential ${sequential.measuredTargets} targets at ${sequential.msPerTarget} ms/target`);
 
     return {
-      n,
-      concurrency,
-      latencyMs,
-      wallMs: round(first.wallMs, 0),
-      hcxCallsPerTarget: round(hcxCallsPerTarget, 2),
-      idealMs: round(idealMs, 0),
-      ratioToIdeal: round(first.wallMs / idealMs, 2),
-      sequential: { measuredTargets: subset, msPerTarget: round(msPerTarget), extrapolatedMs: round(extrapolatedMs, 0), extrapolated: subset < n },
-      speedupVsSequential: round(extrapolatedMs / first.wallMs, 1),
+      ...first,
+      sequential,
+      speedupVsSequential: round(sequential.extrapolatedMs / first.wallMs, 1),
       table: {
         firstScan: {
           requestsPerTarget: round(firstTable.total / n, 2),
@@ -125,6 +216,8 @@ export async function benchScan(opts: {
         },
         unchangedScan: {
           requestsPerTarget: round(secondTable.total / n, 2),
+          targetRequests: round(findingsTableRequests(secondTable.onePartitionByTable) / n, 2),
+          perScanRequests: secondTable.total - findingsTableRequests(secondTable.onePartitionByTable),
           transactionsPerTarget: round(secondTable.batches / n, 2),
           wallMs: round(second.wallMs, 0),
         },
@@ -134,7 +227,6 @@ export async function benchScan(opts: {
           transactionsPerTarget: round(queueTable.batches / queueTargets.length, 2),
         },
       },
-      statuses: first.statuses,
     };
   } finally {
     await lab.stop();
