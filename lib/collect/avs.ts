@@ -92,17 +92,33 @@ export const ARM_RETRY_AFTER_CAP_MS = 30_000;
 export const armRequestLimiter = new Limiter(ARM_MAX_IN_FLIGHT);
 export const armThrottleStats = { requests: 0, throttled: 0, retryAfterCapped: 0 };
 
+const armAgents = new Map<string, https.Agent>();
+
+/**
+ * One keep-alive pool for all of ARM (one host), shared by the per-subscription clients: each client would
+ * otherwise open its own connections, a TLS handshake each (435 for a 28-subscription, 700-cloud scan instead of
+ * at most ARM_MAX_IN_FLIGHT). With a `ca` it also holds one TLS context, which a `ca` option would otherwise
+ * re-parse (~150 roots) on every new connection.
+ */
+function sharedArmAgent(ca: string | undefined): https.Agent {
+  let agent = armAgents.get(ca ?? '');
+  if (!agent) {
+    agent = new https.Agent({ keepAlive: true, ...(ca ? { secureContext: sharedSecureContext([ca]) } : {}) });
+    armAgents.set(ca ?? '', agent);
+  }
+  return agent;
+}
+
 /**
  * Runs on every attempt (after the SDK's retry policies, next to the wire): takes a slot of the process-wide ARM
- * cap, shares one keep-alive agent with one TLS context (a `ca` option otherwise re-parses ~150 roots on every new
- * connection: 2 s of CPU for a 50-cloud scan), and caps Retry-After.
+ * cap, sends through the shared ARM connection pool (unless a proxy agent is already set), and caps Retry-After.
  */
 function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
-  const agent = ca ? new https.Agent({ keepAlive: true, secureContext: sharedSecureContext([ca]) }) : undefined;
+  const agent = sharedArmAgent(ca);
   return {
     name: 'hcxmonArmLimits',
     sendRequest: async (req, next) => {
-      if (agent && !req.agent) req.agent = agent;
+      if (!req.agent) req.agent = agent;
       const res = await armRequestLimiter.run(() => next(req));
       armThrottleStats.requests++;
       if (res.status === 429 || res.status === 503) {

@@ -99,19 +99,23 @@ export async function collectInventory(target: Target, deps: CollectDeps): Promi
       }
     }
 
-    if (credentials) {
-      if (!hcxUrl) {
-        const issue: CollectionIssue = { source: 'hcx', call: 'login', errorClass: 'config', message: 'login: config (no HCX Manager URL known for this target)' };
-        inv.issues.push(issue);
-        inv.reachability.hybridity = unreachable(issue);
-      } else {
-        stats.hybridity = await collectHybridity(inv, target, hcxUrl, credentials, deps);
+    // A Connector's appliance management interface (9443) is its own endpoint with its own login: collected
+    // alongside the Manager's API rather than after it. collectAppliance records its failures and never rejects.
+    const appliance =
+      target.kind === 'hcx-connector' && target.applianceUrl ? collectAppliance(inv, target, target.applianceUrl, deps) : undefined;
+    try {
+      if (credentials) {
+        if (!hcxUrl) {
+          const issue: CollectionIssue = { source: 'hcx', call: 'login', errorClass: 'config', message: 'login: config (no HCX Manager URL known for this target)' };
+          inv.issues.push(issue);
+          inv.reachability.hybridity = unreachable(issue);
+        } else {
+          stats.hybridity = await collectHybridity(inv, target, hcxUrl, credentials, deps);
+        }
       }
-    }
-    credentials = undefined;
-
-    if (target.kind === 'hcx-connector' && target.applianceUrl) {
-      stats.appliance = await collectAppliance(inv, target, target.applianceUrl, deps);
+    } finally {
+      credentials = undefined;
+      if (appliance) stats.appliance = await appliance;
     }
     return inv;
   } finally {
