@@ -10,12 +10,15 @@ import { Limiter } from '../../pool';
 
 /**
  * Limits on outbound HCX traffic (documented in README "Reliability"):
- * - per endpoint (one HCX Manager or one 9443 interface): at most HCX_MAX_SOCKETS_PER_ENDPOINT connections, through
- *   the target's keep-alive agent — an HCX Manager is a single appliance and must not be flooded by one scan;
+ * - per endpoint: at most HCX_MAX_SOCKETS_PER_ENDPOINT connections to an HCX Manager's API and one to a Connector's
+ *   9443 interface, through the target's keep-alive agent — an HCX Manager is a single appliance and must not be
+ *   flooded by one scan; the five 9443 calls run alongside the Manager's and finish first even one at a time, so a
+ *   second connection (a TLS handshake, ~1 ms of CPU on each side) would buy no scan time;
  * - per process: at most HCX_MAX_IN_FLIGHT requests in flight over all targets, whatever HCXMON_CONCURRENCY says,
  *   so raising the pool size cannot open hundreds of sockets at once. Waits between retries hold no slot.
  */
 export const HCX_MAX_SOCKETS_PER_ENDPOINT = 2;
+export const APPLIANCE_MAX_SOCKETS = 1;
 export const HCX_MAX_IN_FLIGHT = 128;
 export const hcxRequestLimiter = new Limiter(HCX_MAX_IN_FLIGHT);
 
@@ -212,7 +215,7 @@ export class HttpTransport {
 
   private async buildAgent(call: string): Promise<https.Agent> {
     const trust = this.opts.trust ?? {};
-    const base = { keepAlive: true, maxSockets: HCX_MAX_SOCKETS_PER_ENDPOINT };
+    const base = { keepAlive: true, maxSockets: this.opts.source === 'appliance' ? APPLIANCE_MAX_SOCKETS : HCX_MAX_SOCKETS_PER_ENDPOINT };
     if (!trust.pin) return new https.Agent(trust.ca ? { ...base, secureContext: sharedSecureContext(trust.ca) } : base);
     const url = this.url('/');
     const cert = await probePresentedCertificate(url, trust.ca, this.opts.timeoutMs, this.opts.source, call);
