@@ -62,6 +62,9 @@ function meta(inv: Inventory, scanId: string | undefined): Record<string, unknow
   });
 }
 
+/** The columns summaryOf reads: a summary query never carries the inventory payload. */
+const SUMMARY_COLUMNS = ['targetId', 'targetName', 'targetKind', 'collectedAt', 'hcxVersion', 'scanId'];
+
 function summaryOf(e: StoredEntity): InventorySummary {
   return clean({
     targetId: str(e.targetId) ?? '',
@@ -83,9 +86,9 @@ export function inventoryRows(
   rowKey: string,
   rowType: RowType,
   inv: Inventory,
+  /** packInventory(inv): packed once by the caller, which writes the same inventory under two keys. */
+  chunks: string[],
   scanId?: string,
-  /** packInventory(inv), when the caller writes the same inventory under several keys. */
-  chunks: string[] = packInventory(inv),
 ): Record<string, unknown>[] {
   const perRow = chunk(chunks, CHUNKS_PER_ROW);
   return perRow.map((part, i) => {
@@ -222,28 +225,14 @@ export class InventoryRepository {
   /** Every target with a stored inventory (the targets list of the API). */
   async listTargets(): Promise<InventorySummary[]> {
     const client = await this.client();
-    const rows = await listAll(client, odata`rowType eq ${'latest'}`, [
-      'targetId',
-      'targetName',
-      'targetKind',
-      'collectedAt',
-      'hcxVersion',
-      'scanId',
-    ]);
+    const rows = await listAll(client, odata`rowType eq ${'latest'}`, SUMMARY_COLUMNS);
     return rows.map(summaryOf).sort((a, b) => (a.targetName < b.targetName ? -1 : a.targetName > b.targetName ? 1 : 0));
   }
 
   /** The target of a stored inventory, without reading the payload. */
   async getSummary(targetId: string): Promise<InventorySummary | undefined> {
     const client = await this.client();
-    const row = await this.getRow(client, targetKey(targetId), LATEST, [
-      'targetId',
-      'targetName',
-      'targetKind',
-      'collectedAt',
-      'hcxVersion',
-      'scanId',
-    ]);
+    const row = await this.getRow(client, targetKey(targetId), LATEST, SUMMARY_COLUMNS);
     return row ? summaryOf(row) : undefined;
   }
 

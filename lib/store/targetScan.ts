@@ -137,8 +137,8 @@ export class TargetScanRepository {
     const pk = targetKey(opts.targetId);
     const snapshotKey = snapshotKeyOf(inventory.collectedAt);
     const packed = packInventory(inventory);
-    const latestRows = inventoryRows(pk, LATEST, 'latest', inventory, opts.scanId, packed);
-    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inventory, opts.scanId, packed);
+    const latestRows = inventoryRows(pk, LATEST, 'latest', inventory, packed, opts.scanId);
+    const snapRows = inventoryRows(pk, snapshotKey, 'snapshot', inventory, packed, opts.scanId);
     if (latestRows.length > ROWS_PER_TRANSACTION) {
       throw new StoreError(`inventory of ${opts.targetId} is too large to store (${latestRows.length} rows)`);
     }
