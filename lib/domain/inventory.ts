@@ -30,6 +30,11 @@ export interface Inventory {
   sitePairs?: SitePair[];
   serviceMeshes?: ServiceMesh[];
   appliances?: Appliance[];
+  /**
+   * Tunnel health per appliance from `POST /hybridity/api/metrics/interconnect` (hcx-api.md §6.4). `undefined` =
+   * not collected; an appliance missing from the list = its tunnels were not reported (unknown, never healthy).
+   */
+  tunnelMetrics?: TunnelMetric[];
   /** NE HA groups across all meshes; `undefined` when any mesh's group list failed. */
   haGroups?: HaGroup[];
   extensions?: NetworkExtension[];
@@ -132,6 +137,22 @@ export interface ServiceMesh {
   endpointIds?: string[];
   /** Network Extension appliance count per switch pair, summed. */
   neApplianceCount?: number;
+  /**
+   * `lastTaskDetails` (interconnect task): a `QUEUED`/`RUNNING` status is an HCX operation still queued or running
+   * on this mesh (hcx-api.md §2.4, §6.1).
+   */
+  lastTask?: { type?: string; status?: string };
+}
+
+export interface TunnelMetric {
+  applianceId: string;
+  serviceMeshId?: string;
+  applianceType?: string;
+  /** `summary.overallStatus` as sent (values undocumented: opaque). */
+  overallStatus?: string;
+  /** Sum over `summary.transportSummary[]` and `summary.encryptionTunnelSummary`; `undefined` when not reported. */
+  tunnelTotal?: number;
+  tunnelActive?: number;
 }
 
 export interface Appliance {
@@ -179,6 +200,15 @@ export interface Migration {
   /** MIGRATING, MIGRATED, MIGRATE_FAILED, MIGRATE_CANCELED (open set). */
   state?: string;
   entityName?: string;
+  /**
+   * The newer query API's `progress` flags (hcx-api.md §8.4): `done` = `isDone || isCancelled`; `undefined` when the
+   * wire has no such flags (legacy `jobInfo.state` only).
+   */
+  done?: boolean;
+  /** A draft (`progress.draftState`) is not an operation HCX will run. */
+  draft?: boolean;
+  /** Scheduled, or waiting for its maintenance window (`isWaitingForMaintWindow`, a schedule in the future). */
+  scheduled?: boolean;
 }
 
 export interface ReplicationCounts {
