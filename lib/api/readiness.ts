@@ -5,7 +5,7 @@ import { defaultRuleContext, evaluateTarget, RULES } from '../rules';
 import { compareVersionStrings } from '../rules/version';
 
 /**
- * The upgrade gate: the seeds' prerequisites for upgrading HCX (seeds/000 "Prerequisites", seeds/002) as a checklist.
+ * The upgrade gate: the seeds' prerequisites for upgrading HCX (Microsoft Learn “Upgrade HCX on Azure VMware Solution”, VMware “Upgrading the HCX Manager”) as a checklist.
  * Every check is the verdict of the rules that track it, run on the latest inventory — the same rules, the same
  * evidence as the findings, so the gate and the findings can never disagree. Missing data is `unknown`, never `pass`,
  * so a target we could not read never looks ready.
@@ -41,8 +41,8 @@ export interface Readiness {
   notes: string[];
 }
 
-const SEED_UPGRADE = 'seeds/000_dc6714a3d2f4ae31.txt';
-const SEED_MANAGER = 'seeds/002_d1c33be51aa4a7a0.txt';
+const SEED_UPGRADE = 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions';
+const SEED_MANAGER = 'https://techdocs.broadcom.com/us/en/vmware-cis/hcx/vmware-hcx/4-11/vmware-hcx-user-guide-4-11/updating-vmware-hcx/hcx-service-update-procedures/upgrade-hcx-manager-for-connected-sites.html';
 
 interface CheckSpec {
   id: string;

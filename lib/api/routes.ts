@@ -129,7 +129,7 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'targets/{id}/readiness',
     authLevel: 'function',
     handler: 'getReadiness',
-    summary: 'Upgrade gate: the seeds\u2019 prerequisites as a pass/fail/unknown checklist with evidence.',
+    summary: 'Upgrade gate: the upgrade guides\u2019 prerequisites as a pass/fail/unknown checklist with evidence.',
     success: { status: 200, contentType: 'application/json' },
   },
   {

@@ -72,7 +72,7 @@ export interface Evaluation {
 export type RuleFamily = 'lifecycle' | 'deprecated-features' | 'licensing' | 'upgrade-readiness' | 'ne-ha' | 'monitor-health';
 
 export interface Reference {
-  /** A seed file name (`seeds/000_….txt`), a vendor page URL or a KB. */
+  /** A public document URL (Microsoft Learn, VMware/Broadcom) or a KB number. */
   source: string;
   title: string;
 }

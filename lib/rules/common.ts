@@ -40,20 +40,19 @@ export function allSubjects(kind: SubjectKind, what: string): Subject {
   return { id: ALL_SUBJECTS, name: `all ${what}`, kind };
 }
 
-// ---- references (seed files and vendor pages) --------------------------------------------------------------
+// ---- references (public documents, cited by title and URL) --------------------------------------------------------------
 
 export const REF = {
-  seed000: {
-    source: 'seeds/000_dc6714a3d2f4ae31.txt',
+  avsUpgrade: {
+    source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
     title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution (2025-10-14)',
   },
-  seed001: {
-    source: 'seeds/001_6d56d0a5e90fb8f1.txt',
+  avsUpgrade2025: {
+    source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
     title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution (2025-01-10)',
   },
-  seed002: { source: 'seeds/002_d1c33be51aa4a7a0.txt', title: 'VMware HCX: Upgrading the HCX Manager' },
-  seed003: {
-    source: 'seeds/003_034db624dbe6584f.txt',
+  avsNeHa: {
+    source: 'https://learn.microsoft.com/azure/azure-vmware/configure-hcx-network-extension-high-availability',
     title: 'Microsoft Learn: Configure HCX network extension high availability',
   },
   rn411: {
@@ -101,14 +100,14 @@ export const REF = {
 // ---- remediation texts shared by several rules ------------------------------------------------------------
 
 export const UPGRADE_NOTES = [
-  'Upgrade the HCX Connector and the HCX Cloud Manager together for compatibility (Microsoft upgrades the Cloud Manager in its waves or in the window you pick; the Connector and the Service Mesh appliances are yours) — seed 000.',
-  'Upgrade only in a maintenance window with no queued HCX operations and no migrations in progress — seeds 000/001.',
-  'Upgrade paths: from 4.4–4.8.x go through 4.9.2 first; from below 4.4 go through 4.4.2 first (upgrading from < 4.4 also requires upgrading every Service Mesh appliance: Photon OS) — 4.9 release notes, seed 002.',
-  'From 4.11.0 on there are no System Updates notifications (local mode): AVS customers find the Connector bundles in the vSAN datastore folder "AVS_Official_HCX_Connector_Binaries" — seed 000.',
+  'Upgrade the HCX Connector and the HCX Cloud Manager together for compatibility (Microsoft upgrades the Cloud Manager in its waves or in the window you pick; the Connector and the Service Mesh appliances are yours) — Microsoft Learn, “Upgrade HCX on Azure VMware Solution”.',
+  'Upgrade only in a maintenance window with no queued HCX operations and no migrations in progress — Microsoft Learn, “Upgrade HCX on Azure VMware Solution”.',
+  'Upgrade paths: from 4.4–4.8.x go through 4.9.2 first; from below 4.4 go through 4.4.2 first (upgrading from < 4.4 also requires upgrading every Service Mesh appliance: Photon OS) — 4.9 release notes, VMware, “Upgrading the HCX Manager”.',
+  'From 4.11.0 on there are no System Updates notifications (local mode): AVS customers find the Connector bundles in the vSAN datastore folder "AVS_Official_HCX_Connector_Binaries" — Microsoft Learn, “Upgrade HCX on Azure VMware Solution”.',
 ].join(' ');
 
 export const NE_HA_PREREQUISITES =
-  'NE HA prerequisites (seed 003): HCX Enterprise (AVS add-on offer "(Enterprise)"); four Network Extension appliances, two per site; the Service Mesh Network Extension appliance scale-out count set to at least 2; HCX 4.3.0 or later on the NE appliances; the appliances chosen for HA must have no networks extended over them.';
+  'NE HA prerequisites (Microsoft Learn, “Configure HCX network extension high availability”): HCX Enterprise (AVS add-on offer "(Enterprise)"); four Network Extension appliances, two per site; the Service Mesh Network Extension appliance scale-out count set to at least 2; HCX 4.3.0 or later on the NE appliances; the appliances chosen for HA must have no networks extended over them.';
 
 // ---- evaluation helpers -----------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ const WANOPT = { id: 'hcx-wan-optimization-enabled', defaultSeverity: 'critical'
 const DR = { id: 'hcx-disaster-recovery-in-use', defaultSeverity: 'high' } as const;
 const V2T = { id: 'hcx-v2t-migration-in-use', defaultSeverity: 'high' } as const;
 
-/** The first HCX Cloud Manager release that refuses to install while WAN Optimization is enabled (seed 000). */
+/** The first HCX Cloud Manager release that refuses to install while WAN Optimization is enabled (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). */
 export const WANOPT_BLOCKED_FROM = '4.11.3';
 
 const MESHES = allSubjects('service-mesh', 'service meshes');
@@ -56,11 +56,11 @@ export const wanOptimizationEnabled = defineRule({
   defaultSeverity: 'critical',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.rn411],
+  references: [REF.avsUpgrade, REF.rn411],
   remediation:
     'Remove the WAN Optimization service from the Service Mesh (edit the mesh and its compute profiles) and plan an alternative. ' +
     'WAN Optimization is deprecated in 4.11.0, formally deprecated in 4.11.3 and removed in 4.11.4: an HCX Cloud Manager with WAN Optimization enabled cannot be upgraded to 4.11.3, ' +
-    "so it blocks Microsoft's upgrade away from 4.11.0–4.11.2, which lose support on 2026-02-20 (seed 000). The mesh configuration is yours to change on both sides. " +
+    "so it blocks Microsoft's upgrade away from 4.11.0–4.11.2, which lose support on 2026-02-20 (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). The mesh configuration is yours to change on both sides. " +
     UPGRADE_NOTES,
   needs: ['serviceMeshes', 'appliances', 'manager.version', 'sitePairs'],
   hcxDependent: true,
@@ -137,10 +137,10 @@ export const disasterRecoveryInUse = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.rn411],
+  references: [REF.avsUpgrade, REF.rn411],
   remediation:
     'HCX Disaster Recovery is deprecated in 4.11.0 and will be removed; upgrading to 9.x requires it removed from meshes and compute profiles first. ' +
-    'Move protection to an alternative (e.g. VMware Live Site Recovery / JetStream on AVS), then remove the DISASTER_RECOVERY service from the Service Mesh. You own this change (seed 000).',
+    'Move protection to an alternative (e.g. VMware Live Site Recovery / JetStream on AVS), then remove the DISASTER_RECOVERY service from the Service Mesh. You own this change (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”).',
   needs: ['serviceMeshes', 'replicationSummary'],
   hcxDependent: true,
   naSubject: MANAGER,
@@ -205,10 +205,10 @@ export const v2tMigrationInUse = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.rn411],
+  references: [REF.avsUpgrade, REF.rn411],
   remediation:
     'HCX V2T Migration (NSX for vSphere → NSX) is deprecated in 4.11.0 and must be gone before upgrading to 9.x. Finish or cancel V2T migrations and plan the remaining NSX-V workloads another way. ' +
-    'The NSX-V finding is an inference from the Connector’s NSX registration (version 6.x) while it is paired with AVS; confirm it with the migration team. Customer-owned (seed 000).',
+    'The NSX-V finding is an inference from the Connector’s NSX registration (version 6.x) while it is paired with AVS; confirm it with the migration team. Customer-owned (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”).',
   needs: ['migrations', 'registrations', 'sitePairs'],
   hcxDependent: true,
   naSubject: MANAGER,

@@ -48,7 +48,7 @@ export const NOT_CHECKED: readonly NotChecked[] = [
     reason:
       'No HCX API exposes whether the vCenter Server plug-in is used; use the HCX 443 console instead of the plug-in.',
     references: [
-      { source: 'seeds/000_dc6714a3d2f4ae31.txt', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+      { source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
     ],
   },
   {
@@ -56,7 +56,7 @@ export const NOT_CHECKED: readonly NotChecked[] = [
     title: 'Migration "Tracking" page of the HCX UI (deprecated in 4.11.0)',
     reason: 'No HCX API exposes whether the Tracking page of the Migration interface is used.',
     references: [
-      { source: 'seeds/000_dc6714a3d2f4ae31.txt', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+      { source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
     ],
   },
 ];

@@ -20,10 +20,10 @@ import { parseVersion, versionLessThan } from './version';
 const EXPIRY = { id: 'hcx-activation-key-expiry', defaultSeverity: 'high' } as const;
 const LEGACY = { id: 'hcx-legacy-activation-endpoint', defaultSeverity: 'high' } as const;
 
-/** Activation keys stop working this many days after the system is upgraded to 4.11.0 (seed 000). */
+/** Activation keys stop working this many days after the system is upgraded to 4.11.0 (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). */
 export const ACTIVATION_KEY_LIFETIME_DAYS = 450;
 export const LOCAL_MODE_FROM = '4.11.0';
-/** Broadcom's 4.10.x end of support; Microsoft had moved every AVS Cloud Manager to ≥ 4.11.0 by then (seed 000). */
+/** Broadcom's 4.10.x end of support; Microsoft had moved every AVS Cloud Manager to ≥ 4.11.0 by then (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). */
 export const AVS_CLOUD_MANAGERS_ON_411_BY = '2025-07-27';
 
 function shellWord(s: string): string {
@@ -278,9 +278,9 @@ export const activationKeyExpiry = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: ['avs-private-cloud', 'hcx-connector'],
-  references: [REF.seed000, REF.rn411, REF.activationStatus],
+  references: [REF.avsUpgrade, REF.rn411, REF.activationStatus],
   remediation:
-    'Activation keys are deprecated from HCX 4.11.0 and stop working 450 days after the upgrade to 4.11.0 (seed 000). Move the Connector to the HCX license-key model before the deadline (you own the Connector; on AVS the keys come from the HCX add-on’s enterprise sites in the Azure portal). ' +
+    'Activation keys are deprecated from HCX 4.11.0 and stop working 450 days after the upgrade to 4.11.0 (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). Move the Connector to the HCX license-key model before the deadline (you own the Connector; on AVS the keys come from the HCX add-on’s enterprise sites in the Azure portal). ' +
     'When the upgrade date is not known, record it: `hcxmon fact set <target> upgradedTo411At YYYY-MM-DD` (add `--subject <enterprise site>` for one key of a private cloud). ' +
     'For a private cloud, each Consumed enterprise-site key is tracked separately because its clock starts with the upgrade of the Connector that uses it, not with the Cloud Manager’s.',
   needs: ['manager.version', 'licensing', 'arm.enterpriseSites'],
@@ -309,9 +309,9 @@ export const legacyActivationEndpoint = defineRule({
   owner: CUSTOMER,
   // Licensing is read from the appliance-management interface (9443), which only Connectors expose to us.
   appliesTo: ['hcx-connector'],
-  references: [REF.seed000, REF.rn411],
+  references: [REF.avsUpgrade, REF.rn411],
   remediation:
-    'connect.hcx.vmware.com and hybridity-depot.vmware.com are decommissioned: HCX systems below 4.11.0 that activate against them stop working (seed 000). ' +
+    'connect.hcx.vmware.com and hybridity-depot.vmware.com are decommissioned: HCX systems below 4.11.0 that activate against them stop working (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Upgrade the Connector to 4.11.x (AVS: request the bundle through a support request, or use the vSAN datastore folder "AVS_Official_HCX_Connector_Binaries" once the Cloud Manager is on 4.11) and move to local licensing. Customer-owned.',
   needs: ['manager.version', 'licensing'],
   hcxDependent: true,

@@ -50,11 +50,11 @@ export const versionEndOfSupport = defineRule({
   defaultSeverity: 'critical',
   owner: VERSION_OWNER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.skew, REF.rn411],
+  references: [REF.avsUpgrade, REF.skew, REF.rn411],
   remediation:
     'Move the HCX Manager to a supported release (the AVS-validated baseline, 4.11.3 today) before its end-of-support date. ' +
-    'On a private cloud Microsoft upgrades the HCX Cloud Manager: confirm or request your maintenance window when Microsoft prompts you (seed 000). ' +
-    'On-premises HCX Connectors and all Service Mesh appliances are upgraded by you (VMware "Upgrading the HCX Manager", seed 002). ' +
+    'On a private cloud Microsoft upgrades the HCX Cloud Manager: confirm or request your maintenance window when Microsoft prompts you (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
+    'On-premises HCX Connectors and all Service Mesh appliances are upgraded by you (VMware “Upgrading the HCX Manager”, VMware, “Upgrading the HCX Manager”). ' +
     UPGRADE_NOTES,
   needs: ['manager.version'],
   hcxDependent: true,
@@ -150,11 +150,11 @@ export const versionBelowBaseline = defineRule({
   defaultSeverity: 'medium',
   owner: VERSION_OWNER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.upgradeManager],
+  references: [REF.avsUpgrade, REF.upgradeManager],
   remediation:
     'Bring the HCX Manager to the baseline validated for Azure VMware Solution (HCXMON_BASELINE_VERSION, else the lifecycle catalog: 4.11.3). ' +
-    'Private cloud: Microsoft schedules the Cloud Manager upgrade; you choose the window when prompted (seed 000). ' +
-    'Connector: you upgrade it yourself, then the Service Mesh appliances (seed 002). ' +
+    'Private cloud: Microsoft schedules the Cloud Manager upgrade; you choose the window when prompted (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
+    'Connector: you upgrade it yourself, then the Service Mesh appliances (VMware, “Upgrading the HCX Manager”). ' +
     UPGRADE_NOTES,
   needs: ['manager.version'],
   hcxDependent: true,
@@ -243,9 +243,9 @@ export const sitePairVersionSkew = defineRule({
   defaultSeverity: 'medium',
   owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' },
   appliesTo: BOTH,
-  references: [REF.seed000, REF.skew, REF.kb427904],
+  references: [REF.avsUpgrade, REF.skew, REF.kb427904],
   remediation:
-    'Bring both ends of the site pair to the same HCX release: Microsoft upgrades the AVS Cloud Manager, you upgrade the on-premises Connector — update both together for compatibility (seed 000). ' +
+    'Bring both ends of the site pair to the same HCX release: Microsoft upgrades the AVS Cloud Manager, you upgrade the on-premises Connector — update both together for compatibility (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'A 4.x ↔ 9.x pairing is not supported even where HCX allows it (KB 427904). ' +
     UPGRADE_NOTES,
   needs: ['manager.version', 'sitePairs'],
@@ -308,10 +308,10 @@ export const applianceOutdated = defineRule({
   defaultSeverity: 'medium',
   owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' },
   appliesTo: BOTH,
-  references: [REF.seed000, REF.seed001, REF.seed002, REF.upgradeMesh],
+  references: [REF.avsUpgrade, REF.avsUpgrade2025, REF.upgradeManager, REF.upgradeMesh],
   remediation:
-    'Upgrade the Service Mesh appliances from the source site (HCX UI or the 443 console) once every paired HCX Manager is updated and all services have converged; there is a short data-plane outage, consider in-service upgrade for Network Extension (seed 000). ' +
-    'Service Mesh appliance upgrades are customer-managed on AVS too. From below 4.4.0 to 4.4 or later every Service Mesh appliance must be upgraded (Photon OS, seeds 001/002). ' +
+    'Upgrade the Service Mesh appliances from the source site (HCX UI or the 443 console) once every paired HCX Manager is updated and all services have converged; there is a short data-plane outage, consider in-service upgrade for Network Extension (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
+    'Service Mesh appliance upgrades are customer-managed on AVS too. From below 4.4.0 to 4.4 or later every Service Mesh appliance must be upgraded (Photon OS, Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
     UPGRADE_NOTES,
   needs: ['manager.version', 'appliances'],
   hcxDependent: true,

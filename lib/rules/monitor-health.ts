@@ -55,7 +55,7 @@ export const endpointUnreachable = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000],
+  references: [REF.avsUpgrade],
   remediation:
     'While the monitor cannot reach an HCX Manager every HCX rule for it is unknown, so its compliance is blind. Check by error class: timeout/refused/DNS — network path and firewall from the monitor to the manager (443, and 9443 for Connectors); ' +
     'TLS — trust the manager’s CA with HCXMON_HCX_CA_FILE or the connector’s caFile/certSha256 (never disable verification); 401/403 — the credentials (connector password setting, or the private cloud’s cloudadmin role mapping); 5xx — the HCX services (restart the app engine on 9443). Customer-owned.',
@@ -112,7 +112,7 @@ export const scanStale = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000],
+  references: [REF.avsUpgrade],
   remediation:
     'The monitor has not collected this HCX Manager successfully for more than twice the scan period (HCXMON_SCAN_SCHEDULE; 48 h for the daily default), so its findings are stale. ' +
     'See hcx-endpoint-unreachable for the cause; check that the scheduled scan runs (Function App, queue hcxmon-scan) and that the target is still discovered. Customer-owned.',
@@ -179,7 +179,7 @@ export const hcxAddonMissing = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: ['avs-private-cloud'],
-  references: [REF.avsHcxAddon, REF.seed000],
+  references: [REF.avsHcxAddon, REF.avsUpgrade],
   remediation:
     'No HCX add-on: nothing to check for HCX on this private cloud (info); enable it in the Azure portal (Add-ons > Migration using HCX) if you plan migrations — the offer "(Enterprise)" is needed for NE HA. ' +
     'Provisioning failed: retry from the portal, or open a Microsoft support request for the private cloud. Customer-owned request; Microsoft operates the add-on.',

@@ -22,7 +22,7 @@ const GROUP = { id: 'hcx-ne-ha-group-degraded', defaultSeverity: 'high' } as con
 const INCOMPAT = { id: 'hcx-ne-appliance-ha-incompatible', defaultSeverity: 'low' } as const;
 const LONG = { id: 'hcx-network-extension-long-lived', defaultSeverity: 'low' } as const;
 
-/** First HCX release whose Network Extension appliances can join an HA group (seed 003). */
+/** First HCX release whose Network Extension appliances can join an HA group (Microsoft Learn, “Configure HCX network extension high availability”). */
 export const NE_HA_FROM = '4.3.0';
 
 export function isNeAppliance(a: Appliance): boolean {
@@ -44,9 +44,9 @@ export const networkExtensionWithoutHa = defineRule({
   defaultSeverity: 'medium',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed003, REF.neHa],
+  references: [REF.avsNeHa, REF.neHa],
   remediation:
-    'Protect extended networks from a Network Extension appliance failure with NE HA (Active/Standby): activate High Availability on the NE appliances (Interconnect > Appliances > Activate High Availability), then extend over the HA group (seed 003). Customer-owned. ' +
+    'Protect extended networks from a Network Extension appliance failure with NE HA (Active/Standby): activate High Availability on the NE appliances (Interconnect > Appliances > Activate High Availability), then extend over the HA group (Microsoft Learn, “Configure HCX network extension high availability”). Customer-owned. ' +
     NE_HA_PREREQUISITES,
   needs: ['extensions', 'haGroups'],
   hcxDependent: true,
@@ -117,9 +117,9 @@ export const neHaGroupDegraded = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed003, REF.neHa],
+  references: [REF.avsNeHa, REF.neHa],
   remediation:
-    'An NE HA group needs one Active and one Standby member to protect its networks. In the HCX UI (Interconnect > HA Management) check the group details, then use Force Sync, Redeploy or a manual failover as appropriate; HA has no pre-emption (seed 003). Customer-owned. ' +
+    'An NE HA group needs one Active and one Standby member to protect its networks. In the HCX UI (Interconnect > HA Management) check the group details, then use Force Sync, Redeploy or a manual failover as appropriate; HA has no pre-emption (Microsoft Learn, “Configure HCX network extension high availability”). Customer-owned. ' +
     NE_HA_PREREQUISITES,
   needs: ['haGroups'],
   hcxDependent: true,
@@ -164,9 +164,9 @@ export const neApplianceHaIncompatible = defineRule({
   defaultSeverity: 'low',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed003, REF.upgradeMesh],
+  references: [REF.avsNeHa, REF.upgradeMesh],
   remediation:
-    'Only Network Extension appliances upgraded to HCX 4.3.0 or later can be added to HA groups (seed 003). Upgrade the Service Mesh appliances (customer-managed, seed 000). ' +
+    'Only Network Extension appliances upgraded to HCX 4.3.0 or later can be added to HA groups (Microsoft Learn, “Configure HCX network extension high availability”). Upgrade the Service Mesh appliances (customer-managed, Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     NE_HA_PREREQUISITES,
   needs: ['appliances'],
   hcxDependent: true,
@@ -218,7 +218,7 @@ export const networkExtensionLongLived = defineRule({
   defaultSeverity: 'low',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed003, REF.planning],
+  references: [REF.avsNeHa, REF.planning],
   remediation:
     'Layer-2 extension is a migration aid, not a permanent network design: finish migrating the VMs on the network, then unextend it (HCX > Network Extension > Unextend) and cut the gateway over to AVS. ' +
     'The threshold is HCXMON_EXTENSION_MAX_DAYS (30 by default). Customer-owned.',

@@ -37,9 +37,9 @@ export const managerConnectionUnhealthy = defineRule({
   owner: CUSTOMER,
   // Needs the appliance-management interface (9443), which AVS does not expose for the Cloud Manager.
   appliesTo: ['hcx-connector'],
-  references: [REF.seed000, REF.seed002],
+  references: [REF.avsUpgrade, REF.upgradeManager],
   remediation:
-    'Before upgrading, the HCX Manager must report healthy connections to vCenter Server and NSX Manager (if registered), its services must be running and HCX must not be raising critical alerts (seeds 000/002). ' +
+    'Before upgrading, the HCX Manager must report healthy connections to vCenter Server and NSX Manager (if registered), its services must be running and HCX must not be raising critical alerts (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
     'Fix the registration on the Connector’s appliance management interface (https://<connector>:9443, Configuration), restart the app engine there if it is not RUNNING, and clear critical alerts in the HCX UI. Customer-owned.',
   needs: ['registrations', 'services', 'hcxAlerts'],
   hcxDependent: true,
@@ -176,9 +176,9 @@ export const sitePairUnhealthy = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.seed002],
+  references: [REF.avsUpgrade, REF.upgradeManager],
   remediation:
-    'Site pair configurations must be healthy before any HCX upgrade (seeds 000/002). Check the pairing in the HCX UI (Infrastructure > Site Pairing): credentials, certificates and reachability of the remote HCX Manager; re-pair if needed. ' +
+    'Site pair configurations must be healthy before any HCX upgrade (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). Check the pairing in the HCX UI (Infrastructure > Site Pairing): credentials, certificates and reachability of the remote HCX Manager; re-pair if needed. ' +
     'The pairing is configured from the Connector side, so the customer owns it; open a Microsoft support request if the AVS Cloud Manager itself is unreachable.',
   needs: ['sitePairs'],
   hcxDependent: true,
@@ -230,9 +230,9 @@ export const serviceMeshDegraded = defineRule({
   defaultSeverity: 'high',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.seed002, REF.upgradeMesh],
+  references: [REF.avsUpgrade, REF.upgradeManager, REF.upgradeMesh],
   remediation:
-    'The HCX Manager must report healthy connections to its Interconnect service components, and the Service Mesh must be fully converged before upgrading (seed 000). ' +
+    'The HCX Manager must report healthy connections to its Interconnect service components, and the Service Mesh must be fully converged before upgrading (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'In the HCX UI (Interconnect > Service Mesh) resync or edit the mesh until it is committed, check appliance tunnels (all "Tunnel Up"), and fix the reported service reasons. Customer-owned.',
   needs: ['serviceMeshes', 'appliances'],
   hcxDependent: true,
@@ -303,9 +303,9 @@ export const migrationsInProgress = defineRule({
   defaultSeverity: 'low',
   owner: CUSTOMER,
   appliesTo: BOTH,
-  references: [REF.seed000, REF.seed001],
+  references: [REF.avsUpgrade, REF.avsUpgrade2025],
   remediation:
-    'No VM migrations may be in progress while HCX Managers or Service Mesh appliances are upgraded, and the window must have no queued HCX operations (seeds 000/001). ' +
+    'No VM migrations may be in progress while HCX Managers or Service Mesh appliances are upgraded, and the window must have no queued HCX operations (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Let running migrations finish (or cancel them) before Microsoft’s Cloud Manager window and before you upgrade the Connector. ' +
     UPGRADE_NOTES,
   needs: ['migrations'],
