@@ -215,6 +215,23 @@ export function readVersion(raw: string | undefined, what: string): VersionRead 
   return p.ok ? { ok: true, version: p.version, raw } : { ok: false, reason: `${what}: ${p.reason}`, raw };
 }
 
+/**
+ * HCX documents no value sets for site-pair, appliance or tunnel status (hcx-api.md §14.3, §16): a value we know
+ * to be healthy passes, one that names a fault fails, and anything else is `unknown` — never healthy by default.
+ */
+const HEALTHY_STATE = /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal)$/i;
+const BAD_STATE =
+  /down|error|fail|degrad|disconnect|not[ _-]?connected|unreachable|unhealthy|invalid|out[ _-]?of[ _-]?sync|red\b|critical|broken|lost/i;
+
+export type StateRead = 'healthy' | 'bad' | 'unknown';
+
+export function readState(value: string | undefined): StateRead | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (BAD_STATE.test(value)) return 'bad';
+  if (HEALTHY_STATE.test(value.trim())) return 'healthy';
+  return 'unknown';
+}
+
 export function lc(s: string | undefined): string {
   return (s ?? '').toLowerCase();
 }

@@ -66,69 +66,91 @@ export const wanOptimizationEnabled = defineRule({
   hcxDependent: true,
   naSubject: MESHES,
   evaluate(inv: Inventory): Evaluation[] {
-    if (inv.serviceMeshes === undefined) return [notCollected(WANOPT, inv, MESHES, 'serviceMeshes')];
-    return inv.serviceMeshes.map((mesh) => {
-      const s: Subject = { id: mesh.id, name: mesh.name, kind: 'service-mesh' };
-      const inServices = hasService(mesh, 'WANOPT');
-      const wanOptAppliances = (inv.appliances ?? [])
-        .filter((a) => a.serviceMeshId === mesh.id && isWanOptAppliance(a))
-        .map((a) => a.name);
-      const evidence = { source: 'hcx' as const, services: mesh.services, wanOptAppliances };
-      if (!inServices && wanOptAppliances.length === 0) {
-        if (inv.appliances === undefined) {
-          return evaluation(
-            WANOPT,
-            inv,
-            s,
-            'unknown',
-            'critical',
-            `The mesh's services do not include WANOPT, but its appliances were not collected, so a WAN-Opt appliance cannot be ruled out.`,
-            { ...evidence, missing: ['appliances'] },
-          );
-        }
-        return evaluation(
-          WANOPT,
-          inv,
-          s,
-          'pass',
-          'info',
-          `WAN Optimization is not enabled in mesh ${mesh.name}.`,
-          evidence,
-        );
-      }
-      const cm = cloudManagerVersionFor(inv, mesh);
-      const blocked = parseVersion(WANOPT_BLOCKED_FROM);
-      let severity: Severity;
-      let why: string;
-      if (!cm.ok) {
-        severity = 'critical';
-        why = `The HCX Cloud Manager version (${cm.where}) is unknown (${cm.reason}), so an upgrade block cannot be ruled out.`;
-      } else if (blocked.ok && compareVersions(cm.version, blocked.version) < 0) {
-        severity = 'critical';
-        why = `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}: it cannot be upgraded to ${WANOPT_BLOCKED_FROM} while WAN Optimization is enabled.`;
-      } else {
-        severity = 'high';
-        why = `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}; WAN Optimization is deprecated and removed in 4.11.4.`;
-      }
-      const found = inServices
-        ? 'its services include WANOPT'
-        : `WAN-Opt appliance(s) ${wanOptAppliances.join(', ')} belong to it`;
+    const wanOptAppliances = (inv.appliances ?? []).filter(isWanOptAppliance);
+    const meshIds = new Set((inv.serviceMeshes ?? []).map((m) => m.id));
+    // A WAN-Opt appliance is evidence of WAN Optimization whatever the mesh list says: one that names no mesh we
+    // listed (or arrives while the mesh list failed) is still a fail, never a pass or a silent unknown.
+    const orphans = wanOptAppliances.filter((a) => a.serviceMeshId === undefined || !meshIds.has(a.serviceMeshId));
+    const out: Evaluation[] = orphans.map((a) => {
+      const s: Subject = { id: a.serviceMeshId ?? a.id, name: a.serviceMeshId ? `mesh ${a.serviceMeshId}` : a.name, kind: a.serviceMeshId ? 'service-mesh' : 'appliance' };
+      const { severity, why, cm } = wanOptSeverity(inv, undefined);
       return evaluation(
         WANOPT,
         inv,
         s,
         'fail',
         severity,
-        `WAN Optimization is enabled in mesh ${mesh.name}: ${found}. ${why}`,
-        {
-          ...evidence,
-          cloudManagerVersion: cm.raw,
-          cloudManagerAt: cm.where,
-        },
+        `WAN Optimization appliance ${a.name} (${a.type}) is deployed${a.serviceMeshId ? ` for mesh ${a.serviceMeshId}` : ' without a Service Mesh id'}. ${why}`,
+        { source: 'hcx', appliance: a.name, type: a.type, serviceMeshId: a.serviceMeshId, cloudManagerVersion: cm.raw, cloudManagerAt: cm.where },
       );
     });
+    if (inv.serviceMeshes === undefined) return [...out, notCollected(WANOPT, inv, MESHES, 'serviceMeshes')];
+    return [
+      ...out,
+      ...inv.serviceMeshes.map((mesh) => {
+        const s: Subject = { id: mesh.id, name: mesh.name, kind: 'service-mesh' };
+        const inServices = hasService(mesh, 'WANOPT');
+        const mine = wanOptAppliances.filter((a) => a.serviceMeshId === mesh.id).map((a) => a.name);
+        const evidence = { source: 'hcx' as const, services: mesh.services, wanOptAppliances: mine };
+        if (!inServices && mine.length === 0) {
+          if (inv.appliances === undefined) {
+            return evaluation(
+              WANOPT,
+              inv,
+              s,
+              'unknown',
+              'critical',
+              `The mesh's services do not include WANOPT, but its appliances were not collected, so a WAN-Opt appliance cannot be ruled out.`,
+              { ...evidence, missing: ['appliances'] },
+            );
+          }
+          return evaluation(WANOPT, inv, s, 'pass', 'info', `WAN Optimization is not enabled in mesh ${mesh.name}.`, evidence);
+        }
+        const { severity, why, cm } = wanOptSeverity(inv, mesh);
+        const found = inServices ? 'its services include WANOPT' : `WAN-Opt appliance(s) ${mine.join(', ')} belong to it`;
+        return evaluation(
+          WANOPT,
+          inv,
+          s,
+          'fail',
+          severity,
+          `WAN Optimization is enabled in mesh ${mesh.name}: ${found}. ${why}`,
+          { ...evidence, cloudManagerVersion: cm.raw, cloudManagerAt: cm.where },
+        );
+      }),
+    ];
   },
 });
+
+/** Critical while the Cloud Manager at the AVS end is below 4.11.3 (or unknown): WAN-Opt blocks its upgrade. */
+function wanOptSeverity(
+  inv: Inventory,
+  mesh: ServiceMesh | undefined,
+): { severity: Severity; why: string; cm: VersionRead & { where: string } } {
+  const cm: VersionRead & { where: string } = mesh
+    ? cloudManagerVersionFor(inv, mesh)
+    : inv.target.kind === 'avs-private-cloud'
+      ? { ...managerVersion(inv), where: 'this private cloud' }
+      : { ok: false, reason: 'the appliance names no mesh, so its remote site is unknown', where: 'remote site' };
+  const blocked = parseVersion(WANOPT_BLOCKED_FROM);
+  if (!cm.ok)
+    return {
+      severity: 'critical',
+      why: `The HCX Cloud Manager version (${cm.where}) is unknown (${cm.reason}), so an upgrade block cannot be ruled out.`,
+      cm,
+    };
+  if (blocked.ok && compareVersions(cm.version, blocked.version) < 0)
+    return {
+      severity: 'critical',
+      why: `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}: it cannot be upgraded to ${WANOPT_BLOCKED_FROM} while WAN Optimization is enabled.`,
+      cm,
+    };
+  return {
+    severity: 'high',
+    why: `The HCX Cloud Manager (${cm.where}) runs ${cm.raw}; WAN Optimization is deprecated and removed in 4.11.4.`,
+    cm,
+  };
+}
 
 export const disasterRecoveryInUse = defineRule({
   id: DR.id,

@@ -11,6 +11,7 @@ import {
   evaluation,
   lc,
   notCollected,
+  readState,
   readVersion,
   type Subject,
 } from './common';
@@ -108,7 +109,7 @@ export const networkExtensionWithoutHa = defineRule({
   },
 });
 
-const DEGRADED = /degrad|fail|down|error/i;
+const KNOWN_ROLE = /^(active|standby)$/i;
 
 export const neHaGroupDegraded = defineRule({
   id: GROUP.id,
@@ -130,11 +131,24 @@ export const neHaGroupDegraded = defineRule({
       const s: Subject = { id: g.id, name: g.name, kind: 'ha-group' };
       const roles = g.members.map((m) => lc(m.role));
       const problems: string[] = [];
-      if (!roles.includes('active')) problems.push('no Active member');
-      if (!roles.includes('standby')) problems.push('no Standby member');
-      if (g.groupState && DEGRADED.test(g.groupState)) problems.push(`group state ${g.groupState}`);
-      if (g.availabilityState && DEGRADED.test(g.availabilityState))
-        problems.push(`availability ${g.availabilityState}`);
+      const unknowns: string[] = [];
+      // Role values are undocumented (hcx-api.md §7.3): a missing or unfamiliar role is unknown, not "no Active".
+      const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(m.role ?? ''));
+      if (g.members.length === 0) unknowns.push('no member reported');
+      else if (unreadRoles.length)
+        unknowns.push(`member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`);
+      else {
+        if (!roles.includes('active')) problems.push('no Active member');
+        if (!roles.includes('standby')) problems.push('no Standby member');
+      }
+      for (const [label, value] of [
+        ['group state', g.groupState],
+        ['availability', g.availabilityState],
+      ] as const) {
+        const st = readState(value);
+        if (st === 'bad') problems.push(`${label} ${value}`);
+        else if (st === 'unknown') unknowns.push(`${label} ${value}`);
+      }
       const ev = {
         source: 'hcx' as const,
         roles: g.members.map((m) => m.role),
@@ -151,6 +165,16 @@ export const neHaGroupDegraded = defineRule({
           'high',
           `NE HA group ${g.name} is degraded: ${problems.join('; ')}.${g.statusMessage ? ` ${g.statusMessage}` : ''}`,
           ev,
+        );
+      if (unknowns.length)
+        return evaluation(
+          GROUP,
+          inv,
+          s,
+          'unknown',
+          'high',
+          `Cannot confirm NE HA group ${g.name} is healthy: ${unknowns.join('; ')}.`,
+          { ...ev, unread: unknowns },
         );
       return evaluation(GROUP, inv, s, 'pass', 'info', `NE HA group ${g.name} has an Active and a Standby member.`, ev);
     });

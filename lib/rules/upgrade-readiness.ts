@@ -1,5 +1,5 @@
 import type { Evaluation } from '../domain/evaluation';
-import type { Inventory } from '../domain/inventory';
+import type { Appliance, Inventory, Migration } from '../domain/inventory';
 import {
   BOTH,
   CUSTOMER,
@@ -11,6 +11,8 @@ import {
   evaluation,
   lc,
   notCollected,
+  readState,
+  readVersion,
   type Subject,
 } from './common';
 
@@ -19,15 +21,18 @@ const PAIR = { id: 'hcx-site-pair-unhealthy', defaultSeverity: 'high' } as const
 const MESH = { id: 'hcx-service-mesh-degraded', defaultSeverity: 'high' } as const;
 const MIGR = { id: 'hcx-migrations-in-progress', defaultSeverity: 'low' } as const;
 
-const CONNECTION_SUBJECTS: Record<'vcenter' | 'nsx' | 'appengine' | 'alerts', Subject> = {
+const CONNECTION_SUBJECTS: Record<'vcenter' | 'nsx' | 'sso' | 'appengine' | 'alerts', Subject> = {
   vcenter: { id: 'vcenter', name: 'vCenter Server registration', kind: 'connection' },
   nsx: { id: 'nsx', name: 'NSX Manager registration', kind: 'connection' },
+  sso: { id: 'lookup-service', name: 'SSO lookup service registration', kind: 'connection' },
   appengine: { id: 'appengine', name: 'HCX app engine', kind: 'connection' },
   alerts: { id: 'alerts', name: 'HCX critical alerts', kind: 'connection' },
 };
 
 const HEALTHY_SERVICE = /^(up|healthy|running|active)$/i;
-const UNHEALTHY_PAIR = /error|fail|down|disconnect|unreachable|unhealthy|invalid/i;
+
+/** Appliance types that carry tunnels (Interconnect and Network Extension); WAN-Opt and OSAM appliances do not. */
+const TUNNELLED = /wan[-_ ]?ix|interconnect|net[-_ ]?ext|l2c|l2concentrator/i;
 
 export const managerConnectionUnhealthy = defineRule({
   id: CONN.id,
@@ -52,6 +57,7 @@ export const managerConnectionUnhealthy = defineRule({
       out.push(
         notCollected(CONN, inv, S.vcenter, 'registrations', 'appliance'),
         notCollected(CONN, inv, S.nsx, 'registrations', 'appliance'),
+        notCollected(CONN, inv, S.sso, 'registrations', 'appliance'),
       );
     } else {
       const working = regs.vcenter.filter((r) => !r.error);
@@ -113,6 +119,18 @@ export const managerConnectionUnhealthy = defineRule({
             nev,
           ),
         );
+    }
+    if (regs !== undefined) {
+      // HCX signs in through vCenter's SSO: without a working lookup service registration nobody can log in.
+      const sso = regs.lookupService;
+      const sev = { source: 'appliance' as const, lookupService: sso.map((r) => ({ url: r.url, error: r.error })) };
+      const ok = sso.filter((r) => !r.error);
+      if (sso.length === 0)
+        out.push(evaluation(CONN, inv, S.sso, 'fail', 'high', 'The HCX Manager has no SSO lookup service registration.', sev));
+      else if (ok.length === 0)
+        out.push(evaluation(CONN, inv, S.sso, 'fail', 'high', `The SSO lookup service registration reports an error: ${sso[0].error}.`, sev));
+      else
+        out.push(evaluation(CONN, inv, S.sso, 'pass', 'info', `SSO lookup service registration ${ok[0].url ?? ''} is healthy.`.replace('  ', ' '), sev));
     }
     if (inv.services === undefined) out.push(notCollected(CONN, inv, S.appengine, 'services', 'appliance'));
     else {
@@ -196,16 +214,28 @@ export const sitePairUnhealthy = defineRule({
       };
       if (p.error)
         return evaluation(PAIR, inv, s, 'fail', 'high', `Site pair ${s.name} reports an error: ${p.error}.`, ev);
-      if (p.status && UNHEALTHY_PAIR.test(p.status))
+      const state = readState(p.status);
+      if (state === 'bad')
         return evaluation(PAIR, inv, s, 'fail', 'high', `Site pair ${s.name} reports status ${p.status}.`, ev);
-      if (!p.remoteVersion)
+      const remote = readVersion(p.remoteVersion, `the remote site of ${s.name}`);
+      if (!remote.ok)
         return evaluation(
           PAIR,
           inv,
           s,
           'fail',
           'high',
-          `The remote site's version cannot be read through site pair ${s.name}.`,
+          `The remote site's version cannot be read through site pair ${s.name} (${remote.reason}): the pairing is not healthy.`,
+          ev,
+        );
+      if (state === 'unknown')
+        return evaluation(
+          PAIR,
+          inv,
+          s,
+          'unknown',
+          'high',
+          `Site pair ${s.name} reports status ${p.status}, which is not a known healthy state; confirm it in the HCX UI (Infrastructure > Site Pairing).`,
           ev,
         );
       return evaluation(
@@ -214,7 +244,7 @@ export const sitePairUnhealthy = defineRule({
         s,
         'pass',
         'info',
-        `Site pair ${s.name} is healthy (remote HCX ${p.remoteVersion}).`,
+        `Site pair ${s.name} is ${p.status ? `${p.status}` : 'reachable'} (remote HCX ${remote.raw}).`,
         ev,
       );
     });
@@ -234,7 +264,7 @@ export const serviceMeshDegraded = defineRule({
   remediation:
     'The HCX Manager must report healthy connections to its Interconnect service components, and the Service Mesh must be fully converged before upgrading (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'In the HCX UI (Interconnect > Service Mesh) resync or edit the mesh until it is committed, check appliance tunnels (all "Tunnel Up"), and fix the reported service reasons. Customer-owned.',
-  needs: ['serviceMeshes', 'appliances'],
+  needs: ['serviceMeshes', 'appliances', 'tunnelMetrics'],
   hcxDependent: true,
   naSubject: MESHES,
   evaluate(inv: Inventory): Evaluation[] {
@@ -242,22 +272,29 @@ export const serviceMeshDegraded = defineRule({
     return inv.serviceMeshes.map((m) => {
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];
-      if (m.state !== undefined && m.state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
+      const unknowns: string[] = [];
+      if (m.state === undefined) unknowns.push('mesh state not reported');
+      else if (m.state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
       for (const st of m.serviceStatuses ?? []) {
         if (!HEALTHY_SERVICE.test(st.status))
           problems.push(`service ${st.name} is ${st.status}${st.reason?.length ? ` (${st.reason.join('; ')})` : ''}`);
       }
+      if (m.lastTask?.status && /fail/i.test(m.lastTask.status))
+        problems.push(`its last interconnect task${m.lastTask.type ? ` (${m.lastTask.type})` : ''} ${m.lastTask.status}`);
       const members = inv.appliances?.filter((a) => a.serviceMeshId === m.id);
-      for (const a of members ?? []) {
-        if (a.tunnelTotal !== undefined && a.tunnelActive !== undefined && a.tunnelActive < a.tunnelTotal) {
-          problems.push(`appliance ${a.name} has ${a.tunnelActive}/${a.tunnelTotal} tunnels up`);
-        }
+      const tunnels = members?.map((a) => applianceTunnels(inv, a));
+      if (members === undefined) unknowns.push('appliances not collected');
+      else if (members.length === 0) unknowns.push('no Interconnect appliance of this mesh was reported');
+      for (const t of tunnels ?? []) {
+        problems.push(...t.problems);
+        unknowns.push(...t.unknowns);
       }
       const ev = {
         source: 'hcx' as const,
         state: m.state,
         serviceStatuses: m.serviceStatuses,
-        tunnels: members?.map((a) => ({ appliance: a.name, active: a.tunnelActive, total: a.tunnelTotal })),
+        lastTask: m.lastTask,
+        appliances: tunnels?.map((t) => t.evidence),
       };
       if (problems.length)
         return evaluation(
@@ -269,19 +306,15 @@ export const serviceMeshDegraded = defineRule({
           `Service Mesh ${m.name} is degraded: ${problems.join('; ')}.`,
           ev,
         );
-      const missing = [
-        m.state === undefined ? 'mesh state' : undefined,
-        members === undefined ? 'appliances (tunnel status)' : undefined,
-      ].filter((x): x is string => x !== undefined);
-      if (missing.length)
+      if (unknowns.length)
         return evaluation(
           MESH,
           inv,
           s,
           'unknown',
           'high',
-          `Cannot confirm Service Mesh ${m.name} is healthy: ${missing.join(' and ')} not collected.`,
-          { ...ev, missing },
+          `Cannot confirm Service Mesh ${m.name} is healthy: ${unknowns.join('; ')}. What was not reported is never read as healthy.`,
+          { ...ev, missing: unknowns },
         );
       return evaluation(
         MESH,
@@ -289,12 +322,43 @@ export const serviceMeshDegraded = defineRule({
         s,
         'pass',
         'info',
-        `Service Mesh ${m.name} is committed and its services and tunnels are up.`,
+        `Service Mesh ${m.name} is committed, its appliances are up and every tunnel is active.`,
         ev,
       );
     });
   },
 });
+
+/**
+ * One appliance's health: its reported state, and its tunnels (the interconnect metrics first, then any counts the
+ * appliance list carries). Active < total, or no tunnel at all, fails; counts nobody reported are unknown.
+ */
+function applianceTunnels(
+  inv: Inventory,
+  a: Appliance,
+): { problems: string[]; unknowns: string[]; evidence: Record<string, unknown> } {
+  const problems: string[] = [];
+  const unknowns: string[] = [];
+  const state = readState(a.state);
+  if (state === 'bad') problems.push(`appliance ${a.name} is ${a.state}`);
+  else if (state === 'unknown') unknowns.push(`appliance ${a.name} reports state ${a.state}`);
+  const metric = inv.tunnelMetrics?.find((t) => t.applianceId === a.id);
+  if (metric?.overallStatus !== undefined && readState(metric.overallStatus) === 'bad')
+    problems.push(`appliance ${a.name} reports ${metric.overallStatus}`);
+  const total = metric?.tunnelTotal ?? a.tunnelTotal;
+  const active = metric?.tunnelActive ?? a.tunnelActive;
+  const evidence = { appliance: a.name, type: a.type, state: a.state, tunnelsActive: active, tunnelsTotal: total };
+  if (!TUNNELLED.test(a.type)) return { problems, unknowns, evidence };
+  if (total !== undefined && active !== undefined) {
+    if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);
+    else if (active < total) problems.push(`appliance ${a.name} has ${active}/${total} tunnels up`);
+  } else if (inv.tunnelMetrics === undefined) {
+    unknowns.push(`tunnel status of ${a.name} not collected (interconnect metrics ${inv.unsupported?.includes('tunnelMetrics') ? 'not offered by this HCX build' : 'not collected'})`);
+  } else {
+    unknowns.push(`tunnel status of ${a.name} not reported`);
+  }
+  return { problems, unknowns, evidence };
+}
 
 export const migrationsInProgress = defineRule({
   id: MIGR.id,
@@ -313,13 +377,17 @@ export const migrationsInProgress = defineRule({
   naSubject: MANAGER,
   evaluate(inv: Inventory): Evaluation[] {
     if (inv.migrations === undefined) return [notCollected(MIGR, inv, MANAGER, 'migrations')];
-    const running = inv.migrations.filter((m) => (m.state ?? '').toUpperCase() === 'MIGRATING');
+    const read = inv.migrations.map((m) => ({ m, phase: migrationPhase(m) }));
+    const running = read.filter((r) => r.phase === 'running').map((r) => r.m);
+    const unclear = read.filter((r) => r.phase === 'unknown').map((r) => r.m);
     const ev = {
       source: 'hcx' as const,
-      migrating: running.length,
-      sample: running.slice(0, 10).map((m) => m.entityName ?? m.id),
+      inProgress: running.length,
+      sample: running.slice(0, 10).map((m) => ({ migration: m.entityName ?? m.id, state: m.state })),
+      withoutState: unclear.length,
     };
     if (running.length) {
+      const first = running[0];
       return [
         evaluation(
           MIGR,
@@ -327,12 +395,88 @@ export const migrationsInProgress = defineRule({
           MANAGER,
           'fail',
           'low',
-          `${running.length} migration(s) are in progress (e.g. ${ev.sample[0]}); no upgrade may start while they run.`,
+          `${running.length} migration(s) are not finished (e.g. ${first.entityName ?? first.id}${first.state ? `, ${first.state}` : ''}); no upgrade may start while they run.`,
           ev,
         ),
       ];
     }
+    if (unclear.length)
+      return [
+        evaluation(
+          MIGR,
+          inv,
+          MANAGER,
+          'unknown',
+          'low',
+          `${unclear.length} migration(s) report no state (e.g. ${unclear[0].entityName ?? unclear[0].id}); cannot rule out one in progress.`,
+          ev,
+        ),
+      ];
     return [evaluation(MIGR, inv, MANAGER, 'pass', 'info', 'No migration is in progress.', ev)];
+  },
+});
+
+/** Terminal states of the legacy query (hcx-api.md §8.3); every other state is still in progress. */
+const TERMINAL_MIGRATION = new Set(['MIGRATED', 'MIGRATE_FAILED', 'MIGRATE_CANCELED', 'MIGRATE_CANCELLED']);
+
+/**
+ * A migration is finished when the newer API says `isDone`/`isCancelled`, or its state is terminal; any other state
+ * (MIGRATING, a queued, scheduled or switchover phase) is in progress. Drafts are not operations. No state → unknown.
+ */
+export function migrationPhase(m: Migration): 'done' | 'running' | 'unknown' {
+  if (m.draft === true) return 'done';
+  if (m.done === true) return 'done';
+  if (m.done === false) return 'running';
+  if (m.state === undefined || m.state.trim() === '') return 'unknown';
+  return TERMINAL_MIGRATION.has(m.state.trim().toUpperCase()) ? 'done' : 'running';
+}
+
+const QUEUED = { id: 'hcx-operations-queued', defaultSeverity: 'low' } as const;
+const ACTIVE_TASK = /^(queued|running|in[_ ]?progress|pending|scheduled)$/i;
+
+export const operationsQueued = defineRule({
+  id: QUEUED.id,
+  title: 'HCX operations queued or running',
+  family: 'upgrade-readiness',
+  defaultSeverity: 'low',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.avsUpgrade, REF.avsUpgrade2025],
+  remediation:
+    'Apply HCX service updates during a maintenance window where no new HCX operations are queued up (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
+    'Wait for running Service Mesh tasks (create, update, resync, redeploy) to finish and move scheduled migrations out of the upgrade window before Microsoft’s Cloud Manager window or your Connector upgrade. Customer-owned.',
+  needs: ['serviceMeshes', 'migrations'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory): Evaluation[] {
+    const tasks = (inv.serviceMeshes ?? [])
+      .filter((m) => m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status))
+      .map((m) => `${m.lastTask?.type ?? 'task'} on mesh ${m.name} is ${m.lastTask?.status}`);
+    const scheduled = (inv.migrations ?? []).filter((m) => m.scheduled === true && migrationPhase(m) !== 'done');
+    const found = [...tasks];
+    if (scheduled.length) found.push(`${scheduled.length} migration(s) scheduled or waiting for their window (e.g. ${scheduled[0].entityName ?? scheduled[0].id})`);
+    const ev = { source: 'hcx' as const, tasks, scheduledMigrations: scheduled.length };
+    if (found.length)
+      return [
+        evaluation(QUEUED, inv, MANAGER, 'fail', 'low', `HCX operations are queued or running: ${found.join('; ')}.`, ev),
+      ];
+    const missing = [
+      inv.serviceMeshes === undefined ? 'serviceMeshes' : undefined,
+      inv.migrations === undefined ? 'migrations' : undefined,
+    ].filter((x): x is string => x !== undefined);
+    if (missing.length)
+      return [
+        evaluation(
+          QUEUED,
+          inv,
+          MANAGER,
+          'unknown',
+          'low',
+          `Cannot rule out queued HCX operations: ${missing.join(' and ')} not collected.`,
+          { ...ev, missing },
+        ),
+      ];
+    return [evaluation(QUEUED, inv, MANAGER, 'pass', 'info', 'No Service Mesh task or scheduled migration is pending.', ev)];
   },
 });
 
@@ -341,4 +485,5 @@ export const UPGRADE_READINESS_RULES = [
   sitePairUnhealthy,
   serviceMeshDegraded,
   migrationsInProgress,
+  operationsQueued,
 ];
