@@ -151,12 +151,21 @@ function verdict(
   );
 }
 
-function askForFact(inv: Inventory, s: Subject, what: string, hint: string, evidence: Evidence): Evaluation {
+function askForFact(
+  inv: Inventory,
+  s: Subject,
+  what: string,
+  hint: string,
+  evidence: Evidence,
+  status: 'fail' | 'unknown' = 'fail',
+): Evaluation {
+  // A key that will die is a risk we can see even when we cannot date it: it fails (high) so that it pages,
+  // asking for the fact that dates it (RULES.md); an `unknown` would reach nobody.
   return evaluation(
     EXPIRY,
     inv,
     s,
-    'unknown',
+    status,
     'high',
     `${what} stops working ${ACTIVATION_KEY_LIFETIME_DAYS} days after the upgrade to 4.11.0, but that date is not known.${hint} ` +
       `Set it with: ${factCommand(inv, s.id === MANAGER.id ? undefined : s.id)}`,
@@ -227,18 +236,45 @@ function connectorExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const observed = basis ? undefined : observedBasis(ctx);
   const chosen = basis ?? (observed && 'deadline' in observed ? observed : undefined);
   if (chosen) return [verdict(inv, MANAGER, chosen, what, status, unconfirmed)];
-  const latest =
-    observed && 'latestOnly' in observed
-      ? ` Our scans first saw it at 4.11.0 or later, so the key stops working on ${observed.latestOnly} at the latest.`
-      : '';
+  if (observed && 'latestOnly' in observed) return [atTheLatest(inv, ctx, MANAGER, what, observed.latestOnly, status, unconfirmed)];
   return [
-    askForFact(inv, MANAGER, what, latest + unconfirmed, {
+    askForFact(inv, MANAGER, what, unconfirmed, {
       source: 'hcx',
       version: v.raw,
       model: model ?? 'not-collected',
-      latestDeadline: observed && 'latestOnly' in observed ? observed.latestOnly : undefined,
-    }),
+    }, status),
   ];
+}
+
+/**
+ * Only an upper bound is known (our first sighting at ≥ 4.11.0): the key dies by that bound + 450 days at the
+ * latest, and possibly much earlier — so at least high until an operator fact dates it, and critical once the
+ * bound has passed.
+ */
+function atTheLatest(
+  inv: Inventory,
+  ctx: RuleContext,
+  s: Subject,
+  what: string,
+  latest: string,
+  status: 'fail' | 'unknown',
+  extra: string,
+): Evaluation {
+  const deadline = makeDeadline(latest, 'observed', ctx.asOf);
+  const band = severityForBand(deadline.band, 'high');
+  const severity: Severity = band === 'critical' ? 'critical' : 'high';
+  const verb = deadline.daysLeft <= 0 ? 'stopped working by' : 'stops working by';
+  return evaluation(
+    EXPIRY,
+    inv,
+    s,
+    status,
+    severity,
+    `${what} ${verb} ${describeDeadline(deadline)} at the latest: our scans first saw it at 4.11.0 or later then, and the upgrade may have been earlier. ` +
+      `Record the upgrade date for the exact deadline: ${factCommand(inv, s.id === MANAGER.id ? undefined : s.id)}.${extra}`,
+    { source: 'observed', latestDeadline: latest, firstSeenAt411: observedBracket(ctx.history).after },
+    deadline,
+  );
 }
 
 /**
@@ -254,9 +290,19 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const all = allSubjects('enterprise-site', 'HCX enterprise sites');
   if (sites === undefined) return [notCollected(EXPIRY, inv, all, 'arm.enterpriseSites', 'arm')];
   return sites
-    .filter((site) => lc(site.status) === 'consumed')
+    .filter((site) => site.status === undefined || lc(site.status) === 'consumed')
     .map((site) => {
       const s: Subject = { id: site.name, name: site.name, kind: 'enterprise-site' };
+      if (site.status === undefined)
+        return evaluation(
+          EXPIRY,
+          inv,
+          s,
+          'unknown',
+          'high',
+          `HCX enterprise site ${site.name} reports no status, so whether its activation key …${site.keyLast4 ?? '????'} is consumed by a Connector cannot be told.`,
+          { source: 'arm', site: site.name, keyLast4: site.keyLast4, status: null },
+        );
       const what = `Activation key …${site.keyLast4 ?? '????'} of HCX enterprise site ${site.name} (consumed by an on-premises Connector)`;
       const basis = operatorBasis(ctx, inv, site.name);
       if (basis) return verdict(inv, s, basis, what);
