@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DateTime } from 'luxon';
+import { evaluateGate } from './gate';
 import { loadConfig, type Config, type Env } from '../config';
-import { isSeverity, SEVERITIES, severityAtLeast, type Severity } from '../domain/evaluation';
+import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
 import { formatRuleList, renderRuleTable } from '../rules';
@@ -130,9 +131,14 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
     )
     .option('--target <id|name>', 'scan one target only')
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
-    .addOption(new Option('--fail-on <severity>', 'exit 3 when an open finding at or above this severity exists').argParser(parseSeverityOption('--fail-on')))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 3 when an open or unknown finding at or above this severity exists').argParser(
+        parseSeverityOption('--fail-on'),
+      ),
+    )
+    .option('--allow-unknown', 'with --fail-on: unknown findings (targets that could not be read) do not fail the gate')
     .addOption(new Option('--concurrency <n>', 'targets scanned at once (HCXMON_CONCURRENCY)').argParser(parsePositiveInt('--concurrency', 256)))
-    .action(async (o: { asOf?: DateTime; target?: string; format: Format; failOn?: Severity; concurrency?: number }) => {
+    .action(async (o: { asOf?: DateTime; target?: string; format: Format; failOn?: Severity; allowUnknown?: boolean; concurrency?: number }) => {
       const cfg = ctx.config();
       if (cfg.subscriptionIds.length === 0 && cfg.connectors.length === 0) {
         throw new ConfigError(
@@ -143,6 +149,8 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
       await ctx.withRuntime(async (rt) => {
         const planning = o.asOf !== undefined;
         if (planning) io.stderr.write(`Planning run as of ${o.asOf!.toISODate()}: findings are evaluated against stored state; nothing is stored or paged.\n`);
+        if (planning && o.asOf! < DateTime.utc().startOf('day'))
+          io.stderr.write('note: --as-of is in the past: ages of things first seen after it (extensions, collections) are counted as 0, never negative.\n');
         const progress = progressReporter(io.stderr, o.format === 'table');
         const result = await rt.scan({
           trigger: 'cli',
@@ -158,12 +166,21 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
           throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
         }
         const { json, findings } = scanReport(result);
-        if (o.format === 'json') print(io, JSON.stringify(json, null, 2));
+        const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
+        if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
         else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
         else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
         for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
         if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
-        if (o.failOn && findings.some((f) => f.status === 'open' && severityAtLeast(f.severity, o.failOn!))) {
+        if (gate.failed) {
+          if (o.format !== 'json') {
+            const unknown = gate.causes.filter((c) => c.status === 'unknown').length;
+            io.stderr.write(
+              `--fail-on ${o.failOn}: ${gate.causes.length} finding(s) at or above ${o.failOn}` +
+                (unknown ? ` (${unknown} unknown: targets or facts that could not be read; --allow-unknown to accept them)` : '') +
+                '\n',
+            );
+          }
           ctx.setExitCode(EXIT.findings);
         }
       });

@@ -336,7 +336,7 @@ export const applianceOutdated = defineRule({
       const photonNote = photon
         ? ' The appliance predates 4.4.0 (Photon OS): every Service Mesh appliance must be upgraded.'
         : '';
-      if (av.ok && mgr.ok && compareVersions(av.version, mgr.version) < 0) {
+      if (av.ok && mgr.ok && compareReported(av.version, mgr.version) < 0) {
         return evaluation(
           rule,
           inv,
@@ -373,5 +373,18 @@ export const applianceOutdated = defineRule({
     });
   },
 });
+
+/**
+ * Compares only as far as the appliance reports: "4.11" from an appliance that omits its patch number is the same
+ * release line as a 4.11.3 manager, not an older one (a missing part is unknown, not zero).
+ */
+export function compareReported(appliance: HcxVersion, manager: HcxVersion): number {
+  const n = Math.min(appliance.parts.length, manager.parts.length);
+  for (let i = 0; i < n; i++) {
+    const d = appliance.parts[i] - manager.parts[i];
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
 
 export const LIFECYCLE_RULES = [versionEndOfSupport, versionBelowBaseline, sitePairVersionSkew, applianceOutdated];

@@ -136,7 +136,8 @@ export const scanStale = defineRule({
       ];
     }
     const last = candidates.reduce((a, b) => (b > a ? b : a));
-    const ageHours = ctx.asOf.toUTC().diff(last, 'hours').hours;
+    // A planning --as-of before the last collection would give a negative age: the collection is then "0 h ago".
+    const ageHours = Math.max(0, ctx.asOf.toUTC().diff(last, 'hours').hours);
     const ev = {
       source: 'observed' as const,
       lastSuccessfulCollectionAt: last.toISO(),

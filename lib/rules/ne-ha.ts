@@ -254,7 +254,10 @@ export const networkExtensionLongLived = defineRule({
     const max = ctx.settings.extensionMaxDays;
     return inv.extensions.map((e) => {
       const s = extSubject(e);
-      const age = e.createdAt ? daysSince(ctx.asOf, e.createdAt) : undefined;
+      const raw = e.createdAt ? daysSince(ctx.asOf, e.createdAt) : undefined;
+      // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
+      const age = raw === undefined ? undefined : Math.max(0, raw);
+      const future = raw !== undefined && raw < 0 ? ` (created ${e.createdAt?.slice(0, 10)}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)` : '';
       const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
       if (age === undefined)
         return evaluation(
@@ -282,7 +285,7 @@ export const networkExtensionLongLived = defineRule({
         s,
         'pass',
         'info',
-        `Network ${s.name} has been extended for ${age} days (limit ${max}).`,
+        `Network ${s.name} has been extended for ${age} days (limit ${max})${future}.`,
         ev,
       );
     });
