@@ -33,16 +33,22 @@ export interface Readiness {
   collectedAt?: string;
   currentVersion?: string;
   baselineVersion: string;
-  /** ready: every check passes (or does not apply); blocked: one fails; unknown: otherwise. */
+  /**
+   * "May I start the upgrade now?" — ready: every prerequisite passes (or does not apply); blocked: one fails;
+   * unknown: otherwise. Being below the baseline is why you upgrade, not a reason you cannot: it is not a check here.
+   */
   verdict: 'ready' | 'blocked' | 'unknown';
   checks: ReadinessCheck[];
+  /** Where the version stands and what follows the manager upgrade: shown beside the gate, never part of it. */
+  versionChecks: ReadinessCheck[];
   /** Steps from the current version to the baseline (seeds: 4.4–4.8.x through 4.9.2, below 4.4 through 4.4.2). */
   upgradePath?: string[];
   notes: string[];
 }
 
-const SEED_UPGRADE = 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions';
-const SEED_MANAGER = 'https://techdocs.broadcom.com/us/en/vmware-cis/hcx/vmware-hcx/4-11/vmware-hcx-user-guide-4-11/updating-vmware-hcx/hcx-service-update-procedures/upgrade-hcx-manager-for-connected-sites.html';
+const DOC_AVS_UPGRADE = 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions';
+const DOC_NE_HA = 'https://learn.microsoft.com/azure/azure-vmware/configure-hcx-network-extension-high-availability';
+const DOC_UPGRADE_MANAGER = 'https://techdocs.broadcom.com/us/en/vmware-cis/hcx/vmware-hcx/4-11/vmware-hcx-user-guide-4-11/updating-vmware-hcx/hcx-service-update-procedures/upgrade-hcx-manager-for-connected-sites.html';
 
 interface CheckSpec {
   id: string;
@@ -62,49 +68,67 @@ const CHECKS: readonly CheckSpec[] = [
     title: 'HCX Manager reachable',
     rules: ['hcx-endpoint-unreachable'],
     subjects: ['hybridity'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'the hybridity API answered and accepted our credentials',
   },
   {
     id: 'vcenter-nsx-connections',
     title: 'Healthy connections to vCenter Server and NSX Manager',
     rules: ['hcx-manager-connection-unhealthy'],
-    reference: SEED_MANAGER,
+    reference: DOC_UPGRADE_MANAGER,
     ok: 'vCenter and NSX registrations healthy, app engine running, no critical HCX alert',
   },
   {
     id: 'interconnect-healthy',
     title: 'Interconnect (Service Mesh) healthy and in sync',
     rules: ['hcx-service-mesh-degraded'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'every Service Mesh is committed, its services healthy and its tunnels up',
   },
   {
     id: 'site-pairs-healthy',
     title: 'Site pairs healthy',
     rules: ['hcx-site-pair-unhealthy'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'every site pair is healthy and its remote version readable',
   },
   {
     id: 'no-migrations-in-progress',
     title: 'No migrations in progress',
     rules: ['hcx-migrations-in-progress'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'no migration in progress',
   },
   {
     id: 'wan-optimization-disabled',
     title: 'WAN Optimization not enabled (blocks 4.11.3)',
     rules: ['hcx-wan-optimization-enabled'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'no Service Mesh uses WAN Optimization',
   },
+  {
+    id: 'no-queued-operations',
+    title: 'No HCX operations queued',
+    rules: ['hcx-operations-queued'],
+    reference: DOC_AVS_UPGRADE,
+    ok: 'no Service Mesh task or scheduled migration pending',
+  },
+  {
+    id: 'ne-ha-healthy',
+    title: 'Network Extension HA groups healthy',
+    rules: ['hcx-ne-ha-group-degraded'],
+    reference: DOC_NE_HA,
+    ok: 'every NE HA group has an Active and a Standby member',
+  },
+];
+
+/** Not prerequisites of starting the upgrade: the version path, and the Service Mesh appliances that follow it. */
+const VERSION_CHECKS: readonly CheckSpec[] = [
   {
     id: 'appliances-current',
     title: 'Service Mesh appliances current',
     rules: ['hcx-appliance-outdated'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'every Service Mesh appliance runs its manager’s version',
   },
   {
@@ -112,7 +136,7 @@ const CHECKS: readonly CheckSpec[] = [
     title: 'Version at the AVS-validated baseline and in support',
     rules: ['hcx-version-below-baseline', 'hcx-version-end-of-support'],
     subjects: ['manager'],
-    reference: SEED_UPGRADE,
+    reference: DOC_AVS_UPGRADE,
     ok: 'at or above the baseline and supported',
   },
 ];
@@ -173,7 +197,7 @@ export function upgradePath(current: string, target: string): string[] | undefin
   return steps;
 }
 
-const GATE_RULES = new Set(CHECKS.flatMap((c) => c.rules));
+const GATE_RULES = new Set([...CHECKS, ...VERSION_CHECKS].flatMap((c) => c.rules));
 
 export function evaluateReadiness(inv: Inventory, baseline: string, asOf: DateTime = DateTime.utc()): Readiness {
   const ctx = defaultRuleContext({ asOf, settings: { baselineVersion: baseline } });
@@ -183,9 +207,10 @@ export function evaluateReadiness(inv: Inventory, baseline: string, asOf: DateTi
     RULES.filter((r) => GATE_RULES.has(r.id)),
   );
   const checks = CHECKS.map((spec) => combine(spec, evaluations));
+  const versionChecks = VERSION_CHECKS.map((spec) => combine(spec, evaluations));
   const version = inv.manager?.version;
   const path = version ? upgradePath(version, baseline) : undefined;
-  const versionCheck = checks.find((c) => c.id === 'version-path');
+  const versionCheck = versionChecks.find((c) => c.id === 'version-path');
   if (versionCheck && path && path.length) versionCheck.message += ` Path: ${[version, ...path].join(' → ')}.`;
 
   const statuses = checks.map((c) => c.status);
@@ -209,6 +234,7 @@ export function evaluateReadiness(inv: Inventory, baseline: string, asOf: DateTi
     baselineVersion: baseline,
     verdict,
     checks,
+    versionChecks,
     upgradePath: path,
     notes,
   };
