@@ -48,7 +48,8 @@ export interface Readiness {
 
 const DOC_AVS_UPGRADE = 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions';
 const DOC_NE_HA = 'https://learn.microsoft.com/azure/azure-vmware/configure-hcx-network-extension-high-availability';
-const DOC_UPGRADE_MANAGER = 'https://techdocs.broadcom.com/us/en/vmware-cis/hcx/vmware-hcx/4-11/vmware-hcx-user-guide-4-11/updating-vmware-hcx/hcx-service-update-procedures/upgrade-hcx-manager-for-connected-sites.html';
+const DOC_UPGRADE_MANAGER =
+  'https://techdocs.broadcom.com/us/en/vmware-cis/hcx/vmware-hcx/4-11/vmware-hcx-user-guide-4-11/updating-vmware-hcx/hcx-service-update-procedures/upgrade-hcx-manager-for-connected-sites.html';
 
 interface CheckSpec {
   id: string;

@@ -14,7 +14,14 @@ export interface GateResult {
   /** True when the gate fails (the CLI exits 3). */
   failed: boolean;
   /** The findings that failed the gate, worst first (ids and why). */
-  causes: { id: string; ruleId: string; targetName: string; subjectName: string; severity: Severity; status: 'open' | 'unknown' }[];
+  causes: {
+    id: string;
+    ruleId: string;
+    targetName: string;
+    subjectName: string;
+    severity: Severity;
+    status: 'open' | 'unknown';
+  }[];
   summary: GateSummary;
 }
 
@@ -22,7 +29,11 @@ export interface GateResult {
  * `hcxmon scan --fail-on SEV` as a CI gate. An `unknown` at or above the threshold fails it too (a target we could
  * not read is not a pass) unless the caller says `--allow-unknown`; suppressed findings are waived and never fail it.
  */
-export function evaluateGate(findings: readonly Finding[], failOn: Severity | undefined, allowUnknown: boolean): GateResult {
+export function evaluateGate(
+  findings: readonly Finding[],
+  failOn: Severity | undefined,
+  allowUnknown: boolean,
+): GateResult {
   const bySeverity = Object.fromEntries(
     (['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => [s, { open: 0, unknown: 0 }]),
   ) as GateSummary['bySeverity'];
@@ -35,7 +46,14 @@ export function evaluateGate(findings: readonly Finding[], failOn: Severity | un
     bySeverity[f.severity][f.status]++;
     if (failOn === undefined || !severityAtLeast(f.severity, failOn)) continue;
     if (f.status === 'unknown' && allowUnknown) continue;
-    causes.push({ id: f.id, ruleId: f.ruleId, targetName: f.targetName, subjectName: f.subjectName, severity: f.severity, status: f.status });
+    causes.push({
+      id: f.id,
+      ruleId: f.ruleId,
+      targetName: f.targetName,
+      subjectName: f.subjectName,
+      severity: f.severity,
+      status: f.status,
+    });
   }
   return { failOn, allowUnknown, failed: causes.length > 0, causes, summary };
 }

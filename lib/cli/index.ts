@@ -55,7 +55,8 @@ function parseFormat(value: string): Format {
 
 function parseSeverityOption(flag: string) {
   return (value: string): Severity => {
-    if (!isSeverity(value)) throw new ValidationError(`${flag} must be one of ${SEVERITIES.join(', ')} (got "${value}")`, flag);
+    if (!isSeverity(value))
+      throw new ValidationError(`${flag} must be one of ${SEVERITIES.join(', ')} (got "${value}")`, flag);
     return value;
   };
 }
@@ -63,7 +64,8 @@ function parseSeverityOption(flag: string) {
 function parseInstant(flag: string) {
   return (value: string): DateTime => {
     const dt = DateTime.fromISO(value, { zone: 'utc' });
-    if (!dt.isValid) throw new ValidationError(`${flag} must be an ISO date or instant, e.g. 2027-01-01 (got "${value}")`, flag);
+    if (!dt.isValid)
+      throw new ValidationError(`${flag} must be an ISO date or instant, e.g. 2027-01-01 (got "${value}")`, flag);
     return dt;
   };
 }
@@ -93,7 +95,11 @@ function print(io: CliIo, text: string): void {
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function buildProgram(opts: CliOptions): { program: Command; exitCode: () => number; close: () => Promise<void> } {
+export function buildProgram(opts: CliOptions): {
+  program: Command;
+  exitCode: () => number;
+  close: () => Promise<void>;
+} {
   const io: CliIo = {
     stdout: opts.io?.stdout ?? process.stdout,
     stderr: opts.io?.stderr ?? process.stderr,
@@ -127,79 +133,115 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
     .command('scan')
     .description('discover, collect, evaluate, persist and dispatch alerts for every target')
     .addOption(
-      new Option('--as-of <instant>', 'evaluate as of this date (planning: nothing is stored or paged)').argParser(parseInstant('--as-of')),
+      new Option('--as-of <instant>', 'evaluate as of this date (planning: nothing is stored or paged)').argParser(
+        parseInstant('--as-of'),
+      ),
     )
     .option('--target <id|name>', 'scan one target only')
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
     .addOption(
-      new Option('--fail-on <severity>', 'exit 3 when an open or unknown finding at or above this severity exists').argParser(
-        parseSeverityOption('--fail-on'),
-      ),
+      new Option(
+        '--fail-on <severity>',
+        'exit 3 when an open or unknown finding at or above this severity exists',
+      ).argParser(parseSeverityOption('--fail-on')),
     )
     .option('--allow-unknown', 'with --fail-on: unknown findings (targets that could not be read) do not fail the gate')
-    .addOption(new Option('--concurrency <n>', 'targets scanned at once (HCXMON_CONCURRENCY)').argParser(parsePositiveInt('--concurrency', 256)))
-    .action(async (o: { asOf?: DateTime; target?: string; format: Format; failOn?: Severity; allowUnknown?: boolean; concurrency?: number }) => {
-      const cfg = ctx.config();
-      if (cfg.subscriptionIds.length === 0 && cfg.connectors.length === 0) {
-        throw new ConfigError(
-          'HCXMON_SUBSCRIPTION_IDS',
-          'nothing to scan: set HCXMON_SUBSCRIPTION_IDS (AVS private clouds) and/or HCXMON_CONNECTORS (on-premises HCX Connectors); `npm run demo` shows the product on a simulated estate',
-        );
-      }
-      await ctx.withRuntime(async (rt) => {
-        const planning = o.asOf !== undefined;
-        if (planning) io.stderr.write(`Planning run as of ${o.asOf!.toISODate()}: findings are evaluated against stored state; nothing is stored or paged.\n`);
-        if (planning && o.asOf! < DateTime.utc().startOf('day'))
-          io.stderr.write('note: --as-of is in the past: ages of things first seen after it (extensions, collections) are counted as 0, never negative.\n');
-        const progress = progressReporter(io.stderr, o.format === 'table');
-        const result = await rt.scan({
-          trigger: 'cli',
-          asOf: o.asOf,
-          targetFilter: o.target,
-          persist: !planning,
-          concurrency: o.concurrency,
-          onStart: (targets) => progress.start(targets.length),
-          onTargetDone: (outcome) => progress.tick(outcome.targetName),
-        });
-        progress.stop();
-        if (o.target && result.scan.targets.length === 0) {
-          throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
+    .addOption(
+      new Option('--concurrency <n>', 'targets scanned at once (HCXMON_CONCURRENCY)').argParser(
+        parsePositiveInt('--concurrency', 256),
+      ),
+    )
+    .action(
+      async (o: {
+        asOf?: DateTime;
+        target?: string;
+        format: Format;
+        failOn?: Severity;
+        allowUnknown?: boolean;
+        concurrency?: number;
+      }) => {
+        const cfg = ctx.config();
+        if (cfg.subscriptionIds.length === 0 && cfg.connectors.length === 0) {
+          throw new ConfigError(
+            'HCXMON_SUBSCRIPTION_IDS',
+            'nothing to scan: set HCXMON_SUBSCRIPTION_IDS (AVS private clouds) and/or HCXMON_CONNECTORS (on-premises HCX Connectors); `npm run demo` shows the product on a simulated estate',
+          );
         }
-        const { json, findings } = scanReport(result);
-        const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
-        if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
-        else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
-        else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
-        for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
-        if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
-        if (gate.failed) {
-          if (o.format !== 'json') {
-            const unknown = gate.causes.filter((c) => c.status === 'unknown').length;
+        await ctx.withRuntime(async (rt) => {
+          const planning = o.asOf !== undefined;
+          if (planning)
             io.stderr.write(
-              `--fail-on ${o.failOn}: ${gate.causes.length} finding(s) at or above ${o.failOn}` +
-                (unknown ? ` (${unknown} unknown: targets or facts that could not be read; --allow-unknown to accept them)` : '') +
-                '\n',
+              `Planning run as of ${o.asOf!.toISODate()}: findings are evaluated against stored state; nothing is stored or paged.\n`,
             );
+          if (planning && o.asOf! < DateTime.utc().startOf('day'))
+            io.stderr.write(
+              'note: --as-of is in the past: ages of things first seen after it (extensions, collections) are counted as 0, never negative.\n',
+            );
+          const progress = progressReporter(io.stderr, o.format === 'table');
+          const result = await rt.scan({
+            trigger: 'cli',
+            asOf: o.asOf,
+            targetFilter: o.target,
+            persist: !planning,
+            concurrency: o.concurrency,
+            onStart: (targets) => progress.start(targets.length),
+            onTargetDone: (outcome) => progress.tick(outcome.targetName),
+          });
+          progress.stop();
+          if (o.target && result.scan.targets.length === 0) {
+            throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
           }
-          ctx.setExitCode(EXIT.findings);
-        }
-      });
-    });
+          const { json, findings } = scanReport(result);
+          const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
+          if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
+          else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
+          else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
+          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
+          if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
+          if (gate.failed) {
+            if (o.format !== 'json') {
+              const unknown = gate.causes.filter((c) => c.status === 'unknown').length;
+              io.stderr.write(
+                `--fail-on ${o.failOn}: ${gate.causes.length} finding(s) at or above ${o.failOn}` +
+                  (unknown
+                    ? ` (${unknown} unknown: targets or facts that could not be read; --allow-unknown to accept them)`
+                    : '') +
+                  '\n',
+              );
+            }
+            ctx.setExitCode(EXIT.findings);
+          }
+        });
+      },
+    );
 
   program
     .command('findings')
     .description('list stored findings (same filters as GET /api/findings)')
     .option('--status <status>', `one of ${FINDING_STATUSES.join(', ')} (default: open, unknown and suppressed)`)
-    .addOption(new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')))
+    .addOption(
+      new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')),
+    )
     .option('--rule <ruleId>', 'one rule')
     .option('--target <id>', 'one target (id)')
     .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
     .action(
-      async (o: { status?: string; severity?: Severity; rule?: string; target?: string; owner?: 'microsoft' | 'customer'; dueBefore?: string; format: Format }) => {
+      async (o: {
+        status?: string;
+        severity?: Severity;
+        rule?: string;
+        target?: string;
+        owner?: 'microsoft' | 'customer';
+        dueBefore?: string;
+        format: Format;
+      }) => {
         if (o.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(o.status)) {
-          throw new ValidationError(`--status must be one of ${FINDING_STATUSES.join(', ')} (got "${o.status}")`, '--status');
+          throw new ValidationError(
+            `--status must be one of ${FINDING_STATUSES.join(', ')} (got "${o.status}")`,
+            '--status',
+          );
         }
         await ctx.withRuntime(async (rt) => {
           const list = await rt.stores.findings.queryAll({
@@ -215,14 +257,23 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
           if (o.format === 'json') print(io, JSON.stringify({ findings: json }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));
           else {
-            const targets = [...new Map(sorted.map((f) => [f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind, status: 'stored' }])).values()];
+            const targets = [
+              ...new Map(
+                sorted.map((f) => [
+                  f.targetId,
+                  { id: f.targetId, name: f.targetName, kind: f.targetKind, status: 'stored' },
+                ]),
+              ).values(),
+            ];
             print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }));
           }
         });
       },
     );
 
-  const suppress = program.command('suppress').description('waive or mark mitigated a finding for a while (expires by itself)');
+  const suppress = program
+    .command('suppress')
+    .description('waive or mark mitigated a finding for a while (expires by itself)');
   suppress
     .command('add')
     .description('add a suppression')
@@ -230,24 +281,46 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
     .option('--target <id>', 'only this target')
     .option('--subject <id>', 'only this subject of the target')
     .requiredOption('--reason <text>', 'why')
-    .addOption(new Option('--category <category>', 'waiver or mitigated').choices(['waiver', 'mitigated']).default('waiver'))
-    .addOption(new Option('--expires <date>', 'when it stops applying (at most a year away)').argParser(parseDate('--expires')).makeOptionMandatory())
+    .addOption(
+      new Option('--category <category>', 'waiver or mitigated').choices(['waiver', 'mitigated']).default('waiver'),
+    )
+    .addOption(
+      new Option('--expires <date>', 'when it stops applying (at most a year away)')
+        .argParser(parseDate('--expires'))
+        .makeOptionMandatory(),
+    )
     .option('--by <name>', 'who adds it', process.env.USER ?? 'cli')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (o: { rule: string; target?: string; subject?: string; reason: string; category: string; expires: string; by: string; format: string }) => {
-      await ctx.withRuntime(async (rt) => {
-        const s = await rt.addSuppression({
-          ruleId: o.rule,
-          targetId: o.target?.toLowerCase(),
-          subjectId: o.subject,
-          reason: o.reason,
-          category: o.category as 'waiver' | 'mitigated',
-          expiresAt: `${o.expires}T23:59:59.999Z`,
-          createdBy: o.by,
+    .action(
+      async (o: {
+        rule: string;
+        target?: string;
+        subject?: string;
+        reason: string;
+        category: string;
+        expires: string;
+        by: string;
+        format: string;
+      }) => {
+        await ctx.withRuntime(async (rt) => {
+          const s = await rt.addSuppression({
+            ruleId: o.rule,
+            targetId: o.target?.toLowerCase(),
+            subjectId: o.subject,
+            reason: o.reason,
+            category: o.category as 'waiver' | 'mitigated',
+            expiresAt: `${o.expires}T23:59:59.999Z`,
+            createdBy: o.by,
+          });
+          print(
+            io,
+            o.format === 'json'
+              ? JSON.stringify(s, null, 2)
+              : `suppression ${s.id} added: ${s.ruleId}${s.targetId ? ` on ${s.targetId}` : ''} until ${s.expiresAt}`,
+          );
         });
-        print(io, o.format === 'json' ? JSON.stringify(s, null, 2) : `suppression ${s.id} added: ${s.ruleId}${s.targetId ? ` on ${s.targetId}` : ''} until ${s.expiresAt}`);
-      });
-    });
+      },
+    );
   suppress
     .command('list')
     .description('list suppressions (active, expired and stale)')
@@ -258,7 +331,10 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
         if (o.format === 'json') return print(io, JSON.stringify({ suppressions: list }, null, 2));
         if (list.length === 0) return print(io, 'no suppressions');
         for (const s of list) {
-          print(io, `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`);
+          print(
+            io,
+            `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`,
+          );
         }
       });
     });
@@ -281,23 +357,37 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
       });
     });
 
-  const fact = program.command('fact').description('operator-entered facts the APIs cannot give (e.g. the 4.11.0 upgrade date)');
+  const fact = program
+    .command('fact')
+    .description('operator-entered facts the APIs cannot give (e.g. the 4.11.0 upgrade date)');
   fact
     .command('set <target> <name> <value>')
     .description(`set a fact (names: ${FACT_NAMES.join(', ')})`)
     .option('--subject <id>', 'about one subject of the target (e.g. an HCX enterprise site)')
     .option('--by <name>', 'who says so', process.env.USER ?? 'cli')
     .option('--source <text>', 'where it comes from (change ticket, upgrade log)')
-    .action(async (target: string, name: string, value: string, o: { subject?: string; by: string; source?: string }) => {
-      if (!(FACT_NAMES as readonly string[]).includes(name)) {
-        throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
-      }
-      const date = parseDate('value')(value);
-      await ctx.withRuntime(async (rt) => {
-        const f = await rt.setFact({ targetId: target.toLowerCase(), subjectId: o.subject, name: name as FactName, value: date, setBy: o.by, source: o.source });
-        print(io, `fact ${f.name}=${f.value} set on ${f.targetId}${f.subjectId ? ` (${f.subjectId})` : ''}; the next scan uses it`);
-      });
-    });
+    .action(
+      async (target: string, name: string, value: string, o: { subject?: string; by: string; source?: string }) => {
+        if (!(FACT_NAMES as readonly string[]).includes(name)) {
+          throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
+        }
+        const date = parseDate('value')(value);
+        await ctx.withRuntime(async (rt) => {
+          const f = await rt.setFact({
+            targetId: target.toLowerCase(),
+            subjectId: o.subject,
+            name: name as FactName,
+            value: date,
+            setBy: o.by,
+            source: o.source,
+          });
+          print(
+            io,
+            `fact ${f.name}=${f.value} set on ${f.targetId}${f.subjectId ? ` (${f.subjectId})` : ''}; the next scan uses it`,
+          );
+        });
+      },
+    );
   fact
     .command('list <target>')
     .description('list the facts of a target')
@@ -305,7 +395,11 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
       await ctx.withRuntime(async (rt) => {
         const facts = await rt.stores.facts.list(target.toLowerCase());
         if (facts.length === 0) return print(io, 'no facts');
-        for (const f of facts) print(io, `${f.name}${f.subjectId ? ` [${f.subjectId}]` : ''} = ${f.value}  (set by ${f.setBy} at ${f.setAt}${f.source ? `; ${f.source}` : ''})`);
+        for (const f of facts)
+          print(
+            io,
+            `${f.name}${f.subjectId ? ` [${f.subjectId}]` : ''} = ${f.value}  (set by ${f.setBy} at ${f.setAt}${f.source ? `; ${f.source}` : ''})`,
+          );
       });
     });
 
@@ -315,10 +409,14 @@ export function buildProgram(opts: CliOptions): { program: Command; exitCode: ()
     .description('delete everything stored about a decommissioned target (findings, inventory, facts)')
     .option('--yes', 'confirm: this cannot be undone')
     .action(async (id: string, o: { yes?: boolean }) => {
-      if (!o.yes) throw new ValidationError('target forget deletes the history of that target: add --yes to confirm', '--yes');
+      if (!o.yes)
+        throw new ValidationError('target forget deletes the history of that target: add --yes to confirm', '--yes');
       await ctx.withRuntime(async (rt) => {
         const n = await rt.forgetTarget(id.toLowerCase());
-        print(io, `forgot ${id}: ${n.findings} finding row(s), ${n.inventory} inventory row(s), ${n.facts} fact(s) deleted`);
+        print(
+          io,
+          `forgot ${id}: ${n.findings} finding row(s), ${n.inventory} inventory row(s), ${n.facts} fact(s) deleted`,
+        );
       });
     });
 
@@ -354,7 +452,8 @@ export async function runCli(argv: string[], opts: CliOptions): Promise<number> 
     return exitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (err instanceof ValidationError) {

@@ -194,7 +194,9 @@ export function renderFindingsTable(targets: TargetJson[], stored: Finding[], st
     }
     lines.push(table.toString(), '');
   }
-  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.status === 'open' && f.severity === s).length] as const)
+  const counts = SEVERITIES.map(
+    (s) => [s, findings.filter((f) => f.status === 'open' && f.severity === s).length] as const,
+  )
     .filter(([, n]) => n > 0)
     .map(([s, n]) => paint(style, s, `${n} ${s}`));
   const unknown = findings.filter((f) => f.status === 'unknown').length;

@@ -90,6 +90,18 @@ export const REF = {
     source: 'https://learn.microsoft.com/azure/azure-vmware/install-vmware-hcx',
     title: 'Microsoft Learn: Install and activate VMware HCX in Azure VMware Solution',
   },
+  legacyVsphere: {
+    source: 'https://knowledge.broadcom.com/external/article?legacyId=82702',
+    title: 'Broadcom KB 82702: HCX support policy for legacy vSphere environments',
+  },
+  interop: {
+    source: 'https://interopmatrix.broadcom.com/Interoperability?col=660,&row=0,',
+    title: 'Broadcom Product Interoperability Matrix: VMware HCX',
+  },
+  kb90082: {
+    source: 'https://knowledge.broadcom.com/external/article?legacyId=90082',
+    title: 'VMware KB 90082: DNS resolution fails for .local FQDNs after upgrading HCX to 4.4 (Photon OS)',
+  },
   activationStatus: {
     source:
       'https://developer.broadcom.com/xapis/hcx-manager-appliance-management-apis/latest/license/hcx/activationStatus/get/',
@@ -219,7 +231,8 @@ export function readVersion(raw: string | undefined, what: string): VersionRead 
  * HCX documents no value sets for site-pair, appliance or tunnel status (hcx-api.md §14.3, §16): a value we know
  * to be healthy passes, one that names a fault fails, and anything else is `unknown` — never healthy by default.
  */
-const HEALTHY_STATE = /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal)$/i;
+const HEALTHY_STATE =
+  /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal)$/i;
 const BAD_STATE =
   /down|error|fail|degrad|disconnect|not[ _-]?connected|unreachable|unhealthy|invalid|out[ _-]?of[ _-]?sync|red\b|critical|broken|lost/i;
 

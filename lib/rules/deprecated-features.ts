@@ -72,7 +72,11 @@ export const wanOptimizationEnabled = defineRule({
     // listed (or arrives while the mesh list failed) is still a fail, never a pass or a silent unknown.
     const orphans = wanOptAppliances.filter((a) => a.serviceMeshId === undefined || !meshIds.has(a.serviceMeshId));
     const out: Evaluation[] = orphans.map((a) => {
-      const s: Subject = { id: a.serviceMeshId ?? a.id, name: a.serviceMeshId ? `mesh ${a.serviceMeshId}` : a.name, kind: a.serviceMeshId ? 'service-mesh' : 'appliance' };
+      const s: Subject = {
+        id: a.serviceMeshId ?? a.id,
+        name: a.serviceMeshId ? `mesh ${a.serviceMeshId}` : a.name,
+        kind: a.serviceMeshId ? 'service-mesh' : 'appliance',
+      };
       const { severity, why, cm } = wanOptSeverity(inv, undefined);
       return evaluation(
         WANOPT,
@@ -81,7 +85,14 @@ export const wanOptimizationEnabled = defineRule({
         'fail',
         severity,
         `WAN Optimization appliance ${a.name} (${a.type}) is deployed${a.serviceMeshId ? ` for mesh ${a.serviceMeshId}` : ' without a Service Mesh id'}. ${why}`,
-        { source: 'hcx', appliance: a.name, type: a.type, serviceMeshId: a.serviceMeshId, cloudManagerVersion: cm.raw, cloudManagerAt: cm.where },
+        {
+          source: 'hcx',
+          appliance: a.name,
+          type: a.type,
+          serviceMeshId: a.serviceMeshId,
+          cloudManagerVersion: cm.raw,
+          cloudManagerAt: cm.where,
+        },
       );
     });
     if (inv.serviceMeshes === undefined) return [...out, notCollected(WANOPT, inv, MESHES, 'serviceMeshes')];
@@ -104,10 +115,20 @@ export const wanOptimizationEnabled = defineRule({
               { ...evidence, missing: ['appliances'] },
             );
           }
-          return evaluation(WANOPT, inv, s, 'pass', 'info', `WAN Optimization is not enabled in mesh ${mesh.name}.`, evidence);
+          return evaluation(
+            WANOPT,
+            inv,
+            s,
+            'pass',
+            'info',
+            `WAN Optimization is not enabled in mesh ${mesh.name}.`,
+            evidence,
+          );
         }
         const { severity, why, cm } = wanOptSeverity(inv, mesh);
-        const found = inServices ? 'its services include WANOPT' : `WAN-Opt appliance(s) ${mine.join(', ')} belong to it`;
+        const found = inServices
+          ? 'its services include WANOPT'
+          : `WAN-Opt appliance(s) ${mine.join(', ')} belong to it`;
         return evaluation(
           WANOPT,
           inv,

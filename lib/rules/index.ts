@@ -12,6 +12,7 @@ import { LIFECYCLE_RULES } from './lifecycle-versions';
 import { MONITOR_HEALTH_RULES } from './monitor-health';
 import { NE_HA_RULES } from './ne-ha';
 import type { Rule, RuleContext, RuleSettings } from './types';
+import { PREREQUISITE_RULES } from './prerequisites';
 import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
 
 export { ALL_SUBJECTS } from './common';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...LICENSING_RULES,
   ...UPGRADE_READINESS_RULES,
   ...NE_HA_RULES,
+  ...PREREQUISITE_RULES,
   ...MONITOR_HEALTH_RULES,
 ];
 
@@ -48,7 +50,10 @@ export const NOT_CHECKED: readonly NotChecked[] = [
     reason:
       'No HCX API exposes whether the vCenter Server plug-in is used; use the HCX 443 console instead of the plug-in.',
     references: [
-      { source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+      {
+        source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
+        title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution',
+      },
     ],
   },
   {
@@ -56,7 +61,10 @@ export const NOT_CHECKED: readonly NotChecked[] = [
     title: 'Migration "Tracking" page of the HCX UI (deprecated in 4.11.0)',
     reason: 'No HCX API exposes whether the Tracking page of the Migration interface is used.',
     references: [
-      { source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions', title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution' },
+      {
+        source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
+        title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution',
+      },
     ],
   },
 ];

@@ -236,13 +236,21 @@ function connectorExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const observed = basis ? undefined : observedBasis(ctx);
   const chosen = basis ?? (observed && 'deadline' in observed ? observed : undefined);
   if (chosen) return [verdict(inv, MANAGER, chosen, what, status, unconfirmed)];
-  if (observed && 'latestOnly' in observed) return [atTheLatest(inv, ctx, MANAGER, what, observed.latestOnly, status, unconfirmed)];
+  if (observed && 'latestOnly' in observed)
+    return [atTheLatest(inv, ctx, MANAGER, what, observed.latestOnly, status, unconfirmed)];
   return [
-    askForFact(inv, MANAGER, what, unconfirmed, {
-      source: 'hcx',
-      version: v.raw,
-      model: model ?? 'not-collected',
-    }, status),
+    askForFact(
+      inv,
+      MANAGER,
+      what,
+      unconfirmed,
+      {
+        source: 'hcx',
+        version: v.raw,
+        model: model ?? 'not-collected',
+      },
+      status,
+    ),
   ];
 }
 

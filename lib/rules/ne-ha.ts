@@ -136,7 +136,9 @@ export const neHaGroupDegraded = defineRule({
       const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(m.role ?? ''));
       if (g.members.length === 0) unknowns.push('no member reported');
       else if (unreadRoles.length)
-        unknowns.push(`member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`);
+        unknowns.push(
+          `member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`,
+        );
       else {
         if (!roles.includes('active')) problems.push('no Active member');
         if (!roles.includes('standby')) problems.push('no Standby member');
@@ -257,7 +259,10 @@ export const networkExtensionLongLived = defineRule({
       const raw = e.createdAt ? daysSince(ctx.asOf, e.createdAt) : undefined;
       // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
       const age = raw === undefined ? undefined : Math.max(0, raw);
-      const future = raw !== undefined && raw < 0 ? ` (created ${e.createdAt?.slice(0, 10)}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)` : '';
+      const future =
+        raw !== undefined && raw < 0
+          ? ` (created ${e.createdAt?.slice(0, 10)}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)`
+          : '';
       const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
       if (age === undefined)
         return evaluation(

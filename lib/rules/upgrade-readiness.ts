@@ -126,11 +126,33 @@ export const managerConnectionUnhealthy = defineRule({
       const sev = { source: 'appliance' as const, lookupService: sso.map((r) => ({ url: r.url, error: r.error })) };
       const ok = sso.filter((r) => !r.error);
       if (sso.length === 0)
-        out.push(evaluation(CONN, inv, S.sso, 'fail', 'high', 'The HCX Manager has no SSO lookup service registration.', sev));
+        out.push(
+          evaluation(CONN, inv, S.sso, 'fail', 'high', 'The HCX Manager has no SSO lookup service registration.', sev),
+        );
       else if (ok.length === 0)
-        out.push(evaluation(CONN, inv, S.sso, 'fail', 'high', `The SSO lookup service registration reports an error: ${sso[0].error}.`, sev));
+        out.push(
+          evaluation(
+            CONN,
+            inv,
+            S.sso,
+            'fail',
+            'high',
+            `The SSO lookup service registration reports an error: ${sso[0].error}.`,
+            sev,
+          ),
+        );
       else
-        out.push(evaluation(CONN, inv, S.sso, 'pass', 'info', `SSO lookup service registration ${ok[0].url ?? ''} is healthy.`.replace('  ', ' '), sev));
+        out.push(
+          evaluation(
+            CONN,
+            inv,
+            S.sso,
+            'pass',
+            'info',
+            `SSO lookup service registration ${ok[0].url ?? ''} is healthy.`.replace('  ', ' '),
+            sev,
+          ),
+        );
     }
     if (inv.services === undefined) out.push(notCollected(CONN, inv, S.appengine, 'services', 'appliance'));
     else {
@@ -280,7 +302,9 @@ export const serviceMeshDegraded = defineRule({
           problems.push(`service ${st.name} is ${st.status}${st.reason?.length ? ` (${st.reason.join('; ')})` : ''}`);
       }
       if (m.lastTask?.status && /fail/i.test(m.lastTask.status))
-        problems.push(`its last interconnect task${m.lastTask.type ? ` (${m.lastTask.type})` : ''} ${m.lastTask.status}`);
+        problems.push(
+          `its last interconnect task${m.lastTask.type ? ` (${m.lastTask.type})` : ''} ${m.lastTask.status}`,
+        );
       const members = inv.appliances?.filter((a) => a.serviceMeshId === m.id);
       const tunnels = members?.map((a) => applianceTunnels(inv, a));
       if (members === undefined) unknowns.push('appliances not collected');
@@ -353,7 +377,9 @@ function applianceTunnels(
     if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);
     else if (active < total) problems.push(`appliance ${a.name} has ${active}/${total} tunnels up`);
   } else if (inv.tunnelMetrics === undefined) {
-    unknowns.push(`tunnel status of ${a.name} not collected (interconnect metrics ${inv.unsupported?.includes('tunnelMetrics') ? 'not offered by this HCX build' : 'not collected'})`);
+    unknowns.push(
+      `tunnel status of ${a.name} not collected (interconnect metrics ${inv.unsupported?.includes('tunnelMetrics') ? 'not offered by this HCX build' : 'not collected'})`,
+    );
   } else {
     unknowns.push(`tunnel status of ${a.name} not reported`);
   }
@@ -454,11 +480,22 @@ export const operationsQueued = defineRule({
       .map((m) => `${m.lastTask?.type ?? 'task'} on mesh ${m.name} is ${m.lastTask?.status}`);
     const scheduled = (inv.migrations ?? []).filter((m) => m.scheduled === true && migrationPhase(m) !== 'done');
     const found = [...tasks];
-    if (scheduled.length) found.push(`${scheduled.length} migration(s) scheduled or waiting for their window (e.g. ${scheduled[0].entityName ?? scheduled[0].id})`);
+    if (scheduled.length)
+      found.push(
+        `${scheduled.length} migration(s) scheduled or waiting for their window (e.g. ${scheduled[0].entityName ?? scheduled[0].id})`,
+      );
     const ev = { source: 'hcx' as const, tasks, scheduledMigrations: scheduled.length };
     if (found.length)
       return [
-        evaluation(QUEUED, inv, MANAGER, 'fail', 'low', `HCX operations are queued or running: ${found.join('; ')}.`, ev),
+        evaluation(
+          QUEUED,
+          inv,
+          MANAGER,
+          'fail',
+          'low',
+          `HCX operations are queued or running: ${found.join('; ')}.`,
+          ev,
+        ),
       ];
     const missing = [
       inv.serviceMeshes === undefined ? 'serviceMeshes' : undefined,
@@ -476,7 +513,9 @@ export const operationsQueued = defineRule({
           { ...ev, missing },
         ),
       ];
-    return [evaluation(QUEUED, inv, MANAGER, 'pass', 'info', 'No Service Mesh task or scheduled migration is pending.', ev)];
+    return [
+      evaluation(QUEUED, inv, MANAGER, 'pass', 'info', 'No Service Mesh task or scheduled migration is pending.', ev),
+    ];
   },
 });
 

@@ -1,0 +1,406 @@
+/**
+ * Prerequisites the upgrade and NE HA guides state that no other rule checks: the NE HA set-up, the vSphere
+ * version HCX is registered to, the `.local` DNS issue of the move to Photon OS, and the order of the Service Mesh
+ * upgrade (only after every paired HCX Manager is updated).
+ */
+import type { Evaluation, Severity } from '../domain/evaluation';
+import type { Inventory, ServiceMesh } from '../domain/inventory';
+import { makeDeadline, severityForBand } from './deadline';
+import {
+  BOTH,
+  CUSTOMER,
+  MANAGER,
+  NE_HA_PREREQUISITES,
+  REF,
+  UPGRADE_NOTES,
+  allSubjects,
+  defineRule,
+  evaluation,
+  managerVersion,
+  notCollected,
+  readVersion,
+  type Subject,
+  type VersionRead,
+} from './common';
+import { compareReported } from './lifecycle-versions';
+import { isNeAppliance, NE_HA_FROM } from './ne-ha';
+import type { RuleContext } from './types';
+import { compareVersions, parseVersion, versionLessThan } from './version';
+
+const MESHES = allSubjects('service-mesh', 'service meshes');
+
+// ---- NE HA prerequisites ------------------------------------------------------------------------------------
+
+const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as const;
+
+export const neHaPrerequisitesUnmet = defineRule({
+  id: NEPRE.id,
+  title: 'Network Extension HA prerequisites not met',
+  family: 'ne-ha',
+  defaultSeverity: 'low',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.avsNeHa, REF.neHa],
+  remediation:
+    'Network Extension HA needs HCX Enterprise, four NE appliances (two per site: the mesh’s NE scale-out appliance count at least 2), appliances on HCX 4.3.0 or later, and the appliances chosen for HA with no networks extended over them (Microsoft Learn, “Configure HCX network extension high availability”). ' +
+    'Edit the Service Mesh to raise the Network Extension appliance count, upgrade the NE appliances, move extensions off the appliances you will pair, and on AVS choose the HCX add-on offer "(Enterprise)". Customer-owned. ' +
+    NE_HA_PREREQUISITES,
+  needs: ['serviceMeshes', 'appliances', 'haGroups', 'arm.hcxAddon'],
+  hcxDependent: true,
+  naSubject: MESHES,
+  evaluate(inv: Inventory): Evaluation[] {
+    if (inv.serviceMeshes === undefined) return [notCollected(NEPRE, inv, MESHES, 'serviceMeshes')];
+    return inv.serviceMeshes
+      .filter((m) => m.services.some((s) => s.toUpperCase() === 'NETWORK_EXTENSION'))
+      .map((m) => {
+        const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
+        const unmet: string[] = [];
+        const unknown: string[] = [];
+        if (inv.target.kind === 'avs-private-cloud') {
+          const offer = inv.arm?.hcxAddon?.offer;
+          if (offer === undefined) unknown.push('the HCX add-on offer (edition) was not reported');
+          else if (!/enterprise/i.test(offer)) unmet.push(`the HCX add-on offer "${offer}" is not HCX Enterprise`);
+        }
+        if (m.neApplianceCount === undefined) unknown.push('the mesh’s NE appliance count was not reported');
+        else if (m.neApplianceCount < 2)
+          unmet.push(`the mesh’s NE scale-out appliance count is ${m.neApplianceCount} (at least 2 needed)`);
+        const ne = inv.appliances?.filter((a) => a.serviceMeshId === m.id && isNeAppliance(a));
+        if (ne === undefined) unknown.push('appliances were not collected');
+        else {
+          if (ne.length < 2)
+            unmet.push(
+              `${ne.length} Network Extension appliance(s) at this site (two per site, four in all, are needed)`,
+            );
+          for (const a of ne) {
+            const v = readVersion(a.version, `NE appliance ${a.name}`);
+            if (!v.ok) unknown.push(v.reason);
+            else if (versionLessThan(v.version, NE_HA_FROM))
+              unmet.push(`NE appliance ${a.name} runs ${v.raw}, below ${NE_HA_FROM}`);
+          }
+          const grouped = (inv.haGroups ?? []).some((g) => g.serviceMeshId === m.id && g.members.length > 0);
+          if (!grouped && ne.length >= 2) {
+            if (inv.haGroups === undefined) unknown.push('HA groups were not collected');
+            else {
+              // Without a group yet, two appliances must be free of extensions to be chosen for HA.
+              const counts = ne.map((a) => a.networkExtensionCount);
+              if (counts.some((c) => c === undefined))
+                unknown.push('the number of networks extended over each NE appliance was not reported');
+              else if (counts.filter((c) => c === 0).length < 2)
+                unmet.push(
+                  'fewer than two NE appliances have no networks extended over them, so none can be chosen for HA',
+                );
+            }
+          }
+        }
+        const ev = {
+          source: 'hcx' as const,
+          neApplianceCount: m.neApplianceCount,
+          neAppliances: ne?.map((a) => ({ name: a.name, version: a.version, extended: a.networkExtensionCount })),
+          offer: inv.arm?.hcxAddon?.offer,
+        };
+        if (unmet.length)
+          return evaluation(
+            NEPRE,
+            inv,
+            s,
+            'fail',
+            'low',
+            `Network Extension HA cannot be activated on mesh ${m.name}: ${unmet.join('; ')}.`,
+            ev,
+          );
+        if (unknown.length)
+          return evaluation(
+            NEPRE,
+            inv,
+            s,
+            'unknown',
+            'low',
+            `Cannot confirm the NE HA prerequisites of mesh ${m.name}: ${unknown.join('; ')}.`,
+            { ...ev, missing: unknown },
+          );
+        return evaluation(NEPRE, inv, s, 'pass', 'info', `Mesh ${m.name} meets the NE HA prerequisites.`, ev);
+      });
+  },
+});
+
+// ---- vSphere version ------------------------------------------------------------------------------------------
+
+const VSPHERE = { id: 'hcx-vsphere-version-legacy', defaultSeverity: 'medium' } as const;
+
+/**
+ * End of general support of the vSphere releases an HCX Connector may be registered to (Broadcom Product Lifecycle
+ * Matrix). Past it, vSphere is "legacy": HCX supports it only to migrate away (HCX support policy for legacy
+ * vSphere environments, Broadcom KB 82702).
+ */
+export const VSPHERE_END_OF_GENERAL_SUPPORT: readonly { line: string; date: string }[] = [
+  { line: '6.5', date: '2022-10-15' },
+  { line: '6.7', date: '2022-10-15' },
+  { line: '7.0', date: '2025-10-02' },
+  { line: '8.0', date: '2027-10-11' },
+];
+
+export const vsphereVersionLegacy = defineRule({
+  id: VSPHERE.id,
+  title: 'HCX registered to a legacy vSphere version',
+  family: 'lifecycle',
+  defaultSeverity: 'medium',
+  owner: CUSTOMER,
+  // The Connector's vCenter registration is read on 9443; AVS runs a vSphere Microsoft keeps current.
+  appliesTo: ['hcx-connector'],
+  references: [REF.avsUpgrade, REF.legacyVsphere, REF.interop],
+  remediation:
+    'The upgrade guide sends you to the VMware compatibility matrix and the HCX support policy for legacy vSphere environments before any upgrade (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
+    'A vCenter past its end of general support is legacy vSphere: HCX supports it only to migrate workloads away. Plan the migration off it (or upgrade vCenter/ESXi) and check the interoperability matrix for the HCX version you upgrade to. Customer-owned.',
+  needs: ['registrations'],
+  hcxDependent: true,
+  naSubject: allSubjects('connection', 'vCenter registrations'),
+  evaluate(inv: Inventory, ctx: RuleContext): Evaluation[] {
+    const all = allSubjects('connection', 'vCenter registrations');
+    if (inv.registrations === undefined) return [notCollected(VSPHERE, inv, all, 'registrations', 'appliance')];
+    if (inv.registrations.vcenter.length === 0)
+      return [
+        evaluation(VSPHERE, inv, all, 'unknown', 'medium', 'No vCenter Server registration reports a version.', {
+          source: 'appliance',
+        }),
+      ];
+    return inv.registrations.vcenter.map((r, i) => {
+      const s: Subject = { id: r.url ?? `vcenter-${i}`, name: r.url ?? `vCenter ${i + 1}`, kind: 'connection' };
+      const v = readVersion(r.version, `vCenter ${s.name}`);
+      const ev = { source: 'appliance' as const, vcenter: r.url, version: r.version };
+      if (!v.ok)
+        return evaluation(VSPHERE, inv, s, 'unknown', 'medium', `Cannot tell the vSphere version: ${v.reason}.`, ev);
+      const line = `${v.version.major}.${v.version.minor}`;
+      const known = VSPHERE_END_OF_GENERAL_SUPPORT.find((e) => e.line === line);
+      const oldest = parseVersion(VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
+      const olderThanAll = oldest.ok && compareVersions(v.version, oldest.version) < 0;
+      if (!known && !olderThanAll)
+        return evaluation(
+          VSPHERE,
+          inv,
+          s,
+          'pass',
+          'info',
+          `vCenter ${s.name} runs vSphere ${v.raw}; no end of general support is published for ${line} in our catalog.`,
+          ev,
+        );
+      const date = known?.date ?? VSPHERE_END_OF_GENERAL_SUPPORT[0].date;
+      const deadline = makeDeadline(date, 'catalog', ctx.asOf);
+      if (deadline.band === 'later')
+        return evaluation(
+          VSPHERE,
+          inv,
+          s,
+          'pass',
+          'info',
+          `vCenter ${s.name} runs vSphere ${v.raw}, in general support until ${date}.`,
+          ev,
+          deadline,
+        );
+      const severity: Severity =
+        deadline.daysLeft <= 0 ? 'medium' : severityForBand(deadline.band, 'low') === 'critical' ? 'medium' : 'low';
+      const msg =
+        deadline.daysLeft <= 0
+          ? `vCenter ${s.name} runs vSphere ${v.raw}, past its end of general support (${date}): legacy vSphere, which HCX supports only to migrate away from.`
+          : `vCenter ${s.name} runs vSphere ${v.raw}, whose general support ends on ${date} (${deadline.daysLeft} days).`;
+      return evaluation(VSPHERE, inv, s, 'fail', severity, msg, ev, deadline);
+    });
+  },
+});
+
+// ---- .local DNS on the move to 4.4 ---------------------------------------------------------------------------
+
+const LOCALDNS = { id: 'hcx-local-domain-dns', defaultSeverity: 'medium' } as const;
+const PHOTON_FROM = '4.4.0';
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+export const localDomainDns = defineRule({
+  id: LOCALDNS.id,
+  title: '.local FQDNs before the upgrade to HCX 4.4 or later',
+  family: 'upgrade-readiness',
+  defaultSeverity: 'medium',
+  owner: CUSTOMER,
+  appliesTo: ['hcx-connector'],
+  references: [REF.upgradeManager, REF.kb90082],
+  remediation:
+    'Starting with HCX 4.4.0 the appliances run Photon OS; when upgrading from below 4.4.0, DNS resolution might fail for FQDNs in the .local domain (VMware, “Upgrading the HCX Manager”; VMware KB 90082). ' +
+    'Before the upgrade, apply the KB 90082 resolution or register vCenter, NSX and the lookup service by names outside .local. Customer-owned. ' +
+    UPGRADE_NOTES,
+  needs: ['manager.version', 'registrations'],
+  hcxDependent: true,
+  naSubject: MANAGER,
+  evaluate(inv: Inventory): Evaluation[] {
+    const v = managerVersion(inv);
+    if (!v.ok)
+      return [
+        evaluation(LOCALDNS, inv, MANAGER, 'unknown', 'medium', `Cannot evaluate: ${v.reason}.`, { source: 'hcx' }),
+      ];
+    if (!versionLessThan(v.version, PHOTON_FROM))
+      return [
+        evaluation(
+          LOCALDNS,
+          inv,
+          MANAGER,
+          'not_applicable',
+          'info',
+          `HCX ${v.raw} already runs Photon OS (4.4.0 or later).`,
+          {
+            source: 'hcx',
+            version: v.raw,
+          },
+        ),
+      ];
+    if (inv.registrations === undefined) return [notCollected(LOCALDNS, inv, MANAGER, 'registrations', 'appliance')];
+    const regs = [...inv.registrations.vcenter, ...inv.registrations.nsx, ...inv.registrations.lookupService];
+    const local = [...new Set(regs.map((r) => hostOf(r.url)).filter((h): h is string => !!h && h.endsWith('.local')))];
+    const ev = { source: 'appliance' as const, version: v.raw, localHosts: local };
+    if (local.length)
+      return [
+        evaluation(
+          LOCALDNS,
+          inv,
+          MANAGER,
+          'fail',
+          'medium',
+          `HCX ${v.raw} is below 4.4.0 and registers ${local.join(', ')} in the .local domain: DNS resolution may fail after the upgrade to 4.4 or later (KB 90082).`,
+          ev,
+        ),
+      ];
+    return [evaluation(LOCALDNS, inv, MANAGER, 'pass', 'info', 'No registration uses a .local FQDN.', ev)];
+  },
+});
+
+// ---- Service Mesh upgrade order -------------------------------------------------------------------------------
+
+const ORDER = { id: 'hcx-service-mesh-upgrade-order', defaultSeverity: 'medium' } as const;
+
+/** The version of the HCX Manager at the other end of a mesh, through the site pair whose endpoint the mesh uses. */
+function pairedManagerVersion(inv: Inventory, mesh: ServiceMesh): VersionRead & { where: string } {
+  if (inv.sitePairs === undefined) return { ok: false, reason: 'site pairs were not collected', where: 'remote site' };
+  const pair = inv.sitePairs.find((p) => mesh.endpointIds?.includes(p.id));
+  if (!pair)
+    return { ok: false, reason: 'no site pair of this manager matches the mesh endpoints', where: 'remote site' };
+  const where = `remote site ${pair.name ?? pair.url ?? pair.id}`;
+  return { ...readVersion(pair.remoteVersion, where), where };
+}
+
+export const serviceMeshUpgradeOrder = defineRule({
+  id: ORDER.id,
+  title: 'Service Mesh upgraded out of order',
+  family: 'upgrade-readiness',
+  defaultSeverity: 'medium',
+  owner: CUSTOMER,
+  appliesTo: BOTH,
+  references: [REF.avsUpgrade, REF.upgradeManager, REF.upgradeMesh],
+  remediation:
+    'The HCX Service Mesh can be upgraded once all paired HCX Managers on the source and target sites are updated and all services are returned to a fully converged state (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
+    'Upgrade the paired manager first (Microsoft upgrades the AVS Cloud Manager in its window; the Connector is yours), wait for the mesh to converge (hcx-service-mesh-degraded passes), then update the appliances from the source site. Customer-owned.',
+  needs: ['manager.version', 'sitePairs', 'serviceMeshes', 'appliances'],
+  hcxDependent: true,
+  naSubject: MESHES,
+  evaluate(inv: Inventory): Evaluation[] {
+    if (inv.serviceMeshes === undefined) return [notCollected(ORDER, inv, MESHES, 'serviceMeshes')];
+    const local = managerVersion(inv);
+    return inv.serviceMeshes.map((m) => {
+      const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
+      const members = inv.appliances?.filter((a) => a.serviceMeshId === m.id);
+      const remote = pairedManagerVersion(inv, m);
+      const ev = {
+        source: 'hcx' as const,
+        localManager: local.raw,
+        pairedManager: remote.raw,
+        pairedAt: remote.where,
+        updateAvailable: m.updateAvailable,
+        appliances: members?.map((a) => ({ name: a.name, version: a.version })),
+      };
+      // An appliance newer than a paired manager: the mesh was upgraded before every paired manager was.
+      if (members && remote.ok) {
+        const ahead = members.filter((a) => {
+          const av = readVersion(a.version, a.name);
+          return av.ok && compareReported(av.version, remote.version) > 0;
+        });
+        if (ahead.length)
+          return evaluation(
+            ORDER,
+            inv,
+            s,
+            'fail',
+            'medium',
+            `Mesh ${m.name}: appliance ${ahead[0].name} runs ${ahead[0].version}, newer than the paired HCX Manager (${remote.where}, ${remote.raw}): the Service Mesh was upgraded before every paired manager.`,
+            ev,
+          );
+      }
+      const pending =
+        m.updateAvailable === true ||
+        (local.ok &&
+          (members ?? []).some((a) => {
+            const av = readVersion(a.version, a.name);
+            return av.ok && compareReported(av.version, local.version) < 0;
+          }));
+      if (!pending) {
+        if (members === undefined || !local.ok)
+          return evaluation(
+            ORDER,
+            inv,
+            s,
+            'unknown',
+            'medium',
+            `Cannot tell whether mesh ${m.name} has an update pending: ${!local.ok ? local.reason : 'appliances not collected'}.`,
+            ev,
+          );
+        return evaluation(
+          ORDER,
+          inv,
+          s,
+          'pass',
+          'info',
+          `Mesh ${m.name} has no update pending and no appliance ahead of a paired manager.`,
+          ev,
+        );
+      }
+      if (!local.ok || !remote.ok)
+        return evaluation(
+          ORDER,
+          inv,
+          s,
+          'unknown',
+          'medium',
+          `Mesh ${m.name} has an update pending, but whether every paired manager is updated cannot be told (${!local.ok ? local.reason : !remote.ok ? remote.reason : ''}).`,
+          ev,
+        );
+      if (compareVersions(local.version, remote.version) !== 0)
+        return evaluation(
+          ORDER,
+          inv,
+          s,
+          'fail',
+          'low',
+          `Mesh ${m.name} has an update pending while its managers differ (this one ${local.raw}, ${remote.where} ${remote.raw}): upgrade the paired manager before the Service Mesh.`,
+          ev,
+        );
+      return evaluation(
+        ORDER,
+        inv,
+        s,
+        'pass',
+        'info',
+        `Mesh ${m.name} may be upgraded once it has converged: both paired managers run ${local.raw}.`,
+        ev,
+      );
+    });
+  },
+});
+
+export const PREREQUISITE_RULES = [
+  neHaPrerequisitesUnmet,
+  vsphereVersionLegacy,
+  localDomainDns,
+  serviceMeshUpgradeOrder,
+];
