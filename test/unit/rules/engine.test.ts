@@ -39,6 +39,12 @@ const RULES_MD_IDS = [
   'hcx-endpoint-unreachable',
   'hcx-scan-stale',
   'avs-hcx-addon-missing',
+  // Prerequisites the source documents state that RULES.md's first catalog did not check (issue 11).
+  'hcx-operations-queued',
+  'hcx-ne-ha-prerequisites-unmet',
+  'hcx-vsphere-version-legacy',
+  'hcx-local-domain-dns',
+  'hcx-service-mesh-upgrade-order',
 ];
 
 describe('rule catalog', () => {
@@ -46,6 +52,14 @@ describe('rule catalog', () => {
     expect(RULES.map((r) => r.id).sort()).toEqual([...RULES_MD_IDS].sort());
     for (const id of RULES_MD_IDS) expect(ruleById(id)?.id).toBe(id);
     expect(ruleById('no-such-rule')).toBeUndefined();
+  });
+
+  test('user-facing references are public documents (URL or KB), never internal file names', () => {
+    for (const r of RULES) {
+      for (const ref of r.references) expect(ref.source).toMatch(/^(https:\/\/|Broadcom KB \d+|VMware KB \d+)/);
+      expect(`${r.remediation} ${r.references.map((x) => x.title).join(' ')}`).not.toMatch(/seeds?[ /]0\d\d/i);
+    }
+    for (const n of NOT_CHECKED) for (const ref of n.references) expect(ref.source).toMatch(/^https:\/\//);
   });
 
   test('every rule has metadata an operator can act on', () => {

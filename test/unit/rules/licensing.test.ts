@@ -92,17 +92,16 @@ describe('hcx-activation-key-expiry: Connector', () => {
     });
   });
 
-  test('unknown: no basis → high, asking for the fact with the exact command', () => {
+  test('only an upper bound → fail with the "at the latest" deadline, asking for the fact with the exact command', () => {
     const [e] = expiry(
       connector(),
       ctxAt('2026-03-01T00:00:00Z', {
         history: { versions: [observation('4.11.3', '2025-12-02T05:00:00Z', '2026-03-01T05:00:00Z')] },
       }),
     );
-    expect(e).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(e).toMatchObject({ status: 'fail', severity: 'high', deadline: { date: '2027-02-25', basis: 'observed' } });
     expect(e.message).toContain('hcxmon fact set connector:onprem-1 upgradedTo411At YYYY-MM-DD');
-    // Only an upper bound is known: shown as "at the latest".
-    expect(e.message).toMatch(/2027-02-25 at the latest/);
+    expect(e.message).toMatch(/2027-02-25 \(361 days left\) at the latest/);
   });
 
   test('license-key model → pass; below 4.11.0 → not_applicable; version missing → unknown', () => {
@@ -140,7 +139,8 @@ describe('hcx-activation-key-expiry: private cloud enterprise sites', () => {
       subjectKind: 'enterprise-site',
       deadline: { date: '2026-11-07', basis: 'operator' },
     });
-    expect(evals[1]).toMatchObject({ status: 'unknown', severity: 'high' });
+    // A consumed key that will die is a visible risk: it fails (pages) even without a date.
+    expect(evals[1]).toMatchObject({ status: 'fail', severity: 'high' });
     expect(evals[1].message).toContain(`hcxmon fact set ${CLOUD_REF.id} upgradedTo411At YYYY-MM-DD`);
     // The Cloud Manager's 2025-07-27 bound is a hint only, not a deadline basis.
     expect(evals[1].message).toMatch(/2026-10-20/);
@@ -156,7 +156,9 @@ describe('hcx-activation-key-expiry: private cloud enterprise sites', () => {
         ],
       },
     });
-    expect(expiry(cloud(), ctx).every((e) => e.status === 'unknown')).toBe(true);
+    const evals = expiry(cloud(), ctx);
+    expect(evals.length).toBeGreaterThan(0);
+    for (const e of evals) expect(e.deadline).toBeUndefined();
   });
 
   test('a target-level fact applies to every key; sites not collected → * unknown; none consumed → no subjects', () => {

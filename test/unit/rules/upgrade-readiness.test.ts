@@ -14,9 +14,9 @@ const regs = (over: Partial<NonNullable<Inventory['registrations']>>) => ({
 describe('hcx-manager-connection-unhealthy', () => {
   const CONN = 'hcx-manager-connection-unhealthy';
 
-  test('healthy Connector: the four subjects pass', () => {
+  test('healthy Connector: the five subjects pass', () => {
     const s = bySubject(CONN, healthyConnector());
-    expect(Object.keys(s).sort()).toEqual(['alerts', 'appengine', 'nsx', 'vcenter']);
+    expect(Object.keys(s).sort()).toEqual(['alerts', 'appengine', 'lookup-service', 'nsx', 'vcenter']);
     expect(Object.values(s).every((e) => e.status === 'pass')).toBe(true);
   });
 
@@ -72,7 +72,7 @@ describe('hcx-manager-connection-unhealthy', () => {
       CONN,
       healthyConnector({ registrations: undefined, services: undefined, hcxAlerts: undefined }),
     );
-    expect(Object.values(s).map((e) => e.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    expect(Object.values(s).map((e) => e.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
     expect(run(CONN, healthyCloud())).toEqual([expect.objectContaining({ status: 'not_applicable' })]);
   });
 });
