@@ -19,13 +19,31 @@ function hcxmon(args: string[], env: Record<string, string>): Promise<Run> {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, cwd: resolve(__dirname, '../..'), maxBuffer: 16 << 20 },
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+        cwd: resolve(__dirname, '../..'),
+        maxBuffer: 16 << 20,
+      },
       (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-const FINDING_KEYS = ['id', 'ruleId', 'severity', 'status', 'targetId', 'targetName', 'subjectId', 'subjectName', 'title', 'message', 'owner', 'firstSeenAt', 'lastSeenAt'];
+const FINDING_KEYS = [
+  'id',
+  'ruleId',
+  'severity',
+  'status',
+  'targetId',
+  'targetName',
+  'subjectId',
+  'subjectName',
+  'title',
+  'message',
+  'owner',
+  'firstSeenAt',
+  'lastSeenAt',
+];
 
 describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
   let lab: LabHandle;
@@ -38,7 +56,8 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(resolve(__dirname, '../../dist/dev/cli.js'))) throw new Error('build first: npm run build (npm test does it)');
+    if (!existsSync(resolve(__dirname, '../../dist/dev/cli.js')))
+      throw new Error('build first: npm run build (npm test does it)');
     lab = await startLab();
     env = { ...lab.env, HCXMON_STORAGE: testStorage() };
   });
@@ -56,7 +75,7 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       targets: Record<string, unknown>[];
       findings: Record<string, unknown>[];
     };
-    expect(Object.keys(out).sort()).toEqual(['asOf', 'findings', 'scanId', 'targets']);
+    expect(Object.keys(out).sort()).toEqual(['asOf', 'findings', 'gate', 'scanId', 'summary', 'targets']);
     expect(out.scanId).toMatch(/^\d{8}T\d{6}-[0-9a-f]{8}$/);
     expect(Number.isNaN(Date.parse(out.asOf))).toBe(false);
 
@@ -67,7 +86,9 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       expect(['ok', 'partial', 'unreachable', 'failed']).toContain(t.status);
       if (t.kind === 'avs-private-cloud') {
         expect(t.id).toBe((t.id as string).toLowerCase());
-        expect(t.id).toMatch(/^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.avs\/privateclouds\/[^/]+$/);
+        expect(t.id).toMatch(
+          /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.avs\/privateclouds\/[^/]+$/,
+        );
       } else {
         expect(t.id).toBe(`connector:${t.name as string}`);
       }
@@ -88,13 +109,24 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       expect(['microsoft', 'customer']).toContain(f.owner);
       expect(out.targets.map((t) => t.id)).toContain(f.targetId);
     }
-    const wan = out.findings.find((f) => f.ruleId === 'hcx-wan-optimization-enabled' && f.targetName === 'avs-legacy-neu');
-    expect(wan).toMatchObject({ status: 'open', severity: 'critical', owner: 'customer', subjectName: 'sm-dc1-legacy' });
-    const eos = out.findings.find((f) => f.ruleId === 'hcx-version-end-of-support' && f.targetName === 'avs-legacy-neu');
+    const wan = out.findings.find(
+      (f) => f.ruleId === 'hcx-wan-optimization-enabled' && f.targetName === 'avs-legacy-neu',
+    );
+    expect(wan).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      owner: 'customer',
+      subjectName: 'sm-dc1-legacy',
+    });
+    const eos = out.findings.find(
+      (f) => f.ruleId === 'hcx-version-end-of-support' && f.targetName === 'avs-legacy-neu',
+    );
     expect(eos).toMatchObject({ status: 'open', severity: 'critical', owner: 'microsoft', deadline: '2026-02-20' });
     // The compliant cloud has nothing to report, the unreachable connector is unknown, never compliant.
     expect(out.findings.filter((f) => f.targetName === 'avs-prod-weu')).toEqual([]);
-    expect(out.findings.filter((f) => f.targetName === 'onprem-dc3' && f.status === 'unknown').length).toBeGreaterThan(5);
+    expect(out.findings.filter((f) => f.targetName === 'onprem-dc3' && f.status === 'unknown').length).toBeGreaterThan(
+      5,
+    );
   });
 
   it('exits 3 when an open finding at or above --fail-on exists, 0 when none does', async () => {
@@ -102,6 +134,26 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const clean = await run(['scan', '--target', 'avs-prod-weu', '--format', 'json', '--fail-on', 'low']);
     expect(clean.code).toBe(0);
     expect(JSON.parse(clean.stdout).targets).toHaveLength(1);
+  });
+
+  it('an unknown at or above --fail-on fails the gate unless --allow-unknown; the JSON names what caused exit 3', async () => {
+    const strict = await run(['scan', '--target', 'onprem-dc3', '--format', 'json', '--fail-on', 'info']);
+    expect(strict.code).toBe(3);
+    const out = JSON.parse(strict.stdout) as {
+      summary: { open: number; unknown: number };
+      gate: { failed: boolean; causes: { id: string; status: string }[] };
+      findings: { id: string; status: string }[];
+    };
+    expect(out.summary.unknown).toBe(out.findings.filter((f) => f.status === 'unknown').length);
+    expect(out.summary.unknown).toBeGreaterThan(0);
+    const unknownCauses = out.gate.causes.filter((c) => c.status === 'unknown');
+    expect(unknownCauses.length).toBe(out.summary.unknown);
+    expect(out.findings.map((f) => f.id)).toEqual(expect.arrayContaining(out.gate.causes.map((c) => c.id)));
+    const lenient = JSON.parse(
+      (await run(['scan', '--target', 'onprem-dc3', '--format', 'json', '--fail-on', 'info', '--allow-unknown']))
+        .stdout,
+    ) as typeof out;
+    expect(lenient.gate.causes.filter((c) => c.status === 'unknown')).toEqual([]);
   });
 
   it('exits 2 on bad usage, with a message that names the problem', async () => {
@@ -135,7 +187,9 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const r = await run(['findings', '--format', 'csv', '--severity', 'critical']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('id,ruleId,severity,status,targetId,targetName,subjectId,subjectName,title,message,owner,deadline,firstSeenAt,lastSeenAt');
+    expect(lines[0]).toBe(
+      'id,ruleId,severity,status,targetId,targetName,subjectId,subjectName,title,message,owner,deadline,firstSeenAt,lastSeenAt',
+    );
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((l) => l.includes(',critical,'))).toBe(true);
   });
