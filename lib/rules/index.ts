@@ -4,7 +4,7 @@ import type { Evaluation, Reference, RuleFamily, Severity } from '../domain/eval
 import type { Fact, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { Owner, TargetKind } from '../domain/target';
-import { ALL_SUBJECTS, evaluation } from './common';
+import { ALL_SUBJECTS, REF, evaluation } from './common';
 import { DEPRECATED_FEATURE_RULES } from './deprecated-features';
 import { DEFAULT_CATALOG, type LifecycleCatalog } from './lifecycle';
 import { LICENSING_RULES } from './licensing';
@@ -42,30 +42,54 @@ export interface NotChecked {
   references: readonly Reference[];
 }
 
-/** Deprecated in 4.11.0 but not checkable: said so in `GET /api/rules` and `hcxmon rules`. */
+const AVS_UPGRADE = REF.avsUpgrade;
+const UPGRADE_MANAGER = REF.upgradeManager;
+
+/**
+ * What the upgrade guides ask for that no HCX or ARM API exposes: said so in `GET /api/rules` and `hcxmon rules`
+ * (and on the upgrade gate) so that silence is never read as compliance.
+ */
 export const NOT_CHECKED: readonly NotChecked[] = [
   {
     id: 'hcx-vcenter-plugin-in-use',
     title: 'vCenter Server plug-in for HCX (deprecated in 4.11.0)',
     reason:
       'No HCX API exposes whether the vCenter Server plug-in is used; use the HCX 443 console instead of the plug-in.',
-    references: [
-      {
-        source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
-        title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution',
-      },
-    ],
+    references: [AVS_UPGRADE],
   },
   {
     id: 'hcx-migration-tracking-page-in-use',
     title: 'Migration "Tracking" page of the HCX UI (deprecated in 4.11.0)',
     reason: 'No HCX API exposes whether the Tracking page of the Migration interface is used.',
-    references: [
-      {
-        source: 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions',
-        title: 'Microsoft Learn: Upgrade HCX on Azure VMware Solution',
-      },
-    ],
+    references: [AVS_UPGRADE],
+  },
+  {
+    id: 'hcx-connector-backup-before-upgrade',
+    title: 'Backup of the HCX Connector before an upgrade',
+    reason:
+      'The guides ask for a configuration backup of the on-premises HCX Connector (appliance management interface) before upgrading; no API we read reports when the last backup was taken. Azure VMware Solution backs up the HCX Cloud Manager configuration daily.',
+    references: [AVS_UPGRADE, UPGRADE_MANAGER],
+  },
+  {
+    id: 'hcx-connector-snapshot-before-upgrade',
+    title: 'vSphere snapshot of the HCX Manager before an upgrade',
+    reason:
+      'Snapshots of the Connector VM live in vCenter, which this product does not read; the Cloud Manager is snapshotted automatically during upgrades to 4.4 or later (kept 24 hours), and an HCX Run command takes one kept 72 hours.',
+    references: [AVS_UPGRADE, UPGRADE_MANAGER],
+  },
+  {
+    id: 'hcx-cloud-director-rmq-connection',
+    title: 'Connections to Cloud Director / RabbitMQ (where applicable)',
+    reason:
+      'VMware’s upgrade procedure asks for healthy connections to Cloud Director and its RMQ broker where they are registered; the HCX API calls we read expose no such registration, so where you use Cloud Director, verify it in the appliance management interface.',
+    references: [UPGRADE_MANAGER],
+  },
+  {
+    id: 'hcx-interoperability-matrix',
+    title: 'Upgrade path and product interoperability beyond the vSphere version',
+    reason:
+      'The guides send you to the VMware Product Interoperability Matrix for the upgrade path and compatibility; the product checks the documented path (4.4–4.8.x via 4.9.2, below 4.4 via 4.4.2), the vSphere version HCX is registered to and 4.x–9.x pairing, not every matrix cell.',
+    references: [AVS_UPGRADE, REF.interop],
   },
 ];
 
