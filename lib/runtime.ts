@@ -91,7 +91,7 @@ export function ruleEngine(config: Config): RuleEngine {
     evaluate: (inventory, c, only) =>
       evaluateTarget(
         inventory,
-        defaultRuleContext({ asOf: c.asOf, facts: c.facts, history: c.history, settings }),
+        defaultRuleContext({ asOf: c.asOf, facts: c.facts, history: c.history, connectorKeys: c.connectorKeys, settings }),
         only ? RULES.filter((r) => only.includes(r.id)) : RULES,
       ),
     ruleIds: () => ids,

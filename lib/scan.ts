@@ -10,6 +10,8 @@ import { errorMessage } from './errors';
 import { countByStatus, reconcile, type ReconcileResult } from './findings';
 import { mapPool } from './pool';
 import type { LifecycleCatalog } from './rules/lifecycle';
+import { ACTIVATION_KEY_RULE } from './rules/licensing';
+import type { ConnectorKeyDeadline } from './rules/types';
 import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
 import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
@@ -21,7 +23,12 @@ export interface RuleEngine {
   /** Every rule, or only the rules named. */
   evaluate(
     inventory: Inventory,
-    ctx: { asOf: DateTime; history: TargetHistory; facts: readonly Fact[] },
+    ctx: {
+      asOf: DateTime;
+      history: TargetHistory;
+      facts: readonly Fact[];
+      connectorKeys?: readonly ConnectorKeyDeadline[];
+    },
     only?: readonly string[],
   ): Evaluation[];
   ruleIds(): string[];
@@ -48,6 +55,32 @@ export interface ScanDeps {
  * the Table writes. Each HCX request is bounded by HCXMON_HTTP_TIMEOUT_MS anyway; this bounds their sum.
  */
 export const TARGET_BUDGET_MS = 8 * 60_000;
+
+/** A private cloud whose HCX enterprise sites hand activation keys to on-premises Connectors. */
+function consumesActivationKeys(inv: Inventory): boolean {
+  return (
+    inv.target.kind === 'avs-private-cloud' &&
+    (inv.arm?.enterpriseSites ?? []).some((s) => s.keyLast4 && /consumed/i.test(s.status ?? ''))
+  );
+}
+
+/**
+ * The activation-key deadlines dated on the Connectors monitored here, from their stored findings (one query):
+ * a cloud-side key consumed by one of them takes that Connector's date (its latest stored scan's).
+ */
+async function connectorKeyDeadlines(stores: Stores): Promise<ConnectorKeyDeadline[]> {
+  const findings = await stores.findings.queryAll({
+    ruleId: ACTIVATION_KEY_RULE,
+    status: ['open', 'unknown', 'suppressed'],
+  });
+  const out: ConnectorKeyDeadline[] = [];
+  for (const f of findings) {
+    const keyLast4 = f.evidence.keyLast4;
+    if (f.targetKind !== 'hcx-connector' || !f.deadline || typeof keyLast4 !== 'string') continue;
+    out.push({ targetId: f.targetId, targetName: f.targetName, keyLast4, deadline: f.deadline });
+  }
+  return out;
+}
 
 export class TargetBudgetExceeded extends Error {
   constructor(readonly budgetMs: number) {
@@ -205,14 +238,15 @@ export async function scanOneTarget(
       deps.collect(target, args.asOf, (st) => (http = sumStats(st))),
       deps.targetBudgetMs ?? TARGET_BUDGET_MS,
     );
-    const [facts, suppressions] = await Promise.all([
+    const [facts, suppressions, connectorKeys] = await Promise.all([
       args.facts ?? stores.facts.list(target.id),
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
+      consumesActivationKeys(inventory) ? connectorKeyDeadlines(stores) : [],
     ]);
     const compute = (state: TargetState): ReconcileResult => {
       // Rules judge the version they see now, so this scan's observation joins the history first.
       const history: TargetHistory = updateHistory(state.history, inventory);
-      const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts });
+      const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts, connectorKeys });
       return reconcile({
         target: ref,
         asOf: args.asOf,

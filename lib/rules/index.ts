@@ -11,12 +11,12 @@ import { LICENSING_RULES } from './licensing';
 import { LIFECYCLE_RULES } from './lifecycle-versions';
 import { MONITOR_HEALTH_RULES } from './monitor-health';
 import { NE_HA_RULES } from './ne-ha';
-import type { Rule, RuleContext, RuleSettings } from './types';
+import type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
 import { PREREQUISITE_RULES } from './prerequisites';
 import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
 
 export { ALL_SUBJECTS } from './common';
-export type { Rule, RuleContext, RuleSettings } from './types';
+export type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
 
 /** Every rule, in catalog order (RULES.md). Ids are stable and never reused. */
 export const RULES: readonly Rule[] = [
@@ -101,6 +101,7 @@ export interface RuleContextInput {
   settings?: Partial<RuleSettings>;
   facts?: readonly Fact[];
   history?: Partial<TargetHistory>;
+  connectorKeys?: readonly ConnectorKeyDeadline[];
 }
 
 /** A RuleContext with defaults: now, the bundled catalog, default settings, no facts, empty history. */
@@ -124,6 +125,7 @@ export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
       versions: input.history?.versions ?? [],
       lastSuccessfulCollectionAt: input.history?.lastSuccessfulCollectionAt,
     },
+    connectorKeys: input.connectorKeys ?? [],
   };
 }
 

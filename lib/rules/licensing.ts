@@ -17,7 +17,8 @@ import {
 import type { RuleContext } from './types';
 import { parseVersion, versionLessThan } from './version';
 
-const EXPIRY = { id: 'hcx-activation-key-expiry', defaultSeverity: 'high' } as const;
+export const ACTIVATION_KEY_RULE = 'hcx-activation-key-expiry';
+const EXPIRY = { id: ACTIVATION_KEY_RULE, defaultSeverity: 'high' } as const;
 const LEGACY = { id: 'hcx-legacy-activation-endpoint', defaultSeverity: 'high' } as const;
 
 /** Activation keys stop working this many days after the system is upgraded to 4.11.0 (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). */
@@ -129,6 +130,26 @@ function applianceBasis(inv: Inventory, ctx: RuleContext): Basis | undefined {
   };
 }
 
+/** The same key (matched by its kept last characters) dated on a Connector this product monitors. */
+function connectorBasis(ctx: RuleContext, keyLast4: string | undefined): Basis | undefined {
+  if (!keyLast4) return undefined;
+  const mine = ctx.connectorKeys.filter((k) => k.keyLast4.toUpperCase() === keyLast4.toUpperCase());
+  if (mine.length === 0) return undefined;
+  // Two Connectors showing the same last characters: the earlier deadline is the one that can bite.
+  const k = mine.reduce((a, b) => (b.deadline.date < a.deadline.date ? b : a));
+  return {
+    deadline: makeDeadline(k.deadline.date, k.deadline.basis, ctx.asOf, k.deadline.latestDate),
+    explain: `the same key (…${keyLast4}) is used by Connector ${k.targetName}, monitored here, whose upgrade to 4.11.0 dates it (${k.deadline.basis})`,
+    evidence: {
+      source: k.deadline.basis,
+      connector: k.targetId,
+      connectorName: k.targetName,
+      keyLast4,
+      connectorDeadline: k.deadline.date,
+    },
+  };
+}
+
 function verdict(
   inv: Inventory,
   s: Subject,
@@ -235,9 +256,12 @@ function connectorExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const basis = applianceBasis(inv, ctx) ?? operatorBasis(ctx, inv, MANAGER.id);
   const observed = basis ? undefined : observedBasis(ctx);
   const chosen = basis ?? (observed && 'deadline' in observed ? observed : undefined);
-  if (chosen) return [verdict(inv, MANAGER, chosen, what, status, unconfirmed)];
+  // The key's last characters travel with the verdict so a private cloud consuming the same key can find it.
+  const keyed = (e: Evaluation): Evaluation =>
+    inv.licensing?.keyLast4 ? { ...e, evidence: { ...e.evidence, keyLast4: inv.licensing.keyLast4 } } : e;
+  if (chosen) return [keyed(verdict(inv, MANAGER, chosen, what, status, unconfirmed))];
   if (observed && 'latestOnly' in observed)
-    return [atTheLatest(inv, ctx, MANAGER, what, observed.latestOnly, status, unconfirmed)];
+    return [keyed(atTheLatest(inv, ctx, MANAGER, what, observed.latestOnly, status, unconfirmed))];
   return [
     askForFact(
       inv,
@@ -312,14 +336,14 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
           { source: 'arm', site: site.name, keyLast4: site.keyLast4, status: null },
         );
       const what = `Activation key …${site.keyLast4 ?? '????'} of HCX enterprise site ${site.name} (consumed by an on-premises Connector)`;
-      const basis = operatorBasis(ctx, inv, site.name);
+      const basis = operatorBasis(ctx, inv, site.name) ?? connectorBasis(ctx, site.keyLast4);
       if (basis) return verdict(inv, s, basis, what);
       const hint = addDays(AVS_CLOUD_MANAGERS_ON_411_BY, ACTIVATION_KEY_LIFETIME_DAYS);
       return askForFact(
         inv,
         s,
         what,
-        ` Its clock starts when the Connector using it was upgraded to 4.11.0, which neither ARM nor the Cloud Manager reports (if that Connector was upgraded by ${AVS_CLOUD_MANAGERS_ON_411_BY}, when Microsoft had moved every AVS Cloud Manager to 4.11.0, the key stops working by ${hint}). If that Connector is monitored here, its own finding has the date.`,
+        ` Its clock starts when the Connector using it was upgraded to 4.11.0, which neither ARM nor the Cloud Manager reports (if that Connector was upgraded by ${AVS_CLOUD_MANAGERS_ON_411_BY}, when Microsoft had moved every AVS Cloud Manager to 4.11.0, the key stops working by ${hint}). If that Connector is monitored here with the same key, its date is used instead.`,
         { source: 'arm', site: site.name, keyLast4: site.keyLast4, status: site.status },
       );
     });

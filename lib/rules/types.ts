@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { Evaluation, RuleMeta } from '../domain/evaluation';
+import type { Deadline, Evaluation, RuleMeta } from '../domain/evaluation';
 import type { Fact, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { LifecycleCatalog } from './lifecycle';
@@ -21,6 +21,19 @@ export interface RuleContext {
   /** Facts for this target (all subjects). */
   facts: readonly Fact[];
   history: TargetHistory;
+  /**
+   * Dated activation-key deadlines of the Connectors monitored here (their stored findings), so a private cloud's
+   * Consumed enterprise-site key used by one of them takes that Connector's date instead of asking for a fact.
+   */
+  connectorKeys: readonly ConnectorKeyDeadline[];
+}
+
+export interface ConnectorKeyDeadline {
+  targetId: string;
+  targetName: string;
+  /** The last characters of the key, the only part ever kept. */
+  keyLast4: string;
+  deadline: Deadline;
 }
 
 export interface Rule extends RuleMeta {
