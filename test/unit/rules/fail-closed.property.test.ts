@@ -6,18 +6,10 @@ import fc from 'fast-check';
 import type { Evaluation } from '../../../lib/domain/evaluation';
 import type { Inventory } from '../../../lib/domain/inventory';
 import { evaluateTarget } from '../../../lib/rules';
-import {
-  appliance,
-  ctxAt,
-  extension,
-  haGroup,
-  healthyCloud,
-  healthyConnector,
-  mesh,
-  neAppliance,
-  observation,
-  sitePair,
-} from '../../support/inventoryBuilder';
+import type { EvaluationStatus } from '../../../lib/domain/evaluation';
+import { RULES } from '../../../lib/rules';
+import { BASES, CORPUS } from './status-corpus';
+import { ctxAt, observation } from '../../support/inventoryBuilder';
 
 /** Every part a collection fills: removing one models that call failing (its field left `undefined`). */
 const PARTS = [
@@ -49,58 +41,6 @@ function without(inv: Inventory, parts: readonly Part[]): Inventory {
   }
   return out;
 }
-
-const BASES: Inventory[] = [
-  healthyConnector(),
-  healthyCloud(),
-  // A Connector with something wrong in every family, so there are fails and unknowns to protect.
-  healthyConnector({
-    manager: { version: '4.10.3' },
-    licensing: { model: 'activation-key', keyLast4: 'WXYZ', activationServerUrl: 'https://connect.hcx.vmware.com' },
-    sitePairs: [
-      sitePair({ status: 'DEGRADED', remoteVersion: '4.11.3' }),
-      sitePair({ id: 'p2', remoteVersion: 'N/A' }),
-    ],
-    serviceMeshes: [
-      mesh({ services: ['INTERCONNECT', 'WANOPT', 'NETWORK_EXTENSION'], lastTask: { status: 'QUEUED' } }),
-      mesh({ id: 'mesh-2', name: 'sm-2', state: 'UPDATE_FAILED', neApplianceCount: 1 }),
-    ],
-    appliances: [
-      appliance({ state: 'DOWN', tunnelActive: 1 }),
-      neAppliance(1, { version: '4.2.0' }),
-      neAppliance(2, { serviceMeshId: 'mesh-2', state: 'DEPLOYING' }),
-      appliance({ id: 'wo', name: 'wo', type: 'HCX-WAN-OPT', serviceMeshId: undefined }),
-    ],
-    tunnelMetrics: [{ applianceId: 'app-ix-1', tunnelTotal: 2, tunnelActive: 0 }],
-    haGroups: [haGroup({ members: [{ applianceId: 'app-ne-1' }, { applianceId: 'app-ne-2', role: 'STANDBY' }] })],
-    extensions: [extension({ haGroupId: undefined, applianceId: 'app-ne-9', createdAt: '2025-01-01T00:00:00Z' })],
-    migrations: [{ id: 'm1', state: 'MIGRATING', type: 'V2T' }, { id: 'm2' }],
-    replicationSummary: {
-      active: { outgoing: 1, incoming: 0 },
-      configuring: { outgoing: 0, incoming: 0 },
-      recovering: { outgoing: 0, incoming: 0 },
-      syncing: { outgoing: 0, incoming: 0 },
-    },
-    hcxAlerts: [{ id: 'x', severity: 'CRITICAL', message: 'boom' }],
-    registrations: {
-      vcenter: [{ url: 'https://vc.corp.local', version: '6.7.0' }],
-      nsx: [{ url: 'https://nsx', version: '6.4.1' }],
-      lookupService: [],
-    },
-    services: [{ name: 'appengine', result: 'STOPPED' }],
-  }),
-  healthyCloud({
-    arm: {
-      ...healthyCloud().arm!,
-      hcxAddon: { offer: 'VMware MaaS Cloud Provider' },
-      enterpriseSites: [
-        { name: 's1', keyLast4: 'AAAA', status: 'Consumed' },
-        { name: 's2', keyLast4: 'BBBB' },
-      ],
-    },
-    manager: { version: '4.11.0' },
-  }),
-];
 
 const key = (e: Evaluation) => `${e.ruleId}|${e.subjectId}`;
 
@@ -134,4 +74,15 @@ describe('fail closed: removing collected parts never turns a fail or unknown in
       { numRuns: 400 },
     );
   });
+});
+
+test('every rule can say each of pass, fail, unknown and not_applicable (and the corpus shows it)', () => {
+  const seen = new Map<string, Set<EvaluationStatus>>(RULES.map((r) => [r.id, new Set()]));
+  for (const { inv, ctx } of CORPUS) for (const e of evaluateTarget(inv, ctx)) seen.get(e.ruleId)!.add(e.status);
+  const missing = RULES.flatMap((r) =>
+    (['pass', 'fail', 'unknown', 'not_applicable'] as const)
+      .filter((st) => !seen.get(r.id)!.has(st))
+      .map((st) => `${r.id}: ${st}`),
+  );
+  expect(missing).toEqual([]);
 });
