@@ -18,10 +18,13 @@ param resourceGroupName string = ''
 @description('Node.js major version of the Functions runtime (22 or 20).')
 param nodeVersion string = '22'
 
-@description('Subscriptions holding AVS private clouds to discover. The identity gets the AVS reader role in each.')
+@description('Subscriptions holding AVS private clouds to discover. The identity gets the AVS reader role in each (or only in avsResourceGroupIds).')
 param avsSubscriptionIds array = [
   subscription().subscriptionId
 ]
+
+@description('Least privilege: resource group ids (/subscriptions/…/resourceGroups/…) holding the private clouds. When set, the AVS reader role is assigned on these groups only, instead of on every subscription in avsSubscriptionIds.')
+param avsResourceGroupIds array = []
 
 @allowed([
   'arm'
@@ -58,8 +61,11 @@ param alertSmsNumber string = ''
 @description('On-call webhook URL; empty for none.')
 param alertWebhookUrl string = ''
 
-@description('Existing subnet (delegated to Microsoft.App/environments) with a route to the HCX managers; empty = no VNet integration.')
+@description('Existing subnet with a route to the HCX managers; empty = no VNet integration. Flex Consumption needs the Microsoft.App resource provider registered and the subnet delegated to Microsoft.App/environments (README "Deploy to Azure").')
 param integrationSubnetId string = ''
+
+@description('Object id of the principal that writes Connector secrets to Key Vault (Key Vault Secrets Officer). Default: whoever deploys; empty for none.')
+param secretsOfficerPrincipalId string = deployer().objectId
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -79,7 +85,8 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, 'hcxmon-avs-reader', environmentName)
   properties: {
-    roleName: 'HCX Compliance Monitor AVS Reader (${environmentName})'
+    // roleName is unique per tenant: the environment name alone collides across subscriptions.
+    roleName: 'HCX Compliance Monitor AVS Reader (${environmentName}-${resourceToken})'
     description: 'Reads AVS private clouds, HCX add-ons and HCX enterprise sites, and lists the private cloud admin credentials for HCX login.'
     type: 'CustomRole'
     permissions: [
@@ -95,7 +102,7 @@ resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
         notDataActions: []
       }
     ]
-    assignableScopes: [for sub in avsSubscriptionIds: '/subscriptions/${sub}']
+    assignableScopes: empty(avsResourceGroupIds) ? map(avsSubscriptionIds, sub => '/subscriptions/${sub}') : avsResourceGroupIds
   }
 }
 
@@ -109,13 +116,21 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
-module avsAccess 'modules/avs-access.bicep' = [for sub in avsSubscriptionIds: {
+module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGroupIds) ? avsSubscriptionIds : []): {
   name: 'hcxmon-avs-access-${uniqueString(sub)}'
   scope: subscription(sub)
   params: {
     roleDefinitionId: avsReader.id
     principalId: identity.outputs.principalId
-    identityName: identityName
+  }
+}]
+
+module avsAccessRg 'modules/avs-access-rg.bicep' = [for rgId in avsResourceGroupIds: {
+  name: 'hcxmon-avs-access-${uniqueString(rgId)}'
+  scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
+  params: {
+    roleDefinitionId: avsReader.id
+    principalId: identity.outputs.principalId
   }
 }]
 
@@ -157,6 +172,7 @@ module app 'modules/app.bicep' = {
     scanSchedule: scanSchedule
     baselineVersion: baselineVersion
     alertMinSeverity: alertMinSeverity
+    secretsOfficerPrincipalId: secretsOfficerPrincipalId
   }
 }
 

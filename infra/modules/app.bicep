@@ -37,6 +37,8 @@ param extensionMaxDays string = '30'
 param historyDays string = '90'
 param alertMinSeverity string = 'high'
 param dashboardUrl string = ''
+@description('Object id of the principal that writes Connector secrets (Key Vault Secrets Officer on the vault); empty for none.')
+param secretsOfficerPrincipalId string = ''
 
 var appName = 'func-${resourceToken}'
 var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
@@ -45,6 +47,7 @@ var roles = {
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -135,6 +138,17 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// The vault uses RBAC, where Owner has no data-plane rights: without this the README's
+// `az keyvault secret set` for a Connector password gets 403.
+resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
+  name: guid(vault.id, secretsOfficerPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    principalId: secretsOfficerPrincipalId
   }
 }
 
