@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  INFRA,
+  ROOT,
+  arrayItems,
+  callArgs,
+  calls,
+  fileOf,
+  get,
+  literal,
+  loadInfra,
+  ofType,
+  paramDefault,
+  variable,
+  type Infra,
+  type Node,
+  type Resource,
+} from '../support/bicep';
+import { toAlertRow } from '../../lib/alerts';
+
+/**
+ * What a real deployment rejects, or breaks on its second run, that no syntax check sees: reserved column names,
+ * names that must be unique per tenant or per redeploy, data-plane rights the README relies on, query validation
+ * racing table creation. Each check here failed on the infra/ of issue 13 before it was fixed.
+ */
+
+let infra: Infra;
+let readme: string;
+
+beforeAll(async () => {
+  infra = await loadInfra();
+  readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+});
+
+/** The README section under a `## ` heading, up to the next one. */
+function section(heading: string): string {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  expect([heading, start >= 0]).toEqual([heading, true]);
+  const next = readme.indexOf('\n## ', start + 4);
+  return readme.slice(start, next < 0 ? undefined : next);
+}
+
+/**
+ * Log Analytics reserves these column names (Microsoft Learn, "Add or delete tables and columns in Azure Monitor
+ * Logs", https://learn.microsoft.com/azure/azure-monitor/logs/create-custom-table); names starting with `_` are
+ * the standard columns'. The table PUT fails on any of them.
+ */
+const RESERVED_COLUMNS = [
+  'id',
+  'BilledSize',
+  'IsBillable',
+  'InvalidTimeGenerated',
+  'TenantId',
+  'Title',
+  'Type',
+  'UniqueId',
+  'SourceSystem',
+  'MG',
+  'ManagementGroupName',
+];
+
+/** Custom column types a table accepts (Tables.json, 2022-10-01, ColumnTypeEnum). */
+const COLUMN_TYPES = ['string', 'int', 'long', 'real', 'boolean', 'datetime', 'guid', 'dynamic'];
+
+function columnsOf(): { name: string; type: string }[] {
+  const monitoring = fileOf(infra, 'modules/monitoring.bicep');
+  return arrayItems(variable(monitoring, 'columns')).map((c) => ({
+    name: literal(get(c, 'name')) ?? '',
+    type: literal(get(c, 'type')) ?? '',
+  }));
+}
+
+/** The KQL strings of the alert rules and the workbook, with `${tableName}` and `${latestPerFinding}` expanded. */
+function kqlQueries(): string[] {
+  const monitoring = fileOf(infra, 'modules/monitoring.bicep');
+  const table = literal(variable(monitoring, 'tableName'))!;
+  const base = variable(monitoring, 'latestPerFinding')!.text;
+  const expand = (s: string) =>
+    s
+      .replace(/^'|'$/g, '')
+      .replace(/\$\{latestPerFinding\}/g, base.replace(/^'|'$/g, ''))
+      .replace(/\$\{tableName\}/g, table);
+  const queries = monitoring.root
+    .descendantsOfType('object_property')
+    .filter((p) => p.namedChildren[0].text === 'query')
+    .map((p) => expand(p.namedChildren[p.namedChildren.length - 1].text));
+  expect(queries.length).toBeGreaterThanOrEqual(5);
+  return queries;
+}
+
+/** Column names a KQL query reads: capitalised identifiers that are neither KQL words nor names it assigns. */
+function columnsRead(kql: string): string[] {
+  const strings = /"[^"]*"/g;
+  const text = kql.replace(strings, '""');
+  const assigned = new Set([...text.matchAll(/\b([A-Z]\w*)\s*=(?!=)/g)].map((m) => m[1]));
+  const tables = new Set([...text.matchAll(/\b(\w+_CL)\b/g)].map((m) => m[1]));
+  return [...new Set([...text.matchAll(/\b([A-Z]\w*)\b/g)].map((m) => m[1]))].filter(
+    (w) => !assigned.has(w) && !tables.has(w),
+  );
+}
+
+describe('1. custom table: reserved names, types, and one schema from the code to the KQL', () => {
+  it('declares no column Log Analytics reserves', () => {
+    const reserved = new Set(RESERVED_COLUMNS.map((c) => c.toLowerCase()));
+    const bad = columnsOf()
+      .map((c) => c.name)
+      .filter((n) => reserved.has(n.toLowerCase()) || n.startsWith('_'));
+    expect(bad).toEqual([]);
+  });
+
+  it('uses only column types a custom table accepts, TimeGenerated a datetime', () => {
+    const columns = columnsOf();
+    expect(columns.filter((c) => !COLUMN_TYPES.includes(c.type.toLowerCase()))).toEqual([]);
+    expect(columns.find((c) => c.name === 'TimeGenerated')?.type.toLowerCase()).toBe('datetime');
+    expect(columns.every((c) => /^[A-Za-z][A-Za-z0-9_]*$/.test(c.name))).toBe(true);
+  });
+
+  it('table schema = DCR stream = the row the dispatcher sends = the columns every query reads', () => {
+    const declared = columnsOf().map((c) => c.name);
+    const monitoring = fileOf(infra, 'modules/monitoring.bicep');
+    const table = ofType(infra, 'Microsoft.OperationalInsights/workspaces/tables')[0];
+    const dcr = ofType(infra, 'Microsoft.Insights/dataCollectionRules')[0];
+    expect(get(table.body, 'properties.schema.columns')?.text).toBe('columns');
+    const stream = arrayItems(get(dcr.body, 'properties.streamDeclarations'))[0];
+    expect(stream).toBeUndefined(); // streamDeclarations is an object keyed by stream name
+    const streams = get(dcr.body, 'properties.streamDeclarations')!;
+    expect(streams.namedChildren.map((p) => get(p.namedChildren[1], 'columns')?.text)).toEqual(['columns']);
+    expect(variable(monitoring, 'columns')).toBeDefined();
+    const row = toAlertRow({
+      id: 'e',
+      event: 'opened',
+      findingId: 'f',
+      ruleId: 'r',
+      severity: 'high',
+      title: 't',
+      message: 'm',
+      targetId: 't',
+      targetName: 't',
+      subjectId: 's',
+      subjectName: 's',
+      owner: 'customer',
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+    expect(Object.keys(row).sort()).toEqual([...declared].sort());
+    const unknown = kqlQueries().flatMap((q) => columnsRead(q).filter((c) => !declared.includes(c) && !KQL_WORDS.has(c)));
+    expect(unknown).toEqual([]);
+  });
+
+  it('the KQL column check sees a column the table does not declare (the check can fail)', () => {
+    expect(columnsRead('T_CL | summarize arg_max(TimeGenerated, Title) by FindingId | project X = Title')).toEqual([
+      'TimeGenerated',
+      'Title',
+      'FindingId',
+    ]);
+  });
+});
+
+/** Capitalised words in our KQL that are not columns. */
+const KQL_WORDS = new Set<string>([]);
+
+function interpolations(node: Node): string[] {
+  return node.descendantsOfType('interpolation').map((i) => i.namedChildren.map((c) => c.text).join(''));
+}
+
+describe('2-3. names that must be unique per tenant, per subscription and per redeploy', () => {
+  it("derives the custom role's roleName (unique per tenant) from the subscription, not only the environment name", () => {
+    const main = fileOf(infra, 'main.bicep');
+    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions')[0];
+    const roleName = get(role.body, 'properties.roleName')!;
+    const parts = interpolations(roleName);
+    expect(parts).toContain('resourceToken');
+    expect(variable(main, 'resourceToken')?.text).toMatch(/uniqueString\(subscription\(\)\.id,/);
+    expect(get(role.body, 'name')?.text).toMatch(/^guid\(subscription\(\)\.id,/);
+  });
+
+  it('names every role assignment from the principal id it grants, never from a resource name', () => {
+    const assignments = ofType(infra, 'Microsoft.Authorization/roleAssignments');
+    expect(assignments.length).toBeGreaterThanOrEqual(8);
+    const wrong = assignments.flatMap((a: Resource) => {
+      const principal = get(a.body, 'properties.principalId')!.text;
+      const guid = calls(get(a.body, 'name')!, 'guid')[0];
+      const args = guid ? callArgs(guid).map((n) => n.text) : [];
+      const ok = args.includes(principal) && !args.some((t) => /name/i.test(t) && t !== principal);
+      return ok ? [] : [`${a.file}:${a.line} ${a.symbol}: guid(${args.join(', ')}) for principal ${principal}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('4-5. Key Vault: a redeploy after azd down, and a deployer who can write the Connector secrets', () => {
+  it('a purge-protected vault with a name stable per environment is recovered on redeploy, as the README walks', () => {
+    const vault = ofType(infra, 'Microsoft.KeyVault/vaults')[0];
+    expect(get(vault.body, 'properties.enablePurgeProtection')?.text).toBe('true');
+    expect(get(vault.body, 'name')?.text).toContain('resourceToken');
+    const deploy = section('Deploy to Azure');
+    expect(deploy).toMatch(/az keyvault recover --name "?\$\(azd env get-value AZURE_KEY_VAULT_NAME\)"?/);
+    expect(deploy.indexOf('az keyvault recover')).toBeLessThan(deploy.lastIndexOf('azd up'));
+  });
+
+  it('grants Key Vault Secrets Officer on the vault to a parameter that defaults to the deploying principal', () => {
+    const app = fileOf(infra, 'modules/app.bicep');
+    const main = fileOf(infra, 'main.bicep');
+    const officer = ofType(infra, 'Microsoft.Authorization/roleAssignments').filter(
+      (a) =>
+        a.file === 'modules/app.bicep' &&
+        get(a.body, 'scope')?.text === 'vault' &&
+        /keyVaultSecretsOfficer/.test(get(a.body, 'properties.roleDefinitionId')?.text ?? ''),
+    );
+    expect(officer).toHaveLength(1);
+    expect(variable(app, 'roles')?.text).toContain("keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'");
+    expect(paramDefault(main, 'secretsOfficerPrincipalId')?.text).toBe('deployer().objectId');
+    const params = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value: unknown }>;
+    };
+    expect(params.parameters.secretsOfficerPrincipalId?.value).toBe('${AZURE_PRINCIPAL_ID}');
+  });
+});
+
+describe('6-7. VNet integration prerequisites, and alert rules created right after their table', () => {
+  it('documents the Microsoft.App provider and the Microsoft.App/environments delegation for VNet integration', () => {
+    const deploy = section('Deploy to Azure');
+    expect(deploy).toContain('az provider register --namespace Microsoft.App');
+    expect(deploy).toMatch(/--delegations Microsoft\.App\/environments/);
+    const main = fileOf(infra, 'main.bicep');
+    const decl = main.root.namedChildren.find(
+      (n) => n.type === 'parameter_declaration' && n.namedChildren.some((c) => c.text === 'integrationSubnetId'),
+    );
+    expect(decl?.text).toContain('Microsoft.App/environments');
+  });
+
+  it('skips query validation on every log search alert over the custom table (the table may not resolve yet)', () => {
+    const rules = ofType(infra, 'Microsoft.Insights/scheduledQueryRules');
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    const unguarded = rules.filter((r) => get(r.body, 'properties.skipQueryValidation')?.text !== 'true');
+    expect(unguarded.map((r) => `${r.file}:${r.line} ${r.symbol}`)).toEqual([]);
+  });
+});
