@@ -61,7 +61,9 @@ describe('the deployment package (.funcignore)', () => {
         mkdirSync(dirname(join(dir, f)), { recursive: true });
         copyFileSync(join(ROOT, f), join(dir, f));
       }
-      const names = JSON.parse(execFileSync(process.execPath, ['-e', PROBE, dir], { cwd: dir, encoding: 'utf8' })) as string[];
+      const names = JSON.parse(
+        execFileSync(process.execPath, ['-e', PROBE, dir], { cwd: dir, encoding: 'utf8' }),
+      ) as string[];
       expect(names).toEqual(expect.arrayContaining(['scheduleScan', 'scanTarget', 'dispatchAlerts', 'httpDashboard']));
       const bytes = files.reduce((n, f) => n + statSync(join(ROOT, f)).size, 0);
       // Far below the dev tree (node_modules alone is hundreds of MB); a dependency leaking in shows here.

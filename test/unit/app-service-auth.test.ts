@@ -14,8 +14,10 @@ let registrations: Registration[] = [];
 beforeAll(() => {
   process.env.WEBSITE_AUTH_ENABLED = 'True';
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- registered after the variable is set
     require('../../functions/http');
     // The same module registry as functions/http's, so its registrations are these.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     registrations = (require('@azure/functions-core') as { registrations: Registration[] }).registrations;
   });
 });

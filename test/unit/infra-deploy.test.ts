@@ -143,7 +143,9 @@ describe('1. custom table: reserved names, types, and one schema from the code t
       createdAt: '2026-01-01T00:00:00Z',
     });
     expect(Object.keys(row).sort()).toEqual([...declared].sort());
-    const unknown = kqlQueries().flatMap((q) => columnsRead(q).filter((c) => !declared.includes(c) && !KQL_WORDS.has(c)));
+    const unknown = kqlQueries().flatMap((q) =>
+      columnsRead(q).filter((c) => !declared.includes(c) && !KQL_WORDS.has(c)),
+    );
     expect(unknown).toEqual([]);
   });
 
