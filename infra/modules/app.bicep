@@ -40,7 +40,21 @@ param dashboardUrl string = ''
 @description('Object id of the principal that writes Connector secrets (Key Vault Secrets Officer on the vault); empty for none.')
 param secretsOfficerPrincipalId string = ''
 
+@description('Client (application) id of an existing Microsoft Entra app registration for App Service Authentication; empty = function keys only.')
+param authClientId string = ''
+@description('Object id of the Entra security group whose members may open the dashboard and read routes (required with authClientId).')
+param authGroupId string = ''
+
+@description('Resource id of the Log Analytics workspace that receives the Key Vault audit log.')
+param workspaceId string
+
+@description('With VNet integration: deny Storage and Key Vault traffic except from the integration subnet (service endpoints Microsoft.Storage and Microsoft.KeyVault on it) and these IP ranges (CIDR), e.g. the deploying workstation.')
+param restrictNetworkAccess bool = false
+param allowedIpRanges array = []
+
 var appName = 'func-${resourceToken}'
+var signIn = !empty(authClientId) && !empty(authGroupId)
+var restricted = restrictNetworkAccess && !empty(integrationSubnetId)
 var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -65,6 +79,25 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: restricted
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          virtualNetworkRules: [
+            {
+              id: integrationSubnetId
+              action: 'Allow'
+            }
+          ]
+          ipRules: [for range in allowedIpRanges: {
+            value: range
+            action: 'Allow'
+          }]
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
   }
 }
 
@@ -126,8 +159,42 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
+    // Purge protection keeps the name for 90 days after `azd down`: a redeploy recovers the vault (README), which
+    // also brings the Connector secrets back.
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: restricted
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          virtualNetworkRules: [
+            {
+              id: integrationSubnetId
+            }
+          ]
+          ipRules: [for range in allowedIpRanges: {
+            value: range
+          }]
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
+  }
+}
+
+// Who read which secret, in the same workspace as the findings.
+resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
 
@@ -340,6 +407,75 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     secretsUser
     packageContainer
   ]
+}
+
+// Deployment goes through Entra (azd, Core Tools with az login); user-scope and site-scope basic credentials off.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Sign-in with Microsoft Entra ID in front of the app, so the dashboard link an alert carries opens for a person:
+// every request must be signed in (browsers are sent to the sign-in page) and a member of authGroupId. The app then
+// serves the dashboard and read routes without a key (lib/api/appServiceAuth.ts); writes still need the admin key.
+// No client secret: browser sign-in uses the ID token (the registration has ID token issuance on, README).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (signIn) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: [
+        '/api/health'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            authClientId
+            'api://${authClientId}'
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: {
+              groups: [
+                authGroupId
+              ]
+            }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 output name string = site.name
