@@ -238,3 +238,90 @@ describe('6-7. VNet integration prerequisites, and alert rules created right aft
     expect(unguarded.map((r) => `${r.file}:${r.line} ${r.symbol}`)).toEqual([]);
   });
 });
+
+describe('on-call links that open for a signed-in person', () => {
+  it('puts App Service Authentication (Entra, existing registration, one group) in front when configured', () => {
+    const auth = ofType(infra, 'Microsoft.Web/sites/config').find(
+      (r) => literal(get(r.body, 'name')) === 'authsettingsV2',
+    );
+    expect(auth).toBeDefined();
+    const p = get(auth!.body, 'properties');
+    expect(get(p, 'platform.enabled')?.text).toBe('true');
+    expect(get(p, 'globalValidation.requireAuthentication')?.text).toBe('true');
+    expect(literal(get(p, 'globalValidation.unauthenticatedClientAction'))).toBe('RedirectToLoginPage');
+    const aad = get(p, 'identityProviders.azureActiveDirectory');
+    expect(get(aad, 'registration.clientId')?.text).toBe('authClientId');
+    // No client secret to keep: sign-in uses the ID token.
+    expect(get(aad, 'registration.clientSecretSettingName')).toBeUndefined();
+    expect(
+      arrayItems(get(aad, 'validation.defaultAuthorizationPolicy.allowedPrincipals.groups')).map((n) => n.text),
+    ).toEqual(['authGroupId']);
+    const app = fileOf(infra, 'modules/app.bicep');
+    expect(variable(app, 'signIn')?.text).toBe('!empty(authClientId) && !empty(authGroupId)');
+  });
+
+  it('links alerts to the dashboard without a key in the URL', () => {
+    const app = fileOf(infra, 'modules/app.bicep');
+    const setting = app.root
+      .descendantsOfType('object')
+      .find((o) => literal(get(o, 'name')) === 'HCXMON_DASHBOARD_URL');
+    expect(get(setting, 'value')?.text).toMatch(/\/api\/dashboard/);
+    expect(get(setting, 'value')?.text).not.toMatch(/code=|listKeys|functionKeys/i);
+  });
+});
+
+describe('hardening', () => {
+  it('turns off FTP and SCM basic publishing credentials', () => {
+    const policies = ofType(infra, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(policies.map((p) => literal(get(p.body, 'name'))).sort()).toEqual(['ftp', 'scm']);
+    for (const p of policies) expect(get(p.body, 'properties.allow')?.text).toBe('false');
+  });
+
+  it("sends the vault's audit log to the workspace", () => {
+    const diag = ofType(infra, 'Microsoft.Insights/diagnosticSettings').find(
+      (d) => get(d.body, 'scope')?.text === 'vault',
+    );
+    expect(diag).toBeDefined();
+    expect(get(diag!.body, 'properties.workspaceId')?.text).toBe('workspaceId');
+    expect(arrayItems(get(diag!.body, 'properties.logs')).map((l) => literal(get(l, 'categoryGroup')))).toEqual([
+      'audit',
+    ]);
+  });
+
+  it('closes the Storage and Key Vault firewalls to all but the integration subnet when asked', () => {
+    for (const type of ['Microsoft.Storage/storageAccounts', 'Microsoft.KeyVault/vaults']) {
+      const r = ofType(infra, type)[0];
+      const acls = get(r.body, 'properties.networkAcls')!;
+      expect([type, acls.type, acls.childForFieldName('condition')?.text]).toEqual([
+        type,
+        'ternary_expression',
+        'restricted',
+      ]);
+      const on = acls.childForFieldName('consequence')!;
+      expect(literal(get(on, 'defaultAction'))).toBe('Deny');
+      expect(arrayItems(get(on, 'virtualNetworkRules')).map((v) => get(v, 'id')?.text)).toEqual([
+        'integrationSubnetId',
+      ]);
+    }
+  });
+
+  it('maps every main.bicep parameter a user sets to an azd environment variable', () => {
+    const main = fileOf(infra, 'main.bicep');
+    const declared = main.root.namedChildren
+      .filter((n) => n.type === 'parameter_declaration')
+      .map((n) => n.namedChildren.find((c) => c.type === 'identifier')!.text);
+    const params = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value: string }>;
+    };
+    const notMapped = declared.filter((p) => p !== 'resourceGroupName' && !(p in params.parameters));
+    expect(notMapped).toEqual([]);
+    expect(Object.keys(params.parameters).filter((p) => !declared.includes(p))).toEqual([]);
+    for (const [name, { value }] of Object.entries(params.parameters))
+      expect([name, value]).toEqual([name, expect.stringMatching(/^\$\{[A-Z_]+(=.*)?\}$/)]);
+    const deploy = section('Deploy to Azure');
+    const envVars = Object.values(params.parameters)
+      .map((p) => /^\$\{([A-Z_]+)/.exec(p.value)![1])
+      .filter((v) => v.startsWith('HCXMON_'));
+    expect(envVars.filter((v) => !deploy.includes(v))).toEqual([]);
+  });
+});
