@@ -225,7 +225,9 @@ describe('6-7. VNet integration prerequisites, and alert rules created right aft
     expect(deploy).toContain('az provider register --namespace Microsoft.App');
     expect(deploy).toMatch(/--delegations Microsoft\.App\/environments/);
     const main = fileOf(infra, 'main.bicep');
-    expect(main.text).toMatch(/@description\('[^']*Microsoft\.App\/environments[^']*'\)\s*\nparam integrationSubnetId /);
+    expect(main.text).toMatch(
+      /@description\('[^']*Microsoft\.App\/environments[^']*'\)\s*\nparam integrationSubnetId /,
+    );
   });
 
   it('skips query validation on every log search alert over the custom table (the table may not resolve yet)', () => {
@@ -320,5 +322,45 @@ describe('hardening', () => {
       .map((p) => /^\$\{([A-Z_]+)/.exec(p.value)![1])
       .filter((v) => v.startsWith('HCXMON_'));
     expect(envVars.filter((v) => !deploy.includes(v))).toEqual([]);
+  });
+});
+
+describe('names and role ids', () => {
+  /** Microsoft Learn, "Azure built-in roles", https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
+  const BUILT_IN: Record<string, string> = {
+    blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', // Storage Blob Data Owner
+    queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', // Storage Queue Data Contributor
+    tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', // Storage Table Data Contributor
+    keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6', // Key Vault Secrets User
+    keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7', // Key Vault Secrets Officer
+    metricsPublisherRoleId: '3913510d-42f4-4e42-8a64-420c390055eb', // Monitoring Metrics Publisher
+  };
+
+  it('gives every built-in role id the GUID of the role its name says', () => {
+    const app = fileOf(infra, 'modules/app.bicep');
+    const monitoring = fileOf(infra, 'modules/monitoring.bicep');
+    const declared: Record<string, string | undefined> = {};
+    for (const p of variable(app, 'roles')!.namedChildren.filter((n) => n.type === 'object_property'))
+      declared[p.namedChildren[0].text] = literal(p.namedChildren[1]);
+    declared.metricsPublisherRoleId = literal(variable(monitoring, 'metricsPublisherRoleId'));
+    expect(declared).toEqual(BUILT_IN);
+  });
+
+  it('derives every globally unique resource name from the per-subscription, per-environment token', () => {
+    const global = [
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.KeyVault/vaults',
+      'Microsoft.Web/sites',
+      'Microsoft.Web/serverfarms',
+    ].flatMap((t) => ofType(infra, t));
+    expect(global).toHaveLength(4);
+    for (const r of global) {
+      const name = get(r.body, 'name')!;
+      const text = name.type === 'identifier' ? variable(fileOf(infra, r.file), name.text)?.text : name.text;
+      expect([r.symbol, text]).toEqual([r.symbol, expect.stringContaining('${resourceToken}')]);
+    }
+    expect(variable(fileOf(infra, 'main.bicep'), 'resourceToken')?.text).toBe(
+      'toLower(uniqueString(subscription().id, environmentName, location))',
+    );
   });
 });
