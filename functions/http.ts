@@ -1,4 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { appServiceAuthEnabled, registeredAuthLevel, requireSignedIn, signInRoute } from '../lib/api/appServiceAuth';
 import { createHandlers } from '../lib/api/handlers';
 import { errorResponse, runHandler, toErrorResponse, type ApiRequest, type ApiResponse } from '../lib/api/http';
 import { ROUTES } from '../lib/api/routes';
@@ -31,14 +32,21 @@ function toInit(res: ApiResponse): HttpResponseInit {
 // The API reads and writes through the process runtime (built on the first request: a bad setting is a 503 naming it).
 setApiPortsProvider(async () => portsFromRuntime(await getRuntime()));
 
+// Read once at start: App Service Authentication is a platform setting, and changing it restarts the app.
+const signIn = appServiceAuthEnabled();
+
 for (const route of ROUTES) {
+  const authLevel = registeredAuthLevel(route, signIn);
+  const needsPrincipal = signIn && signInRoute(route);
   app.http(route.name, {
     methods: [route.method],
     route: route.route,
-    authLevel: route.authLevel,
+    authLevel,
     handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
       const log = (m: string): void => context.error(m);
       if (route.handler === 'health') return toInit({ status: 200, jsonBody: { status: 'ok' } });
+      const denied = needsPrincipal ? requireSignedIn(toApiRequest(request)) : undefined;
+      if (denied) return toInit(denied);
       let handlers;
       try {
         handlers = createHandlers(await getApiPorts());

@@ -18,10 +18,12 @@ param resourceGroupName string = ''
 @description('Node.js major version of the Functions runtime (22 or 20).')
 param nodeVersion string = '22'
 
-@description('Subscriptions holding AVS private clouds to discover. The identity gets the AVS reader role in each.')
-param avsSubscriptionIds array = [
-  subscription().subscriptionId
-]
+// Lists are comma-separated strings so azd can set each from one environment variable (main.parameters.json).
+@description('Comma list of subscriptions holding AVS private clouds to discover; empty = this subscription. The identity gets the AVS reader role in each (or only in avsResourceGroupIds).')
+param avsSubscriptionIds string = ''
+
+@description('Least privilege: comma list of resource group ids (/subscriptions/…/resourceGroups/…) holding the private clouds. When set, the AVS reader role is assigned on these groups only, not on whole subscriptions.')
+param avsResourceGroupIds string = ''
 
 @allowed([
   'arm'
@@ -32,8 +34,8 @@ param cloudCredentials string = 'arm'
 @description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors (see README).')
 param connectorsJson string = '[]'
 
-@description('Key Vault secret names holding connector passwords (each becomes an app setting, - → _, upper case).')
-param connectorSecretNames array = []
+@description('Comma list of Key Vault secret names holding connector passwords (each becomes an app setting, - → _, upper case).')
+param connectorSecretNames string = ''
 
 @description('NCRONTAB of the daily scan (UTC).')
 param scanSchedule string = '0 0 5 * * *'
@@ -58,8 +60,21 @@ param alertSmsNumber string = ''
 @description('On-call webhook URL; empty for none.')
 param alertWebhookUrl string = ''
 
-@description('Existing subnet (delegated to Microsoft.App/environments) with a route to the HCX managers; empty = no VNet integration.')
+@description('Existing subnet with a route to the HCX managers; empty = no VNet integration. Flex Consumption needs the Microsoft.App resource provider registered and the subnet delegated to Microsoft.App/environments (README "Deploy to Azure").')
 param integrationSubnetId string = ''
+
+@description('Object id of the principal that writes Connector secrets to Key Vault (Key Vault Secrets Officer). Default: whoever deploys; empty for none.')
+param secretsOfficerPrincipalId string = deployer().objectId
+
+@description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Empty = function keys only.')
+param authClientId string = ''
+@description('Object id of the Entra security group whose members may open the dashboard and read routes. Required with authClientId.')
+param authGroupId string = ''
+
+@description('With integrationSubnetId: deny Storage and Key Vault traffic except from that subnet and allowedIpRanges.')
+param restrictNetworkAccess bool = false
+@description('Comma list of CIDR ranges allowed through the Storage and Key Vault firewalls when restrictNetworkAccess is on (e.g. the deploying workstation).')
+param allowedIpRanges string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -67,6 +82,11 @@ var tags = {
   app: 'hcx-compliance-monitor'
 }
 var identityName = 'id-hcxmon-${resourceToken}'
+var avsSubscriptions = empty(avsSubscriptionIds) ? [subscription().subscriptionId] : csv(avsSubscriptionIds)
+var avsResourceGroups = csv(avsResourceGroupIds)
+
+// 'a, b,,c' → ['a', 'b', 'c']
+func csv(list string) array => filter(map(split(list, ','), item => trim(item)), item => !empty(item))
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -79,7 +99,8 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, 'hcxmon-avs-reader', environmentName)
   properties: {
-    roleName: 'HCX Compliance Monitor AVS Reader (${environmentName})'
+    // roleName is unique per tenant: the environment name alone collides across subscriptions.
+    roleName: 'HCX Compliance Monitor AVS Reader (${environmentName}-${resourceToken})'
     description: 'Reads AVS private clouds, HCX add-ons and HCX enterprise sites, and lists the private cloud admin credentials for HCX login.'
     type: 'CustomRole'
     permissions: [
@@ -95,7 +116,7 @@ resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
         notDataActions: []
       }
     ]
-    assignableScopes: [for sub in avsSubscriptionIds: '/subscriptions/${sub}']
+    assignableScopes: empty(avsResourceGroups) ? map(avsSubscriptions, sub => '/subscriptions/${sub}') : avsResourceGroups
   }
 }
 
@@ -109,13 +130,21 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
-module avsAccess 'modules/avs-access.bicep' = [for sub in avsSubscriptionIds: {
+module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGroups) ? avsSubscriptions : []): {
   name: 'hcxmon-avs-access-${uniqueString(sub)}'
   scope: subscription(sub)
   params: {
     roleDefinitionId: avsReader.id
     principalId: identity.outputs.principalId
-    identityName: identityName
+  }
+}]
+
+module avsAccessRg 'modules/avs-access-rg.bicep' = [for rgId in avsResourceGroups: {
+  name: 'hcxmon-avs-access-${uniqueString(rgId)}'
+  scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
+  params: {
+    roleDefinitionId: avsReader.id
+    principalId: identity.outputs.principalId
   }
 }]
 
@@ -150,13 +179,19 @@ module app 'modules/app.bicep' = {
     dcrImmutableId: monitoring.outputs.dcrImmutableId
     alertStream: monitoring.outputs.streamName
     integrationSubnetId: integrationSubnetId
-    subscriptionIds: join(avsSubscriptionIds, ',')
+    subscriptionIds: join(avsSubscriptions, ',')
     cloudCredentials: cloudCredentials
     connectorsJson: connectorsJson
-    connectorSecretNames: connectorSecretNames
+    connectorSecretNames: csv(connectorSecretNames)
     scanSchedule: scanSchedule
     baselineVersion: baselineVersion
     alertMinSeverity: alertMinSeverity
+    secretsOfficerPrincipalId: secretsOfficerPrincipalId
+    authClientId: authClientId
+    authGroupId: authGroupId
+    workspaceId: monitoring.outputs.workspaceId
+    restrictNetworkAccess: restrictNetworkAccess
+    allowedIpRanges: csv(allowedIpRanges)
   }
 }
 
@@ -168,3 +203,4 @@ output HCXMON_ALERT_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
 output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
 output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
 output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'
+output HCXMON_SIGN_IN string = (!empty(authClientId) && !empty(authGroupId)) ? 'entra' : 'keys'

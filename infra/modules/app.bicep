@@ -37,14 +37,31 @@ param extensionMaxDays string = '30'
 param historyDays string = '90'
 param alertMinSeverity string = 'high'
 param dashboardUrl string = ''
+@description('Object id of the principal that writes Connector secrets (Key Vault Secrets Officer on the vault); empty for none.')
+param secretsOfficerPrincipalId string = ''
+
+@description('Client (application) id of an existing Microsoft Entra app registration for App Service Authentication; empty = function keys only.')
+param authClientId string = ''
+@description('Object id of the Entra security group whose members may open the dashboard and read routes (required with authClientId).')
+param authGroupId string = ''
+
+@description('Resource id of the Log Analytics workspace that receives the Key Vault audit log.')
+param workspaceId string
+
+@description('With VNet integration: deny Storage and Key Vault traffic except from the integration subnet (service endpoints Microsoft.Storage and Microsoft.KeyVault on it) and these IP ranges (CIDR), e.g. the deploying workstation.')
+param restrictNetworkAccess bool = false
+param allowedIpRanges array = []
 
 var appName = 'func-${resourceToken}'
+var signIn = !empty(authClientId) && !empty(authGroupId)
+var restricted = restrictNetworkAccess && !empty(integrationSubnetId)
 var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -62,6 +79,25 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: restricted
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          virtualNetworkRules: [
+            {
+              id: integrationSubnetId
+              action: 'Allow'
+            }
+          ]
+          ipRules: [for range in allowedIpRanges: {
+            value: range
+            action: 'Allow'
+          }]
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
   }
 }
 
@@ -123,8 +159,42 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
+    // Purge protection keeps the name for 90 days after `azd down`: a redeploy recovers the vault (README), which
+    // also brings the Connector secrets back.
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: restricted
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          virtualNetworkRules: [
+            {
+              id: integrationSubnetId
+            }
+          ]
+          ipRules: [for range in allowedIpRanges: {
+            value: range
+          }]
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
+  }
+}
+
+// Who read which secret, in the same workspace as the findings.
+resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
 
@@ -135,6 +205,17 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// The vault uses RBAC, where Owner has no data-plane rights: without this the README's
+// `az keyvault secret set` for a Connector password gets 403.
+resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
+  name: guid(vault.id, secretsOfficerPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    principalId: secretsOfficerPrincipalId
   }
 }
 
@@ -326,6 +407,75 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     secretsUser
     packageContainer
   ]
+}
+
+// Deployment goes through Entra (azd, Core Tools with az login); user-scope and site-scope basic credentials off.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Sign-in with Microsoft Entra ID in front of the app, so the dashboard link an alert carries opens for a person:
+// every request must be signed in (browsers are sent to the sign-in page) and a member of authGroupId. The app then
+// serves the dashboard and read routes without a key (lib/api/appServiceAuth.ts); writes still need the admin key.
+// No client secret: browser sign-in uses the ID token (the registration has ID token issuance on, README).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (signIn) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: [
+        '/api/health'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            authClientId
+            'api://${authClientId}'
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: {
+              groups: [
+                authGroupId
+              ]
+            }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 output name string = site.name

@@ -54,8 +54,9 @@ var columns = [
     name: 'Subject'
     type: 'string'
   }
+  // Not `Title`: Log Analytics reserves that name and the table PUT fails (test/unit/infra-deploy.test.ts).
   {
-    name: 'Title'
+    name: 'FindingTitle'
     type: 'string'
   }
   {
@@ -240,7 +241,7 @@ var severityBands = [
   }
 ]
 
-var latestPerFinding = '${tableName} | where isnotempty(FindingId) | summarize arg_max(TimeGenerated, Event, Severity, RuleId, Target, Subject, Title, DashboardLink) by FindingId | where Event != "resolved" | where not(Event == "test" and TimeGenerated < ago(1h))'
+var latestPerFinding = '${tableName} | where isnotempty(FindingId) | summarize arg_max(TimeGenerated, Event, Severity, RuleId, Target, Subject, FindingTitle, DashboardLink) by FindingId | where Event != "resolved" | where not(Event == "test" and TimeGenerated < ago(1h))'
 
 resource findingAlerts 'Microsoft.Insights/scheduledQueryRules@2021-08-01' = [for band in severityBands: {
   name: 'alert-hcxmon-finding-${band.name}-${resourceToken}'
@@ -303,6 +304,9 @@ resource findingAlerts 'Microsoft.Insights/scheduledQueryRules@2021-08-01' = [fo
       ]
     }
     autoMitigate: true
+    // The custom table can take minutes to resolve in queries after its PUT returns; validating the query at
+    // creation would fail the rule, and with it the deployment. The query is checked offline instead.
+    skipQueryValidation: true
     actions: {
       actionGroups: [
         oncall.id
@@ -347,6 +351,9 @@ resource scanMissed 'Microsoft.Insights/scheduledQueryRules@2021-08-01' = {
       ]
     }
     autoMitigate: true
+    // The custom table can take minutes to resolve in queries after its PUT returns; validating the query at
+    // creation would fail the rule, and with it the deployment. The query is checked offline instead.
+    skipQueryValidation: true
     actions: {
       actionGroups: [
         oncall.id
@@ -374,7 +381,7 @@ var workbookContent = {
       content: {
         version: 'KqlItem/1.0'
         title: 'Paged findings not yet resolved (latest event per finding)'
-        query: '${tableName} | where isnotempty(FindingId) and Event != "test" | summarize arg_max(TimeGenerated, *) by FindingId | where Event != "resolved" | project LastEvent = TimeGenerated, Severity, Event, Target, Subject, RuleId, Title, Deadline, Owner, DashboardLink | order by Deadline asc, Severity asc'
+        query: '${tableName} | where isnotempty(FindingId) and Event != "test" | summarize arg_max(TimeGenerated, *) by FindingId | where Event != "resolved" | project LastEvent = TimeGenerated, Severity, Event, Target, Subject, RuleId, FindingTitle, Deadline, Owner, DashboardLink | order by Deadline asc, Severity asc'
         size: 0
         timeContext: {
           durationMs: 7776000000

@@ -19,12 +19,17 @@ export function shouldPage(event: AlertEvent, minSeverity: Severity): boolean {
   return severityAtLeast(event.severity, minSeverity);
 }
 
-/** A link to the finding on the dashboard, or '' when no dashboard URL is configured. */
-export function dashboardLink(dashboardUrl: string | undefined, findingId: string): string {
+/**
+ * A link to the finding on the dashboard, or '' when no dashboard URL is configured. A function key (`code`) in
+ * the configured URL is dropped: alerts travel through e-mail, SMS and webhooks, and a key there is a key leaked.
+ * A person opens the link by signing in (App Service Authentication).
+ */
+export function dashboardLink(dashboardUrl: string | undefined, findingId?: string): string {
   if (!dashboardUrl) return '';
   try {
     const url = new URL(dashboardUrl);
-    url.searchParams.set('finding', findingId);
+    url.searchParams.delete('code');
+    if (findingId !== undefined) url.searchParams.set('finding', findingId);
     return url.toString();
   } catch {
     return '';
@@ -44,7 +49,7 @@ export function toAlertRow(event: AlertEvent, dashboardUrl?: string): AlertRow {
     Event: event.event,
     Target: event.targetName || event.targetId,
     Subject: event.subjectName || event.subjectId,
-    Title: event.title,
+    FindingTitle: event.title,
     Message: clip(event.message, MAX_MESSAGE_CHARS),
     Deadline: event.deadline ?? '',
     Owner: event.owner,
@@ -71,10 +76,10 @@ export function scanCompletedRow(info: ScanCompletedInfo, dashboardUrl?: string)
     Event: SCAN_COMPLETED_EVENT,
     Target: '',
     Subject: info.scanId,
-    Title: 'Scan completed',
+    FindingTitle: 'Scan completed',
     Message: `Scan ${info.scanId} completed: ${info.targets} target(s), ${failed} not collected.`,
     Deadline: '',
     Owner: '',
-    DashboardLink: dashboardUrl ?? '',
+    DashboardLink: dashboardLink(dashboardUrl),
   };
 }

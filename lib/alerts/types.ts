@@ -35,7 +35,8 @@ export interface AlertRow {
   Event: string;
   Target: string;
   Subject: string;
-  Title: string;
+  /** The rule's title. Not `Title`: Log Analytics reserves that column name. */
+  FindingTitle: string;
   Message: string;
   /** `YYYY-MM-DD`, or '' when the finding has no deadline. */
   Deadline: string;

@@ -289,7 +289,7 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
       Event: 'escalated',
       Target: 'onprem-1',
       Subject: 'HCX Connector',
-      Title: 'HCX version out of support',
+      FindingTitle: 'HCX version out of support',
       Message: 'HCX 4.11.1 goes out of support on 2026-02-20.',
       Deadline: '2026-02-20',
       Owner: 'customer',
@@ -352,7 +352,7 @@ describe('alert dispatch through Logs Ingestion over TLS', () => {
     expect(endpoint.rows()[0]).toMatchObject({
       Event: 'test',
       Severity: 'high',
-      Title: 'Test alert from hcx-compliance-monitor',
+      FindingTitle: 'Test alert from hcx-compliance-monitor',
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   createAlertDispatcher,
   LogsIngestionSink,
   SCAN_COMPLETED_EVENT,
+  scanCompletedRow,
   shouldPage,
   toAlertRow,
   type AlertRow,
@@ -88,12 +89,23 @@ describe('alert rows', () => {
       Event: 'opened',
       Target: 'onprem-1',
       Subject: 'HCX Connector',
-      Title: 'HCX version out of support',
+      FindingTitle: 'HCX version out of support',
       Message: 'HCX 4.10.3 went out of support on 2025-07-27.',
       Deadline: '2025-07-27',
       Owner: 'customer',
       DashboardLink: 'https://mon.example.com/api/dashboard?finding=abc%2F1',
     });
+  });
+
+  it('never carries a function key in the link an alert travels with', () => {
+    const row = toAlertRow(event({ findingId: 'f1' }), 'https://mon.example.com/api/dashboard?code=SECRETKEY&x=1');
+    expect(row.DashboardLink).toBe('https://mon.example.com/api/dashboard?x=1&finding=f1');
+    expect(JSON.stringify(row)).not.toContain('SECRETKEY');
+    const heartbeat = scanCompletedRow(
+      { scanId: 's1', completedAt: '2026-03-01T05:00:00.000Z', targets: 1 },
+      'https://mon.example.com/api/dashboard?code=SECRETKEY',
+    );
+    expect(heartbeat.DashboardLink).toBe('https://mon.example.com/api/dashboard');
   });
 
   it('leaves deadline and link empty when there are none, and clips huge messages', () => {

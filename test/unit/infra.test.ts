@@ -1,131 +1,40 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import Parser from 'web-tree-sitter';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DEFAULTS, HOST_STORAGE_SETTING, SETTINGS } from '../../lib/config';
 import { QUEUE_CONNECTION } from '../../lib/queue';
 import { SCAN_COMPLETED_EVENT, toAlertRow } from '../../lib/alerts';
+import {
+  INFRA,
+  ROOT,
+  arrayItems,
+  fileOf,
+  get,
+  literal,
+  loadInfra,
+  ofType as ofTypeIn,
+  paramDefault,
+  syntaxErrors,
+  variable,
+  walkFiles,
+  type BicepFile,
+  type Infra,
+  type Node,
+  type Resource,
+} from '../support/bicep';
 
 /**
  * Offline checks of infra/: no Bicep compiler can be installed here, so a tree-sitter-bicep syntax gate plus
  * policy checks over the syntax tree. `bicep build` / what-if still belong where the CLI exists.
  */
 
-type Node = Parser.SyntaxNode;
-
-const ROOT = join(__dirname, '..', '..');
-const INFRA = join(ROOT, 'infra');
-
-interface BicepFile {
-  rel: string;
-  text: string;
-  root: Node;
-}
-
-interface Resource {
-  file: string;
-  symbol: string;
-  type: string;
-  apiVersion: string;
-  typeText: string;
-  /** The resource body (for loops: the loop body). */
-  body: Node;
-  line: number;
-}
-
-function walkFiles(dir: string, ext: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) return d.name === 'node_modules' ? [] : walkFiles(p, ext);
-    return d.name.endsWith(ext) ? [p] : [];
-  });
-}
-
-function at(node: Node): string {
-  return `${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
-}
-
-function syntaxErrors(root: Node): string[] {
-  const out: string[] = [];
-  const visit = (n: Node) => {
-    if (n.type === 'ERROR') out.push(`${at(n)} syntax error near "${n.text.slice(0, 40).replace(/\s+/g, ' ')}"`);
-    else if (n.isMissing) out.push(`${at(n)} missing ${n.type}`);
-    if (n.hasError || n.type === 'ERROR') n.children.forEach(visit);
-  };
-  visit(root);
-  return out;
-}
-
-/** Text of a plain string literal; undefined for interpolated strings and non-strings. */
-function literal(node: Node | undefined): string | undefined {
-  if (!node || node.type !== 'string') return undefined;
-  if (node.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
-  return node.namedChildren.map((c) => c.text).join('');
-}
-
-function keyOf(prop: Node): string {
-  const key = prop.namedChildren[0];
-  return key.type === 'string' ? (literal(key) ?? key.text) : key.text;
-}
-
-function props(obj: Node | undefined): Map<string, Node> {
-  const out = new Map<string, Node>();
-  if (!obj || obj.type !== 'object') return out;
-  for (const p of obj.namedChildren) {
-    if (p.type !== 'object_property') continue;
-    out.set(keyOf(p), p.namedChildren[p.namedChildren.length - 1]);
-  }
-  return out;
-}
-
-function get(obj: Node | undefined, path: string): Node | undefined {
-  let cur: Node | undefined = obj;
-  for (const part of path.split('.')) cur = props(cur).get(part);
-  return cur;
-}
-
-function bodyOf(decl: Node): Node {
-  const value = decl.namedChildren[decl.namedChildren.length - 1];
-  if (value.type === 'for_statement') return value.childForFieldName('body') ?? value;
-  if (value.type === 'if_statement') return value.namedChildren[value.namedChildren.length - 1];
-  return value;
-}
-
-function arrayItems(node: Node | undefined): Node[] {
-  if (!node) return [];
-  if (node.type === 'array') return node.namedChildren.filter((c) => c.type !== 'comment');
-  if (node.type === 'ternary_expression') {
-    return [
-      ...arrayItems(node.childForFieldName('consequence') ?? undefined),
-      ...arrayItems(node.childForFieldName('alternative') ?? undefined),
-    ];
-  }
-  return [];
-}
-
-let parseMs = 0;
-let files: BicepFile[] = [];
-let resources: Resource[] = [];
-let parser: Parser;
+let infra: Infra;
 
 function file(rel: string): BicepFile {
-  const f = files.find((x) => x.rel === rel);
-  if (!f) throw new Error(`${rel} not found under infra/`);
-  return f;
-}
-
-function variable(f: BicepFile, name: string): Node | undefined {
-  const decl = f.root.namedChildren.find((n) => n.type === 'variable_declaration' && n.namedChildren[0].text === name);
-  return decl?.namedChildren[decl.namedChildren.length - 1];
-}
-
-function paramDefault(f: BicepFile, name: string): Node | undefined {
-  const decl = f.root.namedChildren.find((n) => n.type === 'parameter_declaration' && n.namedChildren[0].text === name);
-  if (!decl || decl.namedChildren.length < 3) return undefined;
-  return decl.namedChildren[decl.namedChildren.length - 1];
+  return fileOf(infra, rel);
 }
 
 function ofType(type: string): Resource[] {
-  return resources.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+  return ofTypeIn(infra, type);
 }
 
 function oneOfType(type: string): Resource {
@@ -165,43 +74,19 @@ function appSettingNames(): { names: Set<string>; computed: Node[] } {
 }
 
 beforeAll(async () => {
-  const started = process.hrtime.bigint();
-  await Parser.init();
-  const bicep = await Parser.Language.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));
-  parser = new Parser();
-  parser.setLanguage(bicep);
-  files = walkFiles(INFRA, '.bicep').map((p) => {
-    const text = readFileSync(p, 'utf8');
-    return { rel: relative(INFRA, p).split('\\').join('/'), text, root: parser.parse(text).rootNode };
-  });
-  resources = files.flatMap((f) =>
-    f.root.descendantsOfType('resource_declaration').map((decl) => {
-      const typeText = literal(decl.namedChildren[1]) ?? decl.namedChildren[1].text;
-      const [type, apiVersion = ''] = typeText.split('@');
-      return {
-        file: f.rel,
-        symbol: decl.namedChildren[0].text,
-        type,
-        apiVersion,
-        typeText,
-        body: bodyOf(decl),
-        line: decl.startPosition.row + 1,
-      };
-    }),
-  );
-  parseMs = Number(process.hrtime.bigint() - started) / 1e6;
+  infra = await loadInfra();
 });
 
 describe('infra syntax gate (tree-sitter-bicep)', () => {
   it('finds the Bicep files', () => {
-    expect(files.map((f) => f.rel)).toEqual(
+    expect(infra.files.map((f) => f.rel)).toEqual(
       expect.arrayContaining(['main.bicep', 'modules/app.bicep', 'modules/monitoring.bicep']),
     );
-    expect(parseMs).toBeGreaterThan(0);
+    expect(infra.parseMs).toBeGreaterThan(0);
   });
 
   it('parses every file without ERROR or MISSING nodes', () => {
-    const problems = files.flatMap((f) => syntaxErrors(f.root).map((e) => `infra/${f.rel}:${e}`));
+    const problems = infra.files.flatMap((f) => syntaxErrors(f.root).map((e) => `infra/${f.rel}:${e}`));
     expect(problems).toEqual([]);
   });
 
@@ -215,7 +100,7 @@ describe('infra syntax gate (tree-sitter-bicep)', () => {
       '  ',
       '',
     ].join('\n');
-    const errors = syntaxErrors(parser.parse(broken).rootNode);
+    const errors = syntaxErrors(infra.parser.parse(broken).rootNode);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(/^[2-7]:\d+ /m);
   });
@@ -223,7 +108,7 @@ describe('infra syntax gate (tree-sitter-bicep)', () => {
 
 describe('infra policy', () => {
   it('uses no registry modules and only local module files that exist', () => {
-    for (const f of files) {
+    for (const f of infra.files) {
       expect(f.text).not.toMatch(/['"]br[:/]|['"]ts[:/]/);
       for (const m of f.root.descendantsOfType('module_declaration')) {
         const path = literal(m.namedChildren[1]);
@@ -234,8 +119,8 @@ describe('infra policy', () => {
   });
 
   it('pins an api-version on every resource', () => {
-    expect(resources.length).toBeGreaterThan(15);
-    const unpinned = resources.filter((r) => !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(r.apiVersion));
+    expect(infra.resources.length).toBeGreaterThan(15);
+    const unpinned = infra.resources.filter((r) => !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(r.apiVersion));
     expect(unpinned.map((r) => `${r.file}:${r.line} ${r.typeText}`)).toEqual([]);
   });
 
@@ -247,7 +132,7 @@ describe('infra policy', () => {
       expect(literal(get(a.body, 'properties.minimumTlsVersion'))).toBe('TLS1_2');
       expect(get(a.body, 'properties.allowBlobPublicAccess')?.text).toBe('false');
     }
-    for (const f of files) expect(f.text).not.toMatch(/listKeys\(|AccountKey=/);
+    for (const f of infra.files) expect(f.text).not.toMatch(/listKeys\(|AccountKey=/);
   });
 
   it('names every role assignment with guid()', () => {
@@ -277,7 +162,7 @@ describe('infra policy', () => {
     const granted = ofType('Microsoft.Authorization/roleAssignments').map(
       (a) => get(a.body, 'properties.roleDefinitionId')?.text ?? '',
     );
-    const all = files.map((f) => f.text).join('\n');
+    const all = infra.files.map((f) => f.text).join('\n');
     const builtIn = {
       'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
       'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
@@ -342,7 +227,8 @@ describe('infra policy', () => {
     expect(kvRefs.length).toBeGreaterThan(0);
     const vault = oneOfType('Microsoft.KeyVault/vaults');
     expect(get(vault.body, 'properties.enableRbacAuthorization')?.text).toBe('true');
-    expect(paramDefault(file('main.bicep'), 'connectorSecretNames')?.type).toBe('array');
+    expect(literal(paramDefault(file('main.bicep'), 'connectorSecretNames'))).toBe('');
+    expect(paramDefault(file('modules/app.bicep'), 'connectorSecretNames')?.type).toBe('array');
   });
 
   it('declares the custom table and DCR stream with exactly the columns the dispatcher sends', () => {
