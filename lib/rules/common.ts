@@ -245,6 +245,16 @@ export function readState(value: string | undefined): StateRead | undefined {
   return 'unknown';
 }
 
+/** Host name of a URL or bare host, lower case; undefined when it is neither. */
+export function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
 export function lc(s: string | undefined): string {
   return (s ?? '').toLowerCase();
 }

@@ -9,6 +9,7 @@ import {
   allSubjects,
   defineRule,
   evaluation,
+  hostOf,
   lc,
   managerVersion,
   notCollected,
@@ -371,14 +372,6 @@ export const activationKeyExpiry = defineRule({
 
 const LEGACY_HOSTS = ['connect.hcx.vmware.com', 'hybridity-depot.vmware.com'];
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
-  } catch {
-    return lc(url);
-  }
-}
-
 export const legacyActivationEndpoint = defineRule({
   id: LEGACY.id,
   title: 'Activation points at a decommissioned VMware endpoint',
@@ -424,7 +417,7 @@ export const legacyActivationEndpoint = defineRule({
       activationServerUrl: url,
       model: inv.licensing.model,
     };
-    if (url && LEGACY_HOSTS.includes(hostOf(url))) {
+    if (url && LEGACY_HOSTS.includes(hostOf(url) ?? lc(url))) {
       return [
         evaluation(
           LEGACY,
@@ -432,7 +425,7 @@ export const legacyActivationEndpoint = defineRule({
           MANAGER,
           'fail',
           'high',
-          `HCX ${v.raw} activates against ${hostOf(url)}, which is decommissioned: activation stops working.`,
+          `HCX ${v.raw} activates against ${hostOf(url) ?? lc(url)}, which is decommissioned: activation stops working.`,
           evidence,
         ),
       ];

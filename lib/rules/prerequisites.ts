@@ -4,7 +4,7 @@
  * upgrade (only after every paired HCX Manager is updated).
  */
 import type { Evaluation, Severity } from '../domain/evaluation';
-import type { Inventory, ServiceMesh } from '../domain/inventory';
+import type { Appliance, Inventory, ServiceMesh } from '../domain/inventory';
 import { makeDeadline, severityForBand } from './deadline';
 import {
   BOTH,
@@ -16,6 +16,7 @@ import {
   allSubjects,
   defineRule,
   evaluation,
+  hostOf,
   managerVersion,
   notCollected,
   readVersion,
@@ -25,7 +26,7 @@ import {
 import { compareReported } from './lifecycle-versions';
 import { isNeAppliance, NE_HA_FROM } from './ne-ha';
 import type { RuleContext } from './types';
-import { compareVersions, parseVersion, versionLessThan } from './version';
+import { compareVersions, parseVersion, versionLessThan, type HcxVersion } from './version';
 
 const MESHES = allSubjects('service-mesh', 'service meshes');
 
@@ -212,15 +213,6 @@ export const vsphereVersionLegacy = defineRule({
 const LOCALDNS = { id: 'hcx-local-domain-dns', defaultSeverity: 'medium' } as const;
 const PHOTON_FROM = '4.4.0';
 
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
 export const localDomainDns = defineRule({
   id: LOCALDNS.id,
   title: '.local FQDNs before the upgrade to HCX 4.4 or later',
@@ -291,6 +283,12 @@ function pairedManagerVersion(inv: Inventory, mesh: ServiceMesh): VersionRead & 
   return { ...readVersion(pair.remoteVersion, where), where };
 }
 
+/** An appliance's version against a manager's, as far as the appliance reports it; 0 when it reports none. */
+function versusVersion(a: Appliance, v: HcxVersion): number {
+  const av = readVersion(a.version, a.name);
+  return av.ok ? compareReported(av.version, v) : 0;
+}
+
 export const serviceMeshUpgradeOrder = defineRule({
   id: ORDER.id,
   title: 'Service Mesh upgraded out of order',
@@ -322,10 +320,7 @@ export const serviceMeshUpgradeOrder = defineRule({
       };
       // An appliance newer than a paired manager: the mesh was upgraded before every paired manager was.
       if (members && remote.ok) {
-        const ahead = members.filter((a) => {
-          const av = readVersion(a.version, a.name);
-          return av.ok && compareReported(av.version, remote.version) > 0;
-        });
+        const ahead = members.filter((a) => versusVersion(a, remote.version) > 0);
         if (ahead.length)
           return evaluation(
             ORDER,
@@ -338,12 +333,7 @@ export const serviceMeshUpgradeOrder = defineRule({
           );
       }
       const pending =
-        m.updateAvailable === true ||
-        (local.ok &&
-          (members ?? []).some((a) => {
-            const av = readVersion(a.version, a.name);
-            return av.ok && compareReported(av.version, local.version) < 0;
-          }));
+        m.updateAvailable === true || (local.ok && (members ?? []).some((a) => versusVersion(a, local.version) < 0));
       if (!pending) {
         if (members === undefined || !local.ok)
           return evaluation(

@@ -1,5 +1,5 @@
 import type { Evaluation } from '../domain/evaluation';
-import type { Appliance, Inventory, Migration } from '../domain/inventory';
+import type { Appliance, Inventory, Migration, Registration } from '../domain/inventory';
 import {
   BOTH,
   CUSTOMER,
@@ -60,36 +60,7 @@ export const managerConnectionUnhealthy = defineRule({
         notCollected(CONN, inv, S.sso, 'registrations', 'appliance'),
       );
     } else {
-      const working = regs.vcenter.filter((r) => !r.error);
-      const ev = { source: 'appliance' as const, vcenter: regs.vcenter.map((r) => ({ url: r.url, error: r.error })) };
-      if (regs.vcenter.length === 0)
-        out.push(
-          evaluation(CONN, inv, S.vcenter, 'fail', 'high', 'The HCX Manager has no vCenter Server registration.', ev),
-        );
-      else if (working.length === 0)
-        out.push(
-          evaluation(
-            CONN,
-            inv,
-            S.vcenter,
-            'fail',
-            'high',
-            `No working vCenter Server registration: ${regs.vcenter[0].error}.`,
-            ev,
-          ),
-        );
-      else
-        out.push(
-          evaluation(
-            CONN,
-            inv,
-            S.vcenter,
-            'pass',
-            'info',
-            `vCenter Server registration ${working[0].url ?? ''} is healthy.`.replace('  ', ' '),
-            ev,
-          ),
-        );
+      out.push(requiredRegistration(inv, S.vcenter, regs.vcenter, 'vCenter Server registration'));
       const broken = regs.nsx.filter((r) => r.error);
       const nev = {
         source: 'appliance' as const,
@@ -120,40 +91,9 @@ export const managerConnectionUnhealthy = defineRule({
           ),
         );
     }
-    if (regs !== undefined) {
-      // HCX signs in through vCenter's SSO: without a working lookup service registration nobody can log in.
-      const sso = regs.lookupService;
-      const sev = { source: 'appliance' as const, lookupService: sso.map((r) => ({ url: r.url, error: r.error })) };
-      const ok = sso.filter((r) => !r.error);
-      if (sso.length === 0)
-        out.push(
-          evaluation(CONN, inv, S.sso, 'fail', 'high', 'The HCX Manager has no SSO lookup service registration.', sev),
-        );
-      else if (ok.length === 0)
-        out.push(
-          evaluation(
-            CONN,
-            inv,
-            S.sso,
-            'fail',
-            'high',
-            `The SSO lookup service registration reports an error: ${sso[0].error}.`,
-            sev,
-          ),
-        );
-      else
-        out.push(
-          evaluation(
-            CONN,
-            inv,
-            S.sso,
-            'pass',
-            'info',
-            `SSO lookup service registration ${ok[0].url ?? ''} is healthy.`.replace('  ', ' '),
-            sev,
-          ),
-        );
-    }
+    // HCX signs in through vCenter's SSO: without a working lookup service registration nobody can log in.
+    if (regs !== undefined)
+      out.push(requiredRegistration(inv, S.sso, regs.lookupService, 'SSO lookup service registration'));
     if (inv.services === undefined) out.push(notCollected(CONN, inv, S.appengine, 'services', 'appliance'));
     else {
       const ae = inv.services.find((c) => lc(c.name) === 'appengine');
@@ -206,6 +146,19 @@ export const managerConnectionUnhealthy = defineRule({
     return out;
   },
 });
+
+/** A registration the manager cannot work without: none, or none without an error, fails. */
+function requiredRegistration(inv: Inventory, s: Subject, regs: readonly Registration[], what: string): Evaluation {
+  const ev = {
+    source: 'appliance' as const,
+    registrations: regs.map((r) => ({ url: r.url, version: r.version, error: r.error })),
+  };
+  const working = regs.filter((r) => !r.error);
+  if (regs.length === 0) return evaluation(CONN, inv, s, 'fail', 'high', `The HCX Manager has no ${what}.`, ev);
+  if (working.length === 0)
+    return evaluation(CONN, inv, s, 'fail', 'high', `No working ${what}: ${regs[0].error}.`, ev);
+  return evaluation(CONN, inv, s, 'pass', 'info', `${what} ${working[0].url ?? ''} is healthy.`.replace('  ', ' '), ev);
+}
 
 const PAIRS = allSubjects('site-pair', 'site pairs');
 

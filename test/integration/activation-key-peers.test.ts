@@ -26,13 +26,9 @@ describe('activation keys: a cloud-side key takes the date of the monitored Conn
     await ctx?.stop();
   });
 
-  const siteFinding = async () => {
-    const stored = await ctx.rt.stores.findings.queryAll({ ruleId: 'hcx-activation-key-expiry' });
-    return stored.find((f) => f.targetName === 'cloud-1' && f.subjectId === 'dc1');
-  };
-
-  it('same key: the Connector’s fact dates the cloud’s key (no fact asked for the cloud)', async () => {
-    ctx = await labRuntime('peerkey', { lab: { scenario: scenario(KEY) } });
+  /** First scan, then the operator dates the Connector's upgrade to 4.11.0. */
+  const scanWithConnectorFact = async (tag: string, connectorKey: string): Promise<void> => {
+    ctx = await labRuntime(tag, { lab: { scenario: scenario(connectorKey) } });
     const connector = (await ctx.rt.scan({ trigger: 'cli' })).targets.find((t) => t.outcome.targetName === 'dc1')!;
     await ctx.rt.setFact({
       targetId: connector.outcome.targetId,
@@ -40,6 +36,15 @@ describe('activation keys: a cloud-side key takes the date of the monitored Conn
       value: '2025-09-01',
       setBy: 'test',
     });
+  };
+
+  const siteFinding = async () => {
+    const stored = await ctx.rt.stores.findings.queryAll({ ruleId: 'hcx-activation-key-expiry' });
+    return stored.find((f) => f.targetName === 'cloud-1' && f.subjectId === 'dc1');
+  };
+
+  it('same key: the Connector’s fact dates the cloud’s key (no fact asked for the cloud)', async () => {
+    await scanWithConnectorFact('peerkey', KEY);
     ctx.clock.advance(24);
     await ctx.rt.scan({ trigger: 'cli' });
     ctx.clock.advance(24);
@@ -51,14 +56,7 @@ describe('activation keys: a cloud-side key takes the date of the monitored Conn
   });
 
   it('another key: the cloud still asks for the fact, failing high so it pages', async () => {
-    ctx = await labRuntime('peerkey2', { lab: { scenario: scenario('FFEEDDCCBBAA99887766554433221100') } });
-    const connector = (await ctx.rt.scan({ trigger: 'cli' })).targets.find((t) => t.outcome.targetName === 'dc1')!;
-    await ctx.rt.setFact({
-      targetId: connector.outcome.targetId,
-      name: 'upgradedTo411At',
-      value: '2025-09-01',
-      setBy: 'test',
-    });
+    await scanWithConnectorFact('peerkey2', 'FFEEDDCCBBAA99887766554433221100');
     ctx.clock.advance(24);
     await ctx.rt.scan({ trigger: 'cli' });
     const f = await siteFinding();
