@@ -442,45 +442,28 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
   });
 
   it('a paged migration list is collected whole; one that ends short (empty page or page cap) is undefined with an issue', async () => {
-    const rows = (n: number): LabManagerState['migrations'] =>
-      Array.from({ length: n }, (_, i) => ({ migrationId: `mig-p${i}`, migrationType: 'vMotion', state: i === 0 ? 'MIGRATING' : 'MIGRATED', entityName: `vm-${i}` }));
-    const paged = await withState(
-      'avs-prod-weu',
-      (m) => {
-        m.migrations = rows(3);
-        m.migrationPageSize = 1;
-      },
-      async () => collect(await prod()),
-    );
-    expect(paged.inv.migrations?.map((m) => m.id)).toEqual(['mig-p0', 'mig-p1', 'mig-p2']);
+    /** `n` migrations served `pageSize` at a time. */
+    const pagedMigrations = async (n: number, pageSize: number): Promise<Inventory> => {
+      const rows = Array.from({ length: n }, (_, i) => ({ migrationId: `mig-p${i}`, migrationType: 'vMotion', state: i === 0 ? 'MIGRATING' : 'MIGRATED', entityName: `vm-${i}` }));
+      const mutate = (m: LabManagerState): void => {
+        m.migrations = rows;
+        m.migrationPageSize = pageSize;
+      };
+      return (await withState('avs-prod-weu', mutate, async () => collect(await prod()))).inv;
+    };
+    const incomplete = (detail: string) => [expect.objectContaining({ call: 'migrations', errorClass: 'malformed', message: expect.stringContaining(detail) })];
+
+    expect((await pagedMigrations(3, 1)).migrations?.map((m) => m.id)).toEqual(['mig-p0', 'mig-p1', 'mig-p2']);
 
     lab.setFaults('avs-prod-weu', { migrationPhantomRows: 1 });
-    const short = await withState(
-      'avs-prod-weu',
-      (m) => {
-        m.migrations = rows(3);
-        m.migrationPageSize = 2;
-      },
-      async () => collect(await prod()),
-    );
-    expect(short.inv.migrations).toBeUndefined();
-    expect(short.inv.issues).toEqual([
-      expect.objectContaining({ call: 'migrations', errorClass: 'malformed', message: expect.stringContaining('the list was incomplete: 3 of 4 rows') }),
-    ]);
+    const short = await pagedMigrations(3, 2);
+    expect(short.migrations).toBeUndefined();
+    expect(short.issues).toEqual(incomplete('the list was incomplete: 3 of 4 rows'));
     lab.setFaults('avs-prod-weu', {});
 
-    const capped = await withState(
-      'avs-prod-weu',
-      (m) => {
-        m.migrations = rows(51);
-        m.migrationPageSize = 1;
-      },
-      async () => collect(await prod()),
-    );
-    expect(capped.inv.migrations).toBeUndefined();
-    expect(capped.inv.issues).toEqual([
-      expect.objectContaining({ call: 'migrations', errorClass: 'malformed', message: expect.stringContaining('after the cap of 50 pages') }),
-    ]);
+    const capped = await pagedMigrations(51, 1);
+    expect(capped.migrations).toBeUndefined();
+    expect(capped.issues).toEqual(incomplete('after the cap of 50 pages'));
   });
 });
 
