@@ -155,11 +155,11 @@ export function applianceVersion(it: Json): string | undefined {
   return str(it.currentVersion) ?? str(it.CurrentVersion);
 }
 
-/** One `{totalTunnelCount, totalActiveTunnelCount}` pair (or `{total, active}`); both or neither. */
-function tunnelPair(c: Json): { total?: number; active?: number } {
+/** One `{totalTunnelCount, totalActiveTunnelCount}` pair (or `{total, active}`); undefined unless both are there. */
+function tunnelPair(c: Json): { total: number; active: number } | undefined {
   const total = num(c.totalTunnelCount) ?? num(c.total);
   const active = num(c.totalActiveTunnelCount) ?? num(c.active);
-  return total !== undefined && active !== undefined ? { total, active } : {};
+  return total !== undefined && active !== undefined ? { total, active } : undefined;
 }
 
 const transportSummaries = (summary: Json): Json[] =>
@@ -170,7 +170,7 @@ function tunnelCounts(it: Json): { total?: number; active?: number } {
   const candidates = [obj(it.tunnelStatus), obj(it.tunnels), obj(summary.encryptionTunnelSummary), obj(it.tunnelSummary)];
   for (const c of candidates) {
     const pair = tunnelPair(c);
-    if (pair.total !== undefined) return pair;
+    if (pair) return pair;
   }
   const transports = transportSummaries(summary);
   if (transports.length > 0) {
@@ -215,12 +215,12 @@ function summedTunnels(summary: Json): { total?: number; active?: number } {
   let active: number | undefined;
   for (const part of parts) {
     const pair = tunnelPair(part);
-    if (pair.total === undefined) {
+    if (!pair) {
       if (num(part.totalTunnelCount) !== undefined || num(part.totalActiveTunnelCount) !== undefined) return {};
       continue;
     }
     total = (total ?? 0) + pair.total;
-    active = (active ?? 0) + (pair.active ?? 0);
+    active = (active ?? 0) + pair.active;
   }
   return { total, active };
 }
