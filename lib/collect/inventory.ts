@@ -180,6 +180,8 @@ async function collectHybridity(
     attempt('replicationSummary', () => hcx.replicationSummary()),
     optional(inv, 'hcxAlerts', () => hcx.alerts()),
   ]);
+  // Filled as the optional calls finish: sorted so that the same estate always gives the same Inventory.
+  inv.unsupported?.sort();
   transport.close();
   return { ...transport.stats, logins: hcx.logins };
 }

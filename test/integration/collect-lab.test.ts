@@ -362,6 +362,11 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
     expect(inv.tunnelMetrics).toBeUndefined();
     expect(inv.unsupported).toEqual(['tunnelMetrics']);
     expect(inv.issues).toEqual([]);
+    // onprem-dc1 has no alerts API either: both listed, in a stable order whichever call finished first
+    const cfg = config();
+    const dc1 = connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!;
+    const both = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
+    expect(both.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
   });
 
   it('a failed metrics call (5xx) or one that never stops paging: tunnelMetrics undefined with an issue, the rest kept', async () => {
