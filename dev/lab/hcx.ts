@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { record, type LabContext } from './context';
 import { parseJson, readBody, sendJson, sendRaw, versionParts } from './http';
-import type { LabApplianceMgmt, LabManagerState, LabRegistration, LabRequestRecord } from './types';
+import type {
+  LabAppliance,
+  LabApplianceMgmt,
+  LabManagerState,
+  LabMigration,
+  LabRegistration,
+  LabRequestRecord,
+} from './types';
 
 /**
  * The fake HCX Manager: every manager's hybridity API under `/hcx/<managerId>/hybridity/api/...` and every
@@ -163,15 +170,17 @@ function hybridity(
         sendJson(res, 400, { errors: [{ text: 'invalid JSON' }] });
         return;
       }
-      const q = (body ?? {}) as { filter?: { migrationId?: string[] }; paging?: { pageSize?: number } };
-      const filtered = q.filter !== undefined;
-      const ids = q.filter?.migrationId;
-      const rows = manager.migrations.filter((mg) => !ids || ids.includes(mg.migrationId)).map(renderMigration);
-      const key = filtered ? 'items' : manager.migrationQueryVariant;
-      sendJson(res, 200, {
-        [key]: rows,
-        paging: { totalSize: rows.length, offset: 0, pageSize: q.paging?.pageSize ?? rows.length },
-      });
+      sendJson(res, 200, migrationQuery(manager, body));
+      return;
+    }
+    case 'POST /hybridity/api/metrics/interconnect': {
+      if (manager.metricsUnsupported) break;
+      const answer = interconnectMetrics(manager, body);
+      if (answer instanceof Error) {
+        sendJson(res, 400, { errors: [{ text: answer.message }] });
+        return;
+      }
+      sendJson(res, 200, answer);
       return;
     }
     case 'POST /hybridity/api/replications': {
@@ -214,7 +223,7 @@ function cloudConfigs(ctx: LabContext, m: LabManagerState): Record<string, unkno
       // cloudConfigs urls carry no trailing slash (hcx-api.md §5.1, S4).
       url: (remote ? ctx.hcxUrl(remote.id) : (p.url ?? '')).replace(/\/+$/, ''),
       username: p.username ?? remote?.username ?? 'cloudadmin@vsphere.local',
-      version: remote?.version ?? p.version,
+      version: p.version ?? remote?.version,
       buildNumber: remote?.build ?? p.build,
     };
     if (p.status !== undefined) item.status = p.status;
@@ -270,7 +279,11 @@ function renderMesh(m: LabManagerState, s: LabManagerState['serviceMeshes'][numb
       },
     ],
     trafficEnggCfg: { isAppPathResiliencyEnabled: false, isTcpFlowConditioningEnabled: false },
-    lastTaskDetails: { interconnectTaskId: `task-${s.serviceMeshId}`, type: 'updateServiceMesh', status: 'SUCCESS' },
+    lastTaskDetails: {
+      interconnectTaskId: `task-${s.serviceMeshId}`,
+      type: s.lastTask?.type ?? 'updateServiceMesh',
+      status: s.lastTask?.status ?? 'SUCCESS',
+    },
     status: {
       timestamp: Date.now(),
       services: s.services.map((name) => ({
@@ -291,7 +304,7 @@ function renderAppliance(m: LabManagerState, a: LabManagerState['appliances'][nu
     applianceId: a.applianceId,
     applianceType: a.applianceType,
     applianceName: a.applianceName,
-    serviceMeshId: a.serviceMeshId,
+    ...(a.serviceMeshId !== undefined ? { serviceMeshId: a.serviceMeshId } : {}),
     computeProfileId: `cp-${m.id}`,
     endpointId: m.endpointId,
     isInitiator: m.role === 'connector',
@@ -367,7 +380,7 @@ function renderExtension(m: LabManagerState, e: LabManagerState['extensions'][nu
   return out;
 }
 
-function renderMigration(mg: LabManagerState['migrations'][number]): Record<string, unknown> {
+function renderMigration(mg: LabMigration): Record<string, unknown> {
   return {
     migrationId: mg.migrationId,
     jobInfo: {
@@ -381,6 +394,137 @@ function renderMigration(mg: LabManagerState['migrations'][number]): Record<stri
       progressDetails: { progressPercentage: mg.progressPercentage ?? (mg.state === 'MIGRATED' ? 100 : 0) },
       migrationType: mg.migrationType,
       message: '',
+    },
+  };
+}
+
+const TERMINAL_MIGRATION_STATES = ['MIGRATED', 'MIGRATE_FAILED', 'MIGRATE_CANCELED'];
+
+/** A row of the newer query API (hcx-api.md §8.4): top-level state and entity, the `progress` flags. */
+function renderCurrentMigration(mg: LabMigration): Record<string, unknown> {
+  const isDone = mg.isDone ?? TERMINAL_MIGRATION_STATES.includes(mg.state);
+  const entity = {
+    entityId: `vm-${mg.migrationId.slice(-4)}`,
+    entityType: 'VirtualMachine',
+    entityName: mg.entityName,
+  };
+  return {
+    id: `job-${mg.migrationId}`,
+    migrationId: mg.migrationId,
+    migrationType: mg.migrationType,
+    state: mg.state,
+    username: 'administrator@vsphere.local',
+    creationDate: Date.parse('2026-01-05T09:00:00.000Z'),
+    lastUpdated: Date.parse('2026-01-05T09:30:00.000Z'),
+    entityId: entity.entityId,
+    entityType: entity.entityType,
+    entity,
+    progress: {
+      message: '',
+      ...(mg.draftState !== undefined ? { draftState: mg.draftState } : {}),
+      isCancelled: mg.isCancelled ?? mg.state === 'MIGRATE_CANCELED',
+      isDone,
+      didFail: mg.state === 'MIGRATE_FAILED',
+      state: {
+        status: mg.state,
+        isWaitingForMaintWindow: mg.waitingForMaintWindow ?? false,
+        isDone,
+      },
+    },
+  };
+}
+
+/**
+ * `POST …/migrations?action=query`: a filtered query answers legacy `items`; an unfiltered one the manager's
+ * variant. Pages of `paging.pageSize` (or the manager's `migrationPageSize`) from `paging.offset`;
+ * `migrationPhantomRows` inflates `totalSize`.
+ */
+function migrationQuery(manager: LabManagerState, body: unknown): Record<string, unknown> {
+  const q = (body ?? {}) as { filter?: { migrationId?: string[] }; paging?: { pageSize?: number; offset?: number } };
+  const ids = q.filter?.migrationId;
+  const all = manager.migrations.filter((mg) => !ids || ids.includes(mg.migrationId));
+  const offset = q.paging?.offset ?? 0;
+  const pageSize = q.paging?.pageSize ?? manager.migrationPageSize ?? all.length;
+  const page = all.slice(offset, offset + pageSize);
+  const paging = { totalSize: all.length + (manager.faults.migrationPhantomRows ?? 0), offset, pageSize };
+  const variant = q.filter !== undefined ? 'items' : manager.migrationQueryVariant;
+  if (variant === 'current') return { data: { items: page.map(renderCurrentMigration) }, paging };
+  return { [variant]: page.map(renderMigration), paging };
+}
+
+/**
+ * `POST …/metrics/interconnect` (hcx-api.md §6.4): one sample per reported appliance of the requested meshes
+ * (`filter.serviceMeshIds`; none = every appliance with a mesh). Pages of the manager's `metricsPageSize` (or
+ * the request's `paging.count`), chained by an opaque `paging.next` the client sends back in `paging.next`.
+ */
+function interconnectMetrics(manager: LabManagerState, body: unknown): Record<string, unknown> | Error {
+  if (body instanceof Error) return new Error('invalid JSON');
+  const q = (body ?? {}) as { filter?: { serviceMeshIds?: string[] }; paging?: { count?: number; next?: string } };
+  const meshIds = q.filter?.serviceMeshIds;
+  const reported = manager.appliances.filter(
+    (a) =>
+      a.metricsReported !== false && a.serviceMeshId !== undefined && (!meshIds || meshIds.includes(a.serviceMeshId)),
+  );
+  let offset = 0;
+  if (q.paging?.next !== undefined) {
+    const cursor = /^page-(\d+)$/.exec(q.paging.next);
+    if (!cursor) return new Error('unknown paging.next');
+    offset = Number(cursor[1]);
+  }
+  const count = Math.max(1, manager.metricsPageSize ?? q.paging?.count ?? reported.length);
+  const items = reported.slice(offset, offset + count).map((a) => renderMetrics(a));
+  const more = offset + count < reported.length;
+  const next = more || manager.faults.metricsEndlessPaging ? `page-${more ? offset + count : offset}` : undefined;
+  return { paging: { count: items.length, ...(next ? { next } : {}) }, items };
+}
+
+/** A metrics sample: camelCase summary, PascalCase agent `statistics` (one Tunnels entry per tunnel), as in §6.4. */
+function renderMetrics(a: LabAppliance): Record<string, unknown> {
+  const up = a.tunnelActive >= a.tunnelTotal;
+  const status = (n: number, active: number): string => (active >= n ? 'UP' : active === 0 ? 'DOWN' : 'DEGRADED');
+  // Split the appliance's tunnels between the transport (uplink) and the encryption summary; the sums stay exact.
+  const transportTotal = Math.ceil(a.tunnelTotal / 2);
+  const transportActive = Math.min(a.tunnelActive, transportTotal);
+  const encTotal = a.tunnelTotal - transportTotal;
+  const encActive = a.tunnelActive - transportActive;
+  return {
+    timestamp: Date.now(),
+    applianceId: a.applianceId,
+    serviceMeshId: a.serviceMeshId,
+    applianceType: a.applianceType,
+    summary: {
+      overallStatus: a.metricsStatus ?? (up || a.state !== 'UP' ? a.state : 'DEGRADED'),
+      overallTransportStatus: status(transportTotal, transportActive),
+      overallEncryptionTunnelStatus: status(encTotal, encActive),
+      transportSummary: [
+        {
+          transportIp: '192.168.10.10',
+          name: 'uplink-1',
+          totalTunnelCount: transportTotal,
+          totalActiveTunnelCount: transportActive,
+          aggregatedTunnelStatus: status(transportTotal, transportActive),
+        },
+      ],
+      encryptionTunnelSummary: {
+        totalTunnelCount: encTotal,
+        totalActiveTunnelCount: encActive,
+        aggregatedTunnelStatus: status(encTotal, encActive),
+      },
+      reasons: up ? [] : [`${a.tunnelTotal - a.tunnelActive} tunnel(s) down`],
+    },
+    statistics: {
+      SystemStatus: { State: 0, Components: 0, Details: [] },
+      PeerSiteConnectivity: { LocalSiteIp: '192.168.10.10', PeerSiteIp: '192.168.20.10', Summary: up ? 'Up' : 'Down' },
+      Tunnels: Array.from({ length: a.tunnelTotal }, (_, i) => ({
+        Id: `${a.applianceId}-t${i + 1}`,
+        LocalAddress: '192.168.10.10',
+        LocalPort: 4500,
+        RemoteAddress: '192.168.20.10',
+        RemotePort: 4500,
+        Timestamp: 0,
+        Summary: i < a.tunnelActive ? 'Up' : 'Down',
+        Counters: {},
+      })),
     },
   };
 }

@@ -43,6 +43,9 @@ export function buildManagerState(
     extensions: clone.extensions ?? [],
     migrations: clone.migrations ?? [],
     migrationQueryVariant: clone.migrationQueryVariant ?? 'rows',
+    migrationPageSize: clone.migrationPageSize,
+    metricsPageSize: clone.metricsPageSize,
+    metricsUnsupported: clone.metricsUnsupported,
     replicationSummary: clone.replicationSummary ?? {
       activeReplicationCnt: { outgoing: 0, incoming: 0 },
       configuringReplicationCnt: { outgoing: 0, incoming: 0 },

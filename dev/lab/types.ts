@@ -22,6 +22,13 @@ export interface ManagerFaults {
   wrongCertificate?: boolean;
   /** The appliance-management (9443) interface is down (connection refused). */
   applianceUnreachable?: boolean;
+  /** Every interconnect metrics page names a next page (a server that never stops paging). */
+  metricsEndlessPaging?: boolean;
+  /**
+   * The migration query's `paging.totalSize` counts this many rows no page ever delivers (a list that shrank while
+   * it was paged): a client paging to totalSize meets an empty page.
+   */
+  migrationPhantomRows?: number;
 }
 
 export interface ArmFaults {
@@ -110,8 +117,18 @@ export interface LabManagerState {
   haGroups: LabHaGroup[];
   extensions: LabExtension[];
   migrations: LabMigration[];
-  /** Which key an UNFILTERED migration query answers with (a filtered query always answers `items`). */
-  migrationQueryVariant: 'rows' | 'items';
+  /**
+   * Which shape an UNFILTERED migration query answers with: the legacy rows under `rows` or `items` (hcx-api.md
+   * §8.3; a filtered query always answers `items`), or `current`: the newer API's `{data:{items}}` with top-level
+   * `state`, `entity` and the `progress` flags (§8.4).
+   */
+  migrationQueryVariant: 'rows' | 'items' | 'current';
+  /** Rows per page of the migration query when the request names no `paging.pageSize` (default: all at once). */
+  migrationPageSize?: number;
+  /** Items per page of the interconnect metrics (default: all at once); pages are chained by `paging.next`. */
+  metricsPageSize?: number;
+  /** `POST …/metrics/interconnect` answers 404 (a build without the metrics API). */
+  metricsUnsupported?: boolean;
   /** Rendered verbatim at the top level of the replication summary; `{}` values are realistic. */
   replicationSummary: LabReplicationSummary;
   /** HCX's own alerts; `undefined` makes `alerts?action=query` answer 404 (older builds). */
@@ -128,11 +145,15 @@ export interface LabSitePair {
   endpointId?: string;
   cloudName?: string;
   url?: string;
+  /** The remote version; overrides a paired lab manager's (e.g. `N/A`, as a pairing that lost its remote reports). */
   version?: string;
   build?: string;
   cloudType?: string;
   username?: string;
-  /** Only rendered when set (the real field is unverified): `status` and `error` on the cloudConfigs item. */
+  /**
+   * Only rendered when set (the real field is unverified): `status` and `error` on the cloudConfigs item, e.g.
+   * `DEGRADED`, `NOT_CONNECTED`, `UNKNOWN`.
+   */
   status?: string;
   error?: string;
 }
@@ -153,6 +174,11 @@ export interface LabServiceMesh {
   isInitiator: boolean;
   /** NE appliances per switch pair (`switchPairCount[].l2cApplianceCount`). */
   neApplianceCount: number;
+  /**
+   * `lastTaskDetails` (interconnect task, hcx-api.md §2.4): default `{type:'updateServiceMesh', status:'SUCCESS'}`;
+   * `QUEUED`/`RUNNING` is an operation still queued or running on the mesh.
+   */
+  lastTask?: { type: string; status: string };
 }
 
 export interface LabAppliance {
@@ -160,14 +186,23 @@ export interface LabAppliance {
   /** HCX-WAN-IX, HCX-NET-EXT, HCX-WAN-OPT, … */
   applianceType: string;
   applianceName: string;
-  serviceMeshId: string;
+  /** Absent: the appliance belongs to no listed mesh (e.g. a WAN-OPT left behind); it is then in no metrics query. */
+  serviceMeshId?: string;
   /** Dotted version, rendered as applianceVersion {major,minor,patch,revision,build}. */
   version: string;
   build: number;
-  /** applianceStatus.state, e.g. UP, DEGRADED, DOWN. */
+  /** applianceStatus.state, e.g. UP, DEGRADED, DOWN, ERROR. */
   state: string;
+  /**
+   * Tunnels, and how many are up (`tunnelActive < tunnelTotal`: tunnels down). The metrics answer splits them
+   * between `transportSummary[0]` and `encryptionTunnelSummary`, so the sum over both is these numbers.
+   */
   tunnelTotal: number;
   tunnelActive: number;
+  /** `false`: the appliance is missing from the interconnect metrics answer (its tunnels are not reported). */
+  metricsReported?: boolean;
+  /** The metrics `summary.overallStatus`; default: `state`, or `DEGRADED` when a tunnel of an UP appliance is down. */
+  metricsStatus?: string;
   updateAvailable: boolean;
   availableVersion?: string;
   networkExtensionCount: number;
@@ -200,10 +235,23 @@ export interface LabMigration {
   migrationId: string;
   /** vMotion, Cold, VR, bulkVMotion, … */
   migrationType: string;
-  /** MIGRATING, MIGRATED, MIGRATE_FAILED, MIGRATE_CANCELED. */
+  /**
+   * MIGRATING, MIGRATED, MIGRATE_FAILED, MIGRATE_CANCELED (hcx-api.md §8.3), or any other value (e.g. a
+   * non-terminal SCHEDULED / VALIDATING / SWITCHOVER_IN_PROGRESS): rendered verbatim in either query shape.
+   */
   state: string;
   entityName: string;
   progressPercentage?: number;
+  /**
+   * The newer query API's `progress` flags (`migrationQueryVariant: 'current'` only). `isDone` defaults to true for
+   * MIGRATED/MIGRATE_FAILED/MIGRATE_CANCELED, `isCancelled` to true for MIGRATE_CANCELED; `draftState` is rendered
+   * only when set (its values are undocumented, e.g. `DRAFT`); `waitingForMaintWindow` →
+   * `progress.state.isWaitingForMaintWindow` (default false).
+   */
+  isDone?: boolean;
+  isCancelled?: boolean;
+  draftState?: string;
+  waitingForMaintWindow?: boolean;
 }
 
 export type LabCounts = { outgoing?: number; incoming?: number };

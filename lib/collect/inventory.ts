@@ -166,30 +166,39 @@ async function collectHybridity(
     attempt('sitePairs', () => hcx.sitePairs()),
     attempt('serviceMeshes', () => hcx.serviceMeshes()).then(async (meshes) => {
       // HA groups are listed per mesh; one failing mesh makes the whole list unknown (a partial list could
-      // hide the degraded group).
+      // hide the degraded group). Tunnel metrics are asked for by mesh too.
       if (meshes === undefined) return;
-      await attempt('haGroups', async () => (await Promise.all(meshes.map((m) => hcx.haGroups(m.id)))).flat());
+      const meshIds = meshes.map((m) => m.id);
+      await Promise.all([
+        attempt('haGroups', async () => (await Promise.all(meshIds.map((id) => hcx.haGroups(id)))).flat()),
+        optional(inv, 'tunnelMetrics', () => hcx.tunnelMetrics(meshIds)),
+      ]);
     }),
     attempt('appliances', () => hcx.appliances()),
     attempt('extensions', () => hcx.extensions()),
     attempt('migrations', () => hcx.migrations()),
     attempt('replicationSummary', () => hcx.replicationSummary()),
-    optionalAlerts(inv, hcx),
+    optional(inv, 'hcxAlerts', () => hcx.alerts()),
   ]);
+  // Filled as the optional calls finish: sorted so that the same estate always gives the same Inventory.
+  inv.unsupported?.sort();
   transport.close();
   return { ...transport.stats, logins: hcx.logins };
 }
 
-/** HCX's own alerts are optional: a build without the call (404) does not offer them, which is not a failure. */
-async function optionalAlerts(inv: Inventory, hcx: HybridityClient): Promise<void> {
+/**
+ * A call some builds do not offer (HCX's own alerts, the interconnect metrics): a 404 means this build does not
+ * have it, which is not a failure, so the field is marked unsupported; any other failure is an issue.
+ */
+async function optional<K extends 'hcxAlerts' | 'tunnelMetrics'>(inv: Inventory, field: K, fn: () => Promise<Inventory[K]>): Promise<void> {
   try {
-    inv.hcxAlerts = await hcx.alerts();
+    inv[field] = await fn();
   } catch (err) {
     if (err instanceof CollectionError && err.details.status === 404) {
-      (inv.unsupported ??= []).push('hcxAlerts');
+      (inv.unsupported ??= []).push(field);
       return;
     }
-    inv.issues.push(issueFrom(err, 'hcx', 'hcxAlerts'));
+    inv.issues.push(issueFrom(err, 'hcx', field));
   }
 }
 

@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startLab, type LabHandle } from '../../dev/lab';
+import type { LabManagerState } from '../../dev/lab/types';
 import { loadConfig, type Config } from '../../lib/config';
 import { connectorTargets, createArmClientFactory, discoverTargets, type ArmClientFactory } from '../../lib/collect/avs';
 import { collectInventory, type CollectStats } from '../../lib/collect/inventory';
 import type { Inventory } from '../../lib/domain/inventory';
 import type { Target } from '../../lib/domain/target';
 
-const HYBRIDITY_FIELDS = ['manager', 'sitePairs', 'serviceMeshes', 'appliances', 'haGroups', 'extensions', 'migrations', 'replicationSummary'] as const;
+const HYBRIDITY_FIELDS = ['manager', 'sitePairs', 'serviceMeshes', 'appliances', 'tunnelMetrics', 'haGroups', 'extensions', 'migrations', 'replicationSummary'] as const;
 const APPLIANCE_FIELDS = ['licensing', 'registrations', 'services'] as const;
 const FAST = { backoffBaseMs: 5, backoffCapMs: 20 };
 
@@ -89,6 +90,20 @@ async function collect(target: Target, cfg: Config = config(), extra: { transpor
   });
   inventories.push(inv);
   return { inv, stats };
+}
+
+/** Runs `fn` with a manager's simulated state changed, and puts the state back afterwards. */
+async function withState<T>(id: string, mutate: (m: LabManagerState) => void, fn: () => Promise<T>): Promise<T> {
+  const before = structuredClone(lab.getManager(id));
+  lab.updateManager(id, mutate);
+  try {
+    return await fn();
+  } finally {
+    lab.updateManager(id, (m) => {
+      for (const k of Object.keys(m)) if (!(k in before)) delete (m as unknown as Record<string, unknown>)[k];
+      Object.assign(m, before);
+    });
+  }
 }
 
 afterEach(() => {
@@ -297,6 +312,163 @@ describe('wire variants and limits', () => {
     } finally {
       lab.updateManager('avs-prod-weu', (m) => (m.migrations = []));
     }
+  });
+});
+
+describe('health the seeds ask about, from the lab to the Inventory', () => {
+  const prod = (): Promise<Target> => targetById('avs-prod-weu');
+
+  it('the healthy demo cloud: every appliance of its mesh reports all tunnels up; the last mesh task succeeded', async () => {
+    const { inv } = await collect(await prod());
+    const state = lab.getManager('avs-prod-weu');
+    expect(inv.issues).toEqual([]);
+    expect(inv.unsupported).toBeUndefined();
+    expect(inv.tunnelMetrics?.map((t) => t.applianceId).sort()).toEqual(state.appliances.map((a) => a.applianceId).sort());
+    for (const t of inv.tunnelMetrics ?? []) {
+      expect(t).toMatchObject({ serviceMeshId: 'sm-prod-dc9', overallStatus: 'UP', tunnelTotal: 2, tunnelActive: 2 });
+    }
+    expect(inv.serviceMeshes?.[0].lastTask).toEqual({ type: 'updateServiceMesh', status: 'SUCCESS' });
+  });
+
+  it('tunnels down, an appliance in ERROR and an appliance whose metrics are not reported arrive as such', async () => {
+    const [ix, ne1, ne2] = lab.getManager('avs-prod-weu').appliances.map((a) => a.applianceId);
+    const { inv } = await withState(
+      'avs-prod-weu',
+      (m) => {
+        m.appliances[0].tunnelActive = 1;
+        m.appliances[1].state = 'ERROR';
+        m.appliances[2].state = 'DOWN';
+        m.appliances[2].metricsReported = false;
+      },
+      async () => collect(await prod()),
+    );
+    expect(inv.issues).toEqual([]);
+    expect(inv.tunnelMetrics?.find((t) => t.applianceId === ix)).toMatchObject({ overallStatus: 'DEGRADED', tunnelTotal: 2, tunnelActive: 1 });
+    expect(inv.tunnelMetrics?.find((t) => t.applianceId === ne1)).toMatchObject({ overallStatus: 'ERROR' });
+    // not reported: absent from the metrics, never a healthy default
+    expect(inv.tunnelMetrics?.map((t) => t.applianceId)).not.toContain(ne2);
+    expect(inv.appliances?.find((a) => a.id === ne1)?.state).toBe('ERROR');
+    expect(inv.appliances?.find((a) => a.id === ne2)?.state).toBe('DOWN');
+  });
+
+  it('metrics spread over several pages are all collected', async () => {
+    const { inv, stats } = await withState('avs-prod-weu', (m) => (m.metricsPageSize = 1), async () => collect(await prod()));
+    expect(inv.tunnelMetrics).toHaveLength(lab.getManager('avs-prod-weu').appliances.length);
+    expect(stats.hybridity?.requests).toBeGreaterThan(0);
+  });
+
+  it('a build without the metrics API (404): tunnelMetrics unsupported, not an issue and not an empty list', async () => {
+    const { inv } = await withState('avs-prod-weu', (m) => (m.metricsUnsupported = true), async () => collect(await prod()));
+    expect(inv.tunnelMetrics).toBeUndefined();
+    expect(inv.unsupported).toEqual(['tunnelMetrics']);
+    expect(inv.issues).toEqual([]);
+    // onprem-dc1 has no alerts API either: both listed, in a stable order whichever call finished first
+    const cfg = config();
+    const dc1 = connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!;
+    const both = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
+    expect(both.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
+  });
+
+  it('a failed metrics call (5xx) or one that never stops paging: tunnelMetrics undefined with an issue, the rest kept', async () => {
+    lab.setFaults('avs-prod-weu', { http5xxOnPath: '/metrics/interconnect', http5xxStatus: 503 });
+    const failed = (await collect(await prod())).inv;
+    expect(failed.tunnelMetrics).toBeUndefined();
+    expect(failed.unsupported).toBeUndefined();
+    expect(failed.issues).toEqual([expect.objectContaining({ source: 'hcx', call: 'tunnelMetrics', errorClass: 'http', status: 503 })]);
+    expect(failed.appliances).toBeDefined();
+
+    lab.setFaults('avs-prod-weu', {}); // faults merge: clear the 5xx first
+    lab.setFaults('avs-prod-weu', { metricsEndlessPaging: true });
+    const looping = (await collect(await prod())).inv;
+    expect(looping.tunnelMetrics).toBeUndefined();
+    expect(looping.issues).toEqual([expect.objectContaining({ call: 'tunnelMetrics', errorClass: 'malformed', message: expect.stringContaining('the list was incomplete') })]);
+  });
+
+  it('a failed mesh list leaves the tunnel metrics uncollected too (they are asked for by mesh)', async () => {
+    lab.setFaults('avs-prod-weu', { http5xxOnPath: '/interconnect/serviceMesh', http5xxStatus: 501 });
+    const { inv } = await collect(await prod());
+    expect(inv.serviceMeshes).toBeUndefined();
+    expect(inv.tunnelMetrics).toBeUndefined();
+    expect(inv.appliances).toBeDefined();
+  });
+
+  it('a site pair that is not connected and whose remote version reads N/A keeps both, verbatim', async () => {
+    const cfg = config();
+    const { inv } = await withState(
+      'onprem-dc2',
+      (m) => {
+        m.sitePairs[0].status = 'NOT_CONNECTED';
+        m.sitePairs[0].version = 'N/A';
+      },
+      async () => collect(connectorTargets(cfg).find((t) => t.name === 'onprem-dc2')!, cfg),
+    );
+    expect(inv.sitePairs).toEqual([expect.objectContaining({ status: 'NOT_CONNECTED', remoteVersion: 'N/A' })]);
+  });
+
+  it('a mesh whose last task is still QUEUED, and a WAN-OPT appliance that belongs to no mesh', async () => {
+    const { inv } = await withState(
+      'avs-prod-weu',
+      (m) => {
+        m.serviceMeshes[0].lastTask = { type: 'updateServiceMesh', status: 'QUEUED' };
+        m.appliances.push({ ...m.appliances[0], applianceId: 'wo-orphan', applianceType: 'HCX-WAN-OPT', applianceName: 'WO-left-behind', serviceMeshId: undefined });
+      },
+      async () => collect(await prod()),
+    );
+    expect(inv.serviceMeshes?.[0].lastTask).toEqual({ type: 'updateServiceMesh', status: 'QUEUED' });
+    const wo = inv.appliances?.find((a) => a.id === 'wo-orphan');
+    expect(wo).toMatchObject({ type: 'HCX-WAN-OPT', name: 'WO-left-behind' });
+    expect(wo?.serviceMeshId).toBeUndefined();
+    expect(inv.tunnelMetrics?.map((t) => t.applianceId)).not.toContain('wo-orphan');
+  });
+
+  it('migrations in the newer API shape carry done/draft/scheduled; non-terminal states other than MIGRATING are kept', async () => {
+    const { inv } = await withState(
+      'avs-prod-weu',
+      (m) => {
+        m.migrationQueryVariant = 'current';
+        m.migrations = [
+          { migrationId: 'mig-s', migrationType: 'Bulk', state: 'SCHEDULED', entityName: 'app1', waitingForMaintWindow: true },
+          { migrationId: 'mig-d', migrationType: 'Bulk', state: 'NEW', entityName: 'app2', draftState: 'DRAFT' },
+          { migrationId: 'mig-v', migrationType: 'vMotion', state: 'SWITCHOVER_IN_PROGRESS', entityName: 'app3' },
+          { migrationId: 'mig-c', migrationType: 'vMotion', state: 'MIGRATE_CANCELED', entityName: 'app4' },
+          { migrationId: 'mig-m', migrationType: 'Cold', state: 'MIGRATED', entityName: 'app5' },
+        ];
+      },
+      async () => collect(await prod()),
+    );
+    expect(inv.issues).toEqual([]);
+    expect(inv.migrations).toEqual([
+      { id: 'mig-s', type: 'Bulk', state: 'SCHEDULED', entityName: 'app1', done: false, scheduled: true },
+      { id: 'mig-d', type: 'Bulk', state: 'NEW', entityName: 'app2', done: false, draft: true, scheduled: false },
+      { id: 'mig-v', type: 'vMotion', state: 'SWITCHOVER_IN_PROGRESS', entityName: 'app3', done: false, scheduled: false },
+      { id: 'mig-c', type: 'vMotion', state: 'MIGRATE_CANCELED', entityName: 'app4', done: true, scheduled: false },
+      { id: 'mig-m', type: 'Cold', state: 'MIGRATED', entityName: 'app5', done: true, scheduled: false },
+    ]);
+  });
+
+  it('a paged migration list is collected whole; one that ends short (empty page or page cap) is undefined with an issue', async () => {
+    /** `n` migrations served `pageSize` at a time. */
+    const pagedMigrations = async (n: number, pageSize: number): Promise<Inventory> => {
+      const rows = Array.from({ length: n }, (_, i) => ({ migrationId: `mig-p${i}`, migrationType: 'vMotion', state: i === 0 ? 'MIGRATING' : 'MIGRATED', entityName: `vm-${i}` }));
+      const mutate = (m: LabManagerState): void => {
+        m.migrations = rows;
+        m.migrationPageSize = pageSize;
+      };
+      return (await withState('avs-prod-weu', mutate, async () => collect(await prod()))).inv;
+    };
+    const incomplete = (detail: string) => [expect.objectContaining({ call: 'migrations', errorClass: 'malformed', message: expect.stringContaining(detail) })];
+
+    expect((await pagedMigrations(3, 1)).migrations?.map((m) => m.id)).toEqual(['mig-p0', 'mig-p1', 'mig-p2']);
+
+    lab.setFaults('avs-prod-weu', { migrationPhantomRows: 1 });
+    const short = await pagedMigrations(3, 2);
+    expect(short.migrations).toBeUndefined();
+    expect(short.issues).toEqual(incomplete('the list was incomplete: 3 of 4 rows'));
+    lab.setFaults('avs-prod-weu', {});
+
+    const capped = await pagedMigrations(51, 1);
+    expect(capped.migrations).toBeUndefined();
+    expect(capped.issues).toEqual(incomplete('after the cap of 50 pages'));
   });
 });
 

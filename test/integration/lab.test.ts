@@ -380,6 +380,37 @@ describe('lab (demo estate)', () => {
       expect(types).toContain('HCX-WAN-OPT');
     });
 
+    it('serves interconnect metrics (§6.4) for the requested meshes, paged by paging.next, with PascalCase statistics', async () => {
+      const t = await login(lab, 'avs-prod-weu');
+      const state = lab.getManager('avs-prod-weu');
+      const query = (paging: Record<string, unknown>) =>
+        hcx(lab, 'avs-prod-weu', t, 'hybridity/api/metrics/interconnect', 'POST', {
+          filter: { serviceMeshIds: ['sm-prod-dc9'] },
+          paging,
+        });
+      const all = (await query({ count: 50 })).json<any>();
+      expect(all.paging.next).toBeUndefined();
+      expect(all.items.map((i: any) => i.applianceId)).toEqual(state.appliances.map((a) => a.applianceId));
+      const ix = all.items[0];
+      const sum = (k: string) =>
+        ix.summary.transportSummary.reduce((n: number, x: any) => n + x[k], 0) + ix.summary.encryptionTunnelSummary[k];
+      expect([sum('totalTunnelCount'), sum('totalActiveTunnelCount')]).toEqual([2, 2]);
+      expect(ix.statistics.Tunnels).toHaveLength(2);
+      expect(ix.statistics.PeerSiteConnectivity).toEqual(expect.objectContaining({ Summary: 'Up' }));
+
+      const first = (await query({ count: 1 })).json<any>();
+      expect(first.items).toHaveLength(1);
+      const second = (await query({ count: 1, next: first.paging.next })).json<any>();
+      expect(second.items[0].applianceId).toBe(state.appliances[1].applianceId);
+      expect((await query({ count: 1, next: 'bogus' })).status).toBe(400);
+      const other = (
+        await hcx(lab, 'avs-prod-weu', t, 'hybridity/api/metrics/interconnect', 'POST', {
+          filter: { serviceMeshIds: ['sm-other'] },
+        })
+      ).json<any>();
+      expect(other.items).toEqual([]);
+    });
+
     it('updateManager changes what the next request sees', async () => {
       lab.updateManager('avs-legacy-neu', (m) => {
         for (const s of m.serviceMeshes) s.services = s.services.filter((x) => x !== 'WANOPT');

@@ -213,6 +213,55 @@ describe('HybridityClient session', () => {
     const client = new HybridityClient(transport, { username: 'u', password: 'p' });
     expect((await client.migrations()).map((m) => m.id)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
+
+  // A server that pages `size` rows at a time out of `total`, but whose pages run dry after `served` rows.
+  const pagedMigrations = (total: number, size: number, served = total) =>
+    scripted((o) => {
+      if (o.url.pathname.endsWith('/sessions')) return res(200, {}, { 'x-hm-authorization': 't' });
+      const offset = (JSON.parse(o.body!.toString()) as { paging?: { offset: number } }).paging?.offset ?? 0;
+      const ids = Array.from({ length: size }, (_, k) => offset + k).filter((i) => i < Math.min(total, served));
+      const rows = ids.map((i) => ({ migrationId: `m${i}`, jobInfo: { state: i === total - 1 ? 'MIGRATING' : 'MIGRATED' } }));
+      return res(200, { rows, paging: { totalSize: total, offset, pageSize: size } });
+    });
+
+  it('fails the migration list (malformed, "incomplete") when it stops at the page cap instead of returning part of it', async () => {
+    const { transport, seen } = pagedMigrations(5, 1);
+    const client = new HybridityClient(transport, { username: 'u', password: 'p' });
+    const err = (await client.migrations(3).catch((e: unknown) => e)) as CollectionError;
+    expect(err).toBeInstanceOf(CollectionError);
+    expect(err.errorClass).toBe('malformed');
+    expect(err.message).toMatch(/^migrations: malformed \(the list was incomplete: 3 of 5 rows/);
+    expect(seen.filter((s) => s.url.pathname.endsWith('/migrations'))).toHaveLength(3);
+  });
+
+  it('fails the migration list when a page comes back empty before totalSize is reached', async () => {
+    const { transport } = pagedMigrations(5, 2, 3);
+    const client = new HybridityClient(transport, { username: 'u', password: 'p' });
+    await expect(client.migrations()).rejects.toMatchObject({ errorClass: 'malformed', message: expect.stringContaining('the list was incomplete: 3 of 5 rows') });
+  });
+
+  it('posts the metrics query with the mesh ids, follows paging.next, and fails when still paging at the cap', async () => {
+    const item = (id: string) => ({ applianceId: id, summary: { encryptionTunnelSummary: { totalTunnelCount: 1, totalActiveTunnelCount: 1 } } });
+    const pages: Record<string, unknown> = {
+      first: { paging: { count: 1, next: 'c2' }, items: [item('ix-1')] },
+      c2: { paging: { count: 1 }, items: [item('ne-1')] },
+    };
+    const { transport, seen } = scripted((o) => {
+      if (o.url.pathname.endsWith('/sessions')) return res(200, {}, { 'x-hm-authorization': 't' });
+      const q = JSON.parse(o.body!.toString()) as { paging?: { next?: string } };
+      return res(200, pages[q.paging?.next ?? 'first']);
+    });
+    const client = new HybridityClient(transport, { username: 'u', password: 'p' });
+    expect((await client.tunnelMetrics(['sm-1', 'sm-2'])).map((m) => m.applianceId)).toEqual(['ix-1', 'ne-1']);
+    const posts = seen.filter((s) => s.url.pathname.endsWith('/hybridity/api/metrics/interconnect'));
+    expect(posts.map((s) => s.method)).toEqual(['POST', 'POST']);
+    expect(JSON.parse(posts[0].body!.toString())).toEqual({ filter: { serviceMeshIds: ['sm-1', 'sm-2'] }, paging: { count: 50 } });
+    expect(JSON.parse(posts[1].body!.toString())).toMatchObject({ filter: { serviceMeshIds: ['sm-1', 'sm-2'] }, paging: { next: 'c2' } });
+
+    pages.c2 = { paging: { next: 'c2' }, items: [item('ne-1')] };
+    await expect(client.tunnelMetrics(['sm-1'], 4)).rejects.toMatchObject({ errorClass: 'malformed', message: expect.stringContaining('the list was incomplete') });
+    expect(await client.tunnelMetrics([])).toEqual([]);
+  });
 });
 
 describe('ApplianceClient (9443)', () => {

@@ -128,6 +128,14 @@ describe('service meshes', () => {
     const [m] = p.parseServiceMeshes({ items: [{ serviceMeshId: 'sm-2', name: 'bare', services: [] }] });
     expect(m).toEqual({ id: 'sm-2', name: 'bare', services: [] });
   });
+
+  it('keeps the last interconnect task (type and status, verbatim) so a queued operation is visible', () => {
+    const last = { interconnectTaskId: 't-9', type: 'updateServiceMesh', status: 'QUEUED' };
+    const [m] = p.parseServiceMeshes({ items: [{ ...mesh, lastTaskDetails: last }] });
+    expect(m.lastTask).toEqual({ type: 'updateServiceMesh', status: 'QUEUED' });
+    const [partial] = p.parseServiceMeshes({ items: [{ ...mesh, lastTaskDetails: { status: 'running' } }] });
+    expect(partial.lastTask).toEqual({ status: 'running' });
+  });
 });
 
 describe('appliances', () => {
@@ -184,6 +192,74 @@ describe('appliances', () => {
     const [a] = p.parseAppliances({ items: [{ applianceId: 'a3', applianceType: 'HCX-WAN-OPT', applianceName: 'w' }] });
     expect(a.version).toBeUndefined();
   });
+
+  it('takes applianceStatus.state verbatim over the summary overallStatus, which only fills in when it is missing', () => {
+    const [down, bare] = p.parseAppliances({
+      items: [
+        { applianceId: 'a4', applianceType: 'HCX-WAN-IX', applianceStatus: { state: 'Down' }, status: { summary: { overallStatus: 'UP' } } },
+        { applianceId: 'a5', applianceType: 'HCX-WAN-IX', status: { summary: { overallStatus: 'ERROR' } } },
+      ],
+    });
+    expect(down.state).toBe('Down');
+    expect(bare.state).toBe('ERROR');
+  });
+});
+
+describe('interconnect metrics (POST /hybridity/api/metrics/interconnect)', () => {
+  // §6.4 item, PascalCase agent statistics included.
+  const item = (applianceId: string, timestamp: number, summary: Record<string, unknown>) => ({
+    timestamp,
+    applianceId,
+    serviceMeshId: 'sm-1',
+    computeProfileId: 'cp-1',
+    applianceType: 'HCX-WAN-IX',
+    summary,
+    statistics: {
+      SystemStatus: { State: 0, Components: 0, Details: [] },
+      PeerSiteConnectivity: { LocalSiteIp: '10.0.0.1', PeerSiteIp: '10.0.0.2', Summary: 'Up' },
+      Tunnels: [{ Id: 't1', LocalAddress: '10.0.0.1', LocalPort: 4500, RemoteAddress: '10.0.0.2', RemotePort: 4500, Timestamp: 0, Summary: 'Down', Counters: {} }],
+    },
+  });
+  const twoUplinks = {
+    overallStatus: 'Degraded',
+    transportSummary: [
+      { transportIp: '10.0.0.1', name: 'uplink-1', totalTunnelCount: 2, totalActiveTunnelCount: 2, aggregatedTunnelStatus: 'UP' },
+      { transportIp: '10.0.0.3', name: 'uplink-2', totalTunnelCount: 2, totalActiveTunnelCount: 0, aggregatedTunnelStatus: 'DOWN' },
+    ],
+    encryptionTunnelSummary: { totalTunnelCount: 1, totalActiveTunnelCount: 1, aggregatedTunnelStatus: 'UP' },
+  };
+
+  it('sums transport and encryption tunnels, keeps overallStatus verbatim and ignores the agent statistics', () => {
+    expect(p.parseInterconnectMetrics({ paging: { count: 1 }, items: [item('ix-1', 1733000000000, twoUplinks)] })).toEqual([
+      { applianceId: 'ix-1', serviceMeshId: 'sm-1', applianceType: 'HCX-WAN-IX', overallStatus: 'Degraded', tunnelTotal: 5, tunnelActive: 3 },
+    ]);
+  });
+
+  it('keeps only the latest sample of an appliance, whatever the item order', () => {
+    const up = { overallStatus: 'UP', encryptionTunnelSummary: { totalTunnelCount: 1, totalActiveTunnelCount: 1 } };
+    const down = { overallStatus: 'DOWN', encryptionTunnelSummary: { totalTunnelCount: 1, totalActiveTunnelCount: 0 } };
+    const metrics = p.parseInterconnectMetrics({ items: [item('ix-1', 2000, down), item('ne-1', 1000, up), item('ix-1', 1000, up)] });
+    expect(metrics).toHaveLength(2);
+    expect(metrics.find((m) => m.applianceId === 'ix-1')).toMatchObject({ overallStatus: 'DOWN', tunnelActive: 0 });
+    expect(p.parseInterconnectMetrics({ items: [item('ix-1', 1000, up), item('ix-1', 2000, down)] })[0]).toMatchObject({ overallStatus: 'DOWN' });
+  });
+
+  it('leaves the counts out when no summary part reports them, or when a part reports only one of the two', () => {
+    const [none] = p.parseInterconnectMetrics({ items: [item('wo-1', 1, { overallStatus: 'UP', transportSummary: [], wanOptStatus: 'UP' })] });
+    expect(none).toEqual({ applianceId: 'wo-1', serviceMeshId: 'sm-1', applianceType: 'HCX-WAN-IX', overallStatus: 'UP' });
+    const halfReported = { transportSummary: [{ totalTunnelCount: 2, totalActiveTunnelCount: 2 }, { totalTunnelCount: 2 }] };
+    const [half] = p.parseInterconnectMetrics({ items: [item('ix-2', 1, halfReported)] });
+    expect(half.tunnelTotal).toBeUndefined();
+    expect(half.tunnelActive).toBeUndefined();
+  });
+
+  it('reads the next-page cursor; an item without applianceId or a body without items is malformed', () => {
+    expect(p.metricsNextPage({ paging: { count: 50, next: 'c2' }, items: [] })).toBe('c2');
+    expect(p.metricsNextPage({ paging: { count: 0, next: '' }, items: [] })).toBeUndefined();
+    expect(p.metricsNextPage({ items: [] })).toBeUndefined();
+    malformed(() => p.parseInterconnectMetrics({ items: [{ timestamp: 1, summary: {} }] }));
+    malformed(() => p.parseInterconnectMetrics({ paging: {} }));
+  });
 });
 
 describe('NE HA groups', () => {
@@ -238,6 +314,24 @@ describe('L2 extensions', () => {
     ]);
   });
 
+  it('reads an ISO date-time without a zone as UTC, whatever the host zone', () => {
+    // Simulates a monitor running in America/Los_Angeles: the engine reads a zone-less ISO date-time as local
+    // time there (8 h behind UTC in January). The parse must not depend on it.
+    const realParse = Date.parse.bind(Date);
+    const zoneless = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+    const spy = jest.spyOn(Date, 'parse').mockImplementation((s: string) => (zoneless.test(s) ? realParse(`${s}Z`) + 8 * 3600_000 : realParse(s)));
+    try {
+      expect(p.parseDate('2025-01-02T03:04:05')).toBe('2025-01-02T03:04:05.000Z');
+      expect(p.parseDate('2025-01-02 03:04:05.120')).toBe('2025-01-02T03:04:05.120Z');
+      expect(p.parseDate('2025-01-02T03:04')).toBe('2025-01-02T03:04:00.000Z');
+      expect(p.parseDate('2025-01-02T03:04:05+02:00')).toBe('2025-01-02T01:04:05.000Z');
+      expect(p.parseDate('2025-01-02T03:04:05Z')).toBe('2025-01-02T03:04:05.000Z');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(p.parseDate('2025-01-02T03:04:05')).toBe('2025-01-02T03:04:05.000Z');
+  });
+
   it('accepts epoch milliseconds and drops an unparseable date', () => {
     const [a, b] = p.parseL2Extensions({
       items: [
@@ -266,6 +360,39 @@ describe('migrations', () => {
   it('accepts the newer query API shape (data.items with top-level state and entity)', () => {
     const body = { data: { items: [{ id: 'x', migrationId: 'm2', migrationType: 'V2T_BULK', state: 'RUNNING', entity: { entityName: 'db01' } }] } };
     expect(p.parseMigrations(body)).toEqual([{ id: 'm2', type: 'V2T_BULK', state: 'RUNNING', entityName: 'db01' }]);
+  });
+
+  it('reads the newer API flags: done (isDone or isCancelled), draft, waiting for its maintenance window', () => {
+    const mig = (id: string, progress: Record<string, unknown>, state?: unknown) => ({ id: `x-${id}`, migrationId: id, migrationType: 'Bulk', state, entity: { entityName: `vm-${id}` }, progress });
+    const rows = p.parseMigrations({
+      data: {
+        items: [
+          mig('run', { isDone: false, isCancelled: false, draftState: 'NOT_DRAFT', state: { status: 'TRANSFER_IN_PROGRESS', isWaitingForMaintWindow: false } }, 'RUNNING'),
+          mig('done', { isDone: true, isCancelled: false, didFail: false }, 'COMPLETED'),
+          mig('cancel', { isDone: false, isCancelled: true }, 'CANCELED'),
+          mig('draft', { isDone: false, draftState: 'DRAFT' }),
+          mig('sched', { isDone: false, state: { status: 'SCHEDULED', isWaitingForMaintWindow: true } }, { code: 1 }),
+          mig('odd', { draftState: 'SOMETHING_NEW' }),
+        ],
+      },
+    });
+    expect(rows).toEqual([
+      { id: 'run', type: 'Bulk', state: 'RUNNING', entityName: 'vm-run', done: false, draft: false, scheduled: false },
+      { id: 'done', type: 'Bulk', state: 'COMPLETED', entityName: 'vm-done', done: true },
+      { id: 'cancel', type: 'Bulk', state: 'CANCELED', entityName: 'vm-cancel', done: true },
+      { id: 'draft', type: 'Bulk', entityName: 'vm-draft', done: false, draft: true },
+      // a non-string top-level state falls back to progress.state.status
+      { id: 'sched', type: 'Bulk', state: 'SCHEDULED', entityName: 'vm-sched', done: false, scheduled: true },
+      // an unknown draftState is not read as a draft (a draft would be left out of "in progress")
+      { id: 'odd', type: 'Bulk', entityName: 'vm-odd', draft: false },
+    ]);
+  });
+
+  it('leaves done/draft/scheduled out for the legacy shape, which has no such flags', () => {
+    const [m] = p.parseMigrations({ rows: [row] });
+    expect(m).not.toHaveProperty('done');
+    expect(m).not.toHaveProperty('draft');
+    expect(m).not.toHaveProperty('scheduled');
   });
 
   it('reads paging', () => {

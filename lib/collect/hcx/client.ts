@@ -11,6 +11,7 @@ import type {
   ServiceComponent,
   ServiceMesh,
   SitePair,
+  TunnelMetric,
 } from '../../domain/inventory';
 import { CollectionError } from '../../errors';
 import { collectionError } from './errors';
@@ -34,7 +35,11 @@ export const HCX_PATHS = {
   migrationsQuery: '/hybridity/api/migrations?action=query',
   replicationsQuery: '/hybridity/api/replications?action=query',
   alertsQuery: '/hybridity/api/alerts?action=query',
+  interconnectMetrics: '/hybridity/api/metrics/interconnect',
 } as const;
+
+/** Items per metrics page we ask for (hcx-api.md §6.4 `paging.count`). */
+const METRICS_PAGE_COUNT = 50;
 
 export const APPLIANCE_PATHS = {
   licenses: '/api/admin/licenses',
@@ -139,22 +144,50 @@ export class HybridityClient {
     return p.parseL2Extensions(await this.json({ method: 'GET', path: HCX_PATHS.l2Extensions, call: 'extensions' }));
   }
 
-  /** Follows `paging` when the server pages the legacy query (bounded, so a looping server cannot hang a scan). */
+  /**
+   * Follows `paging` when the server pages the legacy query, bounded so a looping server cannot hang a scan. A list
+   * that ends short of `totalSize` (the page cap, or an empty page) is an error, never a partial list read as the
+   * whole: a missing row could be the migration in progress.
+   */
   async migrations(maxPages = 50): Promise<Migration[]> {
     const call = 'migrations';
     const first = await this.json({ method: 'POST', path: HCX_PATHS.migrationsQuery, call, json: {} });
     const out = p.parseMigrations(first, call);
     let paging = p.migrationPaging(first);
-    for (let page = 1; page < maxPages && paging.totalSize !== undefined && out.length < paging.totalSize; page++) {
+    for (let page = 1; paging.totalSize !== undefined && out.length < paging.totalSize; page++) {
+      const incomplete = `the list was incomplete: ${out.length} of ${paging.totalSize} rows`;
+      if (page >= maxPages) throw p.malformed(call, `${incomplete} after the cap of ${maxPages} pages`);
       const pageSize = paging.pageSize ?? out.length;
-      if (pageSize <= 0) break;
+      if (pageSize <= 0) throw p.malformed(call, `${incomplete}, and no page size to ask for the rest`);
       const next = await this.json({ method: 'POST', path: HCX_PATHS.migrationsQuery, call, json: { paging: { offset: out.length, pageSize } } });
       const rows = p.parseMigrations(next, call);
-      if (rows.length === 0) break;
+      if (rows.length === 0) throw p.malformed(call, `${incomplete}, then an empty page`);
       out.push(...rows);
       paging = p.migrationPaging(next);
     }
     return out;
+  }
+
+  /**
+   * Tunnel metrics of the appliances of these meshes (hcx-api.md §6.4), every page: the next page is asked for by
+   * sending the server's `paging.next` cursor back (the reference gives the cursor, not how it is returned;
+   * inferred). Still paging at the cap is an error, never a partial list: an appliance missing from the list
+   * reads as "not reported". No meshes: no interconnect appliances to ask about (and an empty filter could mean
+   * "all").
+   */
+  async tunnelMetrics(serviceMeshIds: string[], maxPages = 20): Promise<TunnelMetric[]> {
+    const call = 'tunnelMetrics';
+    if (serviceMeshIds.length === 0) return [];
+    const items: unknown[] = [];
+    let next: string | undefined;
+    for (let page = 0; page === 0 || next !== undefined; page++) {
+      if (page >= maxPages) throw p.malformed(call, `the list was incomplete: still paging after the cap of ${maxPages} pages`);
+      const paging = next === undefined ? { count: METRICS_PAGE_COUNT } : { count: METRICS_PAGE_COUNT, next };
+      const body = await this.json({ method: 'POST', path: HCX_PATHS.interconnectMetrics, call, json: { filter: { serviceMeshIds }, paging } });
+      items.push(...p.listOf(body, call));
+      next = p.metricsNextPage(body);
+    }
+    return p.parseInterconnectMetrics({ items }, call);
   }
 
   async replicationSummary(): Promise<ReplicationSummary> {

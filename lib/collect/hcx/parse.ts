@@ -17,6 +17,7 @@ import type {
   ServiceComponent,
   ServiceMesh,
   SitePair,
+  TunnelMetric,
 } from '../../domain/inventory';
 import { CollectionError } from '../../errors';
 
@@ -136,6 +137,9 @@ export function parseServiceMeshes(body: unknown, call = 'serviceMeshes'): Servi
       updateAvailable: bool(it.updateAvailable),
       endpointIds: cps?.map((c) => str(c.endpointId)).filter((s): s is string => !!s),
       neApplianceCount: spc ? spc.reduce((n, p) => n + (num(p.l2cApplianceCount) ?? 0), 0) : undefined,
+      lastTask: isObj(it.lastTaskDetails)
+        ? defined({ type: str(it.lastTaskDetails.type), status: str(it.lastTaskDetails.status) })
+        : undefined,
     });
   });
 }
@@ -151,15 +155,24 @@ export function applianceVersion(it: Json): string | undefined {
   return str(it.currentVersion) ?? str(it.CurrentVersion);
 }
 
+/** One `{totalTunnelCount, totalActiveTunnelCount}` pair (or `{total, active}`); undefined unless both are there. */
+function tunnelPair(c: Json): { total: number; active: number } | undefined {
+  const total = num(c.totalTunnelCount) ?? num(c.total);
+  const active = num(c.totalActiveTunnelCount) ?? num(c.active);
+  return total !== undefined && active !== undefined ? { total, active } : undefined;
+}
+
+const transportSummaries = (summary: Json): Json[] =>
+  Array.isArray(summary.transportSummary) ? (summary.transportSummary as unknown[]).filter(isObj) : [];
+
 function tunnelCounts(it: Json): { total?: number; active?: number } {
   const summary = obj(obj(it.status).summary);
   const candidates = [obj(it.tunnelStatus), obj(it.tunnels), obj(summary.encryptionTunnelSummary), obj(it.tunnelSummary)];
   for (const c of candidates) {
-    const total = num(c.totalTunnelCount) ?? num(c.total);
-    const active = num(c.totalActiveTunnelCount) ?? num(c.active);
-    if (total !== undefined && active !== undefined) return { total, active };
+    const pair = tunnelPair(c);
+    if (pair) return pair;
   }
-  const transports = Array.isArray(summary.transportSummary) ? (summary.transportSummary as unknown[]).filter(isObj) : [];
+  const transports = transportSummaries(summary);
   if (transports.length > 0) {
     return {
       total: transports.reduce((n, t) => n + (num(t.totalTunnelCount) ?? 0), 0),
@@ -191,6 +204,61 @@ export function parseAppliances(body: unknown, call = 'appliances'): Appliance[]
   });
 }
 
+/**
+ * Tunnel counts of a metrics `summary`, summed over `transportSummary[]` and `encryptionTunnelSummary`
+ * (hcx-api.md §6.4). `{}` (not reported) when no part carries both counts, or when a part carries only one of
+ * them: a sum that left out a half-reported part could read as "all up".
+ */
+function summedTunnels(summary: Json): { total?: number; active?: number } {
+  const parts = [...transportSummaries(summary), ...(isObj(summary.encryptionTunnelSummary) ? [summary.encryptionTunnelSummary] : [])];
+  let total: number | undefined;
+  let active: number | undefined;
+  for (const part of parts) {
+    const pair = tunnelPair(part);
+    if (!pair) {
+      if (num(part.totalTunnelCount) !== undefined || num(part.totalActiveTunnelCount) !== undefined) return {};
+      continue;
+    }
+    total = (total ?? 0) + pair.total;
+    active = (active ?? 0) + pair.active;
+  }
+  return { total, active };
+}
+
+/**
+ * `POST /hybridity/api/metrics/interconnect` (bare `{items}`, hcx-api.md §6.4) → one metric per appliance. Items
+ * are samples with a `timestamp`: the latest sample of an appliance wins (the later item on a tie). The
+ * PascalCase `statistics` block (per-tunnel agent detail) is not read: the summary's counts are the
+ * value-independent "tunnel up" test.
+ */
+export function parseInterconnectMetrics(body: unknown, call = 'tunnelMetrics'): TunnelMetric[] {
+  const latest = new Map<string, { at: number; metric: TunnelMetric }>();
+  for (const it of listOf(body, call)) {
+    const applianceId = requireId(it, ['applianceId'], call);
+    const at = num(it.timestamp) ?? Number.NEGATIVE_INFINITY;
+    const seen = latest.get(applianceId);
+    if (seen && seen.at > at) continue;
+    const summary = obj(it.summary);
+    const tunnels = summedTunnels(summary);
+    const metric = defined<TunnelMetric>({
+      applianceId,
+      serviceMeshId: str(it.serviceMeshId),
+      applianceType: str(it.applianceType),
+      overallStatus: str(summary.overallStatus),
+      tunnelTotal: tunnels.total,
+      tunnelActive: tunnels.active,
+    });
+    latest.set(applianceId, { at, metric });
+  }
+  return [...latest.values()].map((v) => v.metric);
+}
+
+/** The opaque cursor of the next metrics page (`paging.next`), when the server says there is one. */
+export function metricsNextPage(body: unknown): string | undefined {
+  const next = isObj(body) ? str(obj(body.paging).next) : undefined;
+  return next && next.trim() !== '' ? next : undefined;
+}
+
 /** `GET …/appliances/ha/groups?serviceMeshId=` (bare `{items}`). */
 export function parseHaGroups(body: unknown, serviceMeshId: string | undefined, call = 'haGroups'): HaGroup[] {
   return listOf(body, call).map((it) => {
@@ -210,12 +278,21 @@ export function parseHaGroups(body: unknown, serviceMeshId: string | undefined, 
   });
 }
 
-/** Accepts an ISO-like string or epoch milliseconds; anything unparseable is left out. */
+/** An ISO-8601 date-time with no `Z` and no offset, e.g. `2025-01-02T03:04:05` or `2025-01-02 03:04:05.123`. */
+const ZONELESS_ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
+
+/**
+ * Accepts an ISO-like string or epoch milliseconds; anything unparseable is left out. An ISO date-time without a
+ * zone (`Z` or `±hh:mm`) is read as **UTC**: HCX sends instants, and `Date.parse` would read such a string in the
+ * monitor's own host zone, so the same wire value would give different ages on different hosts.
+ */
 export function parseDate(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return new Date(v).toISOString();
   if (typeof v === 'string' && v.trim() !== '') {
-    if (/^\d{10,}$/.test(v)) return new Date(Number(v)).toISOString();
-    const t = Date.parse(v);
+    const s = v.trim();
+    if (/^\d{10,}$/.test(s)) return new Date(Number(s)).toISOString();
+    const zoneless = ZONELESS_ISO.exec(s);
+    const t = Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : s);
     if (!Number.isNaN(t)) return new Date(t).toISOString();
   }
   return undefined;
@@ -238,16 +315,40 @@ export function parseL2Extensions(body: unknown, call = 'extensions'): NetworkEx
   });
 }
 
-/** `POST /hybridity/api/migrations?action=query`: `rows` (no filter) or `items` (filtered, or the newer API). */
+/**
+ * A `progress.draftState` that says the row is a draft (values undocumented). Anything else, an unknown value
+ * included, is not read as a draft: a draft is left out of "in progress", so guessing "draft" could hide a
+ * running migration.
+ */
+function isDraftState(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const s = str(v);
+  if (s === undefined) return undefined;
+  return /draft/i.test(s) && !/(^|[^a-z])(not|non|no)[ _-]?draft/i.test(s);
+}
+
+/**
+ * `POST /hybridity/api/migrations?action=query`: `rows` (no filter) or `items` (filtered, or the newer API).
+ * `state` is the raw `jobInfo.state` (legacy, §8.3), the top-level `state` (newer API, §8.4) or, failing both,
+ * `progress.state.status`. The newer API's `progress` flags give `done` (`isDone || isCancelled`), `draft` and
+ * `scheduled` (`isWaitingForMaintWindow`); each stays undefined when the wire has no such flag.
+ */
 export function parseMigrations(body: unknown, call = 'migrations'): Migration[] {
   return listOf(body, call).map((it) => {
     const info = obj(it.migrationInfo);
     const job = obj(it.jobInfo);
+    const progress = obj(it.progress);
+    const progressState = obj(progress.state);
+    const isDone = bool(progress.isDone);
+    const isCancelled = bool(progress.isCancelled);
     return defined<Migration>({
       id: requireId(it, ['migrationId', 'id'], call),
       type: str(info.migrationType) ?? str(it.migrationType),
-      state: str(job.state) ?? (typeof it.state === 'string' ? it.state : undefined),
+      state: str(job.state) ?? (typeof it.state === 'string' ? it.state : undefined) ?? str(progressState.status),
       entityName: str(obj(info.entityDetails).entityName) ?? str(obj(it.entity).entityName),
+      done: isDone === undefined && isCancelled === undefined ? undefined : isDone === true || isCancelled === true,
+      draft: isDraftState(progress.draftState),
+      scheduled: bool(progressState.isWaitingForMaintWindow),
     });
   });
 }
