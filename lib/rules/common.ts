@@ -232,7 +232,7 @@ export function readVersion(raw: string | undefined, what: string): VersionRead 
  * to be healthy passes, one that names a fault fails, and anything else is `unknown` — never healthy by default.
  */
 const HEALTHY_STATE =
-  /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal)$/i;
+  /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal|online|ready|operational|succeeded)$/i;
 const BAD_STATE =
   /down|error|fail|degrad|disconnect|not[ _-]?connected|unreachable|unhealthy|invalid|out[ _-]?of[ _-]?sync|red\b|critical|broken|lost/i;
 

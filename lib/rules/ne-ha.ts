@@ -147,9 +147,8 @@ export const neHaGroupDegraded = defineRule({
         ['group state', g.groupState],
         ['availability', g.availabilityState],
       ] as const) {
-        const st = readState(value);
-        if (st === 'bad') problems.push(`${label} ${value}`);
-        else if (st === 'unknown') unknowns.push(`${label} ${value}`);
+        // RULES.md: a state that reads degraded, failed, down or error fails; other values are not evidence of a fault.
+        if (readState(value) === 'bad') problems.push(`${label} ${value}`);
       }
       const ev = {
         source: 'hcx' as const,
