@@ -138,6 +138,34 @@ function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
   };
 }
 
+/**
+ * Every ARM request goes to the configured ARM origin and nowhere else. ARM's answers are data: a `nextLink` (or
+ * an operation URL) on another origin would otherwise be followed with the bearer token attached. Runs per call,
+ * outside the retry policy, so a refused request never reaches a socket and is not retried.
+ */
+export function armOriginPolicy(armEndpoint: string): PipelinePolicy {
+  const origin = new URL(armEndpoint).origin;
+  return {
+    name: 'hcxmonArmOrigin',
+    sendRequest: async (req, next) => {
+      let target: string;
+      try {
+        target = new URL(req.url).origin;
+      } catch {
+        target = 'an unparsable URL';
+      }
+      if (target !== origin) {
+        throw new CollectionError(
+          'malformed',
+          `ARM sent a link to ${target.slice(0, 100)}, not to the configured ARM endpoint ${origin}; not followed (the ARM token is only sent to ${origin})`,
+          { source: 'arm' },
+        );
+      }
+      return next(req);
+    },
+  };
+}
+
 /** One client per subscription, built lazily and cached for the life of the factory. */
 export function createArmClientFactory(config: Config, extra: ArmClientOptions = {}): ArmClientFactory {
   const cache = new Map<string, AvsClient>();
@@ -153,6 +181,7 @@ export function createArmClientFactory(config: Config, extra: ArmClientOptions =
       const ca = options.tlsOptions?.ca;
       options.additionalPolicies = [
         ...(options.additionalPolicies ?? []),
+        { policy: armOriginPolicy(config.armEndpoint), position: 'perCall' },
         { policy: armLimitsPolicy(typeof ca === 'string' ? ca : undefined), position: 'perRetry' },
       ];
       client = new AzureVMwareSolutionAPI(credential, subscriptionId, options);
