@@ -160,7 +160,7 @@ export async function enqueueScan(
   const started = await startScan(deps, opts);
   const expected = started.targets.length;
   await queue.send(
-    started.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),
+    started.scan.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),
   );
   return started;
 }
