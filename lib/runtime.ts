@@ -141,8 +141,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     stores,
     rules: ruleEngine(config),
     discover: () => discoverTargets(config, { armClients: opts.armClients }),
-    collect: (target, asOf, onStats) =>
-      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats }),
+    collect: (target, asOf, onStats, signal) =>
+      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats, signal }),
     now,
   };
   const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });

@@ -215,9 +215,10 @@ export function armIssue(call: string, err: unknown): CollectionIssue {
   return { source: 'arm', call, errorClass, message, ...(status !== undefined ? { status } : {}) };
 }
 
-function armSignal(config: Config): AbortSignal {
+function armSignal(config: Config, abandoned?: AbortSignal): AbortSignal {
   // The SDK honours Retry-After without a cap; this bounds one ARM operation (all its pages and retries).
-  return AbortSignal.timeout(Math.max(60_000, config.httpTimeoutMs * 4));
+  const timeout = AbortSignal.timeout(Math.max(60_000, config.httpTimeoutMs * 4));
+  return abandoned ? AbortSignal.any([timeout, abandoned]) : timeout;
 }
 
 /** ARM resource id → its resource group (`/subscriptions/s/resourceGroups/<rg>/…`). */
@@ -359,6 +360,7 @@ export async function collectArmFacts(
   config: Config,
   target: Target,
   client: AvsClient,
+  abandoned?: AbortSignal,
 ): Promise<{ arm: ArmFacts; hcxUrl?: string; issues: CollectionIssue[] }> {
   const a = target.arm!;
   const issues: CollectionIssue[] = [];
@@ -376,9 +378,9 @@ export async function collectArmFacts(
   const [pc, addons, sites] = await Promise.allSettled([
     fresh
       ? Promise.resolve(undefined)
-      : client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) }),
-    listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
-    listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
+      : client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) }),
+    listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) })),
+    listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) })),
   ]);
   if (pc.status === 'fulfilled') {
     const cloud = pc.value;
@@ -398,10 +400,15 @@ export async function collectArmFacts(
  * cloudadmin credentials for the cloud's HCX Manager (`listAdminCredentials`). The caller holds them for one
  * target's scan and drops them; they are never put on a Target, an Inventory, a log line or an error.
  */
-export async function cloudAdminCredentials(config: Config, target: Target, client: AvsClient): Promise<Credentials> {
+export async function cloudAdminCredentials(
+  config: Config,
+  target: Target,
+  client: AvsClient,
+  abandoned?: AbortSignal,
+): Promise<Credentials> {
   const a = target.arm!;
   const creds = await client.privateClouds.listAdminCredentials(a.resourceGroup, a.privateCloudName, {
-    abortSignal: armSignal(config),
+    abortSignal: armSignal(config, abandoned),
   });
   if (!creds.vcenterUsername || !creds.vcenterPassword) {
     throw new CollectionError('malformed', 'arm listAdminCredentials: malformed (no vCenter credentials)', {

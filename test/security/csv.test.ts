@@ -18,13 +18,20 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else cell += ch;
+    else if (ch === ',' || ch === '\n') {
+      row.push(cell);
+      cell = '';
+      if (ch === '\n') {
+        rows.push(row);
+        row = [];
+      }
+    } else cell += ch;
   }
   if (cell !== '' || row.length) rows.push([...row, cell]);
   return rows;
@@ -45,7 +52,7 @@ describe('CSV cells that would run as spreadsheet formulas are neutralised (lab 
     ctx.lab.updateManager('avs-legacy-neu', (m) => m.serviceMeshes.forEach((s, i) => (s.name = PAYLOADS[i % PAYLOADS.length])));
     ctx.lab.updateManager('onprem-dc2', (m) => m.extensions.forEach((x, i) => (x.networkName = PAYLOADS[(i + 1) % PAYLOADS.length])));
     ctx.lab.updateManager('onprem-dc2', (m) => m.appliances.forEach((a, i) => (a.applianceName = PAYLOADS[(i + 2) % PAYLOADS.length])));
-    await ctx.rt.scan({ trigger: 'manual' });
+    await ctx.rt.scan({ trigger: 'cli' });
   });
   afterAll(() => ctx.stop());
 
