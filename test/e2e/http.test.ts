@@ -105,7 +105,8 @@ beforeAll(async () => {
   });
   setApiPortsProvider(() =>
     storePorts(r, {
-      config: {},
+      // As deployed behind App Service Authentication: the platform sets the principal headers.
+      config: { platformAuth: true },
       now: () => NOW,
       log: (m) => logs.push(m),
       scanStarter: scanStarterPort(deps, queue),

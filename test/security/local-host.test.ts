@@ -82,6 +82,30 @@ describe('the local host with no keys configured', () => {
     expect(await stores.suppressions.list()).toHaveLength(1);
   });
 
+  it('an audit name from a principal header the caller wrote is not trusted without App Service Authentication', async () => {
+    const principal = Buffer.from(JSON.stringify({ userDetails: 'ceo@contoso.com' })).toString('base64');
+    const res = await send(
+      'POST',
+      'suppressions',
+      {
+        'x-functions-key': host.adminKey,
+        'content-type': 'application/json',
+        'x-ms-client-principal-name': 'ceo@contoso.com',
+        'x-ms-client-principal': principal,
+      },
+      WAIVER,
+    );
+    expect(res.status).toBe(201);
+    expect(JSON.parse(res.text).createdBy).toBe('unknown');
+  });
+
+  it('the dashboard, whose links carry the key, is neither cached nor sent on as a Referer', async () => {
+    const res = await send('GET', `dashboard?code=${encodeURIComponent(host.adminKey)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
   it('a DNS-rebinding Host header is not answered', async () => {
     for (const h of [`evil.example:${host.port}`, 'evil.example', `127.0.0.1.evil.example:${host.port}`, `localhost:${host.port + 1}`]) {
       const res = await send('GET', 'health', { host: h });
