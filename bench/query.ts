@@ -85,7 +85,7 @@ export async function benchQuery(opts: {
       opts.log(`  ${total} findings stored (${round(seedMs / 1000, 1)} s to seed)`);
       const time = async (path: string): Promise<number> => {
         const s = performance.now();
-        const res = await fetch(`${host.url}/api/${path}`);
+        const res = await fetch(`${host.url}/api/${path}`, { headers: { 'x-functions-key': host.adminKey } });
         const body = (await res.json()) as { items?: unknown[] };
         const ms = performance.now() - s;
         if (res.status !== 200 || !Array.isArray(body.items) || body.items.length === 0) {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds, then measures the scan pipeline against the lab (20 ms per HCX call) on an embedded
  * Azurite (and the 1000-target first scan again at slower HCX calls), the findings API at 10k/50k findings, and the
- * cold start of the Functions entry point. Prints a table
+ * cold start of the Functions entry point, and a healthy target's collection beside a manager that never answers.
+ * Prints a table
  * and writes bench/results/bench-<time>.json. Numbers, never assertions: targets are shown next to each figure.
  * `node dist/bench/run.js --quick` runs N=50 only (a smoke run of the harness).
  */
@@ -11,6 +12,7 @@ import Table from 'cli-table3';
 import { startAzurite } from '../dev/azurite';
 import { benchColdStart } from './coldstart';
 import { benchQuery } from './query';
+import { benchStall } from './stall';
 import { benchFirstScan, benchScan, type CpuAccount, type ScanBenchResult } from './scan';
 
 type SweepResult = Awaited<ReturnType<typeof benchFirstScan>>;
@@ -39,11 +41,21 @@ async function main(): Promise<void> {
   const sizes = quick ? [50] : [50, 200, 1000];
   const log = (s: string): void => console.error(s);
   const started = performance.now();
-  const results: { scans: ScanBenchResult[]; sweep: SweepResult[]; queries: Awaited<ReturnType<typeof benchQuery>>; coldStart?: Awaited<ReturnType<typeof benchColdStart>>; peakRssMb?: number } = {
+  const results: {
+    scans: ScanBenchResult[];
+    sweep: SweepResult[];
+    queries: Awaited<ReturnType<typeof benchQuery>>;
+    coldStart?: Awaited<ReturnType<typeof benchColdStart>>;
+    peakRssMb?: number;
+    stall?: Awaited<ReturnType<typeof benchStall>>;
+  } = {
     scans: [],
     sweep: [],
     queries: [],
   };
+
+  log('a healthy target beside a manager that never answers…');
+  results.stall = await benchStall({ runs: quick ? 3 : 9, latencyMs: LATENCY_MS });
 
   log('cold start (fresh node process per run)…');
   results.coldStart = await benchColdStart({ root: ROOT, runs: quick ? 3 : 7 });
@@ -144,6 +156,14 @@ async function main(): Promise<void> {
     ['entry import ≤ 300 ms', `tsc ${cs.tsc.medianMs} / bundle ${cs.bundle.medianMs} ms`, mark(Math.min(cs.tsc.medianMs, cs.bundle.medianMs) <= 300)],
     [`peak RSS ≤ 300 MB (N=${big.n} scan)`, `${big.peakRssMb} MB`, mark((big.peakRssMb ?? Infinity) <= 300)],
   );
+  const st = results.stall;
+  if (st) {
+    t.push([
+      `a stuck manager does not slow a healthy target (${st.latencyMs} ms per call, timeout ${st.timeoutMs} ms)`,
+      `${st.ratio}× (${st.besideStuckMs} ms beside it / ${st.aloneMs} ms alone, median of ${st.runs})`,
+      '',
+    ]);
+  }
   console.log(t.toString());
   console.log(`(bench finished in ${round((performance.now() - started) / 1000, 0)} s)`);
 

@@ -193,7 +193,7 @@ export async function benchScan(opts: {
     // check reads the scan's outcome rows, which would make a full 1000-message run quadratic.
     clock = clock.plus({ hours: 24 });
     const queued = await startScan(rt.deps, { trigger: 'timer' });
-    const queueTargets = queued.targets.slice(0, Math.min(n, 100));
+    const queueTargets = queued.scan.targets.slice(0, Math.min(n, 100));
     counter.reset();
     await lab.reset();
     await mapPool(queueTargets, concurrency, (target) => rt.processScanMessage({ scanId: queued.scan.scanId, asOf: queued.scan.asOf, target }));

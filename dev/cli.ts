@@ -77,7 +77,8 @@ function devCommands(program: Command, ctx: CliContext): void {
         queuePollIntervalMs: 1000,
         log: (l) => void io.stderr.write(`${l}\n`),
       });
-      say(`hcxmon is serving on ${host.url}/api/dashboard (Ctrl+C to stop)`);
+      // The host logged the admin key (generated unless HCXMON_LOCAL_ADMIN_KEY is set): every route needs it.
+      say(`hcxmon is serving on ${host.url}/api/dashboard?code=${encodeURIComponent(host.adminKey)} (Ctrl+C to stop)`);
       await untilSignal();
       await host.stop();
       await azurite?.stop();
@@ -104,8 +105,9 @@ function devCommands(program: Command, ctx: CliContext): void {
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
-        say(`Dashboard: ${host.url}/api/dashboard`);
-        say(`Findings:  ${host.url}/api/findings   (CSV: ${host.url}/api/findings?format=csv)`);
+        const code = encodeURIComponent(host.adminKey);
+        say(`Dashboard: ${host.url}/api/dashboard?code=${code}`);
+        say(`Findings:  ${host.url}/api/findings?code=${code}   (CSV: ${host.url}/api/findings?format=csv&code=${code})`);
         say('Ctrl+C to stop.');
         await untilSignal();
         await host.stop();

@@ -7,7 +7,11 @@
  *   the moduleNameMapper already maps that module to test/support/fakeFunctionsCore.ts; both expose `registrations`.
  * - HTTP registrations are served on 127.0.0.1 under `/api/<route>` with their route templates, methods and auth
  *   levels (function/admin keys from HCXMON_LOCAL_FUNCTION_KEY / HCXMON_LOCAL_ADMIN_KEY, `x-functions-key` header
- *   or `code` query; with no key configured everything is allowed, and the host says so at start).
+ *   or `code` query). With no admin key configured one is generated at start and logged once: the host may be bound
+ *   to production storage, and any web page the user visits can send requests to 127.0.0.1.
+ * - Callers are not trusted: only loopback `Host` values are answered (a DNS-rebinding page names its own host),
+ *   and writes are refused with a foreign `Origin` or a body that is not JSON (a cross-site form or `text/plain`
+ *   POST needs no CORS preflight).
  * - Timers fire on demand (`fireTimer`); queue triggers are polled in Azurite (`pollQueuesOnce`, or every
  *   `queuePollIntervalMs`), base64 like the Functions default, with `triggerMetadata.dequeueCount`, and a message
  *   that failed `maxDequeueCount` times (host.json) moves to `<queue>-poison` like the real host does.
@@ -16,7 +20,7 @@
  * Not emulated: host.json concurrency, timer schedules (use fireTimer), retry policies, identity-based binding
  * connections (`<conn>__queueServiceUri`), HTTP streaming.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Module from 'node:module';
@@ -160,6 +164,8 @@ export interface QueuePollResult {
 export interface LocalHost {
   url: string;
   port: number;
+  /** HCXMON_LOCAL_ADMIN_KEY, or the key generated at start: it opens every route. */
+  adminKey: string;
   registrations: CapturedRegistration[];
   httpRoutes: HttpRoute[];
   stop(): Promise<void>;
@@ -194,6 +200,51 @@ function keyMatches(given: string | undefined, expected: string | undefined): bo
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `Host` or `Origin` authority → host name and port (undefined when it cannot be parsed). */
+function authority(value: string): { host: string; port: string } | undefined {
+  const m = /^(\[[0-9a-f:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());
+  return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : undefined;
+}
+
+function isLoopback(value: string, port: number): boolean {
+  const a = authority(value);
+  return !!a && LOOPBACK_HOSTS.has(a.host) && (a.port === '' || a.port === String(port));
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Checks that hold before any route or key: a rebinding page reaches us under its own host name, and a cross-site
+ * form or fetch reaches us with its page's Origin, or with a body type that needs no CORS preflight.
+ */
+function refuseCaller(
+  req: IncomingMessage,
+  method: string,
+  port: number,
+): { status: number; code: string; message: string } | undefined {
+  const host = req.headers.host;
+  if (!host || !isLoopback(host, port)) {
+    return { status: 421, code: 'misdirected_request', message: 'this local host only answers to 127.0.0.1, localhost or [::1]' };
+  }
+  if (SAFE_METHODS.has(method)) return undefined;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const m = /^http:\/\/(.+)$/i.exec(origin);
+    if (!m || !isLoopback(m[1], port)) {
+      return { status: 403, code: 'forbidden_origin', message: 'writes are only accepted from this host, not from another web page' };
+    }
+  }
+  const type = req.headers['content-type'];
+  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const isJson = type !== undefined && /^application\/json\s*(;|$)/i.test(type);
+  if ((type !== undefined || hasBody) && !isJson) {
+    return { status: 415, code: 'unsupported_media_type', message: 'writes take a JSON body (content-type: application/json)' };
+  }
+  return undefined;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -297,8 +348,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       .sort((a, b) => literalCount(b) - literalCount(a) || b.segments.length - a.segments.length);
 
     const functionKey = env.HCXMON_LOCAL_FUNCTION_KEY || undefined;
-    const adminKey = env.HCXMON_LOCAL_ADMIN_KEY || undefined;
-    const keysConfigured = functionKey !== undefined || adminKey !== undefined;
+    const adminKeyConfigured = !!env.HCXMON_LOCAL_ADMIN_KEY;
+    const adminKey = env.HCXMON_LOCAL_ADMIN_KEY || randomBytes(24).toString('base64url');
 
     // --- output bindings -------------------------------------------------------------------------------------
     const queueClients = new Map<string, QueueClient>();
@@ -389,6 +440,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       if (rawSegments[0]?.toLowerCase() !== 'api') {
         return sendJson(res, 404, errorBody('not_found', `no function serves ${rawPath.slice(0, 200)}`));
       }
+      const refused = refuseCaller(req, method, port);
+      if (refused) return sendJson(res, refused.status, errorBody(refused.code, refused.message));
       const rest = rawSegments.slice(1);
       let pathMatched = false;
       for (const route of httpRoutes) {
@@ -397,7 +450,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         pathMatched = true;
         if (!route.methods.includes(method)) continue;
 
-        if (keysConfigured && route.authLevel !== 'anonymous') {
+        if (route.authLevel !== 'anonymous') {
           const query = new URLSearchParams(search);
           const given = (req.headers['x-functions-key'] as string | undefined) ?? query.get('code') ?? undefined;
           const ok = keyMatches(given, adminKey) || (route.authLevel === 'function' && keyMatches(given, functionKey));
@@ -576,13 +629,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     log(`[host] ${registrations.length} functions registered; HTTP on ${url}/api`);
     for (const r of httpRoutes) log(`[host]   ${r.methods.join(',').padEnd(18)} /api/${r.route}  (${r.authLevel})`);
-    if (!keysConfigured) {
-      log('[host] no HCXMON_LOCAL_FUNCTION_KEY / HCXMON_LOCAL_ADMIN_KEY set: every route is open (local only)');
+    if (!adminKeyConfigured) {
+      log(`[host] admin key for this run (x-functions-key header or ?code=; set HCXMON_LOCAL_ADMIN_KEY to choose one): ${adminKey}`);
     }
 
     return {
       url,
       port,
+      adminKey,
       registrations,
       httpRoutes,
       fireTimer,

@@ -28,6 +28,9 @@ export const SETTINGS = {
   dashboardUrl: 'HCXMON_DASHBOARD_URL',
 } as const;
 
+/** Set by App Service when its built-in authentication is enabled; read, never set by us. */
+export const PLATFORM_AUTH_SETTING = 'WEBSITE_AUTH_ENABLED';
+
 /** Settings the Functions host itself reads for bindings (not ours, but infra/ must set them). */
 export const HOST_STORAGE_SETTING = 'AzureWebJobsStorage';
 
@@ -77,6 +80,11 @@ export interface Config {
   historyDays: number;
   alert: AlertConfig;
   dashboardUrl?: string;
+  /**
+   * App Service Authentication is on (the platform sets WEBSITE_AUTH_ENABLED): only then are the
+   * x-ms-client-principal headers the platform's; without it any caller can write them.
+   */
+  platformAuth: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -314,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
       minSeverity,
     },
     dashboardUrl: blankToUndefined(env[SETTINGS.dashboardUrl]),
+    platformAuth: blankToUndefined(env[PLATFORM_AUTH_SETTING])?.toLowerCase() === 'true',
   };
 }
 

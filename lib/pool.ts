@@ -47,8 +47,10 @@ export class Limiter {
     return this.waiting.length;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** `signal`: a caller still waiting when it aborts leaves the queue and rejects with the signal's reason. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    if (this.active >= this.max) await this.enqueue(signal);
     else this.active++;
     this.peak = Math.max(this.peak, this.active);
     try {
@@ -59,5 +61,21 @@ export class Limiter {
       if (next) next();
       else this.active--;
     }
+  }
+
+  private enqueue(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const admit = (): void => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = (): void => {
+        const i = this.waiting.indexOf(admit);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal!.reason);
+      };
+      this.waiting.push(admit);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 }

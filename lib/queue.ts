@@ -1,7 +1,7 @@
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/core-auth';
 import { z } from 'zod';
-import type { Target } from './domain/target';
+import type { TargetRef } from './domain/target';
 import { ValidationError } from './errors';
 
 /** The fan-out queue: one message per target per scan (DESIGN §1). */
@@ -11,22 +11,27 @@ export const SCAN_POISON_QUEUE = `${SCAN_QUEUE}-poison`;
 /** The binding connection the queue trigger reads (host storage). */
 export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
 
+/**
+ * What identifies one unit of work, and nothing else: anyone who can write to the queue can write a message, so
+ * the worker resolves everything it connects with (URLs, trust, the settings that hold passwords) from
+ * configuration and ARM by the target's id (lib/collect/resolve.ts), never from the message.
+ */
 export interface ScanMessage {
   scanId: string;
   /** ISO instant the scan evaluates at. */
   asOf: string;
-  target: Target;
+  target: TargetRef;
   /** How many targets the scan covers, so a worker can tell it reported the last one without a read. */
   expected?: number;
 }
 
-const targetSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
-    kind: z.enum(['avs-private-cloud', 'hcx-connector']),
-  })
-  .passthrough();
+// Unknown keys are stripped, not passed on: messages queued by earlier versions carried URLs, trust and setting
+// names, and a forged message may too; none of it may reach the worker.
+const targetSchema = z.object({
+  id: z.string().min(1).max(1024),
+  name: z.string().min(1).max(256),
+  kind: z.enum(['avs-private-cloud', 'hcx-connector']),
+});
 
 const messageSchema = z.object({
   scanId: z.string().min(1),
@@ -53,7 +58,7 @@ export function parseScanMessage(raw: unknown): ScanMessage {
       'bad_message',
     );
   }
-  return parsed.data as unknown as ScanMessage;
+  return parsed.data;
 }
 
 export type QueueConnection =

@@ -4,7 +4,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { DateTime } from 'luxon';
 import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
-import { collectInventory, discoverTargets, type ArmClientFactory } from './collect';
+import { collectInventory, discoverTargets, resolveQueuedTarget, TargetRefused, type ArmClientFactory } from './collect';
 import type { Fact, FactName, Suppression } from './domain/finding';
 import { NotFoundError } from './errors';
 import { isSuppressionActive, staleSuppressions } from './findings';
@@ -141,8 +141,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     stores,
     rules: ruleEngine(config),
     discover: () => discoverTargets(config, { armClients: opts.armClients }),
-    collect: (target, asOf, onStats) =>
-      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats }),
+    collect: (target, asOf, onStats, signal) =>
+      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats, signal }),
     now,
   };
   const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });
@@ -228,10 +228,21 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     },
     scanQueue,
     async processScanMessage(msg) {
+      let target;
+      try {
+        target = resolveQueuedTarget(config, msg.target);
+      } catch (err) {
+        if (!(err instanceof TargetRefused)) throw err;
+        const at = now();
+        const outcome = failedOutcome(msg.scanId, msg.target, at, at, err.message);
+        await stores.scans.recordTarget(outcome);
+        await countAndComplete(msg.scanId, msg.expected);
+        return { outcome, findings: [], events: [] };
+      }
       const asOf = DateTime.fromISO(msg.asOf, { zone: 'utc' });
       const r = await scanOneTarget(deps, {
         scanId: msg.scanId,
-        target: msg.target,
+        target,
         asOf: asOf.isValid ? asOf : now(),
       });
       if (!r.skipped) await countAndComplete(msg.scanId, msg.expected);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { DateTime } from 'luxon';
 import type { Config, Env } from './config';
 import type { AlertEvent } from './domain/alert';
@@ -41,8 +42,16 @@ export interface ScanDeps {
   stores: Stores;
   rules: RuleEngine;
   discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
-  /** `onStats` receives the target's HCX request counts when its collection ends. */
-  collect(target: Target, asOf: DateTime, onStats?: (stats: CollectionStats) => void): Promise<Inventory>;
+  /**
+   * `onStats` receives the target's HCX request counts when its collection ends; `signal` aborts when the scan
+   * abandons the collection (its budget ran out), so its pending requests end instead of holding connections.
+   */
+  collect(
+    target: Target,
+    asOf: DateTime,
+    onStats?: (stats: CollectionStats) => void,
+    signal?: AbortSignal,
+  ): Promise<Inventory>;
   now?: () => DateTime;
   /** Longest one target's collection may take (default TARGET_BUDGET_MS); tests shorten it. */
   targetBudgetMs?: number;
@@ -91,12 +100,20 @@ export class TargetBudgetExceeded extends Error {
   }
 }
 
-function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
+/** Runs `work` with a budget; past it, the work is aborted (not just abandoned) and the budget error returned. */
+function withinBudget<T>(work: (signal: AbortSignal) => Promise<T>, budgetMs: number): Promise<T> {
+  const abandon = new AbortController();
+  // Every queued and in-flight request of the target listens to it (each removes its listener when it settles).
+  setMaxListeners(1024, abandon.signal);
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TargetBudgetExceeded(budgetMs)), budgetMs);
+    timer = setTimeout(() => {
+      const err = new TargetBudgetExceeded(budgetMs);
+      abandon.abort(err);
+      reject(err);
+    }, budgetMs);
   });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([work(abandon.signal), limit]).finally(() => clearTimeout(timer));
 }
 
 export interface ScanOptions {
@@ -193,7 +210,7 @@ export async function enqueueScan(
   const started = await startScan(deps, opts);
   const expected = started.targets.length;
   await queue.send(
-    started.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),
+    started.scan.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),
   );
   return started;
 }
@@ -235,7 +252,7 @@ export async function scanOneTarget(
   try {
     let http: TargetOutcome['http'];
     const inventory = await withinBudget(
-      deps.collect(target, args.asOf, (st) => (http = sumStats(st))),
+      (signal) => deps.collect(target, args.asOf, (st) => (http = sumStats(st)), signal),
       deps.targetBudgetMs ?? TARGET_BUDGET_MS,
     );
     const [facts, suppressions, connectorKeys] = await Promise.all([

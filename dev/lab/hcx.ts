@@ -56,6 +56,7 @@ async function handle(ctx: LabContext, serves: Served[], req: IncomingMessage, r
   const body = await readBody(req);
   if (f.latencyMs) await ctx.delay(f.latencyMs);
   if (res.destroyed) return;
+  if (f.stallOnPath && sub.includes(f.stallOnPath)) return void (await new Promise((r) => res.once('close', r)));
 
   if (f.throttle && (!f.throttle.onPath || sub.includes(f.throttle.onPath))) {
     const left = ctx.throttleLeft.get(manager.id) ?? 0;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startLab, type StartLabOptions } from './lab';
 import type { LabHandle } from './types';
@@ -8,7 +8,7 @@ export interface RunLabOptions extends StartLabOptions {
   envFile?: string;
   /** Line printer; default console.log. Never receives a secret. */
   print?: (line: string) => void;
-  /** Stop the lab (and remove the env file) on SIGINT/SIGTERM; default true. */
+  /** Stop the lab on SIGINT/SIGTERM; default true. However the lab stops, its env file is removed. */
   stopOnSignal?: boolean;
 }
 
@@ -40,7 +40,14 @@ export async function runLab(options: RunLabOptions = {}): Promise<LabHandle> {
   const envFile = resolve(options.envFile ?? '.hcxmon/lab.env');
   const lab = await startLab(options);
   mkdirSync(dirname(envFile), { recursive: true });
-  writeFileSync(envFile, envFileText(lab.env), { mode: 0o600 });
+  // `mode` only applies to a file that is created: a file left by an earlier run keeps its own. So a new file
+  // (exclusive create), and the mode set again in case a umask or an odd filesystem ignored it.
+  rmSync(envFile, { force: true });
+  writeFileSync(envFile, envFileText(lab.env), { mode: 0o600, flag: 'wx' });
+  chmodSync(envFile, 0o600);
+  // The secrets it holds die with this lab, however it is stopped (hcxmon lab stops it itself).
+  const stopLab = lab.stop.bind(lab);
+  lab.stop = () => stopLab().finally(() => rmSync(envFile, { force: true }));
 
   print(`hcxmon lab "${lab.scenario.name}" is up (started in ${lab.startedInMs} ms)`);
   print('');
@@ -65,10 +72,7 @@ export async function runLab(options: RunLabOptions = {}): Promise<LabHandle> {
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void lab.stop().then(() => {
-        rmSync(envFile, { force: true });
-        print(`lab stopped (${signal})`);
-      });
+      void lab.stop().then(() => print(`lab stopped (${signal})`));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -16,6 +16,8 @@ export interface ManagerFaults {
   throttle?: { times: number; retryAfterSeconds: number; onPath?: string };
   /** Sessions expire after this many authenticated calls (the next call gets 401). */
   tokenExpiryAfterCalls?: number;
+  /** Never answer requests whose path contains this string: hold them open until the client gives up. */
+  stallOnPath?: string;
   /** Answer `{"items": [` (truncated JSON) on requests whose path contains this string. */
   malformedJsonOnPath?: string;
   /** Serve this manager with a certificate from a CA the product does not trust. */

@@ -60,29 +60,38 @@ const findingsQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-/** Who made a write: the platform's authenticated principal when present, else the body's, else "unknown". */
-export function callerName(req: ApiRequest, bodyValue?: unknown): string {
+/**
+ * Who made a write: the platform's authenticated principal when App Service Authentication is on (it strips and
+ * sets the x-ms-client-principal headers), else the name the body states, else "unknown". Without platform
+ * authentication those headers are whatever the caller wrote, so they are ignored.
+ */
+export function callerName(req: ApiRequest, bodyValue: unknown, platformAuth: boolean): string {
+  const fromPlatform = platformAuth ? platformPrincipal(req) : undefined;
+  if (fromPlatform) return fromPlatform;
+  if (typeof bodyValue === 'string' && bodyValue.trim()) return clip(bodyValue.trim(), 200);
+  return 'unknown';
+}
+
+function platformPrincipal(req: ApiRequest): string | undefined {
   const name = req.header('x-ms-client-principal-name');
   if (name && name.trim()) return clip(name.trim(), 200);
   const principal = req.header('x-ms-client-principal');
-  if (principal) {
-    try {
-      const p = JSON.parse(Buffer.from(principal, 'base64').toString('utf8')) as {
-        userDetails?: unknown;
-        claims?: { typ?: unknown; val?: unknown }[];
-      };
-      if (typeof p?.userDetails === 'string' && p.userDetails.trim()) return clip(p.userDetails.trim(), 200);
-      const claim = p?.claims?.find(
-        (c) =>
-          c.typ === 'name' || c.typ === 'preferred_username' || (typeof c.typ === 'string' && c.typ.endsWith('/upn')),
-      );
-      if (typeof claim?.val === 'string' && claim.val.trim()) return clip(claim.val.trim(), 200);
-    } catch {
-      /* a malformed principal header falls through to the body */
-    }
+  if (!principal) return undefined;
+  try {
+    const p = JSON.parse(Buffer.from(principal, 'base64').toString('utf8')) as {
+      userDetails?: unknown;
+      claims?: { typ?: unknown; val?: unknown }[];
+    };
+    if (typeof p?.userDetails === 'string' && p.userDetails.trim()) return clip(p.userDetails.trim(), 200);
+    const claim = p?.claims?.find(
+      (c) =>
+        c.typ === 'name' || c.typ === 'preferred_username' || (typeof c.typ === 'string' && c.typ.endsWith('/upn')),
+    );
+    if (typeof claim?.val === 'string' && claim.val.trim()) return clip(claim.val.trim(), 200);
+  } catch {
+    /* a malformed principal header falls through to the body */
   }
-  if (typeof bodyValue === 'string' && bodyValue.trim()) return clip(bodyValue.trim(), 200);
-  return 'unknown';
+  return undefined;
 }
 
 function noQuery(req: ApiRequest): void {
@@ -305,7 +314,7 @@ export function createHandlers(ports: ApiPorts) {
     }
     const started = await ports.scanStarter.start({
       targetId,
-      requestedBy: callerName(req, body.requestedBy),
+      requestedBy: callerName(req, body.requestedBy, ports.platformAuth === true),
     });
     return json(started, 202, { location: `scans/${encodeURIComponent(started.scanId)}` });
   }
@@ -348,7 +357,7 @@ export function createHandlers(ports: ApiPorts) {
     const input = {
       ...body,
       targetId: body.targetId === undefined ? undefined : parseTargetId(body.targetId, 'targetId'),
-      createdBy: callerName(req, body.createdBy),
+      createdBy: callerName(req, body.createdBy, ports.platformAuth === true),
     };
     let s: Suppression;
     try {
@@ -397,7 +406,7 @@ export function createHandlers(ports: ApiPorts) {
       targetId: id,
       name: body.name,
       value: body.value,
-      setBy: callerName(req, body.setBy),
+      setBy: callerName(req, body.setBy, ports.platformAuth === true),
       setAt: now().toISO()!,
       ...(body.subjectId !== undefined ? { subjectId: body.subjectId } : {}),
       ...(body.source !== undefined ? { source: body.source } : {}),
@@ -411,7 +420,7 @@ export function createHandlers(ports: ApiPorts) {
     const text = await req.text();
     const body = text.trim() === '' ? {} : parseBody(text, z.object({ requestedBy: zText(200).optional() }).strict());
     if (!ports.alerts) return json({ sent: false, detail: 'alerting is not wired in this deployment' }, 503);
-    const result = await ports.alerts.sendTest(callerName(req, body.requestedBy));
+    const result = await ports.alerts.sendTest(callerName(req, body.requestedBy, ports.platformAuth === true));
     return json(result, result.sent ? 200 : 503);
   }
 
@@ -492,6 +501,9 @@ export function createHandlers(ports: ApiPorts) {
         // No scripts at all; inline styles only.
         'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
         'x-content-type-options': 'nosniff',
+        // Its links carry the key (?code=) when it was opened with one: not cached, and not sent on as a Referer.
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
       },
       body: renderDashboard(view),
     };

@@ -124,4 +124,6 @@ export interface ApiPorts {
   rules: RuleCatalogPort;
   lifecycle: LifecyclePort;
   log(message: string): void;
+  /** Audit names may come from the x-ms-client-principal headers (App Service Authentication sets them). */
+  platformAuth?: boolean;
 }

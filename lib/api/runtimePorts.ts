@@ -86,7 +86,7 @@ export function alertsPort(dispatcher: {
 }
 
 export interface StorePortsOptions {
-  config: Pick<Config, 'baselineVersion'>;
+  config: Pick<Config, 'baselineVersion'> & Partial<Pick<Config, 'platformAuth'>>;
   catalog?: LifecycleCatalog;
   scanStarter?: ScanStarterPort;
   alerts?: AlertsPort;
@@ -100,6 +100,7 @@ export function storePorts(stores: ApiStores, opts: StorePortsOptions): ApiPorts
   return {
     now,
     log: opts.log ?? ((m) => console.error(m)),
+    platformAuth: opts.config.platformAuth === true,
     findings: {
       async list(filter, page) {
         return stores.findings.query(

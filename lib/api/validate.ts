@@ -109,8 +109,11 @@ export function parseTargetId(raw: string | undefined, parameter = 'id'): string
 // --- continuation tokens -------------------------------------------------------------------------------------
 
 /**
- * The store's continuation token, wrapped with the query it belongs to and a checksum: a token that was not
- * minted here, or that belongs to another filter, is a 400 instead of reaching Table Storage.
+ * The store's continuation token, wrapped with the query it belongs to and a checksum. The checksum catches a
+ * truncated or mangled token, and the query key a token reused with other filters: both are a 400 instead of a
+ * confusing page. It is NOT a signature (anyone can compute it) and needs not be: the filters of every page come
+ * from the request, and the store token (checked again by the store) is only a position inside that query, so a
+ * forged token can only return rows the same request could page to anyway.
  */
 export function wrapToken(storeToken: string | undefined, queryKey: string): string | undefined {
   if (storeToken === undefined) return undefined;
@@ -121,7 +124,7 @@ export function wrapToken(storeToken: string | undefined, queryKey: string): str
 export function unwrapToken(token: string | undefined, queryKey: string): string | undefined {
   if (token === undefined) return undefined;
   const bad = (): never => {
-    throw new ValidationError('continuationToken is not a token this API issued', 'continuationToken');
+    throw new ValidationError('continuationToken is malformed (pass the token of the previous page unchanged)', 'continuationToken');
   };
   if (token.length > 8192) bad();
   const [payload, sum, extra] = token.split('.');

@@ -118,7 +118,9 @@ const CSV_COLUMNS: (keyof FindingJson)[] = [
 export function findingsToCsv(findings: FindingJson[]): string {
   return stringify(
     findings.map((f) => CSV_COLUMNS.map((c) => f[c] ?? '')),
-    { header: true, columns: CSV_COLUMNS as string[] },
+    // Names in these cells are chosen on HCX (meshes, sites, networks): a leading = + - @ tab or CR would make a
+    // spreadsheet run them as a formula (OWASP "CSV Injection"); csv-stringify prefixes such cells with '.
+    { header: true, columns: CSV_COLUMNS as string[], escape_formulas: true },
   );
 }
 

@@ -138,6 +138,34 @@ function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
   };
 }
 
+/**
+ * Every ARM request goes to the configured ARM origin and nowhere else. ARM's answers are data: a `nextLink` (or
+ * an operation URL) on another origin would otherwise be followed with the bearer token attached. Runs per call,
+ * outside the retry policy, so a refused request never reaches a socket and is not retried.
+ */
+export function armOriginPolicy(armEndpoint: string): PipelinePolicy {
+  const origin = new URL(armEndpoint).origin;
+  return {
+    name: 'hcxmonArmOrigin',
+    sendRequest: async (req, next) => {
+      let target: string;
+      try {
+        target = new URL(req.url).origin;
+      } catch {
+        target = 'an unparsable URL';
+      }
+      if (target !== origin) {
+        throw new CollectionError(
+          'malformed',
+          `ARM sent a link to ${target.slice(0, 100)}, not to the configured ARM endpoint ${origin}; not followed (the ARM token is only sent to ${origin})`,
+          { source: 'arm' },
+        );
+      }
+      return next(req);
+    },
+  };
+}
+
 /** One client per subscription, built lazily and cached for the life of the factory. */
 export function createArmClientFactory(config: Config, extra: ArmClientOptions = {}): ArmClientFactory {
   const cache = new Map<string, AvsClient>();
@@ -153,6 +181,7 @@ export function createArmClientFactory(config: Config, extra: ArmClientOptions =
       const ca = options.tlsOptions?.ca;
       options.additionalPolicies = [
         ...(options.additionalPolicies ?? []),
+        { policy: armOriginPolicy(config.armEndpoint), position: 'perCall' },
         { policy: armLimitsPolicy(typeof ca === 'string' ? ca : undefined), position: 'perRetry' },
       ];
       client = new AzureVMwareSolutionAPI(credential, subscriptionId, options);
@@ -186,9 +215,10 @@ export function armIssue(call: string, err: unknown): CollectionIssue {
   return { source: 'arm', call, errorClass, message, ...(status !== undefined ? { status } : {}) };
 }
 
-function armSignal(config: Config): AbortSignal {
+function armSignal(config: Config, abandoned?: AbortSignal): AbortSignal {
   // The SDK honours Retry-After without a cap; this bounds one ARM operation (all its pages and retries).
-  return AbortSignal.timeout(Math.max(60_000, config.httpTimeoutMs * 4));
+  const timeout = AbortSignal.timeout(Math.max(60_000, config.httpTimeoutMs * 4));
+  return abandoned ? AbortSignal.any([timeout, abandoned]) : timeout;
 }
 
 /** ARM resource id → its resource group (`/subscriptions/s/resourceGroups/<rg>/…`). */
@@ -330,6 +360,7 @@ export async function collectArmFacts(
   config: Config,
   target: Target,
   client: AvsClient,
+  abandoned?: AbortSignal,
 ): Promise<{ arm: ArmFacts; hcxUrl?: string; issues: CollectionIssue[] }> {
   const a = target.arm!;
   const issues: CollectionIssue[] = [];
@@ -347,9 +378,9 @@ export async function collectArmFacts(
   const [pc, addons, sites] = await Promise.allSettled([
     fresh
       ? Promise.resolve(undefined)
-      : client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) }),
-    listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
-    listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config) })),
+      : client.privateClouds.get(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) }),
+    listAll(client.addons.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) })),
+    listAll(client.hcxEnterpriseSites.list(a.resourceGroup, a.privateCloudName, { abortSignal: armSignal(config, abandoned) })),
   ]);
   if (pc.status === 'fulfilled') {
     const cloud = pc.value;
@@ -369,10 +400,15 @@ export async function collectArmFacts(
  * cloudadmin credentials for the cloud's HCX Manager (`listAdminCredentials`). The caller holds them for one
  * target's scan and drops them; they are never put on a Target, an Inventory, a log line or an error.
  */
-export async function cloudAdminCredentials(config: Config, target: Target, client: AvsClient): Promise<Credentials> {
+export async function cloudAdminCredentials(
+  config: Config,
+  target: Target,
+  client: AvsClient,
+  abandoned?: AbortSignal,
+): Promise<Credentials> {
   const a = target.arm!;
   const creds = await client.privateClouds.listAdminCredentials(a.resourceGroup, a.privateCloudName, {
-    abortSignal: armSignal(config),
+    abortSignal: armSignal(config, abandoned),
   });
   if (!creds.vcenterUsername || !creds.vcenterPassword) {
     throw new CollectionError('malformed', 'arm listAdminCredentials: malformed (no vCenter credentials)', {

@@ -13,3 +13,4 @@ export {
 export { collectInventory, type CollectDeps, type CollectStats } from './inventory';
 export { HybridityClient, ApplianceClient, type Credentials } from './hcx/client';
 export { HttpTransport, type TransportStats } from './hcx/http';
+export { resolveQueuedTarget, TargetRefused } from './resolve';

@@ -8,7 +8,8 @@ import type { Target } from '../domain/target';
 import { CollectionError, ConfigError } from '../errors';
 import { armClientFor, armIssue, cloudAdminCredentials, collectArmFacts, type ArmClientFactory } from './avs';
 import { ApplianceClient, HybridityClient, type Credentials } from './hcx/client';
-import { HttpTransport, type TransportOptions, type TransportStats } from './hcx/http';
+import { HCX_MAX_SOCKETS_PER_ENDPOINT, HttpTransport, type TransportOptions, type TransportStats } from './hcx/http';
+import { mapPool } from '../pool';
 import { resolveTrust, type ResolvedTrust } from './hcx/tls';
 
 export interface CollectStats {
@@ -27,6 +28,8 @@ export interface CollectDeps {
   transport?: Partial<Pick<TransportOptions, 'maxRetries' | 'maxBytes' | 'retryAfterCapMs' | 'backoffBaseMs' | 'backoffCapMs'>>;
   /** Receives request/retry/wait counts when the collection ends. */
   onStats?: (stats: CollectStats) => void;
+  /** Aborted when the scan abandons this collection (its budget ran out): every request still pending ends. */
+  signal?: AbortSignal;
 }
 
 /** Errors that mean "the endpoint itself is not usable", after which further calls to it are pointless. */
@@ -71,7 +74,7 @@ export async function collectInventory(target: Target, deps: CollectDeps): Promi
         inv.issues.push(issueFrom(err, 'arm', 'arm'));
         return inv;
       }
-      const facts = await collectArmFacts(config, target, client);
+      const facts = await collectArmFacts(config, target, client, deps.signal);
       inv.arm = facts.arm;
       inv.issues.push(...facts.issues);
       hcxUrl = facts.hcxUrl;
@@ -80,7 +83,7 @@ export async function collectInventory(target: Target, deps: CollectDeps): Promi
       // No HCX add-on: there is no HCX Manager to talk to.
       if (facts.arm.hcxAddon === null) return inv;
       try {
-        credentials = await cloudAdminCredentials(config, target, client);
+        credentials = await cloudAdminCredentials(config, target, client, deps.signal);
       } catch (err) {
         const issue = err instanceof CollectionError ? issueFrom(err, 'arm', 'listAdminCredentials') : armIssue('listAdminCredentials', err);
         inv.issues.push(issue);
@@ -124,7 +127,7 @@ export async function collectInventory(target: Target, deps: CollectDeps): Promi
 }
 
 function transportFor(url: string, source: 'hcx' | 'appliance', trust: ResolvedTrust, deps: CollectDeps): HttpTransport {
-  return new HttpTransport({ baseUrl: url, source, timeoutMs: deps.config.httpTimeoutMs, trust, ...deps.transport });
+  return new HttpTransport({ baseUrl: url, source, timeoutMs: deps.config.httpTimeoutMs, trust, signal: deps.signal, ...deps.transport });
 }
 
 async function collectHybridity(
@@ -168,9 +171,16 @@ async function collectHybridity(
       // HA groups are listed per mesh; one failing mesh makes the whole list unknown (a partial list could
       // hide the degraded group). Tunnel metrics are asked for by mesh too.
       if (meshes === undefined) return;
+      // At most as many at once as the manager has connections: a manager with hundreds of meshes queues its own
+      // calls instead of parking hundreds of promises on the transport.
       const meshIds = meshes.map((m) => m.id);
       await Promise.all([
-        attempt('haGroups', async () => (await Promise.all(meshIds.map((id) => hcx.haGroups(id)))).flat()),
+        attempt('haGroups', async () => {
+          const lists = await mapPool(meshIds, HCX_MAX_SOCKETS_PER_ENDPOINT, (id) => hcx.haGroups(id));
+          const failed = lists.find((r) => r.status === 'rejected');
+          if (failed) throw failed.reason;
+          return lists.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+        }),
         optional(inv, 'tunnelMetrics', () => hcx.tunnelMetrics(meshIds)),
       ]);
     }),

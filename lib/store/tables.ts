@@ -267,7 +267,7 @@ export function checkContinuationToken(token: string | undefined): void {
   } catch {
     // fall through
   }
-  throw new ValidationError('continuationToken is not a token this API returned', 'continuationToken');
+  throw new ValidationError('continuationToken is malformed (pass the token of the previous page unchanged)', 'continuationToken');
 }
 
 /**

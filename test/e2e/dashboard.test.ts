@@ -79,7 +79,7 @@ it('renders the fleet in headless Chromium: severity counts match the store, eve
     scripts.push(d.message());
     void d.dismiss();
   });
-  const res = await page.goto(`${host.url}/api/dashboard`);
+  const res = await page.goto(`${host.url}/api/dashboard?code=${encodeURIComponent(host.adminKey)}`);
   expect(res?.status()).toBe(200);
   for (const s of SEVERITIES) {
     const expected = seeded.filter((f) => f.status === 'open' && f.severity === s).length;

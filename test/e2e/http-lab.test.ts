@@ -14,7 +14,7 @@ describe('HTTP API over a real scan of the lab (local host + queue + Azurite)', 
   const bodies: string[] = [];
 
   const call = async (method: string, path: string): Promise<{ status: number; json: any; text: string }> => {
-    const res = await fetch(`${host.url}/api/${path}`, { method });
+    const res = await fetch(`${host.url}/api/${path}`, { method, headers: { 'x-functions-key': host.adminKey } });
     const text = await res.text();
     bodies.push(text);
     let json: unknown;

@@ -8,6 +8,8 @@ import type { TargetRef } from '../../lib/domain/target';
 import { ScanQueue } from '../../lib/queue';
 import { scanStarterPort, setApiPortsProvider, storePorts } from '../../lib/api/runtimePorts';
 import { ROUTES } from '../../lib/api/routes';
+import { wrapToken } from '../../lib/api/validate';
+import { targetKey } from '../../lib/findings/ids';
 import type { ScanDeps } from '../../lib/scan';
 import { CLOUD_REF, CONNECTOR_REF, healthyCloud, healthyConnector, mesh } from '../support/inventoryBuilder';
 import { makeFinding, repos, seedFindings, seedInventory, seedScan } from './http.seed';
@@ -105,7 +107,8 @@ beforeAll(async () => {
   });
   setApiPortsProvider(() =>
     storePorts(r, {
-      config: {},
+      // As deployed behind App Service Authentication: the platform sets the principal headers.
+      config: { platformAuth: true },
       now: () => NOW,
       log: (m) => logs.push(m),
       scanStarter: scanStarterPort(deps, queue),
@@ -156,7 +159,19 @@ describe('HTTP API through the local host', () => {
     expect(new Set(ids)).toEqual(new Set(seeded.map((f) => f.id)));
   });
 
-  it('rejects a continuation token from another query or not minted here', async () => {
+  it('a continuation token anyone re-wraps only moves inside the filters of the request (the checksum is not a secret)', async () => {
+    const q = `findings?status=all&target=${enc(CONNECTOR_REF.id)}&limit=2`;
+    const first = await call('GET', q);
+    const [payload] = (first.json.continuationToken as string).split('.');
+    const { q: queryKey } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { q: string };
+    // A position inside another target's partition, wrapped the way this API wraps tokens.
+    const store = Buffer.from(JSON.stringify({ nextPartitionKey: targetKey(CLOUD_REF.id), nextRowKey: '' })).toString('base64');
+    const forged = await call('GET', `${q}&continuationToken=${enc(wrapToken(store, queryKey)!)}`);
+    expect(forged.status).toBe(200);
+    expect(forged.json.items.filter((f: Finding) => f.targetId !== CONNECTOR_REF.id)).toEqual([]);
+  });
+
+  it('rejects a continuation token from another query or a mangled one', async () => {
     const first = await call('GET', 'findings?status=all&limit=100');
     const token = first.json.continuationToken as string;
     const other = await call('GET', `findings?status=open&limit=100&continuationToken=${enc(token)}`);

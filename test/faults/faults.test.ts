@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startAzurite, type AzuriteHandle } from '../../dev/azurite';
 import type { ScanResult } from '../../lib/scan';
-import { budgetExceeded, clearFaults, duplicateDelivery, duplicateEvents, faultWorld, overlappingScans, randomFaultRounds, type FaultWorld } from './scenarios';
+import { budgetExceeded, clearFaults, duplicateDelivery, duplicateEvents, faultWorld, overlappingScans, randomFaultRounds, stuckManager, type FaultWorld } from './scenarios';
 import { captureConsole, checkInvariants, faultSeed } from './support';
 
 describe('fault injection on the demo estate', () => {
@@ -35,6 +35,10 @@ describe('fault injection on the demo estate', () => {
   it('a target over its time budget ends failed with a clear message and keeps its findings', async () => {
     const r = await budgetExceeded(w);
     await checkInvariants({ ...w, results: [r], logs: [], context: 'budget' });
+  });
+
+  it('a manager that never answers does not make a healthy target wait for it, and abandoning it ends its requests', async () => {
+    await stuckManager(w);
   });
 });
 

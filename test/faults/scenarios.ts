@@ -1,7 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { DateTime } from 'luxon';
 import type { AlertEvent } from '../../lib/domain/alert';
 import type { Target } from '../../lib/domain/target';
-import { scanOneTarget, startScan, type ScanResult } from '../../lib/scan';
+import { collectInventory } from '../../lib/collect';
+import { HCX_MAX_IN_FLIGHT, HCX_MAX_SOCKETS_PER_ENDPOINT, hcxRequestLimiter } from '../../lib/collect/hcx/http';
+import type { Inventory } from '../../lib/domain/inventory';
+import { scanOneTarget, startScan, type ScanDeps, type ScanResult } from '../../lib/scan';
 import { labRuntime, testStorage, type LabRuntime } from '../support/runtime';
 import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, prng, type Baseline } from './support';
 
@@ -38,7 +42,7 @@ export function reachableManager(w: FaultWorld, skip = 0): string {
 }
 
 export function clearFaults(w: FaultWorld): void {
-  for (const id of w.lab.managerIds) w.lab.setFaults(id, { latencyMs: 0, unreachable: false, wrongCertificate: false, http5xxOnPath: undefined, throttle: undefined, tokenExpiryAfterCalls: undefined, malformedJsonOnPath: undefined });
+  for (const id of w.lab.managerIds) w.lab.setFaults(id, { latencyMs: 0, unreachable: false, wrongCertificate: false, http5xxOnPath: undefined, throttle: undefined, tokenExpiryAfterCalls: undefined, malformedJsonOnPath: undefined, stallOnPath: undefined });
   w.lab.setArmFaults({});
 }
 
@@ -116,12 +120,83 @@ export async function budgetExceeded(w: FaultWorld): Promise<ScanResult> {
   const mid = reachableManager(w, 2);
   const target = await targetFor(w, mid);
   w.lab.setFaults(mid, { latencyMs: 400 });
-  const deps = { ...w.rt.deps, targetBudgetMs: 150 };
+  let abandoned: { signal?: AbortSignal; work?: Promise<Inventory> } = {};
+  const deps: ScanDeps = {
+    ...w.rt.deps,
+    targetBudgetMs: 150,
+    collect: (t, at, onStats, signal) => (abandoned = { signal, work: w.rt.deps.collect(t, at, onStats, signal) }).work!,
+  };
   w.clock.advance(1);
   const asOf = DateTime.fromISO(w.clock.now().toISO()!, { zone: 'utc' });
   const r = await scanOneTarget(deps, { scanId: `budget-${Date.now()}`, target, asOf });
-  clearFaults(w);
   expect(r.outcome.status).toBe('failed');
   expect(r.outcome.message).toMatch(/did not finish within the per-target budget/);
+  // The work past the budget is cancelled, not left running: its pending request ended as abandoned.
+  expect(abandoned.signal?.aborted).toBe(true);
+  const left = await abandoned.work!;
+  expect(left.issues.map((i) => i.message).join('\n')).toMatch(/abandoned/);
+  clearFaults(w);
   return { scan: { scanId: r.outcome.scanId, trigger: 'cli', asOf: asOf.toISO()!, startedAt: asOf.toISO()!, targets: [], discoveryErrors: [], status: 'completed' }, targets: [r] };
+}
+
+/** Resolves once `cond` holds; each check yields to the event loop (a state wait, not a timed sleep). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * A manager that never answers (every HA-group call stalls, and it has more meshes than the process has HCX
+ * request slots) does not make a healthy target wait for it; abandoning it ends its queued and sent requests.
+ */
+export async function stuckManager(w: FaultWorld): Promise<void> {
+  const up = w.lab.managerIds.filter((id) => !w.lab.getManager(id).faults.unreachable);
+  const stuckId = up.find((id) => w.lab.getManager(id).serviceMeshes.length > 0)!;
+  const healthyId = up.find((id) => id !== stuckId)!;
+  const original = w.lab.getManager(stuckId).serviceMeshes;
+  const [template] = original;
+  w.lab.updateManager(stuckId, (m) => {
+    m.serviceMeshes = Array.from({ length: HCX_MAX_IN_FLIGHT + 32 }, (_, i) => ({
+      ...template,
+      serviceMeshId: `${template.serviceMeshId}-${i}`,
+      name: `${template.name}-${i}`,
+    }));
+  });
+  w.lab.setFaults(stuckId, { stallOnPath: 'ha/groups' });
+  try {
+    const [stuck, healthy] = await Promise.all([targetFor(w, stuckId), targetFor(w, healthyId)]);
+    // A timeout far beyond the test: the healthy target can only finish if it does not wait for the stuck one.
+    const config = { ...w.rt.config, httpTimeoutMs: 300_000 };
+    const abandon = new AbortController();
+    setMaxListeners(1024, abandon.signal);
+    let stuckSettled = false;
+    const stuckRun = collectInventory(stuck, { config, env: w.env, signal: abandon.signal }).finally(() => (stuckSettled = true));
+    const ended = (): number => w.lab.requests.filter((r) => r.manager === stuckId && r.path.includes('ha/groups')).length;
+    const endedBefore = ended();
+    const stalledCalls = (): number => ended() - endedBefore;
+    // Until the stuck manager has listed its meshes and its HA-group calls are on the wire.
+    const meshListsBefore = w.lab.requests.filter((r) => r.manager === stuckId && r.path.includes('interconnect/serviceMesh')).length;
+    await until(
+      () =>
+        w.lab.requests.filter((r) => r.manager === stuckId && r.path.includes('interconnect/serviceMesh')).length > meshListsBefore &&
+        hcxRequestLimiter.inFlight >= HCX_MAX_SOCKETS_PER_ENDPOINT,
+    );
+
+    const inv = await collectInventory(healthy, { config, env: w.env });
+    expect(inv.reachability.hybridity).toEqual({ ok: true });
+    // It did not wait for the stuck one: that collection is still pending and none of its stalled calls has ended.
+    expect(stuckSettled).toBe(false);
+    expect(stalledCalls()).toBe(0);
+    expect(hcxRequestLimiter.inFlight).toBeLessThanOrEqual(HCX_MAX_SOCKETS_PER_ENDPOINT);
+
+    abandon.abort();
+    const left = await stuckRun;
+    expect(left.haGroups).toBeUndefined();
+    expect(left.issues).toContainEqual(expect.objectContaining({ call: 'haGroups', errorClass: 'timeout' }));
+    expect(hcxRequestLimiter.inFlight).toBe(0);
+    // The lab sees the stalled connections close: nothing is left holding a socket to the stuck manager.
+    await until(() => stalledCalls() === HCX_MAX_SOCKETS_PER_ENDPOINT);
+  } finally {
+    w.lab.updateManager(stuckId, (m) => void (m.serviceMeshes = original));
+    clearFaults(w);
+  }
 }

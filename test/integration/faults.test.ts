@@ -4,7 +4,7 @@
  * Every run checks the invariants of test/faults/support.ts; the random round uses a fixed seed (FAULT_SEED=<n>
  * overrides it).
  */
-import { budgetExceeded, clearFaults, duplicateDelivery, faultWorld, overlappingScans, randomFaultRounds, type FaultWorld } from '../faults/scenarios';
+import { budgetExceeded, clearFaults, duplicateDelivery, faultWorld, overlappingScans, randomFaultRounds, stuckManager, type FaultWorld } from '../faults/scenarios';
 import { checkInvariants, faultSeed } from '../faults/support';
 
 /** Fixed so `npm test` is deterministic; random seeds belong to `npm run test:faults` (FAULT_SEED still overrides). */
@@ -31,5 +31,9 @@ describe('faults (fast slice)', () => {
   it('a target over its time budget ends failed with a clear message and keeps its findings', async () => {
     const r = await budgetExceeded(w);
     await checkInvariants({ ...w, results: [r], logs: [], context: 'budget' });
+  });
+
+  it('a manager that never answers does not make a healthy target wait for it, and abandoning it ends its requests', async () => {
+    await stuckManager(w);
   });
 });

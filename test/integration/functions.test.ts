@@ -2,6 +2,7 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import '../../functions/index';
 import { scanTarget, scanTargetPoison } from '../../functions/scanTarget';
 import { scheduleScan } from '../../functions/scheduleScan';
+import { resolveQueuedTarget } from '../../lib/collect';
 import { queueClient, type ScanMessage } from '../../lib/queue';
 import { scanOneTarget } from '../../lib/scan';
 import { setRuntime } from '../../lib/runtime';
@@ -59,6 +60,8 @@ describe('scheduleScan → queue → scanTarget (lab + Azurite)', () => {
     const scan = await ctx.rt.stores.scans.get(messages[0].scanId);
     expect(scan?.scan).toMatchObject({ trigger: 'timer', status: 'running' });
     expect(scan?.scan.targets).toHaveLength(8);
+    // A message identifies work and nothing else: no URL, trust or setting name the worker could be steered by.
+    for (const m of messages) expect(Object.keys(m.target).sort()).toEqual(['id', 'kind', 'name']);
     // Secrets never travel in queue messages.
     const text = JSON.stringify(messages);
     for (const secret of ctx.lab.secrets) expect(text).not.toContain(secret);
@@ -84,7 +87,7 @@ describe('scheduleScan → queue → scanTarget (lab + Azurite)', () => {
   });
 
   it('two overlapping scans of one target leave exactly one row per finding', async () => {
-    const target = messages.find((m) => m.target.name === 'onprem-dc2')!.target;
+    const target = resolveQueuedTarget(ctx.rt.config, messages.find((m) => m.target.name === 'onprem-dc2')!.target);
     ctx.clock.advance(1);
     const asOf = ctx.clock.current;
     const [a, b] = await Promise.all([

@@ -193,14 +193,14 @@ describe('API input handling (property-based, in-process)', () => {
     expect(logs.join('\n')).not.toMatch(/SECRETKEY123|abc\.def/);
   });
 
-  it('createdBy: platform principal, then body, then "unknown"', async () => {
+  it('createdBy: platform principal (App Service Authentication on), then body, then "unknown"', async () => {
     const body = JSON.stringify({
       ruleId: 'hcx-appliance-outdated',
       reason: 'r',
       category: 'waiver',
       expiresAt: '2026-06-01T00:00:00Z',
     });
-    const h = createHandlers(memoryPorts());
+    const h = createHandlers({ ...memoryPorts(), platformAuth: true });
     const principal = Buffer.from(
       JSON.stringify({ identityProvider: 'aad', userDetails: 'carol@contoso.com' }),
     ).toString('base64');

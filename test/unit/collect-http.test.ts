@@ -2,7 +2,15 @@
 import { CollectionError } from '../../lib/errors';
 import { ApplianceClient, HybridityClient } from '../../lib/collect/hcx/client';
 import { classifyNetworkError } from '../../lib/collect/hcx/errors';
-import { HttpTransport, parseRetryAfter, type RawResponse, type SendOptions } from '../../lib/collect/hcx/http';
+import {
+  HCX_MAX_IN_FLIGHT,
+  HCX_MAX_SOCKETS_PER_ENDPOINT,
+  HttpTransport,
+  hcxRequestLimiter,
+  parseRetryAfter,
+  type RawResponse,
+  type SendOptions,
+} from '../../lib/collect/hcx/http';
 import { normalizeFingerprint } from '../../lib/collect/hcx/tls';
 import { joinUrl } from '../../lib/collect/hcx/url';
 
@@ -110,6 +118,42 @@ describe('HttpTransport retries', () => {
     expect(c('ERR_TLS_CERT_ALTNAME_INVALID')).toBe('tls');
     expect(c('UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toBe('tls');
     expect(c('HCXMON_TOO_LARGE')).toBe('malformed');
+  });
+});
+
+describe('one stuck manager and the process-wide request cap', () => {
+  it("a manager's requests queue for its own connections before taking a process-wide slot, and abort ends them all", async () => {
+    const abandon = new AbortController();
+    const pending: ((r: RawResponse) => void)[] = [];
+    const stuck = new HttpTransport({
+      baseUrl: 'https://127.0.0.1:1/hcx/stuck/',
+      source: 'hcx',
+      timeoutMs: 1000,
+      signal: abandon.signal,
+      // Never answers on its own (each call is held until the test lets go), and honours the abort like nodeSend.
+      send: (o) =>
+        new Promise((resolve, reject) => {
+          pending.push(resolve);
+          o.signal?.addEventListener('abort', () => reject(Object.assign(new Error('abandoned'), { code: 'HCXMON_ABANDONED' })));
+        }),
+    });
+    const calls = Array.from({ length: HCX_MAX_IN_FLIGHT + 10 }, (_, i) =>
+      stuck.request({ method: 'GET', path: `/x/${i}`, call: 'haGroups' }).then(
+        () => 'answered',
+        (err: CollectionError) => err.errorClass,
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(hcxRequestLimiter.inFlight).toBe(HCX_MAX_SOCKETS_PER_ENDPOINT);
+
+    const healthy = new HttpTransport({ baseUrl: 'https://127.0.0.1:1/hcx/ok/', source: 'hcx', timeoutMs: 1000, send: async () => res(200) });
+    expect((await healthy.request({ method: 'GET', path: '/v', call: 'manager' })).status).toBe(200);
+    expect(pending).toHaveLength(HCX_MAX_SOCKETS_PER_ENDPOINT);
+
+    abandon.abort();
+    expect(new Set(await Promise.all(calls))).toEqual(new Set(['timeout']));
+    expect(hcxRequestLimiter.inFlight).toBe(0);
+    expect(pending).toHaveLength(HCX_MAX_SOCKETS_PER_ENDPOINT);
   });
 });
 

@@ -21,7 +21,7 @@ const TLS_CODES = new Set([
 /** Maps a Node/OpenSSL transport error to the product's error classes (by code, never by message text). */
 export function classifyNetworkError(err: unknown): ErrorClass {
   const code = String((err as { code?: unknown })?.code ?? '');
-  if (code === 'HCXMON_TIMEOUT' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+  if (code === 'HCXMON_TIMEOUT' || code === 'HCXMON_ABANDONED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
     return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') return 'dns';
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.includes('CERT'))

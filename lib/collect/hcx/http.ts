@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CollectionError } from '../../errors';
 import { collectionError, classifyNetworkError, isRetryableNetworkError, networkErrorCode } from './errors';
@@ -16,6 +17,8 @@ import { Limiter } from '../../pool';
  *   second connection (a TLS handshake, ~1 ms of CPU on each side) would buy no scan time;
  * - per process: at most HCX_MAX_IN_FLIGHT requests in flight over all targets, whatever HCXMON_CONCURRENCY says,
  *   so raising the pool size cannot open hundreds of sockets at once. Waits between retries hold no slot.
+ * A request queues for its own endpoint's connections BEFORE it takes a process-wide slot: a manager that never
+ * answers then holds at most its own socket count of the process-wide slots, and every other target keeps going.
  */
 export const HCX_MAX_SOCKETS_PER_ENDPOINT = 2;
 export const APPLIANCE_MAX_SOCKETS = 1;
@@ -38,6 +41,7 @@ export interface SendOptions {
   timeoutMs: number;
   maxBytes: number;
   agent?: https.Agent;
+  signal?: AbortSignal;
 }
 
 /** One HTTP exchange, no retries. Rejects with a Node-style error carrying a `code`. */
@@ -55,6 +59,8 @@ export interface TransportOptions {
   retryAfterCapMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Aborted when the collection is abandoned (the target's budget ran out): queued, waiting and sent requests end. */
+  signal?: AbortSignal;
   /** Injection points for tests. */
   send?: SendFn;
   sleep?: (ms: number) => Promise<void>;
@@ -104,6 +110,8 @@ export class HttpTransport {
 
   /** The base URL normalised once (ends in one slash), not per request. */
   private readonly base: URL;
+  /** This endpoint's queue: as many requests as it has connections go on to take a process-wide slot. */
+  private readonly endpoint: Limiter;
 
   constructor(private readonly opts: TransportOptions) {
     this.base = baseUrl(opts.baseUrl);
@@ -113,8 +121,10 @@ export class HttpTransport {
     this.backoffBaseMs = opts.backoffBaseMs ?? 250;
     this.backoffCapMs = opts.backoffCapMs ?? 4_000;
     this.send = opts.send ?? nodeSend;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    // An abandoned collection does not sit out a Retry-After: the wait ends and the next attempt is refused.
+    this.sleep = opts.sleep ?? ((ms) => delay(ms, undefined, { signal: opts.signal }).catch(() => undefined));
     this.random = opts.random ?? Math.random;
+    this.endpoint = new Limiter(opts.source === 'appliance' ? APPLIANCE_MAX_SOCKETS : HCX_MAX_SOCKETS_PER_ENDPOINT);
   }
 
   get source(): HcxSource {
@@ -131,6 +141,7 @@ export class HttpTransport {
    */
   async request(spec: RequestSpec): Promise<RawResponse> {
     const url = this.url(spec.path);
+    const { signal } = this.opts;
     const agent = this.opts.send ? undefined : await this.getAgent(spec.call);
     const headers: Record<string, string> = { Accept: 'application/json', ...spec.headers };
     let body: Buffer | undefined;
@@ -140,21 +151,30 @@ export class HttpTransport {
       headers['Content-Length'] = String(body.length);
     }
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw this.networkError(abandoned(), spec, url);
       this.stats.requests++;
       let res: RawResponse;
       try {
-        res = await hcxRequestLimiter.run(() =>
-          this.send({
-            url,
-            method: spec.method,
-            headers,
-            body,
-            timeoutMs: this.opts.timeoutMs,
-            maxBytes: this.maxBytes,
-            agent,
-          }),
+        res = await this.endpoint.run(
+          () =>
+            hcxRequestLimiter.run(
+              () =>
+                this.send({
+                  url,
+                  method: spec.method,
+                  headers,
+                  body,
+                  timeoutMs: this.opts.timeoutMs,
+                  maxBytes: this.maxBytes,
+                  agent,
+                  signal,
+                }),
+              signal,
+            ),
+          signal,
         );
       } catch (err) {
+        if (signal?.aborted) throw this.networkError(abandoned(), spec, url);
         if (attempt < this.maxRetries && isRetryableNetworkError(err)) {
           await this.wait(this.backoff(attempt), false);
           continue;
@@ -200,7 +220,9 @@ export class HttpTransport {
         ? `no answer within ${this.opts.timeoutMs} ms`
         : code === 'HCXMON_TOO_LARGE'
           ? `response larger than ${this.maxBytes} bytes`
-          : code;
+          : code === 'HCXMON_ABANDONED'
+            ? "abandoned: the target's collection was cancelled"
+            : code;
     return collectionError(cls, this.opts.source, spec.call, `${spec.method} ${describeUrl(url)}: ${detail}`);
   }
 
@@ -262,6 +284,10 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
+function abandoned(): Error {
+  return Object.assign(new Error('abandoned'), { code: 'HCXMON_ABANDONED' });
+}
+
 const nodeSend: SendFn = (o) =>
   new Promise<RawResponse>((resolve, reject) => {
     let settled = false;
@@ -295,6 +321,9 @@ const nodeSend: SendFn = (o) =>
       res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
     });
     const timer = setTimeout(() => fail(Object.assign(new Error('timeout'), { code: 'HCXMON_TIMEOUT' })), o.timeoutMs);
+    const onAbort = (): void => fail(abandoned());
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    req.once('close', () => o.signal?.removeEventListener('abort', onAbort));
     req.on('error', (e) => fail(e));
     if (o.body) req.write(o.body);
     req.end();
