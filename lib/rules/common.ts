@@ -232,16 +232,21 @@ export function readVersion(raw: string | undefined, what: string): VersionRead 
  * to be healthy passes, one that names a fault fails, and anything else is `unknown` — never healthy by default.
  */
 const HEALTHY_STATE =
-  /^(up|connected|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal|online|ready|operational|succeeded)$/i;
-const BAD_STATE =
-  /down|error|fail|degrad|disconnect|not[ _-]?connected|unreachable|unhealthy|invalid|out[ _-]?of[ _-]?sync|red\b|critical|broken|lost/i;
+  /^(up|connected|paired|healthy|running|active|ok|success|green|tunnel[ _-]?up|in[ _-]?sync|synced|available|normal|online|ready|operational|succeeded)$/i;
+// Whole words only (`_`, `-` and spaces separate words): PAIRED or CONFIGURED are not "red", NO_ERROR is no error.
+const BAD_WORD =
+  /(?<![a-z])(down|errors?|fail(ed|ure|ing|s)?|degraded?|disconnected|unreachable|unhealthy|invalid|critical|broken|lost|red)(?![a-z])/i;
+const BAD_PHRASE = /(?<![a-z])(not[ _-]?connected|out[ _-]?of[ _-]?sync)(?![a-z])/i;
+const NEGATED = /^(no|zero|without)[ _-]?(errors?|failures?)$/i;
 
 export type StateRead = 'healthy' | 'bad' | 'unknown';
 
 export function readState(value: string | undefined): StateRead | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (BAD_STATE.test(value)) return 'bad';
-  if (HEALTHY_STATE.test(value.trim())) return 'healthy';
+  const v = value.trim();
+  if (NEGATED.test(v)) return 'healthy';
+  if (BAD_PHRASE.test(v) || BAD_WORD.test(v.replace(/_/g, ' '))) return 'bad';
+  if (HEALTHY_STATE.test(v)) return 'healthy';
   return 'unknown';
 }
 

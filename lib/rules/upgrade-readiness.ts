@@ -251,7 +251,8 @@ export const serviceMeshDegraded = defineRule({
       if (m.state === undefined) unknowns.push('mesh state not reported');
       else if (m.state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
       for (const st of m.serviceStatuses ?? []) {
-        if (!HEALTHY_SERVICE.test(st.status))
+        if (st.status.trim() === '') unknowns.push(`service ${st.name || '(unnamed)'} reports no status`);
+        else if (!HEALTHY_SERVICE.test(st.status))
           problems.push(`service ${st.name} is ${st.status}${st.reason?.length ? ` (${st.reason.join('; ')})` : ''}`);
       }
       if (m.lastTask?.status && /fail/i.test(m.lastTask.status))
@@ -260,8 +261,9 @@ export const serviceMeshDegraded = defineRule({
         );
       const members = inv.appliances?.filter((a) => a.serviceMeshId === m.id);
       const tunnels = members?.map((a) => applianceTunnels(inv, a));
+      // A mesh with no appliance listed has nothing reported down (RULES.md fails on appliances that are); the
+      // evidence says so rather than calling it unknown.
       if (members === undefined) unknowns.push('appliances not collected');
-      else if (members.length === 0) unknowns.push('no Interconnect appliance of this mesh was reported');
       for (const t of tunnels ?? []) {
         problems.push(...t.problems);
         unknowns.push(...t.unknowns);
@@ -318,13 +320,15 @@ function applianceTunnels(
   const unknowns: string[] = [];
   const state = readState(a.state);
   if (state === 'bad') problems.push(`appliance ${a.name} is ${a.state}`);
-  else if (state === 'unknown') unknowns.push(`appliance ${a.name} reports state ${a.state}`);
   const metric = inv.tunnelMetrics?.find((t) => t.applianceId === a.id);
   if (metric?.overallStatus !== undefined && readState(metric.overallStatus) === 'bad')
     problems.push(`appliance ${a.name} reports ${metric.overallStatus}`);
   const total = metric?.tunnelTotal ?? a.tunnelTotal;
   const active = metric?.tunnelActive ?? a.tunnelActive;
   const evidence = { appliance: a.name, type: a.type, state: a.state, tunnelsActive: active, tunnelsTotal: total };
+  // An unfamiliar state (hcx-api.md §14.3: values undocumented) is unknown unless its tunnels prove it up.
+  const provenUp = total !== undefined && active !== undefined && total > 0 && active >= total;
+  if (state === 'unknown' && !(TUNNELLED.test(a.type) && provenUp)) unknowns.push(`appliance ${a.name} reports state ${a.state}`);
   if (!TUNNELLED.test(a.type)) return { problems, unknowns, evidence };
   if (total !== undefined && active !== undefined) {
     if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);

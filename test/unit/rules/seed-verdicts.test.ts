@@ -7,6 +7,7 @@ import { evaluateReadiness } from '../../../lib/api/readiness';
 import type { Inventory } from '../../../lib/domain/inventory';
 import { reconcile } from '../../../lib/findings';
 import { ruleById } from '../../../lib/rules';
+import { readState } from '../../../lib/rules/common';
 import {
   CLOUD_REF,
   appliance,
@@ -81,9 +82,38 @@ describe('interconnect appliances down are not healthy (mesh + upgrade gate)', (
     ).toBe('unknown');
   });
 
-  test('an appliance state outside the known values is unknown (hcx-api.md §14.3), a mesh without appliances too', () => {
-    expect(one(M, healthyConnector({ appliances: [appliance({ state: 'DEPLOYING' })] })).status).toBe('unknown');
-    expect(one(M, healthyConnector({ appliances: [] })).status).toBe('unknown');
+  test('an unfamiliar appliance state is unknown unless its tunnels prove it up (hcx-api.md §14.3)', () => {
+    const noCounts = { tunnelTotal: undefined, tunnelActive: undefined };
+    expect(
+      one(M, healthyConnector({ appliances: [appliance({ state: 'DEPLOYING', ...noCounts })], tunnelMetrics: [] }))
+        .status,
+    ).toBe('unknown');
+    expect(one(M, healthyConnector({ appliances: [appliance({ state: 'DEPLOYED' })] })).status).toBe('pass');
+    // No appliance listed for the mesh: nothing reported down, as RULES.md reads it.
+    expect(one(M, healthyConnector({ appliances: [] })).status).toBe('pass');
+  });
+
+  test('a service that reports no status is unknown, not "degraded"', () => {
+    const e = one(
+      M,
+      healthyConnector({ serviceMeshes: [mesh({ serviceStatuses: [{ name: 'INTERCONNECT', status: '' }] })] }),
+    );
+    expect(e.status).toBe('unknown');
+  });
+
+  test.each([
+    ['PAIRED', 'healthy'],
+    ['CONFIGURED', 'unknown'],
+    ['REGISTERED', 'unknown'],
+    ['NO_ERROR', 'healthy'],
+    ['FAILED_OVER', 'bad'],
+    ['NOT_CONNECTED', 'bad'],
+    ['OUT_OF_SYNC', 'bad'],
+    ['UPDATE_FAILED', 'bad'],
+    ['Tunnel Up', 'healthy'],
+    ['DEPLOYING', 'unknown'],
+  ])('undocumented state %s reads as %s (whole words, never a substring)', (value, want) => {
+    expect(readState(value)).toBe(want);
   });
 
   test('a failed last interconnect task (out of sync) fails the mesh', () => {
