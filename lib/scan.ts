@@ -78,12 +78,21 @@ function consumesActivationKeys(inv: Inventory): boolean {
  * a cloud-side key consumed by one of them takes that Connector's date (its latest stored scan's).
  */
 async function connectorKeyDeadlines(stores: Stores): Promise<ConnectorKeyDeadline[]> {
-  const findings = await stores.findings.queryAll({
-    ruleId: ACTIVATION_KEY_RULE,
-    status: ['open', 'unknown', 'suppressed'],
-  });
+  return keyDeadlinesOf(
+    await stores.findings.queryAll({ ruleId: ACTIVATION_KEY_RULE, status: ['open', 'unknown', 'suppressed'] }),
+  );
+}
+
+/** This run's Connector verdicts win over what an earlier scan stored for the same Connector. */
+function mergeKeyDeadlines(fresh: ConnectorKeyDeadline[], stored: ConnectorKeyDeadline[]): ConnectorKeyDeadline[] {
+  const seen = new Set(fresh.map((k) => k.targetId));
+  return [...fresh, ...stored.filter((k) => !seen.has(k.targetId))];
+}
+
+function keyDeadlinesOf(findings: readonly Finding[]): ConnectorKeyDeadline[] {
   const out: ConnectorKeyDeadline[] = [];
   for (const f of findings) {
+    if (f.ruleId !== ACTIVATION_KEY_RULE || f.status === 'resolved') continue;
     const keyLast4 = f.evidence.keyLast4;
     if (f.targetKind !== 'hcx-connector' || !f.deadline || typeof keyLast4 !== 'string') continue;
     out.push({ targetId: f.targetId, targetName: f.targetName, keyLast4, deadline: f.deadline });
@@ -233,6 +242,8 @@ export async function scanOneTarget(
     suppressions?: Suppression[];
     /** This target's facts, already read for this scan (runScan reads every target's facts at once). */
     facts?: Fact[];
+    /** Connector key deadlines this run already evaluated (runScan scans Connectors first); else the stored ones. */
+    connectorKeys?: readonly ConnectorKeyDeadline[];
     /** The caller records the outcome itself (runScan writes them in batches); the queue path writes its own. */
     deferOutcome?: boolean;
   },
@@ -258,7 +269,7 @@ export async function scanOneTarget(
     const [facts, suppressions, connectorKeys] = await Promise.all([
       args.facts ?? stores.facts.list(target.id),
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
-      consumesActivationKeys(inventory) ? connectorKeyDeadlines(stores) : [],
+      !consumesActivationKeys(inventory) ? [] : (args.connectorKeys ?? connectorKeyDeadlines(stores)),
     ]);
     const compute = (state: TargetState): ReconcileResult => {
       // Rules judge the version they see now, so this scan's observation joins the history first.
@@ -429,21 +440,39 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
       ? await Promise.all([deps.stores.suppressions.list({ activeAt: scan.asOf }), deps.stores.facts.listAll()])
       : [[], new Map<string, Fact[]>()];
   const outcomes = new OutcomeWriter(deps.stores, persist);
-  const settled = await mapPool(targets, opts.concurrency ?? deps.config.concurrency, async (target) => {
-    const r = await scanOneTarget(deps, {
-      scanId: scan.scanId,
-      target,
-      asOf,
-      persist,
-      fresh: true,
-      suppressions,
-      facts: facts.get(target.id) ?? [],
-      deferOutcome: true,
+  const scanPool = (list: Target[], connectorKeys?: readonly ConnectorKeyDeadline[]) =>
+    mapPool(list, opts.concurrency ?? deps.config.concurrency, async (target) => {
+      const r = await scanOneTarget(deps, {
+        scanId: scan.scanId,
+        target,
+        asOf,
+        persist,
+        fresh: true,
+        suppressions,
+        facts: facts.get(target.id) ?? [],
+        deferOutcome: true,
+        connectorKeys,
+      });
+      await outcomes.add(r.outcome);
+      opts.onTargetDone?.(r.outcome);
+      return r;
     });
-    await outcomes.add(r.outcome);
-    opts.onTargetDone?.(r.outcome);
-    return r;
-  });
+  // Connectors first: a private cloud's enterprise-site key used by one of them takes the date this very run
+  // gives it (a fact set just before `hcxmon scan`, or a planning --as-of that stores nothing).
+  const connectors = targets.filter((t) => t.kind === 'hcx-connector');
+  const clouds = targets.filter((t) => t.kind !== 'hcx-connector');
+  const firstRound = await scanPool(connectors);
+  const thisRun = firstRound.flatMap((r) => (r.status === 'fulfilled' ? keyDeadlinesOf(r.value.findings) : []));
+  const secondRound = await scanPool(
+    clouds,
+    connectors.length && clouds.length
+      ? mergeKeyDeadlines(thisRun, await connectorKeyDeadlines(deps.stores))
+      : undefined,
+  );
+  const byTarget = new Map<Target, (typeof firstRound)[number]>();
+  connectors.forEach((t, i) => byTarget.set(t, firstRound[i]));
+  clouds.forEach((t, i) => byTarget.set(t, secondRound[i]));
+  const settled = targets.map((t) => byTarget.get(t)!);
   const results = settled.map((s, i) => {
     if (s.status === 'fulfilled') return s.value;
     // Only storage failures get here (scanOneTarget absorbs the target's own): report, never hide.

@@ -40,6 +40,8 @@ export interface Deadline {
   band: DeadlineBand;
   /** When the basis is a bracket (observed history), the later possible date; `date` is the earlier one. */
   latestDate?: string;
+  /** `date` is only an upper bound (the event may come sooner): what an undated activation key gets. */
+  atTheLatest?: boolean;
 }
 
 export type SubjectKind =

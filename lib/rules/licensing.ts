@@ -15,7 +15,7 @@ import {
   notCollected,
   type Subject,
 } from './common';
-import type { RuleContext } from './types';
+import type { ConnectorKeyDeadline, RuleContext } from './types';
 import { parseVersion, versionLessThan } from './version';
 
 export const ACTIVATION_KEY_RULE = 'hcx-activation-key-expiry';
@@ -96,7 +96,7 @@ export function observedBracket(history: TargetHistory): { before?: string; afte
   return { before, after };
 }
 
-function observedBasis(ctx: RuleContext): Basis | { latestOnly: string } | undefined {
+function observedBasis(ctx: RuleContext, inv: Inventory): Basis | { latestOnly: string } | undefined {
   const { before, after } = observedBracket(ctx.history);
   const b = utcDate(before);
   const a = utcDate(after);
@@ -115,7 +115,10 @@ function observedBasis(ctx: RuleContext): Basis | { latestOnly: string } | undef
       },
     };
   }
-  if (a) return { latestOnly: addDays(toIsoDate(a), ACTIVATION_KEY_LIFETIME_DAYS) as string };
+  // A first sighting only bounds the upgrade when an earlier scan made it: this scan's own observation (or a
+  // planning --as-of's) is not evidence of when the upgrade happened.
+  if (a && after! < inv.collectedAt)
+    return { latestOnly: addDays(toIsoDate(a), ACTIVATION_KEY_LIFETIME_DAYS) as string };
   return undefined;
 }
 
@@ -132,12 +135,15 @@ function applianceBasis(inv: Inventory, ctx: RuleContext): Basis | undefined {
 }
 
 /** The same key (matched by its kept last characters) dated on a Connector this product monitors. */
-function connectorBasis(ctx: RuleContext, keyLast4: string | undefined): Basis | undefined {
+function peerKey(ctx: RuleContext, keyLast4: string | undefined): ConnectorKeyDeadline | undefined {
   if (!keyLast4) return undefined;
   const mine = ctx.connectorKeys.filter((k) => k.keyLast4.toUpperCase() === keyLast4.toUpperCase());
-  if (mine.length === 0) return undefined;
   // Two Connectors showing the same last characters: the earlier deadline is the one that can bite.
-  const k = mine.reduce((a, b) => (b.deadline.date < a.deadline.date ? b : a));
+  return mine.length ? mine.reduce((a, b) => (b.deadline.date < a.deadline.date ? b : a)) : undefined;
+}
+
+function connectorBasis(ctx: RuleContext, k: ConnectorKeyDeadline): Basis {
+  const keyLast4 = k.keyLast4;
   return {
     deadline: makeDeadline(k.deadline.date, k.deadline.basis, ctx.asOf, k.deadline.latestDate),
     explain: `the same key (…${keyLast4}) is used by Connector ${k.targetName}, monitored here, whose upgrade to 4.11.0 dates it (${k.deadline.basis})`,
@@ -255,7 +261,7 @@ function connectorExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
     : ` The licensing model was ${inv.licensing ? 'not reported' : 'not collected (configure the Connector applianceUrl for port 9443)'}; an activation key is assumed until shown otherwise.`;
   const what = `The Connector's activation key${inv.licensing?.keyLast4 ? ` (…${inv.licensing.keyLast4})` : ''}`;
   const basis = applianceBasis(inv, ctx) ?? operatorBasis(ctx, inv, MANAGER.id);
-  const observed = basis ? undefined : observedBasis(ctx);
+  const observed = basis ? undefined : observedBasis(ctx, inv);
   const chosen = basis ?? (observed && 'deadline' in observed ? observed : undefined);
   // The key's last characters travel with the verdict so a private cloud consuming the same key can find it.
   const keyed = (e: Evaluation): Evaluation =>
@@ -292,8 +298,14 @@ function atTheLatest(
   latest: string,
   status: 'fail' | 'unknown',
   extra: string,
+  why = 'our scans first saw it at 4.11.0 or later then, and the upgrade may have been earlier',
+  evidence: Evidence = {
+    source: 'observed',
+    latestDeadline: latest,
+    firstSeenAt411: observedBracket(ctx.history).after,
+  },
 ): Evaluation {
-  const deadline = makeDeadline(latest, 'observed', ctx.asOf);
+  const deadline: Deadline = { ...makeDeadline(latest, evidence.source, ctx.asOf), atTheLatest: true };
   const band = severityForBand(deadline.band, 'high');
   const severity: Severity = band === 'critical' ? 'critical' : 'high';
   const verb = deadline.daysLeft <= 0 ? 'stopped working by' : 'stops working by';
@@ -303,9 +315,9 @@ function atTheLatest(
     s,
     status,
     severity,
-    `${what} ${verb} ${describeDeadline(deadline)} at the latest: our scans first saw it at 4.11.0 or later then, and the upgrade may have been earlier. ` +
+    `${what} ${verb} ${describeDeadline(deadline)} at the latest: ${why}. ` +
       `Record the upgrade date for the exact deadline: ${factCommand(inv, s.id === MANAGER.id ? undefined : s.id)}.${extra}`,
-    { source: 'observed', latestDeadline: latest, firstSeenAt411: observedBracket(ctx.history).after },
+    evidence,
     deadline,
   );
 }
@@ -322,6 +334,20 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const sites = inv.arm?.enterpriseSites;
   const all = allSubjects('enterprise-site', 'HCX enterprise sites');
   if (sites === undefined) return [notCollected(EXPIRY, inv, all, 'arm.enterpriseSites', 'arm')];
+  const v = managerVersion(inv);
+  // RULES.md: below 4.11.0 the clock has not started (the legacy-endpoint rule covers what matters then).
+  if (v.ok && versionLessThan(v.version, LOCAL_MODE_FROM))
+    return [
+      evaluation(
+        EXPIRY,
+        inv,
+        all,
+        'not_applicable',
+        'high',
+        `The HCX Cloud Manager runs ${v.raw}, below 4.11.0: the 450-day clock of its enterprise-site keys has not started.`,
+        { source: 'hcx', version: v.raw },
+      ),
+    ];
   return sites
     .filter((site) => site.status === undefined || lc(site.status) === 'consumed')
     .map((site) => {
@@ -337,8 +363,28 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
           { source: 'arm', site: site.name, keyLast4: site.keyLast4, status: null },
         );
       const what = `Activation key …${site.keyLast4 ?? '????'} of HCX enterprise site ${site.name} (consumed by an on-premises Connector)`;
-      const basis = operatorBasis(ctx, inv, site.name) ?? connectorBasis(ctx, site.keyLast4);
-      if (basis) return verdict(inv, s, basis, what);
+      const operator = operatorBasis(ctx, inv, site.name);
+      if (operator) return verdict(inv, s, operator, what);
+      const peer = peerKey(ctx, site.keyLast4);
+      if (peer?.deadline.atTheLatest)
+        return atTheLatest(
+          inv,
+          ctx,
+          s,
+          what,
+          peer.deadline.date,
+          'fail',
+          '',
+          `the same key (…${site.keyLast4}) is used by Connector ${peer.targetName}, monitored here, which our scans first saw at 4.11.0 or later then`,
+          {
+            source: peer.deadline.basis,
+            connector: peer.targetId,
+            connectorName: peer.targetName,
+            keyLast4: site.keyLast4,
+            latestDeadline: peer.deadline.date,
+          },
+        );
+      if (peer) return verdict(inv, s, connectorBasis(ctx, peer), what);
       const hint = addDays(AVS_CLOUD_MANAGERS_ON_411_BY, ACTIVATION_KEY_LIFETIME_DAYS);
       return askForFact(
         inv,

@@ -328,7 +328,8 @@ function applianceTunnels(
   const evidence = { appliance: a.name, type: a.type, state: a.state, tunnelsActive: active, tunnelsTotal: total };
   // An unfamiliar state (hcx-api.md §14.3: values undocumented) is unknown unless its tunnels prove it up.
   const provenUp = total !== undefined && active !== undefined && total > 0 && active >= total;
-  if (state === 'unknown' && !(TUNNELLED.test(a.type) && provenUp)) unknowns.push(`appliance ${a.name} reports state ${a.state}`);
+  if (state === 'unknown' && !(TUNNELLED.test(a.type) && provenUp))
+    unknowns.push(`appliance ${a.name} reports state ${a.state}`);
   if (!TUNNELLED.test(a.type)) return { problems, unknowns, evidence };
   if (total !== undefined && active !== undefined) {
     if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);

@@ -10,6 +10,7 @@ import { ruleById } from '../../../lib/rules';
 import { readState } from '../../../lib/rules/common';
 import {
   CLOUD_REF,
+  COLLECTED_AT,
   appliance,
   ctxAt,
   extension,
@@ -175,6 +176,56 @@ describe('activation keys that will die page someone', () => {
       severity: 'critical',
       deadline: { date: '2025-04-04', daysLeft: expect.any(Number) },
     });
+  });
+
+  test('a first sighting made by this very scan is no bound: the key still fails high, asking for the fact, without a deadline', () => {
+    const history = { versions: [observation('4.11.3', COLLECTED_AT, COLLECTED_AT)] };
+    const e = one(K, keyed(), '2026-03-01T06:00:00Z', { history });
+    expect(e).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(e.deadline).toBeUndefined();
+    expect(e.message).toMatch(/hcxmon fact set/);
+  });
+
+  test('a private cloud key used by a monitored Connector dated only "at the latest" stays at the latest (high), not low', () => {
+    const inv = healthyCloud({
+      arm: { ...healthyCloud().arm!, enterpriseSites: [{ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }] },
+    });
+    const connectorKeys = [
+      {
+        targetId: 'connector:dc1',
+        targetName: 'dc1',
+        keyLast4: 'k123',
+        deadline: {
+          date: '2027-01-01',
+          basis: 'observed' as const,
+          daysLeft: 306,
+          band: 'later' as const,
+          atTheLatest: true,
+        },
+      },
+    ];
+    const e = one(K, inv, '2026-03-01T06:00:00Z', { connectorKeys });
+    expect(e).toMatchObject({ status: 'fail', severity: 'high', deadline: { date: '2027-01-01', atTheLatest: true } });
+    expect(e.message).toMatch(/at the latest: the same key \(…K123\) is used by Connector dc1/);
+    const dated = [
+      {
+        ...connectorKeys[0],
+        deadline: { date: '2026-11-07', basis: 'operator' as const, daysLeft: 251, band: 'later' as const },
+      },
+    ];
+    expect(one(K, inv, '2026-03-01T06:00:00Z', { connectorKeys: dated })).toMatchObject({
+      status: 'fail',
+      severity: 'low',
+      deadline: { date: '2026-11-07', basis: 'operator' },
+    });
+  });
+
+  test('a private cloud below 4.11.0: the enterprise-site clock has not started (not_applicable)', () => {
+    const inv = healthyCloud({
+      manager: { version: '4.10.3' },
+      arm: { ...healthyCloud().arm!, enterpriseSites: [{ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }] },
+    });
+    expect(one(K, inv).status).toBe('not_applicable');
   });
 
   test('the licensing model not collected stays unknown (an activation key is not confirmed)', () => {
