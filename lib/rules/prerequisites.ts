@@ -3,9 +3,9 @@
  * version HCX is registered to, the `.local` DNS issue of the move to Photon OS, and the order of the Service Mesh
  * upgrade (only after every paired HCX Manager is updated).
  */
-import type { Evaluation, Severity } from '../domain/evaluation';
+import type { Evaluation } from '../domain/evaluation';
 import type { Appliance, Inventory, ServiceMesh } from '../domain/inventory';
-import { makeDeadline, severityForBand } from './deadline';
+import { makeDeadline } from './deadline';
 import {
   BOTH,
   CUSTOMER,
@@ -34,6 +34,26 @@ const MESHES = allSubjects('service-mesh', 'service meshes');
 
 const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as const;
 
+/**
+ * Whether a mesh uses NE HA (it has an HA group) or is asked to (a network extended over its NE appliances has no
+ * HA, which hcx-network-extension-without-ha flags): only then do the prerequisites matter.
+ */
+function haUse(inv: Inventory, meshId: string): 'used' | 'wanted' | 'none' | 'unknown' {
+  if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return 'used';
+  if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return 'unknown';
+  const mine = new Set(
+    inv.appliances.filter((a) => a.serviceMeshId === meshId && isNeAppliance(a)).flatMap((a) => [a.id, a.name]),
+  );
+  const grouped = new Set(
+    inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName ?? ''])),
+  );
+  const unprotected = inv.extensions.some(
+    (e) =>
+      !e.haGroupId && [e.applianceId, e.applianceName].some((x) => x !== undefined && mine.has(x) && !grouped.has(x)),
+  );
+  return unprotected ? 'wanted' : 'none';
+}
+
 export const neHaPrerequisitesUnmet = defineRule({
   id: NEPRE.id,
   title: 'Network Extension HA prerequisites not met',
@@ -55,8 +75,19 @@ export const neHaPrerequisitesUnmet = defineRule({
       .filter((m) => m.services.some((s) => s.toUpperCase() === 'NETWORK_EXTENSION'))
       .map((m) => {
         const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
+        const use = haUse(inv, m.id);
+        if (use === 'none')
+          return evaluation(
+            NEPRE,
+            inv,
+            s,
+            'not_applicable',
+            'info',
+            `Mesh ${m.name} has no NE HA group and no network extended over it without HA: NE HA is neither used nor asked for.`,
+            { source: 'hcx' },
+          );
         const unmet: string[] = [];
-        const unknown: string[] = [];
+        const unknown: string[] = use === 'unknown' ? ['HA groups or extensions were not collected'] : [];
         if (inv.target.kind === 'avs-private-cloud') {
           const offer = inv.arm?.hcxAddon?.offer;
           if (offer === undefined) unknown.push('the HCX add-on offer (edition) was not reported');
@@ -68,9 +99,15 @@ export const neHaPrerequisitesUnmet = defineRule({
         const ne = inv.appliances?.filter((a) => a.serviceMeshId === m.id && isNeAppliance(a));
         if (ne === undefined) unknown.push('appliances were not collected');
         else {
-          if (ne.length < 2)
+          // The appliance list may carry both sites (hcx-api.md §6.3): two per site, counted per endpoint.
+          const perSite = new Map<string, number>();
+          for (const a of ne)
+            perSite.set(a.endpointId ?? 'this site', (perSite.get(a.endpointId ?? 'this site') ?? 0) + 1);
+          const short = [...perSite.entries()].filter(([, n]) => n < 2);
+          if (ne.length === 0) unmet.push('no Network Extension appliance (two per site, four in all, are needed)');
+          for (const [site, n] of short)
             unmet.push(
-              `${ne.length} Network Extension appliance(s) at this site (two per site, four in all, are needed)`,
+              `${n} Network Extension appliance(s) at ${site === 'this site' ? site : `site ${site}`} (two per site, four in all, are needed)`,
             );
           for (const a of ne) {
             const v = readVersion(a.version, `NE appliance ${a.name}`);
@@ -126,7 +163,7 @@ export const neHaPrerequisitesUnmet = defineRule({
 
 // ---- vSphere version ------------------------------------------------------------------------------------------
 
-const VSPHERE = { id: 'hcx-vsphere-version-legacy', defaultSeverity: 'medium' } as const;
+const VSPHERE = { id: 'hcx-vsphere-version-legacy', defaultSeverity: 'low' } as const;
 
 /**
  * End of general support of the vSphere releases an HCX Connector may be registered to (Broadcom Product Lifecycle
@@ -144,7 +181,7 @@ export const vsphereVersionLegacy = defineRule({
   id: VSPHERE.id,
   title: 'HCX registered to a legacy vSphere version',
   family: 'lifecycle',
-  defaultSeverity: 'medium',
+  defaultSeverity: 'low',
   owner: CUSTOMER,
   // The Connector's vCenter registration is read on 9443; AVS runs a vSphere Microsoft keeps current.
   appliesTo: ['hcx-connector'],
@@ -160,16 +197,24 @@ export const vsphereVersionLegacy = defineRule({
     if (inv.registrations === undefined) return [notCollected(VSPHERE, inv, all, 'registrations', 'appliance')];
     if (inv.registrations.vcenter.length === 0)
       return [
-        evaluation(VSPHERE, inv, all, 'unknown', 'medium', 'No vCenter Server registration reports a version.', {
-          source: 'appliance',
-        }),
+        evaluation(
+          VSPHERE,
+          inv,
+          all,
+          'unknown',
+          'low',
+          'No vCenter Server is registered, so the vSphere version cannot be read (hcx-manager-connection-unhealthy fails on the missing registration).',
+          {
+            source: 'appliance',
+          },
+        ),
       ];
     return inv.registrations.vcenter.map((r, i) => {
       const s: Subject = { id: r.url ?? `vcenter-${i}`, name: r.url ?? `vCenter ${i + 1}`, kind: 'connection' };
       const v = readVersion(r.version, `vCenter ${s.name}`);
       const ev = { source: 'appliance' as const, vcenter: r.url, version: r.version };
       if (!v.ok)
-        return evaluation(VSPHERE, inv, s, 'unknown', 'medium', `Cannot tell the vSphere version: ${v.reason}.`, ev);
+        return evaluation(VSPHERE, inv, s, 'unknown', 'low', `Cannot tell the vSphere version: ${v.reason}.`, ev);
       const line = `${v.version.major}.${v.version.minor}`;
       const known = VSPHERE_END_OF_GENERAL_SUPPORT.find((e) => e.line === line);
       const oldest = parseVersion(VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
@@ -197,13 +242,12 @@ export const vsphereVersionLegacy = defineRule({
           ev,
           deadline,
         );
-      const severity: Severity =
-        deadline.daysLeft <= 0 ? 'medium' : severityForBand(deadline.band, 'low') === 'critical' ? 'medium' : 'low';
       const msg =
         deadline.daysLeft <= 0
           ? `vCenter ${s.name} runs vSphere ${v.raw}, past its end of general support (${date}): legacy vSphere, which HCX supports only to migrate away from.`
           : `vCenter ${s.name} runs vSphere ${v.raw}, whose general support ends on ${date} (${deadline.daysLeft} days).`;
-      return evaluation(VSPHERE, inv, s, 'fail', severity, msg, ev, deadline);
+      // Low: the guides point at the legacy-vSphere policy but state no versions; the dates are Broadcom's.
+      return evaluation(VSPHERE, inv, s, 'fail', 'low', msg, ev, deadline);
     });
   },
 });
@@ -291,11 +335,13 @@ function versusVersion(a: Appliance, v: HcxVersion): number {
 
 export const serviceMeshUpgradeOrder = defineRule({
   id: ORDER.id,
-  title: 'Service Mesh upgraded out of order',
+  title: 'Service Mesh update pending before every paired manager is updated',
   family: 'upgrade-readiness',
   defaultSeverity: 'medium',
   owner: CUSTOMER,
-  appliesTo: BOTH,
+  // The Service Mesh upgrade is started at the source site (Microsoft Learn: "initiated using the HCX plug-in of
+  // vCenter or the 443 console at the source site"): the Connector.
+  appliesTo: ['hcx-connector'],
   references: [REF.avsUpgrade, REF.upgradeManager, REF.upgradeMesh],
   remediation:
     'The HCX Service Mesh can be upgraded once all paired HCX Managers on the source and target sites are updated and all services are returned to a fully converged state (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
@@ -318,20 +364,6 @@ export const serviceMeshUpgradeOrder = defineRule({
         updateAvailable: m.updateAvailable,
         appliances: members?.map((a) => ({ name: a.name, version: a.version })),
       };
-      // An appliance newer than a paired manager: the mesh was upgraded before every paired manager was.
-      if (members && remote.ok) {
-        const ahead = members.filter((a) => versusVersion(a, remote.version) > 0);
-        if (ahead.length)
-          return evaluation(
-            ORDER,
-            inv,
-            s,
-            'fail',
-            'medium',
-            `Mesh ${m.name}: appliance ${ahead[0].name} runs ${ahead[0].version}, newer than the paired HCX Manager (${remote.where}, ${remote.raw}): the Service Mesh was upgraded before every paired manager.`,
-            ev,
-          );
-      }
       const pending =
         m.updateAvailable === true || (local.ok && (members ?? []).some((a) => versusVersion(a, local.version) < 0));
       if (!pending) {

@@ -91,9 +91,27 @@ export const managerConnectionUnhealthy = defineRule({
           ),
         );
     }
-    // HCX signs in through vCenter's SSO: without a working lookup service registration nobody can log in.
-    if (regs !== undefined)
-      out.push(requiredRegistration(inv, S.sso, regs.lookupService, 'SSO lookup service registration'));
+    // HCX signs in through vCenter's SSO. A registration in error fails; an empty list while our SSO login to this
+    // very manager worked contradicts itself, so it is unknown rather than a missing registration.
+    if (regs !== undefined) {
+      const sso = regs.lookupService;
+      if (sso.length === 0 && inv.reachability.hybridity?.ok === true)
+        out.push(
+          evaluation(
+            CONN,
+            inv,
+            S.sso,
+            'unknown',
+            'high',
+            'The SSO lookup service registration was not reported, although the SSO login worked.',
+            {
+              source: 'appliance',
+              registrations: [],
+            },
+          ),
+        );
+      else out.push(requiredRegistration(inv, S.sso, sso, 'SSO lookup service registration'));
+    }
     if (inv.services === undefined) out.push(notCollected(CONN, inv, S.appengine, 'services', 'appliance'));
     else {
       const ae = inv.services.find((c) => lc(c.name) === 'appengine');

@@ -414,6 +414,7 @@ describe('prerequisites no rule checked before', () => {
     expect(one(N, healthyConnector({ appliances: [appliance(), neAppliance(1)] })).status).toBe('fail');
     const busy = healthyConnector({
       haGroups: [],
+      extensions: [extension({ haGroupId: undefined })],
       appliances: [
         appliance(),
         neAppliance(1, { networkExtensionCount: 3 }),
@@ -423,6 +424,15 @@ describe('prerequisites no rule checked before', () => {
     expect(one(N, busy)).toMatchObject({ status: 'fail', message: expect.stringMatching(/no networks extended/) });
     expect(one(N, healthyConnector({ serviceMeshes: [mesh({ neApplianceCount: undefined })] })).status).toBe('unknown');
     expect(run(N, healthyConnector({ serviceMeshes: [mesh({ services: ['INTERCONNECT'] })] }))).toEqual([]);
+    // NE HA neither used nor asked for (no group, every extension protected or none): the prerequisites do not apply,
+    // whatever the appliance count (hcx-api.md's example mesh has one NE appliance per switch pair).
+    const plain = healthyConnector({ haGroups: [], extensions: [], serviceMeshes: [mesh({ neApplianceCount: 1 })] });
+    expect(one(N, plain).status).toBe('not_applicable');
+    // Both sites listed (hcx-api.md §6.3): two per site, counted per endpoint.
+    const oneEach = healthyConnector({
+      appliances: [appliance(), neAppliance(1, { endpointId: 'local' }), neAppliance(2, { endpointId: 'remote' })],
+    });
+    expect(one(N, oneEach)).toMatchObject({ status: 'fail', message: expect.stringMatching(/site local/) });
   });
 
   test('hcx-vsphere-version-legacy: vCenter past its end of general support fails; current passes; not collected → unknown', () => {
@@ -435,7 +445,7 @@ describe('prerequisites no rule checked before', () => {
           lookupService: [{ url: 'https://vc/lookupservice/sdk' }],
         },
       });
-    expect(one(V, vc('6.7.0'))).toMatchObject({ status: 'fail', severity: 'medium', deadline: { date: '2022-10-15' } });
+    expect(one(V, vc('6.7.0'))).toMatchObject({ status: 'fail', severity: 'low', deadline: { date: '2022-10-15' } });
     expect(one(V, vc('7.0.3'))).toMatchObject({ status: 'fail', deadline: { date: '2025-10-02' } });
     expect(one(V, vc('8.0.3')).status).toBe('pass');
     expect(one(V, vc('8.0.3'), '2027-06-01T00:00:00Z')).toMatchObject({ status: 'fail', severity: 'low' });
@@ -455,11 +465,11 @@ describe('prerequisites no rule checked before', () => {
     expect(one(D, corp).status).toBe('pass');
   });
 
-  test('hcx-service-mesh-upgrade-order: appliances ahead of a paired manager fail; an update pending before the paired manager is updated fails low', () => {
+  test('hcx-service-mesh-upgrade-order: an update pending while the paired manager is not yet updated fails low; the source site (Connector) only', () => {
     const O = 'hcx-service-mesh-upgrade-order';
     expect(one(O, healthyConnector()).status).toBe('pass');
-    const ahead = healthyConnector({ sitePairs: [sitePair({ remoteVersion: '4.11.2' })] });
-    expect(one(O, ahead)).toMatchObject({ status: 'fail', severity: 'medium' });
+    // Plain patch skew with the mesh current: no update pending, nothing to say here (the skew rule speaks).
+    expect(one(O, healthyConnector({ sitePairs: [sitePair({ remoteVersion: '4.11.2' })] })).status).toBe('pass');
     const pending = healthyConnector({
       manager: { version: '4.11.4' },
       sitePairs: [sitePair({ remoteVersion: '4.11.3' })],
@@ -476,13 +486,25 @@ describe('prerequisites no rule checked before', () => {
       serviceMeshes: [mesh({ updateAvailable: true })],
     });
     expect(one(O, ready).status).toBe('pass');
+    expect(one(O, healthyCloud({ serviceMeshes: [mesh({ updateAvailable: true })] })).status).toBe('not_applicable');
   });
 
-  test('the SSO lookup service registration is evaluated, not only collected', () => {
+  test('the SSO lookup service registration is evaluated, not only collected (an empty list after a working SSO login is unknown)', () => {
     const s = run(
       'hcx-manager-connection-unhealthy',
       healthyConnector({ registrations: { vcenter: [{ url: 'https://vc' }], nsx: [], lookupService: [] } }),
     );
-    expect(s.find((e) => e.subjectId === 'lookup-service')).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(s.find((e) => e.subjectId === 'lookup-service')).toMatchObject({ status: 'unknown' });
+    const broken = run(
+      'hcx-manager-connection-unhealthy',
+      healthyConnector({
+        registrations: {
+          vcenter: [{ url: 'https://vc' }],
+          nsx: [],
+          lookupService: [{ url: 'https://vc/lookupservice/sdk', error: 'certificate expired' }],
+        },
+      }),
+    );
+    expect(broken.find((e) => e.subjectId === 'lookup-service')).toMatchObject({ status: 'fail', severity: 'high' });
   });
 });
