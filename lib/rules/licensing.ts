@@ -334,20 +334,8 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
   const sites = inv.arm?.enterpriseSites;
   const all = allSubjects('enterprise-site', 'HCX enterprise sites');
   if (sites === undefined) return [notCollected(EXPIRY, inv, all, 'arm.enterpriseSites', 'arm')];
-  const v = managerVersion(inv);
-  // RULES.md: below 4.11.0 the clock has not started (the legacy-endpoint rule covers what matters then).
-  if (v.ok && versionLessThan(v.version, LOCAL_MODE_FROM))
-    return [
-      evaluation(
-        EXPIRY,
-        inv,
-        all,
-        'not_applicable',
-        'high',
-        `The HCX Cloud Manager runs ${v.raw}, below 4.11.0: the 450-day clock of its enterprise-site keys has not started.`,
-        { source: 'hcx', version: v.raw },
-      ),
-    ];
+  // The Cloud Manager's own version does not stop these clocks: each key's clock is its Connector's (a Connector may
+  // run 4.11 beside an older Cloud Manager), so a cloud below 4.11.0 still lists its consumed keys.
   return sites
     .filter((site) => site.status === undefined || lc(site.status) === 'consumed')
     .map((site) => {

@@ -220,12 +220,12 @@ describe('activation keys that will die page someone', () => {
     });
   });
 
-  test('a private cloud below 4.11.0: the enterprise-site clock has not started (not_applicable)', () => {
+  test('a private cloud below 4.11.0 still lists its consumed keys: their clocks are their Connectors’', () => {
     const inv = healthyCloud({
       manager: { version: '4.10.3' },
       arm: { ...healthyCloud().arm!, enterpriseSites: [{ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }] },
     });
-    expect(one(K, inv).status).toBe('not_applicable');
+    expect(one(K, inv)).toMatchObject({ status: 'fail', subjectId: 'site-a' });
   });
 
   test('the licensing model not collected stays unknown (an activation key is not confirmed)', () => {
