@@ -66,10 +66,8 @@ param integrationSubnetId string = ''
 @description('Object id of the principal that writes Connector secrets to Key Vault (Key Vault Secrets Officer). Default: whoever deploys; empty for none.')
 param secretsOfficerPrincipalId string = deployer().objectId
 
-@description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Empty = function keys only.')
+@description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Who may sign in is set in Entra (assignment required, the on-call group and automation assigned: README). Empty = function keys only.')
 param authClientId string = ''
-@description('Object id of the Entra security group whose members may open the dashboard and read routes. Required with authClientId.')
-param authGroupId string = ''
 
 @description('With integrationSubnetId: deny Storage and Key Vault traffic except from that subnet and allowedIpRanges.')
 param restrictNetworkAccess bool = false
@@ -188,7 +186,6 @@ module app 'modules/app.bicep' = {
     alertMinSeverity: alertMinSeverity
     secretsOfficerPrincipalId: secretsOfficerPrincipalId
     authClientId: authClientId
-    authGroupId: authGroupId
     workspaceId: monitoring.outputs.workspaceId
     restrictNetworkAccess: restrictNetworkAccess
     allowedIpRanges: csv(allowedIpRanges)
@@ -203,4 +200,4 @@ output HCXMON_ALERT_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
 output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
 output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
 output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'
-output HCXMON_SIGN_IN string = (!empty(authClientId) && !empty(authGroupId)) ? 'entra' : 'keys'
+output HCXMON_SIGN_IN string = empty(authClientId) ? 'keys' : 'entra'
