@@ -31,8 +31,10 @@ param avsResourceGroupIds string = ''
 ])
 param cloudCredentials string = 'arm'
 
-@description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors (see README).')
-param connectorsJson string = '[]'
+// An array, not a string holding JSON: azd parses an array parameter's "${VAR}" as JSON, whereas a JSON text
+// substituted into a string parameter's quotes breaks the parameters file (README "Deploy to Azure").
+@description('HCXMON_CONNECTORS: the on-premises HCX Connectors (see README), a JSON array in the azd environment.')
+param connectors array = []
 
 @description('Comma list of Key Vault secret names holding connector passwords (each becomes an app setting, - → _, upper case).')
 param connectorSecretNames string = ''
@@ -68,6 +70,9 @@ param secretsOfficerPrincipalId string = deployer().objectId
 
 @description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Who may sign in is set in Entra (assignment required, the on-call group and automation assigned: README). Empty = function keys only.')
 param authClientId string = ''
+
+@description('Recover this environment\'s soft-deleted Key Vault instead of creating it: true for the first provision after `azd down`, then false again (README "Redeploy after azd down").')
+param keyVaultRecover bool = false
 
 @description('With integrationSubnetId: deny Storage and Key Vault traffic except from that subnet and allowedIpRanges.')
 param restrictNetworkAccess bool = false
@@ -179,13 +184,14 @@ module app 'modules/app.bicep' = {
     integrationSubnetId: integrationSubnetId
     subscriptionIds: join(avsSubscriptions, ',')
     cloudCredentials: cloudCredentials
-    connectorsJson: connectorsJson
+    connectorsJson: string(connectors)
     connectorSecretNames: csv(connectorSecretNames)
     scanSchedule: scanSchedule
     baselineVersion: baselineVersion
     alertMinSeverity: alertMinSeverity
     secretsOfficerPrincipalId: secretsOfficerPrincipalId
     authClientId: authClientId
+    keyVaultRecover: keyVaultRecover
     workspaceId: monitoring.outputs.workspaceId
     restrictNetworkAccess: restrictNetworkAccess
     allowedIpRanges: csv(allowedIpRanges)

@@ -37,6 +37,8 @@ param extensionMaxDays string = '30'
 param historyDays string = '90'
 param alertMinSeverity string = 'high'
 param dashboardUrl string = ''
+@description('Recover the soft-deleted vault of this environment (createMode recover) instead of creating it: once, on the first provision after `azd down` (README).')
+param keyVaultRecover bool = false
 @description('Object id of the principal that writes Connector secrets (Key Vault Secrets Officer on the vault); empty for none.')
 param secretsOfficerPrincipalId string = ''
 
@@ -157,9 +159,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    // Purge protection keeps the name for 90 days after `azd down`: a redeploy recovers the vault (README), which
-    // also brings the Connector secrets back.
+    // Purge protection keeps the name for 90 days after `azd down`. The first provision after it recovers the vault
+    // in place (keyVaultRecover, README "Redeploy after azd down"), which brings the Connector secrets back; a
+    // recover needs the vault's resource group to exist, and this deployment creates it first.
     enablePurgeProtection: true
+    createMode: keyVaultRecover ? 'recover' : 'default'
     publicNetworkAccess: 'Enabled'
     networkAcls: restricted
       ? {

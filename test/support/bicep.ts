@@ -161,6 +161,19 @@ export function resourcesOf(f: BicepFile): Resource[] {
   });
 }
 
+/** The type of a `param`, as written (`string`, `array`, `bool`…). */
+export function paramType(f: BicepFile, name: string): string | undefined {
+  const decl = f.root.namedChildren.find((n) => n.type === 'parameter_declaration' && n.namedChildren[0].text === name);
+  return decl?.namedChildren[1]?.text;
+}
+
+/** Every `module` of a file: its symbol and body (for loops: the loop body). */
+export function modulesOf(f: BicepFile): { symbol: string; body: Node; line: number }[] {
+  return f.root
+    .descendantsOfType('module_declaration')
+    .map((decl) => ({ symbol: decl.namedChildren[0].text, body: bodyOf(decl), line: decl.startPosition.row + 1 }));
+}
+
 export async function createParser(): Promise<Parser> {
   await Parser.init();
   const bicep = await Parser.Language.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));

@@ -10,8 +10,10 @@ import {
   get,
   literal,
   loadInfra,
+  modulesOf,
   ofType,
   paramDefault,
+  paramType,
   props,
   variable,
   type Infra,
@@ -25,6 +27,11 @@ import {
  * racing table creation. Each check here failed on the infra/ of issue 13 before it was fixed; those named
  * "review N" failed on the infra/ and README a later review of issue 13 found defect N in.
  */
+
+/** The committed REST API schema excerpts (test/unit/infra-schema.test.ts checks infra/ against all of them). */
+const EXCERPTS = JSON.parse(readFileSync(join(ROOT, 'test', 'data', 'arm-schemas.json'), 'utf8')) as {
+  types: Record<string, { paths: Record<string, { enum?: string[] }> }>;
+};
 
 let infra: Infra;
 let readme: string;
@@ -58,6 +65,47 @@ function walkOf(heading: string): string[] {
   expect([heading, start >= 0]).toEqual([heading, true]);
   const next = deploy.indexOf('\n### ', start + 5);
   return commands(deploy.slice(start, next < 0 ? undefined : next));
+}
+
+/** infra/main.parameters.json as committed (before azd substitutes anything). */
+function parametersFile(): ParametersFile {
+  return JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as ParametersFile;
+}
+
+/** `${NAME=default}` / `${NAME}` substitution as azd does it (drone/envsubst). */
+function envsubst(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z0-9_]+)(?:=([^}]*))?\}/g, (_, name: string, def?: string) => env[name] ?? def ?? '');
+}
+
+interface ParametersFile {
+  parameters: Record<string, { value: unknown }>;
+}
+
+/**
+ * What azd sends ARM from infra/main.parameters.json: a parameter of type array or object whose value is a
+ * `"${VAR}"` string is substituted and parsed as JSON (Azure/azure-dev pull request 6694); any other value is
+ * substituted into the JSON text as it stands, so a JSON value with quotes in a string parameter breaks the file.
+ */
+function azdParameters(env: Record<string, string>): Record<string, unknown> {
+  const main = fileOf(infra, 'main.bicep');
+  const file = parametersFile();
+  const out: Record<string, unknown> = {};
+  for (const [name, { value }] of Object.entries(file.parameters)) {
+    const type = paramType(main, name);
+    out[name] =
+      typeof value === 'string' && (type === 'array' || type === 'object')
+        ? JSON.parse(envsubst(value, env))
+        : JSON.parse(envsubst(JSON.stringify(value), env));
+  }
+  return out;
+}
+
+/** The azd environment variable a main.bicep parameter is read from. */
+function envVarOf(param: string): string {
+  const value = parametersFile().parameters[param]?.value;
+  const m = typeof value === 'string' ? /^\$\{([A-Z0-9_]+)/.exec(value) : null;
+  expect([param, m?.[1]]).toEqual([param, expect.any(String)]);
+  return m![1];
 }
 
 /**
@@ -184,14 +232,72 @@ describe('2-3. names that must be unique per tenant, per subscription and per re
   });
 });
 
+/**
+ * The state `azd down` leaves (no resource group, the vault soft-deleted and purge-protected) and what each step of
+ * a walk needs of it. Returns the steps that would fail, then whether the next routine `azd provision` would.
+ */
+function runRedeploy(walk: string[], recoverVar: string): string[] {
+  const state = { group: false, vault: 'deleted' as 'deleted' | 'live', env: {} as Record<string, string> };
+  const problems: string[] = [];
+  const provision = (step: string) => {
+    state.group = true;
+    const recover = state.env[recoverVar] === 'true';
+    if (state.vault === 'deleted' && !recover)
+      problems.push(`${step}: the soft-deleted vault holds the name (VaultAlreadyExists in deleted state)`);
+    else if (state.vault === 'live' && recover)
+      problems.push(`${step}: ${recoverVar}=true asks to recover a vault that is not deleted`);
+    else state.vault = 'live';
+  };
+  for (const step of walk) {
+    const set = /^azd env set (\w+) (\S+)$/.exec(step);
+    if (set) state.env[set[1]] = set[2].replace(/^["']|["']$/g, '');
+    else if (/^az keyvault recover\b/.test(step) && !state.group)
+      problems.push(`${step}: the vault's resource group does not exist (azd down deleted it)`);
+    else if (/^az keyvault recover\b/.test(step)) state.vault = 'live';
+    else if (/^az keyvault show-deleted\b/.test(step) && state.vault !== 'deleted')
+      problems.push(`${step}: the vault is not deleted`);
+    else if (/^az group create\b/.test(step)) state.group = true;
+    else if (/^azd (up|provision)\b/.test(step)) provision(step);
+  }
+  if (problems.length === 0) provision('next provision');
+  return problems;
+}
+
 describe('4-5. Key Vault: a redeploy after azd down, and a deployer who can write the Connector secrets', () => {
-  it('a purge-protected vault with a name stable per environment is recovered on redeploy, as the README walks', () => {
+  it('review 4: a purge-protected vault with a name stable per environment is recovered by the template (createMode)', () => {
     const vault = ofType(infra, 'Microsoft.KeyVault/vaults')[0];
     expect(get(vault.body, 'properties.enablePurgeProtection')?.text).toBe('true');
     expect(get(vault.body, 'name')?.text).toContain('resourceToken');
-    const deploy = section('Deploy to Azure');
-    expect(deploy).toMatch(/az keyvault recover --name "?\$\(azd env get-value AZURE_KEY_VAULT_NAME\)"?/);
-    expect(deploy.indexOf('az keyvault recover')).toBeLessThan(deploy.lastIndexOf('azd up'));
+    // The committed schema excerpt knows createMode and its values (KeyVault 2023-07-01, VaultProperties).
+    const spec = EXCERPTS.types[`${vault.type}@${vault.apiVersion}`].paths['properties.createMode'];
+    expect(spec?.enum?.slice().sort()).toEqual(['default', 'recover']);
+    expect(get(vault.body, 'properties.createMode')?.text).toBe("keyVaultRecover ? 'recover' : 'default'");
+    const app = fileOf(infra, 'modules/app.bicep');
+    const main = fileOf(infra, 'main.bicep');
+    expect([paramType(app, 'keyVaultRecover'), paramType(main, 'keyVaultRecover')]).toEqual(['bool', 'bool']);
+    expect(literal(paramDefault(main, 'keyVaultRecover')) ?? paramDefault(main, 'keyVaultRecover')?.text).toBe('false');
+    const appModule = modulesOf(main).find((m) => m.symbol === 'app')!;
+    expect(get(appModule.body, 'params.keyVaultRecover')?.text).toBe('keyVaultRecover');
+    expect(azdParameters({ HCXMON_KEYVAULT_RECOVER: 'true' }).keyVaultRecover).toBe('true');
+  });
+
+  it("review 4: the README's redeploy after azd down runs in order: every step finds what it needs", () => {
+    const recoverVar = envVarOf('keyVaultRecover');
+    const steps = walkOf('Redeploy after');
+    const end = steps.findIndex((c) => c.startsWith('ROLE='));
+    const walk = end < 0 ? steps : steps.slice(0, end);
+    expect(walk.length).toBeGreaterThan(0);
+    expect(runRedeploy(walk, recoverVar)).toEqual([]);
+    // The check can fail: recovering with the CLI first, or provisioning without the variable, does not work.
+    expect(runRedeploy(['az keyvault recover --name "$VAULT"', 'azd up'], recoverVar)[0]).toBe(
+      'az keyvault recover --name "$VAULT": the vault\'s resource group does not exist (azd down deleted it)',
+    );
+    expect(runRedeploy(['azd up'], recoverVar)).toEqual([
+      'azd up: the soft-deleted vault holds the name (VaultAlreadyExists in deleted state)',
+    ]);
+    expect(runRedeploy([`azd env set ${recoverVar} true`, 'azd up'], recoverVar)).toEqual([
+      `next provision: ${recoverVar}=true asks to recover a vault that is not deleted`,
+    ]);
   });
 
   it('grants Key Vault Secrets Officer on the vault to a parameter that defaults to the deploying principal', () => {
@@ -362,6 +468,45 @@ describe('on-call links that open for a signed-in person', () => {
     // The settings resource sets them all (a PUT of appsettings replaces every setting), the site none.
     const site = ofType(infra, 'Microsoft.Web/sites')[0];
     expect(get(site.body, 'properties.siteConfig.appSettings')).toBeUndefined();
+  });
+});
+
+describe('review 3: JSON-valued parameters survive azd', () => {
+  /** The README's own Connector example, as `azd env set HCXMON_CONNECTORS '…'` gives it. */
+  function readmeConnectors(): string {
+    const step = commands(section('Deploy to Azure')).find((c) => c.startsWith('azd env set HCXMON_CONNECTORS '));
+    const value = /^azd env set HCXMON_CONNECTORS '(.*)'$/.exec(step ?? '')?.[1];
+    expect(value).toBeDefined();
+    return value!;
+  }
+
+  it('azd turns a realistic HCXMON_CONNECTORS into the array the template declares', () => {
+    const main = fileOf(infra, 'main.bicep');
+    const connectorsParam = Object.entries(parametersFile().parameters).find(
+      ([, p]) => typeof p.value === 'string' && p.value.startsWith('${HCXMON_CONNECTORS'),
+    )?.[0];
+    expect(connectorsParam).toBe('connectors');
+    expect(paramType(main, 'connectors')).toBe('array');
+    const value = readmeConnectors();
+    expect(value).toContain('"');
+    let sent: Record<string, unknown> = {};
+    expect(() => (sent = azdParameters({ HCXMON_CONNECTORS: value }))).not.toThrow();
+    expect(sent.connectors).toEqual(JSON.parse(value));
+    expect(azdParameters({}).connectors).toEqual([]);
+    // The app setting still holds the JSON text lib/config.ts parses.
+    const appModule = modulesOf(main).find((m) => m.symbol === 'app')!;
+    expect(get(appModule.body, 'params.connectorsJson')?.text).toBe('string(connectors)');
+  });
+
+  it('every parameter whose azd value is JSON is declared array or object (the check can fail)', () => {
+    const main = fileOf(infra, 'main.bicep');
+    const jsonValued = Object.entries(parametersFile().parameters)
+      .filter(([, p]) => typeof p.value === 'string' && /=[[{]/.test(p.value))
+      .map(([name]) => [name, paramType(main, name)]);
+    expect(jsonValued.length).toBeGreaterThan(0);
+    expect(jsonValued.filter(([, type]) => type !== 'array' && type !== 'object')).toEqual([]);
+    // A string parameter given the same value breaks the parameters file, as azd reads it.
+    expect(() => JSON.parse(envsubst(JSON.stringify('${X}'), { X: readmeConnectors() }))).toThrow();
   });
 });
 
