@@ -55,6 +55,16 @@ param allowedIpRanges array = []
 var appName = 'func-${resourceToken}'
 var signIn = !empty(authClientId)
 var restricted = restrictNetworkAccess && !empty(integrationSubnetId)
+// Storage firewall rules take an address or a range up to /30, never /31 or /32 (Microsoft Learn, "Configure Azure
+// Storage firewalls and virtual networks", https://learn.microsoft.com/azure/storage/common/storage-network-security):
+// a /32 becomes its address, a /31 its two addresses. Key Vault takes every prefix length, so it gets the ranges as given.
+var storageIpRules = flatten(map(
+  allowedIpRanges,
+  range =>
+    endsWith(range, '/31')
+      ? concat(array(parseCidr(range).network), array(parseCidr(range).broadcast))
+      : array(endsWith(range, '/32') ? take(range, length(range) - 3) : range)
+))
 var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -89,8 +99,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
               action: 'Allow'
             }
           ]
-          ipRules: [for range in allowedIpRanges: {
-            value: range
+          ipRules: [for address in storageIpRules: {
+            value: address
             action: 'Allow'
           }]
         }

@@ -510,6 +510,92 @@ describe('review 3: JSON-valued parameters survive azd', () => {
   });
 });
 
+/** IPv4 parseCidr, as ARM's: the network and broadcast addresses of a range. */
+function parseCidr(cidr: string): { network: string; broadcast: string } {
+  const [ip, bits] = cidr.split('/');
+  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  const net = Math.floor(n / size) * size;
+  const dotted = (x: number) => [24, 16, 8, 0].map((s) => Math.floor(x / 2 ** s) % 256).join('.');
+  return { network: dotted(net), broadcast: dotted(net + size - 1) };
+}
+
+/**
+ * Evaluates the few Bicep functions a firewall-rule expression uses (map, flatten, concat, array, endsWith, take,
+ * length, parseCidr, lambdas, ternaries), so the rules Storage gets are checked for real inputs.
+ */
+function evaluate(node: Node, scope: Record<string, unknown>): unknown {
+  const kids = node.namedChildren.filter((c) => c.type !== 'comment');
+  switch (node.type) {
+    case 'string':
+      return literal(node);
+    case 'number':
+      return Number(node.text);
+    case 'identifier':
+      if (!(node.text in scope)) throw new Error(`unknown identifier ${node.text}`);
+      return scope[node.text];
+    case 'parenthesized_expression':
+      return evaluate(kids[0], scope);
+    case 'ternary_expression':
+      return evaluate(node.childForFieldName('condition')!, scope)
+        ? evaluate(node.childForFieldName('consequence')!, scope)
+        : evaluate(node.childForFieldName('alternative')!, scope);
+    case 'binary_expression': {
+      const [l, r] = [evaluate(kids[0], scope) as number, evaluate(kids[1], scope) as number];
+      const op = node.children.find((c) => !c.isNamed)?.text;
+      if (op === '-') return l - r;
+      if (op === '+') return l + r;
+      throw new Error(`operator ${op}`);
+    }
+    case 'member_expression':
+      return (evaluate(node.childForFieldName('object')!, scope) as Record<string, unknown>)[
+        node.childForFieldName('property')!.text
+      ];
+    case 'lambda_expression':
+      return (arg: unknown) => evaluate(kids[1], { ...scope, [kids[0].text]: arg });
+    case 'call_expression': {
+      const fn = node.childForFieldName('function')!.text;
+      const args = callArgs(node).map((a) => evaluate(a, scope));
+      const str = (i: number) => args[i] as string;
+      switch (fn) {
+        case 'map':
+          return (args[0] as unknown[]).map(args[1] as (x: unknown) => unknown);
+        case 'flatten':
+          return (args[0] as unknown[][]).flat();
+        case 'concat':
+          return (args as unknown[][]).flat();
+        case 'array':
+          return Array.isArray(args[0]) ? args[0] : [args[0]];
+        case 'endsWith':
+          return str(0).toLowerCase().endsWith(str(1).toLowerCase());
+        case 'take':
+          return str(0).slice(0, Math.max(0, args[1] as number));
+        case 'length':
+          return (args[0] as string | unknown[]).length;
+        case 'parseCidr':
+          return parseCidr(str(0));
+        default:
+          throw new Error(`function ${fn}`);
+      }
+    }
+    default:
+      throw new Error(`cannot evaluate ${node.type}: ${node.text}`);
+  }
+}
+
+/** The `ipRules` values a firewall gets from allowedIpRanges: follows the rule loop to its source array. */
+function ipRuleValues(type: string, allowedIpRanges: string[]): unknown[] {
+  const app = fileOf(infra, 'modules/app.bicep');
+  const acls = get(ofType(infra, type)[0].body, 'properties.networkAcls')!;
+  const rules = get(acls.childForFieldName('consequence')!, 'ipRules')!;
+  expect(rules.type).toBe('for_statement');
+  const [item, source] = rules.namedChildren.filter((c) => c.type !== 'comment');
+  const body = rules.childForFieldName('body')!;
+  const scope: Record<string, unknown> = { allowedIpRanges };
+  const src = source.type === 'identifier' && source.text !== 'allowedIpRanges' ? variable(app, source.text)! : source;
+  return (evaluate(src, scope) as unknown[]).map((v) => evaluate(get(body, 'value')!, { [item.text]: v }));
+}
+
 describe('hardening', () => {
   it('turns off FTP and SCM basic publishing credentials', () => {
     const policies = ofType(infra, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
@@ -543,6 +629,19 @@ describe('hardening', () => {
         'integrationSubnetId',
       ]);
     }
+  });
+
+  it('review 10: gives Storage no /31 or /32 rule (it refuses them); Key Vault gets the ranges as written', () => {
+    const ranges = ['203.0.113.7/32', '198.51.100.4/31', '192.0.2.0/24', '203.0.113.9'];
+    expect(ipRuleValues('Microsoft.Storage/storageAccounts', ranges)).toEqual([
+      '203.0.113.7',
+      '198.51.100.4',
+      '198.51.100.5',
+      '192.0.2.0/24',
+      '203.0.113.9',
+    ]);
+    expect(ipRuleValues('Microsoft.KeyVault/vaults', ranges)).toEqual(ranges);
+    expect(parseCidr('10.0.0.6/31')).toEqual({ network: '10.0.0.6', broadcast: '10.0.0.7' });
   });
 
   it('maps every main.bicep parameter a user sets to an azd environment variable', () => {
