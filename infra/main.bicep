@@ -100,7 +100,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 // Least privilege for discovery: read private clouds, add-ons and HCX enterprise sites, and fetch the
 // cloudadmin credentials (listAdminCredentials) used to log in to the HCX Cloud Manager. Nothing else.
 resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, 'hcxmon-avs-reader', environmentName)
+  name: guid(subscription().id, 'hcxmon-avs-reader', resourceToken)
   properties: {
     // roleName is unique per tenant: the environment name alone collides across subscriptions.
     roleName: 'HCX Compliance Monitor AVS Reader (${environmentName}-${resourceToken})'
@@ -134,7 +134,8 @@ module identity 'modules/identity.bicep' = {
 }
 
 module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGroups) ? avsSubscriptions : []): {
-  name: 'hcxmon-avs-access-${uniqueString(sub)}'
+  // Deployment names are per subscription (or resource group), shared by every environment deploying there.
+  name: 'hcxmon-avs-access-${resourceToken}-${uniqueString(sub)}'
   scope: subscription(sub)
   params: {
     roleDefinitionId: avsReader.id
@@ -143,7 +144,7 @@ module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGrou
 }]
 
 module avsAccessRg 'modules/avs-access-rg.bicep' = [for rgId in avsResourceGroups: {
-  name: 'hcxmon-avs-access-${uniqueString(rgId)}'
+  name: 'hcxmon-avs-access-${resourceToken}-${uniqueString(rgId)}'
   scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
   params: {
     roleDefinitionId: avsReader.id
@@ -207,3 +208,5 @@ output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
 output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
 output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'
 output HCXMON_SIGN_IN string = empty(authClientId) ? 'keys' : 'entra'
+// The custom role's name, for cleaning up its assignments (README "Redeploy after azd down").
+output AVS_READER_ROLE_NAME string = avsReader.properties.roleName

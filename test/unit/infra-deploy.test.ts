@@ -510,6 +510,66 @@ describe('review 3: JSON-valued parameters survive azd', () => {
   });
 });
 
+describe('review 5, 7: names unique per environment: deployments, role definition', () => {
+  it("review 5: names every module deployed outside the environment's resource group from resourceToken", () => {
+    const main = fileOf(infra, 'main.bicep');
+    const outside = modulesOf(main).filter((m) => get(m.body, 'scope')?.text !== 'rg');
+    expect(outside.map((m) => m.symbol).sort()).toEqual(['avsAccess', 'avsAccessRg']);
+    for (const m of outside)
+      expect([m.symbol, interpolations(get(m.body, 'name')!)]).toEqual([
+        m.symbol,
+        expect.arrayContaining(['resourceToken']),
+      ]);
+  });
+
+  it('review 7: keys the role definition id and its roleName by the same resourceToken', () => {
+    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions')[0];
+    const guid = calls(get(role.body, 'name')!, 'guid')[0];
+    const args = callArgs(guid).map((n) => n.text);
+    expect(args).toContain('resourceToken');
+    expect(args).not.toContain('environmentName');
+    expect(interpolations(get(role.body, 'properties.roleName')!)).toContain('resourceToken');
+  });
+});
+
+describe('review 6: cleaning up the AVS reader role', () => {
+  it("deletes only orphaned assignments of this environment's role, in every AVS subscription", () => {
+    const main = fileOf(infra, 'main.bicep');
+    const out = main.root.namedChildren.find(
+      (n) => n.type === 'output_declaration' && n.namedChildren[0].text === 'AVS_READER_ROLE_NAME',
+    );
+    expect(out?.namedChildren[out.namedChildren.length - 1].text).toBe('avsReader.properties.roleName');
+    const deploy = section('Deploy to Azure');
+    const steps = commands(deploy);
+    const roleSteps = steps.filter((c) => /az role assignment (list|delete)/.test(c));
+    expect(roleSteps.length).toBeGreaterThanOrEqual(2);
+    for (const c of roleSteps) {
+      expect([c, /--role "\$ROLE"/.test(c) || /--ids$/.test(c)]).toEqual([c, true]);
+      expect([c, /--subscription "\$SUB"/.test(c)]).toEqual([c, true]);
+    }
+    const cleanup = steps.slice(steps.findIndex((c) => c === 'ROLE=$(azd env get-value AVS_READER_ROLE_NAME)'));
+    expect(cleanup[1]).toMatch(
+      /^SUBS=\$\(azd env get-value HCXMON_AVS_SUBSCRIPTION_IDS .*\|\| azd env get-value AZURE_SUBSCRIPTION_ID\)$/,
+    );
+    expect(cleanup[2]).toBe('for SUB in ${SUBS//,/ }; do');
+    expect(cleanup[3]).toMatch(
+      /^az role assignment list --subscription "\$SUB" --all --role "\$ROLE" --query "\[\?principalName==''\]\.id"/,
+    );
+  });
+
+  it("documents deleting the role's assignments before narrowing its scope", () => {
+    expect(section('Deploy to Azure')).toContain('RoleScopeBeingRemovedContainsAssignments');
+    const steps = walkOf('Narrow the AVS reader');
+    const del = steps.findIndex((c) =>
+      /^az role assignment delete --subscription "\$SUB" --role "\$ROLE" --scope "\/subscriptions\/\$SUB"$/.test(c),
+    );
+    const provision = steps.findIndex((c) => c === 'azd provision');
+    expect(del).toBeGreaterThanOrEqual(0);
+    expect(provision).toBeGreaterThan(del);
+    expect(steps.slice(0, del).some((c) => c === 'ROLE=$(azd env get-value AVS_READER_ROLE_NAME)')).toBe(true);
+  });
+});
+
 /** IPv4 parseCidr, as ARM's: the network and broadcast addresses of a range. */
 function parseCidr(cidr: string): { network: string; broadcast: string } {
   const [ip, bits] = cidr.split('/');
