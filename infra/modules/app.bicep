@@ -419,6 +419,10 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       }
     }
   }
+  // One site configuration write at a time: the settings first.
+  dependsOn: [
+    appSettings
+  ]
 }
 
 output name string = site.name
