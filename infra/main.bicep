@@ -31,8 +31,10 @@ param avsResourceGroupIds string = ''
 ])
 param cloudCredentials string = 'arm'
 
-@description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors (see README).')
-param connectorsJson string = '[]'
+// An array, not a string holding JSON: azd parses an array parameter's "${VAR}" as JSON, whereas a JSON text
+// substituted into a string parameter's quotes breaks the parameters file (README "Deploy to Azure").
+@description('HCXMON_CONNECTORS: the on-premises HCX Connectors (see README), a JSON array in the azd environment.')
+param connectors array = []
 
 @description('Comma list of Key Vault secret names holding connector passwords (each becomes an app setting, - → _, upper case).')
 param connectorSecretNames string = ''
@@ -66,10 +68,11 @@ param integrationSubnetId string = ''
 @description('Object id of the principal that writes Connector secrets to Key Vault (Key Vault Secrets Officer). Default: whoever deploys; empty for none.')
 param secretsOfficerPrincipalId string = deployer().objectId
 
-@description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Empty = function keys only.')
+@description('Client (application) id of an existing Microsoft Entra app registration: App Service Authentication in front of the app, so alert links open for a signed-in person. Who may sign in is set in Entra (assignment required, the on-call group and automation assigned: README). Empty = function keys only.')
 param authClientId string = ''
-@description('Object id of the Entra security group whose members may open the dashboard and read routes. Required with authClientId.')
-param authGroupId string = ''
+
+@description('Recover this environment\'s soft-deleted Key Vault instead of creating it: true for the first provision after `azd down`, then false again (README "Redeploy after azd down").')
+param keyVaultRecover bool = false
 
 @description('With integrationSubnetId: deny Storage and Key Vault traffic except from that subnet and allowedIpRanges.')
 param restrictNetworkAccess bool = false
@@ -97,7 +100,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 // Least privilege for discovery: read private clouds, add-ons and HCX enterprise sites, and fetch the
 // cloudadmin credentials (listAdminCredentials) used to log in to the HCX Cloud Manager. Nothing else.
 resource avsReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, 'hcxmon-avs-reader', environmentName)
+  name: guid(subscription().id, 'hcxmon-avs-reader', resourceToken)
   properties: {
     // roleName is unique per tenant: the environment name alone collides across subscriptions.
     roleName: 'HCX Compliance Monitor AVS Reader (${environmentName}-${resourceToken})'
@@ -131,7 +134,8 @@ module identity 'modules/identity.bicep' = {
 }
 
 module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGroups) ? avsSubscriptions : []): {
-  name: 'hcxmon-avs-access-${uniqueString(sub)}'
+  // Deployment names are per subscription (or resource group), shared by every environment deploying there.
+  name: 'hcxmon-avs-access-${resourceToken}-${uniqueString(sub)}'
   scope: subscription(sub)
   params: {
     roleDefinitionId: avsReader.id
@@ -140,7 +144,7 @@ module avsAccess 'modules/avs-access.bicep' = [for sub in (empty(avsResourceGrou
 }]
 
 module avsAccessRg 'modules/avs-access-rg.bicep' = [for rgId in avsResourceGroups: {
-  name: 'hcxmon-avs-access-${uniqueString(rgId)}'
+  name: 'hcxmon-avs-access-${resourceToken}-${uniqueString(rgId)}'
   scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
   params: {
     roleDefinitionId: avsReader.id
@@ -181,14 +185,14 @@ module app 'modules/app.bicep' = {
     integrationSubnetId: integrationSubnetId
     subscriptionIds: join(avsSubscriptions, ',')
     cloudCredentials: cloudCredentials
-    connectorsJson: connectorsJson
+    connectorsJson: string(connectors)
     connectorSecretNames: csv(connectorSecretNames)
     scanSchedule: scanSchedule
     baselineVersion: baselineVersion
     alertMinSeverity: alertMinSeverity
     secretsOfficerPrincipalId: secretsOfficerPrincipalId
     authClientId: authClientId
-    authGroupId: authGroupId
+    keyVaultRecover: keyVaultRecover
     workspaceId: monitoring.outputs.workspaceId
     restrictNetworkAccess: restrictNetworkAccess
     allowedIpRanges: csv(allowedIpRanges)
@@ -203,4 +207,6 @@ output HCXMON_ALERT_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
 output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
 output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
 output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'
-output HCXMON_SIGN_IN string = (!empty(authClientId) && !empty(authGroupId)) ? 'entra' : 'keys'
+output HCXMON_SIGN_IN string = empty(authClientId) ? 'keys' : 'entra'
+// The custom role's name, for cleaning up its assignments (README "Redeploy after azd down").
+output AVS_READER_ROLE_NAME string = avsReader.properties.roleName

@@ -37,13 +37,13 @@ param extensionMaxDays string = '30'
 param historyDays string = '90'
 param alertMinSeverity string = 'high'
 param dashboardUrl string = ''
+@description('Recover the soft-deleted vault of this environment (createMode recover) instead of creating it: once, on the first provision after `azd down` (README).')
+param keyVaultRecover bool = false
 @description('Object id of the principal that writes Connector secrets (Key Vault Secrets Officer on the vault); empty for none.')
 param secretsOfficerPrincipalId string = ''
 
-@description('Client (application) id of an existing Microsoft Entra app registration for App Service Authentication; empty = function keys only.')
+@description('Client (application) id of an existing Microsoft Entra app registration for App Service Authentication; empty = function keys only. Who may sign in is decided by Entra: the registration\'s service principal requires assignment (README).')
 param authClientId string = ''
-@description('Object id of the Entra security group whose members may open the dashboard and read routes (required with authClientId).')
-param authGroupId string = ''
 
 @description('Resource id of the Log Analytics workspace that receives the Key Vault audit log.')
 param workspaceId string
@@ -53,8 +53,18 @@ param restrictNetworkAccess bool = false
 param allowedIpRanges array = []
 
 var appName = 'func-${resourceToken}'
-var signIn = !empty(authClientId) && !empty(authGroupId)
+var signIn = !empty(authClientId)
 var restricted = restrictNetworkAccess && !empty(integrationSubnetId)
+// Storage firewall rules take an address or a range up to /30, never /31 or /32 (Microsoft Learn, "Configure Azure
+// Storage firewalls and virtual networks", https://learn.microsoft.com/azure/storage/common/storage-network-security):
+// a /32 becomes its address, a /31 its two addresses. Key Vault takes every prefix length, so it gets the ranges as given.
+var storageIpRules = flatten(map(
+  allowedIpRanges,
+  range =>
+    endsWith(range, '/31')
+      ? concat(array(parseCidr(range).network), array(parseCidr(range).broadcast))
+      : array(endsWith(range, '/32') ? take(range, length(range) - 3) : range)
+))
 var deploymentContainer = 'app-package-${take(resourceToken, 20)}'
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -89,8 +99,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
               action: 'Allow'
             }
           ]
-          ipRules: [for range in allowedIpRanges: {
-            value: range
+          ipRules: [for address in storageIpRules: {
+            value: address
             action: 'Allow'
           }]
         }
@@ -159,9 +169,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    // Purge protection keeps the name for 90 days after `azd down`: a redeploy recovers the vault (README), which
-    // also brings the Connector secrets back.
+    // Purge protection keeps the name for 90 days after `azd down`. The first provision after it recovers the vault
+    // in place (keyVaultRecover, README "Redeploy after azd down"), which brings the Connector secrets back; a
+    // recover needs the vault's resource group to exist, and this deployment creates it first.
     enablePurgeProtection: true
+    createMode: keyVaultRecover ? 'recover' : 'default'
     publicNetworkAccess: 'Enabled'
     networkAcls: restricted
       ? {
@@ -235,125 +247,47 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 // Connector passwords never sit in settings or parameters: each setting is a Key Vault reference resolved by
 // the platform with the app's user-assigned identity (keyVaultReferenceIdentity).
-var secretSettings = [for secretName in connectorSecretNames: {
-  name: toUpper(replace(secretName, '-', '_'))
-  value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
-}]
+var secretSettings = toObject(
+  connectorSecretNames,
+  secretName => toUpper(replace(secretName, '-', '_')),
+  secretName => '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
+)
 
-var baseSettings = [
+var baseSettings = {
   // Host storage for the queue trigger, timers and keys: identity-based, no connection string.
-  {
-    name: 'AzureWebJobsStorage__credential'
-    value: 'managedidentity'
-  }
-  {
-    name: 'AzureWebJobsStorage__clientId'
-    value: identityClientId
-  }
-  {
-    name: 'AzureWebJobsStorage__blobServiceUri'
-    value: storage.properties.primaryEndpoints.blob
-  }
-  {
-    name: 'AzureWebJobsStorage__queueServiceUri'
-    value: storage.properties.primaryEndpoints.queue
-  }
-  {
-    name: 'AzureWebJobsStorage__tableServiceUri'
-    value: storage.properties.primaryEndpoints.table
-  }
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
   // DefaultAzureCredential (ARM, Logs Ingestion) picks the user-assigned identity from this.
-  {
-    name: 'AZURE_CLIENT_ID'
-    value: identityClientId
-  }
-  {
-    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
-    value: appInsightsConnectionString
-  }
-  {
-    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
-    value: 'ClientId=${identityClientId};Authorization=AAD'
-  }
-  {
-    name: 'HCXMON_SUBSCRIPTION_IDS'
-    value: subscriptionIds
-  }
-  {
-    name: 'HCXMON_ARM_ENDPOINT'
-    value: armEndpoint
-  }
+  AZURE_CLIENT_ID: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  HCXMON_SUBSCRIPTION_IDS: subscriptionIds
+  HCXMON_ARM_ENDPOINT: armEndpoint
   // Empty in Azure: the managed identity gets ARM tokens. Only CI and the lab set a pre-obtained token.
-  {
-    name: 'HCXMON_ARM_ACCESS_TOKEN'
-    value: ''
-  }
-  {
-    name: 'HCXMON_ARM_CA_FILE'
-    value: armCaFile
-  }
-  {
-    name: 'HCXMON_CLOUD_CREDENTIALS'
-    value: cloudCredentials
-  }
-  {
-    name: 'HCXMON_CONNECTORS'
-    value: connectorsJson
-  }
-  {
-    name: 'HCXMON_HCX_CA_FILE'
-    value: hcxCaFile
-  }
+  HCXMON_ARM_ACCESS_TOKEN: ''
+  HCXMON_ARM_CA_FILE: armCaFile
+  HCXMON_CLOUD_CREDENTIALS: cloudCredentials
+  HCXMON_CONNECTORS: connectorsJson
+  HCXMON_HCX_CA_FILE: hcxCaFile
   // Empty: the app's own tables use the identity-based AzureWebJobsStorage__tableServiceUri above.
-  {
-    name: 'HCXMON_STORAGE'
-    value: ''
-  }
-  {
-    name: 'HCXMON_SCAN_SCHEDULE'
-    value: scanSchedule
-  }
-  {
-    name: 'HCXMON_CONCURRENCY'
-    value: concurrency
-  }
-  {
-    name: 'HCXMON_HTTP_TIMEOUT_MS'
-    value: httpTimeoutMs
-  }
-  {
-    name: 'HCXMON_BASELINE_VERSION'
-    value: baselineVersion
-  }
-  {
-    name: 'HCXMON_EXTENSION_MAX_DAYS'
-    value: extensionMaxDays
-  }
-  {
-    name: 'HCXMON_HISTORY_DAYS'
-    value: historyDays
-  }
-  {
-    name: 'HCXMON_ALERT_ENDPOINT'
-    value: logsIngestionEndpoint
-  }
-  {
-    name: 'HCXMON_ALERT_RULE_ID'
-    value: dcrImmutableId
-  }
-  {
-    name: 'HCXMON_ALERT_STREAM'
-    value: alertStream
-  }
-  {
-    name: 'HCXMON_ALERT_MIN_SEVERITY'
-    value: alertMinSeverity
-  }
-  {
-    name: 'HCXMON_DASHBOARD_URL'
-    value: empty(dashboardUrl) ? 'https://${appName}.azurewebsites.net/api/dashboard' : dashboardUrl
-  }
-]
+  HCXMON_STORAGE: ''
+  HCXMON_SCAN_SCHEDULE: scanSchedule
+  HCXMON_CONCURRENCY: concurrency
+  HCXMON_HTTP_TIMEOUT_MS: httpTimeoutMs
+  HCXMON_BASELINE_VERSION: baselineVersion
+  HCXMON_EXTENSION_MAX_DAYS: extensionMaxDays
+  HCXMON_HISTORY_DAYS: historyDays
+  HCXMON_ALERT_ENDPOINT: logsIngestionEndpoint
+  HCXMON_ALERT_RULE_ID: dcrImmutableId
+  HCXMON_ALERT_STREAM: alertStream
+  HCXMON_ALERT_MIN_SEVERITY: alertMinSeverity
+  // The host name the platform gave the app, the one the sign-in redirect URI is registered for (README): a new app
+  // may get a unique default host name (<name>-<hash>.<region>-01.azurewebsites.net), not <name>.azurewebsites.net.
+  HCXMON_DASHBOARD_URL: empty(dashboardUrl) ? 'https://${site.properties.defaultHostName}/api/dashboard' : dashboardUrl
+}
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
@@ -397,7 +331,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(baseSettings, secretSettings)
     }
   }
   dependsOn: [
@@ -407,6 +340,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     secretsUser
     packageContainer
   ]
+}
+
+// The settings, in their own resource so that they can name the site's own host name (HCXMON_DASHBOARD_URL). This
+// PUT replaces every app setting: all of them are here.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(baseSettings, secretSettings)
 }
 
 // Deployment goes through Entra (azd, Core Tools with az login); user-scope and site-scope basic credentials off.
@@ -427,15 +368,22 @@ resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 }
 
 // Sign-in with Microsoft Entra ID in front of the app, so the dashboard link an alert carries opens for a person:
-// every request must be signed in (browsers are sent to the sign-in page) and a member of authGroupId. The app then
-// serves the dashboard and read routes without a key (lib/api/appServiceAuth.ts); writes still need the admin key.
-// No client secret: browser sign-in uses the ID token (the registration has ID token issuance on, README).
-resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (signIn) {
+// every request must be signed in (browsers are sent to the sign-in page). Who may sign in is Entra's decision, not
+// a claim check here: the registration's service principal has appRoleAssignmentRequired, and only principals
+// assigned to it (the on-call group, automation service principals or managed identities) get a token at all (README).
+// No allowedPrincipals: `groups` reads the token's groups claim, which an ID token caps (Microsoft Learn, "Configure
+// group claims for applications by using Microsoft Entra ID"), and `identities` is an allowlist of object ids that
+// would refuse every person not listed (Microsoft Learn, "Configure your App Service or Azure Functions app to use
+// Microsoft Entra sign-in", https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad).
+// The app then serves the dashboard and read routes without a key (lib/api/appServiceAuth.ts); writes still need the
+// admin key. No client secret: browser sign-in uses the ID token (the registration has ID token issuance on, README).
+// Deployed whether sign-in is on or not: turning it off must switch off a configuration an earlier deployment left.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'authsettingsV2'
   properties: {
     platform: {
-      enabled: true
+      enabled: signIn
     }
     globalValidation: {
       requireAuthentication: true
@@ -450,23 +398,18 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (signIn) {
     }
     identityProviders: {
       azureActiveDirectory: {
-        enabled: true
+        enabled: signIn
         registration: {
           clientId: authClientId
           openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
         }
         validation: {
-          allowedAudiences: [
-            authClientId
-            'api://${authClientId}'
-          ]
-          defaultAuthorizationPolicy: {
-            allowedPrincipals: {
-              groups: [
-                authGroupId
+          allowedAudiences: signIn
+            ? [
+                authClientId
+                'api://${authClientId}'
               ]
-            }
-          }
+            : []
         }
       }
     }
@@ -476,6 +419,10 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (signIn) {
       }
     }
   }
+  // One site configuration write at a time: the settings first.
+  dependsOn: [
+    appSettings
+  ]
 }
 
 output name string = site.name

@@ -20,15 +20,17 @@ export function shouldPage(event: AlertEvent, minSeverity: Severity): boolean {
 }
 
 /**
- * A link to the finding on the dashboard, or '' when no dashboard URL is configured. A function key (`code`) in
- * the configured URL is dropped: alerts travel through e-mail, SMS and webhooks, and a key there is a key leaked.
- * A person opens the link by signing in (App Service Authentication).
+ * A link to the finding on the dashboard, or '' when no dashboard URL is configured. A function key (`code`, in any
+ * case: the Functions host, on ASP.NET Core, looks query names up without regard to case) in the configured URL is dropped: alerts
+ * travel through e-mail, SMS and webhooks, and a key there is a key leaked. A person opens the link by signing in
+ * (App Service Authentication).
  */
 export function dashboardLink(dashboardUrl: string | undefined, findingId?: string): string {
   if (!dashboardUrl) return '';
   try {
     const url = new URL(dashboardUrl);
-    url.searchParams.delete('code');
+    for (const name of [...new Set(url.searchParams.keys())])
+      if (name.toLowerCase() === 'code') url.searchParams.delete(name);
     if (findingId !== undefined) url.searchParams.set('finding', findingId);
     return url.toString();
   } catch {

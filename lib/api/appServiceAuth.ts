@@ -2,12 +2,14 @@ import { errorResponse, type ApiRequest, type ApiResponse } from './http';
 import type { AuthLevel, RouteDef } from './routes';
 
 /**
- * Sign-in with Microsoft Entra ID through App Service Authentication (infra: `authClientId`, `authGroupId`).
+ * Sign-in with Microsoft Entra ID through App Service Authentication (infra: `authClientId`).
  *
  * A function key cannot travel in an alert's dashboard link, and the Functions host grants no key level to a
  * signed-in user, so with App Service Authentication in front the dashboard and the read routes are registered
- * `anonymous` and opened to the principal App Service Authentication vouches for (it requires sign-in, enforces the
- * group, and strips client-supplied `X-MS-CLIENT-PRINCIPAL*` headers). Writes keep their admin key on top.
+ * `anonymous` and opened to the principal App Service Authentication vouches for (it requires sign-in and strips
+ * client-supplied `X-MS-CLIENT-PRINCIPAL*` headers). Who may sign in at all is Entra's decision: the app
+ * registration's service principal requires assignment, and only the on-call group and the automation assigned to
+ * it get a token (README "Sign-in for on-call links"). Writes keep their admin key on top.
  * Without App Service Authentication nothing changes: every route keeps its key.
  */
 

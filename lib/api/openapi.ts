@@ -1,3 +1,4 @@
+import { signInRoute } from './appServiceAuth';
 import { ROUTES } from './routes';
 
 /** OpenAPI 3.0 description of every route in ROUTES (the registrations are built from the same table). */
@@ -33,7 +34,12 @@ export function buildOpenApi(): Record<string, unknown> {
     const err = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     if (r.authLevel !== 'anonymous') {
       responses['400'] = { description: 'Bad input (names the parameter)', ...err };
-      responses['401'] = { description: `Missing or wrong ${r.authLevel} key`, ...err };
+      responses['401'] = {
+        description: signInRoute(r)
+          ? 'Missing or wrong function key; with Microsoft Entra sign-in (App Service Authentication) on: not signed in (a signed-in principal needs no key)'
+          : `Missing or wrong ${r.authLevel} key (with Microsoft Entra sign-in on, the key is needed on top of sign-in)`,
+        ...err,
+      };
     }
     if (r.route.includes('{')) responses['404'] = { description: 'Unknown id', ...err };
     const op: Record<string, unknown> = {
@@ -44,7 +50,8 @@ export function buildOpenApi(): Record<string, unknown> {
       responses,
       'x-auth-level': r.authLevel,
     };
-    if (r.authLevel !== 'anonymous') op.security = [{ functionKey: [] }, { functionKeyQuery: [] }];
+    if (signInRoute(r)) op.security = [{ functionKey: [] }, { functionKeyQuery: [] }, { entraSignIn: [] }];
+    else if (r.authLevel !== 'anonymous') op.security = [{ functionKey: [] }, { functionKeyQuery: [] }];
     else op.security = [];
     if (r.body)
       op.requestBody = { required: r.body.required !== undefined, content: { 'application/json': { schema: r.body } } };
@@ -64,6 +71,12 @@ export function buildOpenApi(): Record<string, unknown> {
       securitySchemes: {
         functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
         functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
+        entraSignIn: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'With Microsoft Entra sign-in (App Service Authentication) in front: a browser session or a bearer token for api://<client id>, issued only to principals assigned to the app. Reads then need no key; writes still need the admin key.',
+        },
       },
       schemas: {
         Error: {

@@ -26,6 +26,8 @@ export interface Resource {
   typeText: string;
   /** The resource body (for loops: the loop body; for conditions: the guarded body). */
   body: Node;
+  /** The condition of a conditional resource (`= if (…) {…}`), as written; undefined when it is always deployed. */
+  condition?: string;
   line: number;
 }
 
@@ -87,6 +89,13 @@ export function get(obj: Node | undefined, path: string): Node | undefined {
   return cur;
 }
 
+/** The condition of a conditional declaration (`= if (…) {…}`), as written. */
+export function conditionOf(decl: Node): string | undefined {
+  const value = decl.namedChildren[decl.namedChildren.length - 1];
+  if (value.type !== 'if_statement') return undefined;
+  return value.namedChildren[0]?.text;
+}
+
 export function bodyOf(decl: Node): Node {
   const value = decl.namedChildren[decl.namedChildren.length - 1];
   if (value.type === 'for_statement') return value.childForFieldName('body') ?? value;
@@ -146,9 +155,23 @@ export function resourcesOf(f: BicepFile): Resource[] {
       apiVersion,
       typeText,
       body: bodyOf(decl),
+      condition: conditionOf(decl),
       line: decl.startPosition.row + 1,
     };
   });
+}
+
+/** The type of a `param`, as written (`string`, `array`, `bool`…). */
+export function paramType(f: BicepFile, name: string): string | undefined {
+  const decl = f.root.namedChildren.find((n) => n.type === 'parameter_declaration' && n.namedChildren[0].text === name);
+  return decl?.namedChildren[1]?.text;
+}
+
+/** Every `module` of a file: its symbol and body (for loops: the loop body). */
+export function modulesOf(f: BicepFile): { symbol: string; body: Node; line: number }[] {
+  return f.root
+    .descendantsOfType('module_declaration')
+    .map((decl) => ({ symbol: decl.namedChildren[0].text, body: bodyOf(decl), line: decl.startPosition.row + 1 }));
 }
 
 export async function createParser(): Promise<Parser> {

@@ -108,6 +108,16 @@ describe('alert rows', () => {
     expect(heartbeat.DashboardLink).toBe('https://mon.example.com/api/dashboard');
   });
 
+  it('drops the function key whatever the case of its name (CODE=, Code=), keeping other parameters', () => {
+    const url = 'https://mon.example.com/api/dashboard?CODE=KEY1&x=1&Code=KEY2&cOdE=KEY3&codex=keep';
+    const row = toAlertRow(event({ findingId: 'f1' }), url);
+    expect(row.DashboardLink).toBe('https://mon.example.com/api/dashboard?x=1&codex=keep&finding=f1');
+    expect(JSON.stringify(row)).not.toMatch(/KEY\d/);
+    expect(
+      scanCompletedRow({ scanId: 's1', completedAt: '2026-03-01T05:00:00.000Z', targets: 1 }, url).DashboardLink,
+    ).toBe('https://mon.example.com/api/dashboard?x=1&codex=keep');
+  });
+
   it('leaves deadline and link empty when there are none, and clips huge messages', () => {
     const row = toAlertRow(event({ deadline: undefined, message: 'x'.repeat(10000) }));
     expect(row.Deadline).toBe('');

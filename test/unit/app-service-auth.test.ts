@@ -1,6 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { Registration } from '../support/fakeFunctionsCore';
 import { appServiceAuthEnabled, registeredAuthLevel, requireSignedIn } from '../../lib/api/appServiceAuth';
+import { buildOpenApi } from '../../lib/api/openapi';
 import { ROUTES } from '../../lib/api/routes';
 
 /**
@@ -73,5 +74,20 @@ describe('App Service Authentication', () => {
     expect(requireSignedIn(headers({ 'x-ms-client-principal-id': '00000000-0000-0000-0000-000000000001' }))).toBe(
       undefined,
     );
+  });
+
+  it('is what openapi.json says: reads open to a signed-in principal without a key, writes keep the admin key', () => {
+    type Op = { security: Record<string, string[]>[]; responses: Record<string, { description: string }> };
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, Op>>;
+      components: { securitySchemes: Record<string, { type: string; description?: string }> };
+    };
+    expect(doc.components.securitySchemes.entraSignIn?.type).toBe('http');
+    const read = doc.paths['/findings'].get;
+    expect(read.security).toContainEqual({ entraSignIn: [] });
+    expect(read.responses['401'].description).toMatch(/signed-in principal needs no key/);
+    const write = doc.paths['/scans'].post;
+    expect(write.security).not.toContainEqual({ entraSignIn: [] });
+    expect(write.responses['401'].description).toMatch(/admin key.*on top of sign-in/);
   });
 });

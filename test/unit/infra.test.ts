@@ -13,6 +13,7 @@ import {
   loadInfra,
   ofType as ofTypeIn,
   paramDefault,
+  props,
   syntaxErrors,
   variable,
   walkFiles,
@@ -43,25 +44,23 @@ function oneOfType(type: string): Resource {
   return found[0];
 }
 
-/** Names set by the Function App: follows the identifiers in siteConfig.appSettings to their `var` arrays. */
+/**
+ * Names set by the Function App: the keys of its `appsettings` config resource, following identifiers to their
+ * `var` objects and through `union(…)`. Computed keys (`toObject` over the secret names) come back as the call.
+ */
 function appSettingNames(): { names: Set<string>; computed: Node[] } {
-  const site = oneOfType('Microsoft.Web/sites');
-  const f = file(site.file);
-  const expr = get(site.body, 'properties.siteConfig.appSettings');
+  const config = ofType('Microsoft.Web/sites/config').filter((r) => literal(get(r.body, 'name')) === 'appsettings');
+  expect(config.map((r) => `${r.file}:${r.symbol}`)).toHaveLength(1);
+  const f = file(config[0].file);
+  const expr = get(config[0].body, 'properties');
   expect(expr).toBeDefined();
   const names = new Set<string>();
   const computed: Node[] = [];
   const collect = (node: Node) => {
-    if (node.type === 'array') {
-      for (const item of arrayItems(node)) {
-        const name = get(item, 'name');
-        const value = literal(name);
-        if (value !== undefined) names.add(value);
-        else if (name) computed.push(item);
-      }
-    } else if (node.type === 'for_statement') {
-      const body = node.childForFieldName('body');
-      if (body) computed.push(body);
+    if (node.type === 'object') {
+      for (const key of props(node).keys()) names.add(key);
+    } else if (node.type === 'call_expression' && node.childForFieldName('function')?.text === 'toObject') {
+      computed.push(node);
     } else if (node.type === 'identifier') {
       const v = variable(f, node.text);
       if (v) collect(v);
@@ -223,7 +222,7 @@ describe('infra policy', () => {
 
   it('puts connector passwords in Key Vault references, never in settings', () => {
     const { computed } = appSettingNames();
-    const kvRefs = computed.filter((n) => /@Microsoft\.KeyVault\(VaultName=/.test(get(n, 'value')?.text ?? ''));
+    const kvRefs = computed.filter((n) => /@Microsoft\.KeyVault\(VaultName=/.test(n.text));
     expect(kvRefs.length).toBeGreaterThan(0);
     const vault = oneOfType('Microsoft.KeyVault/vaults');
     expect(get(vault.body, 'properties.enableRbacAuthorization')?.text).toBe('true');
