@@ -29,6 +29,12 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
   const asOf = '2026-11-21T05:00:00.000Z';
   let cloudId: string;
   const foreignCloud = `/subscriptions/${FOREIGN_SUB}/resourcegroups/rg/providers/microsoft.avs/privateclouds/planted`;
+  // Dot segments: resolved by the URL the ARM request is built from, they climb out of the cloud's own path.
+  const dotted = (sub: string): string[] => [
+    `/subscriptions/${sub}/resourcegroups/../providers/microsoft.avs/privateclouds/..`,
+    `/subscriptions/${sub}/resourcegroups/./providers/microsoft.avs/privateclouds/.`,
+    `/subscriptions/${sub}/resourcegroups/rg./providers/microsoft.avs/privateclouds/cloud.`,
+  ];
 
   beforeAll(async () => {
     [lab, certs] = await Promise.all([startLab(), generateLabCerts()]);
@@ -63,6 +69,7 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
         { id: cloudId, name: 'avs-prod-weu', kind: 'avs-private-cloud' },
         { id: 'connector:planted', name: 'planted', kind: 'hcx-connector' },
         { id: foreignCloud, name: 'planted', kind: 'avs-private-cloud' },
+        ...dotted(lab.subscriptionIds[0]).map((id) => ({ id, name: '..', kind: 'avs-private-cloud' as const })),
       ],
     });
     reads.clear();
@@ -127,5 +134,15 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
     expect(lab.requests).toEqual([]);
     expect(await outcome('connector:planted')).toMatchObject({ status: 'failed', message: expect.stringContaining('not a Connector in HCXMON_CONNECTORS') });
     expect(await outcome(foreignCloud)).toMatchObject({ status: 'failed', message: expect.stringContaining('HCXMON_SUBSCRIPTION_IDS') });
+  });
+
+  it("a private cloud id with '.' or '..' segments (or a name ending in '.') is refused before any ARM request leaves", async () => {
+    lab.requests.length = 0;
+    for (const id of dotted(lab.subscriptionIds[0])) {
+      await send({ id, name: '..', kind: 'avs-private-cloud' });
+      expect(await outcome(id)).toMatchObject({ status: 'failed', message: expect.stringContaining("ending in '.'") });
+    }
+    // Before, the first one became POST /subscriptions/<sub>/providers/Microsoft.AVS/listAdminCredentials.
+    expect(lab.requests).toEqual([]);
   });
 });
