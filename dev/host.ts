@@ -28,6 +28,7 @@ import path from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit, type Timer } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { redact } from '../lib/text';
 
 export interface CapturedRegistration {
   metadata: { name: string; bindings: Record<string, Record<string, unknown>>; [k: string]: unknown };
@@ -302,7 +303,10 @@ function invocationOptions(reg: CapturedRegistration) {
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const sink = options.log ?? ((line: string) => console.log(line));
+  // Every line the host writes (its own, and every function's context log) is redacted: an error message may quote
+  // a response body, a connection string or a header, and the host may be bound to production settings.
+  const log = (line: string): void => sink(redact(line));
   const savedEnv = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(options.env ?? {})) {
     savedEnv.set(k, process.env[k]);

@@ -2,21 +2,25 @@ import { app, type InvocationContext } from '@azure/functions';
 import { QUEUE_CONNECTION, SCAN_POISON_QUEUE, SCAN_QUEUE, parseScanMessage, type ScanMessage } from '../lib/queue';
 import { getRuntime } from '../lib/runtime';
 import { ValidationError } from '../lib/errors';
-import { logSafe } from '../lib/text';
+import { logSafe, redact } from '../lib/text';
 
 /**
  * A message the worker will not act on (malformed, or not a target of a running scan row): retrying cannot fix it,
- * so it is logged as refused instead of bouncing into the poison queue.
+ * so it is logged as refused instead of bouncing into the poison queue. Anything else is rethrown (the host retries
+ * it) with its message and stack redacted: the host logs a thrown error, and its message may quote a response body.
  */
 async function handled(context: InvocationContext, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
     if (err instanceof ValidationError && (err.code === 'bad_message' || err.code === 'message_refused')) {
-      context.error(`${context.functionName}: refused a message (${logSafe(err.message)})`);
+      context.error(`${context.functionName}: refused a message (${logSafe(redact(err.message))})`);
       return;
     }
-    throw err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message = redact(e.message);
+    if (e.stack) e.stack = redact(e.stack);
+    throw e;
   }
 }
 
