@@ -167,6 +167,10 @@ export interface LocalHost {
   port: number;
   /** HCXMON_LOCAL_ADMIN_KEY, or the key generated at start: it opens every route. */
   adminKey: string;
+  /** HCXMON_LOCAL_FUNCTION_KEY, or the key generated at start: it opens the function-level (read) routes only. */
+  functionKey: string;
+  /** Which keys were generated at start (a configured key is never printed). */
+  generated: { admin: boolean; function: boolean };
   registrations: CapturedRegistration[];
   httpRoutes: HttpRoute[];
   stop(): Promise<void>;
@@ -351,7 +355,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       // A literal segment beats a parameter: `scans/{id}` must not swallow a sibling literal route.
       .sort((a, b) => literalCount(b) - literalCount(a) || b.segments.length - a.segments.length);
 
-    const functionKey = env.HCXMON_LOCAL_FUNCTION_KEY || undefined;
+    // Both keys are generated unless configured: the function key opens the read routes only, so a link that must
+    // carry a key (the dashboard's) can carry that one instead of the admin key.
+    const functionKeyGenerated = !env.HCXMON_LOCAL_FUNCTION_KEY;
+    const functionKey = env.HCXMON_LOCAL_FUNCTION_KEY || randomBytes(24).toString('base64url');
     const adminKeyConfigured = !!env.HCXMON_LOCAL_ADMIN_KEY;
     const adminKey = env.HCXMON_LOCAL_ADMIN_KEY || randomBytes(24).toString('base64url');
 
@@ -641,6 +648,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       url,
       port,
       adminKey,
+      functionKey,
+      generated: { admin: !adminKeyConfigured, function: functionKeyGenerated },
       registrations,
       httpRoutes,
       fireTimer,
