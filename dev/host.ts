@@ -215,9 +215,10 @@ function authority(value: string): { host: string; port: string } | undefined {
   return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : undefined;
 }
 
+/** A loopback name on exactly this port: no port means 80 (`http://localhost` is another server's page). */
 function isLoopback(value: string, port: number): boolean {
   const a = authority(value);
-  return !!a && LOOPBACK_HOSTS.has(a.host) && (a.port === '' || a.port === String(port));
+  return !!a && LOOPBACK_HOSTS.has(a.host) && (a.port || '80') === String(port);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -238,6 +239,7 @@ function refuseCaller(
   if (SAFE_METHODS.has(method)) return undefined;
   const origin = req.headers.origin;
   if (origin !== undefined) {
+    // Scheme, host and port exactly: this host serves http on `port` only.
     const m = /^http:\/\/(.+)$/i.exec(origin);
     if (!m || !isLoopback(m[1], port)) {
       return { status: 403, code: 'forbidden_origin', message: 'writes are only accepted from this host, not from another web page' };
