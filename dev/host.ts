@@ -481,6 +481,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           return sendJson(res, 413, errorBody('payload_too_large', 'request body exceeds 1 MiB'));
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) {
+          // This is not App Service: nothing vouches for a principal, so the headers App Service Authentication
+          // would set are dropped whatever the caller sent (with WEBSITE_AUTH_ENABLED the sign-in routes then 401).
+          if (/^x-ms-client-principal/i.test(k)) continue;
           if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         }
         let request: HttpRequest;
@@ -642,6 +645,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     log(`[host] ${registrations.length} functions registered; HTTP on ${url}/api`);
     for (const r of httpRoutes) log(`[host]   ${r.methods.join(',').padEnd(18)} /api/${r.route}  (${r.authLevel})`);
+    if (/^true$/i.test((env.WEBSITE_AUTH_ENABLED ?? '').trim())) {
+      log('[host] WEBSITE_AUTH_ENABLED is set, but this is not App Service: x-ms-client-principal* headers are dropped, so sign-in routes answer 401; unset it to use keys');
+    }
     if (!adminKeyConfigured) {
       log(`[host] admin key for this run (x-functions-key header or ?code=; set HCXMON_LOCAL_ADMIN_KEY to choose one): ${adminKey}`);
     }
