@@ -13,8 +13,9 @@ export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
 
 /**
  * What identifies one unit of work, and nothing else: anyone who can write to the queue can write a message, so
- * the worker resolves everything it connects with (URLs, trust, the settings that hold passwords) from
- * configuration and ARM by the target's id (lib/collect/resolve.ts), never from the message.
+ * the worker acts only on a target its scan row lists while that scan runs, evaluates at the row's asOf, and
+ * resolves everything it connects with (URLs, trust, the settings that hold passwords) from configuration and ARM by
+ * the target's id (lib/collect/resolve.ts), never from the message.
  */
 export interface ScanMessage {
   /** The scan row the worker checks the message against: it must exist, be running and list the target. */

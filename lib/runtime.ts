@@ -44,7 +44,9 @@ export interface Runtime {
   enqueueScan(trigger: ScanTrigger, opts?: { asOf?: DateTime; targetFilter?: string }): Promise<{ scan: ScanRecord }>;
   /** The fan-out queue (created on first use). */
   scanQueue(): ScanQueue;
+  /** Throws MessageRefused (nothing collected or written) unless the message's scan row is running and lists its target. */
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
+  /** The same check as processScanMessage: a poison message for work no scan row holds records nothing. */
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
   /** Completes queued scans whose every target reported but whose count was lost; returns how many it looked at. */
