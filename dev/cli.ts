@@ -9,7 +9,7 @@ import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
 import { renderFindingsTable, scanReport } from '../lib/cli/output';
 import { createRuntime, type Runtime } from '../lib/runtime';
 import { startAzurite, type AzuriteHandle } from './azurite';
-import { startLocalHost } from './host';
+import { startLocalHost, type LocalHost } from './host';
 import { runLab, startLab } from './lab';
 
 /** Where local runs keep their state (gitignored): the embedded Azurite's files, the lab's env file. */
@@ -51,7 +51,22 @@ function parsePort(value: string): number {
   return Number(value);
 }
 
-function devCommands(program: Command, ctx: CliContext): void {
+/**
+ * A link to a read route of the local host. It carries the function key (reads only), never the admin key: a link
+ * lands in browser history, and the admin key also writes. A configured key is not echoed: the link then has none.
+ */
+function link(host: LocalHost, route: string, query: Record<string, string> = {}): string {
+  const q = new URLSearchParams(query);
+  if (host.generated.function) q.set('code', host.functionKey);
+  const qs = q.toString();
+  return `${host.url}/api/${route}${qs ? `?${qs}` : ''}`;
+}
+
+function keyNote(host: LocalHost, say: (line: string) => void): void {
+  if (!host.generated.function) say('Add ?code=<HCXMON_LOCAL_FUNCTION_KEY> (or the admin key) to open these links.');
+}
+
+export function devCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
   const say = (line: string): void => void io.stdout.write(`${line}\n`);
 
@@ -77,8 +92,9 @@ function devCommands(program: Command, ctx: CliContext): void {
         queuePollIntervalMs: 1000,
         log: (l) => void io.stderr.write(`${l}\n`),
       });
-      // The host logged the admin key (generated unless HCXMON_LOCAL_ADMIN_KEY is set): every route needs it.
-      say(`hcxmon is serving on ${host.url}/api/dashboard?code=${encodeURIComponent(host.adminKey)} (Ctrl+C to stop)`);
+      // The host logged the admin key when it generated one; the link carries the read-only function key.
+      say(`hcxmon is serving on ${link(host, 'dashboard')} (Ctrl+C to stop)`);
+      keyNote(host, say);
       await untilSignal();
       await host.stop();
       await azurite?.stop();
@@ -105,9 +121,10 @@ function devCommands(program: Command, ctx: CliContext): void {
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
-        const code = encodeURIComponent(host.adminKey);
-        say(`Dashboard: ${host.url}/api/dashboard?code=${code}`);
-        say(`Findings:  ${host.url}/api/findings?code=${code}   (CSV: ${host.url}/api/findings?format=csv&code=${code})`);
+        say(`Dashboard: ${link(host, 'dashboard')}`);
+        say(`Findings:  ${link(host, 'findings')}   (CSV: ${link(host, 'findings', { format: 'csv' })})`);
+        keyNote(host, say);
+        if (host.generated.admin) say(`Admin key for writes (generated for this run): ${host.adminKey}`);
         say('Ctrl+C to stop.');
         await untilSignal();
         await host.stop();

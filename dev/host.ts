@@ -28,6 +28,7 @@ import path from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit, type Timer } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { redact } from '../lib/text';
 
 export interface CapturedRegistration {
   metadata: { name: string; bindings: Record<string, Record<string, unknown>>; [k: string]: unknown };
@@ -166,6 +167,10 @@ export interface LocalHost {
   port: number;
   /** HCXMON_LOCAL_ADMIN_KEY, or the key generated at start: it opens every route. */
   adminKey: string;
+  /** HCXMON_LOCAL_FUNCTION_KEY, or the key generated at start: it opens the function-level (read) routes only. */
+  functionKey: string;
+  /** Which keys were generated at start (a configured key is never printed). */
+  generated: { admin: boolean; function: boolean };
   registrations: CapturedRegistration[];
   httpRoutes: HttpRoute[];
   stop(): Promise<void>;
@@ -210,9 +215,10 @@ function authority(value: string): { host: string; port: string } | undefined {
   return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : undefined;
 }
 
+/** A loopback name on exactly this port: no port means 80 (`http://localhost` is another server's page). */
 function isLoopback(value: string, port: number): boolean {
   const a = authority(value);
-  return !!a && LOOPBACK_HOSTS.has(a.host) && (a.port === '' || a.port === String(port));
+  return !!a && LOOPBACK_HOSTS.has(a.host) && (a.port || '80') === String(port);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -233,6 +239,7 @@ function refuseCaller(
   if (SAFE_METHODS.has(method)) return undefined;
   const origin = req.headers.origin;
   if (origin !== undefined) {
+    // Scheme, host and port exactly: this host serves http on `port` only.
     const m = /^http:\/\/(.+)$/i.exec(origin);
     if (!m || !isLoopback(m[1], port)) {
       return { status: 403, code: 'forbidden_origin', message: 'writes are only accepted from this host, not from another web page' };
@@ -302,7 +309,10 @@ function invocationOptions(reg: CapturedRegistration) {
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const sink = options.log ?? ((line: string) => console.log(line));
+  // Every line the host writes (its own, and every function's context log) is redacted: an error message may quote
+  // a response body, a connection string or a header, and the host may be bound to production settings.
+  const log = (line: string): void => sink(redact(line));
   const savedEnv = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(options.env ?? {})) {
     savedEnv.set(k, process.env[k]);
@@ -347,7 +357,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       // A literal segment beats a parameter: `scans/{id}` must not swallow a sibling literal route.
       .sort((a, b) => literalCount(b) - literalCount(a) || b.segments.length - a.segments.length);
 
-    const functionKey = env.HCXMON_LOCAL_FUNCTION_KEY || undefined;
+    // Both keys are generated unless configured: the function key opens the read routes only, so a link that must
+    // carry a key (the dashboard's) can carry that one instead of the admin key.
+    const functionKeyGenerated = !env.HCXMON_LOCAL_FUNCTION_KEY;
+    const functionKey = env.HCXMON_LOCAL_FUNCTION_KEY || randomBytes(24).toString('base64url');
     const adminKeyConfigured = !!env.HCXMON_LOCAL_ADMIN_KEY;
     const adminKey = env.HCXMON_LOCAL_ADMIN_KEY || randomBytes(24).toString('base64url');
 
@@ -468,6 +481,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           return sendJson(res, 413, errorBody('payload_too_large', 'request body exceeds 1 MiB'));
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) {
+          // This is not App Service: nothing vouches for a principal, so the headers App Service Authentication
+          // would set are dropped whatever the caller sent (with WEBSITE_AUTH_ENABLED the sign-in routes then 401).
+          if (/^x-ms-client-principal/i.test(k)) continue;
           if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         }
         let request: HttpRequest;
@@ -629,6 +645,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     log(`[host] ${registrations.length} functions registered; HTTP on ${url}/api`);
     for (const r of httpRoutes) log(`[host]   ${r.methods.join(',').padEnd(18)} /api/${r.route}  (${r.authLevel})`);
+    if (/^true$/i.test((env.WEBSITE_AUTH_ENABLED ?? '').trim())) {
+      log('[host] WEBSITE_AUTH_ENABLED is set, but this is not App Service: x-ms-client-principal* headers are dropped, so sign-in routes answer 401; unset it to use keys');
+    }
     if (!adminKeyConfigured) {
       log(`[host] admin key for this run (x-functions-key header or ?code=; set HCXMON_LOCAL_ADMIN_KEY to choose one): ${adminKey}`);
     }
@@ -637,6 +656,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       url,
       port,
       adminKey,
+      functionKey,
+      generated: { admin: !adminKeyConfigured, function: functionKeyGenerated },
       registrations,
       httpRoutes,
       fireTimer,

@@ -13,15 +13,17 @@ export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
 
 /**
  * What identifies one unit of work, and nothing else: anyone who can write to the queue can write a message, so
- * the worker resolves everything it connects with (URLs, trust, the settings that hold passwords) from
- * configuration and ARM by the target's id (lib/collect/resolve.ts), never from the message.
+ * the worker acts only on a target its scan row lists while that scan runs, evaluates at the row's asOf, and
+ * resolves everything it connects with (URLs, trust, the settings that hold passwords) from configuration and ARM by
+ * the target's id (lib/collect/resolve.ts), never from the message.
  */
 export interface ScanMessage {
+  /** The scan row the worker checks the message against: it must exist, be running and list the target. */
   scanId: string;
-  /** ISO instant the scan evaluates at. */
+  /** ISO instant the scan evaluates at. Informational: the worker evaluates at the scan row's asOf. */
   asOf: string;
   target: TargetRef;
-  /** How many targets the scan covers, so a worker can tell it reported the last one without a read. */
+  /** How many targets the scan covers. Informational: the worker counts the scan row's targets. */
   expected?: number;
 }
 
@@ -39,6 +41,16 @@ const messageSchema = z.object({
   target: targetSchema,
   expected: z.number().int().min(0).optional(),
 });
+
+/**
+ * A well-formed message the worker will not act on: its scan row does not exist, is no longer running, or does not
+ * list its target. Nothing is collected and no credential is read; the trigger logs it and does not retry it.
+ */
+export class MessageRefused extends ValidationError {
+  constructor(message: string) {
+    super(message, 'message', 'message_refused');
+  }
+}
 
 /** Queue triggers hand over the parsed JSON (or a string when it is not JSON); both are accepted. */
 export function parseScanMessage(raw: unknown): ScanMessage {

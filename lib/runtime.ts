@@ -6,9 +6,10 @@ import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './confi
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
 import { collectInventory, discoverTargets, resolveQueuedTarget, TargetRefused, type ArmClientFactory } from './collect';
 import type { Fact, FactName, Suppression } from './domain/finding';
+import type { TargetRef } from './domain/target';
 import { NotFoundError } from './errors';
 import { isSuppressionActive, staleSuppressions } from './findings';
-import { queueClient, ScanQueue, SCAN_QUEUE, type QueueConnection, type ScanMessage } from './queue';
+import { MessageRefused, queueClient, ScanQueue, SCAN_QUEUE, type QueueConnection, type ScanMessage } from './queue';
 import { defaultRuleContext, evaluateTarget, ruleById, RULES } from './rules';
 import { DEFAULT_CATALOG } from './rules/lifecycle';
 import {
@@ -26,6 +27,7 @@ import {
   type TargetScanResult,
 } from './scan';
 import { createStores, type Stores } from './store';
+import { logSafe } from './text';
 
 export type SuppressionState = 'active' | 'expired' | 'stale';
 
@@ -42,7 +44,9 @@ export interface Runtime {
   enqueueScan(trigger: ScanTrigger, opts?: { asOf?: DateTime; targetFilter?: string }): Promise<{ scan: ScanRecord }>;
   /** The fan-out queue (created on first use). */
   scanQueue(): ScanQueue;
+  /** Throws MessageRefused (nothing collected or written) unless the message's scan row is running and lists its target. */
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
+  /** The same check as processScanMessage: a poison message for work no scan row holds records nothing. */
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
   /** Completes queued scans whose every target reported but whose count was lost; returns how many it looked at. */
@@ -155,6 +159,34 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       ),
     ));
 
+  /**
+   * Scan rows messages were checked against. A row's targets and asOf never change once written, and a running scan
+   * that completes meanwhile has an outcome for every target it lists (a message for one of them is then skipped).
+   */
+  const runningScans = new Map<string, ScanRecord>();
+
+  /**
+   * The scan a queue message belongs to, from storage: whoever can write to the queue chooses the message, so it may
+   * only point at work the timer or POST /api/scans started. The row must exist, be running and list the target;
+   * the worker then takes asOf, the target's name and the target count from the row, never from the message.
+   */
+  async function scanOf(msg: ScanMessage): Promise<{ scan: ScanRecord; ref: TargetRef }> {
+    const scanId = logSafe(msg.scanId.slice(0, 80));
+    let scan = runningScans.get(msg.scanId);
+    if (!scan) {
+      scan = await stores.scans.record(msg.scanId);
+      if (!scan) throw new MessageRefused(`no scan ${scanId} was started; message refused`);
+      if (scan.status !== 'running') throw new MessageRefused(`scan ${scanId} is ${scan.status}; message refused`);
+      runningScans.set(msg.scanId, scan);
+      if (runningScans.size > 16) runningScans.delete(runningScans.keys().next().value!);
+    }
+    const ref = scan.targets.find((t) => t.id === msg.target.id && t.kind === msg.target.kind);
+    if (!ref) {
+      throw new MessageRefused(`scan ${scanId} does not cover ${logSafe(msg.target.id.slice(0, 120))}; message refused`);
+    }
+    return { scan, ref };
+  }
+
   /** When the last target of a queued scan reports, the scan is completed and the heartbeat sent. */
   /**
    * After a message recorded its target: one keys-only count, and only the worker that sees every target reported
@@ -228,41 +260,42 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     },
     scanQueue,
     async processScanMessage(msg) {
+      const { scan, ref } = await scanOf(msg);
       let target;
       try {
-        target = resolveQueuedTarget(config, msg.target);
+        target = resolveQueuedTarget(config, ref);
       } catch (err) {
         if (!(err instanceof TargetRefused)) throw err;
         const at = now();
-        const outcome = failedOutcome(msg.scanId, msg.target, at, at, err.message);
+        const outcome = failedOutcome(scan.scanId, ref, at, at, err.message);
         await stores.scans.recordTarget(outcome);
-        await countAndComplete(msg.scanId, msg.expected);
+        await countAndComplete(scan.scanId, scan.targets.length);
         return { outcome, findings: [], events: [] };
       }
-      const asOf = DateTime.fromISO(msg.asOf, { zone: 'utc' });
       const r = await scanOneTarget(deps, {
-        scanId: msg.scanId,
+        scanId: scan.scanId,
         target,
-        asOf: asOf.isValid ? asOf : now(),
+        asOf: DateTime.fromISO(scan.asOf, { zone: 'utc' }),
       });
-      if (!r.skipped) await countAndComplete(msg.scanId, msg.expected);
+      if (!r.skipped) await countAndComplete(scan.scanId, scan.targets.length);
       return r;
     },
     async recordPoison(msg) {
-      const existing = await stores.scans.getTarget(msg.scanId, msg.target.id);
+      const { scan, ref } = await scanOf(msg);
+      const existing = await stores.scans.getTarget(scan.scanId, ref.id);
       if (!existing) {
         const at = now();
         await stores.scans.recordTarget(
           failedOutcome(
-            msg.scanId,
-            msg.target,
+            scan.scanId,
+            ref,
             at,
             at,
             'the scan of this target failed repeatedly (poison message); its findings keep their last status',
           ),
         );
-        await countAndComplete(msg.scanId, msg.expected);
-      } else await completeIfDone(msg.scanId);
+        await countAndComplete(scan.scanId, scan.targets.length);
+      } else await completeIfDone(scan.scanId);
     },
     dispatchAlerts: () => dispatcher.dispatch(),
     async completeStalledScans(olderThanMinutes = 30) {

@@ -1,4 +1,5 @@
 import { ConfigError, HcxmonError, NotFoundError, ValidationError } from '../errors';
+import { redact } from '../text';
 
 /**
  * The HTTP API as plain functions: a framework-free request model in, a response model out. functions/http*.ts
@@ -37,28 +38,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 export type ApiLogger = (message: string) => void;
 
-// Names whose value is a credential wherever they appear: as a query or connection-string pair (`password=…`), a
-// header (`Authorization: …`), JSON (`"vcenterPassword": "…"`, as listAdminCredentials answers) or YAML.
-const SECRET_NAME =
-  '[\\w.-]*(?:password|passwd|pwd|secret|token|accountkey|apikey|api_key|sharedaccesssignature)|authorization|x-hm-authorization|x-functions-key';
-// Short names that are only credentials in URL and connection-string form (`sig=` of a SAS, `code=` of a key).
-const URL_SECRET_NAME = 'sig|code';
-const QUOTED = `"(?:[^"\\\\]|\\\\.)*"|'[^']*'`;
-// An unquoted value runs to the end of the line or the next delimiter: a YAML plain scalar may hold spaces.
-const BARE = `(?!(?:Bearer|Basic) \\*\\*\\*)[^\\s"',;&}\\]]+(?:[ \\t]+[^\\s"',;&}\\]]+)*`;
-const NAMED_SECRET = new RegExp(`(["']?)\\b(${SECRET_NAME})\\1(\\s*[:=]\\s*)(${QUOTED}|${BARE})`, 'gi');
-const URL_SECRET = new RegExp(`\\b(${URL_SECRET_NAME})=([^;&\\s"']+)`, 'gi');
-
-/** Strips anything that looks like a credential before an internal error reaches a log line. */
-export function redact(text: string): string {
-  return text
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi, '$1 ***')
-    .replace(URL_SECRET, '$1=***')
-    .replace(NAMED_SECRET, (_m, q: string, name: string, sep: string, value: string) => {
-      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
-      return `${q}${name}${q}${sep}${quote}***${quote}`;
-    });
-}
+export { redact } from '../text';
 
 /**
  * The one place errors become HTTP: ValidationError → 400, NotFoundError → 404, anything else → 500 with no

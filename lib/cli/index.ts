@@ -9,6 +9,7 @@ import { formatRuleList, renderRuleTable } from '../rules';
 import type { Runtime } from '../runtime';
 import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
+import { printable } from '../text';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -93,6 +94,11 @@ const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppress
 
 function print(io: CliIo, text: string): void {
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Plain text that quotes stored or remote strings (names, reasons, messages): no control character reaches a terminal. */
+function printText(io: CliIo, text: string): void {
+  print(io, printable(text));
 }
 
 export function buildProgram(opts: CliOptions): {
@@ -185,7 +191,7 @@ export function buildProgram(opts: CliOptions): {
             persist: !planning,
             concurrency: o.concurrency,
             onStart: (targets) => progress.start(targets.length),
-            onTargetDone: (outcome) => progress.tick(outcome.targetName),
+            onTargetDone: (outcome) => progress.tick(printable(outcome.targetName)),
           });
           progress.stop();
           if (o.target && result.scan.targets.length === 0) {
@@ -196,7 +202,7 @@ export function buildProgram(opts: CliOptions): {
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
           else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
-          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
+          for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${printable(e.message)}\n`);
           if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
           if (gate.failed) {
             if (o.format !== 'json') {
@@ -312,7 +318,7 @@ export function buildProgram(opts: CliOptions): {
             expiresAt: `${o.expires}T23:59:59.999Z`,
             createdBy: o.by,
           });
-          print(
+          (o.format === 'json' ? print : printText)(
             io,
             o.format === 'json'
               ? JSON.stringify(s, null, 2)
@@ -331,7 +337,7 @@ export function buildProgram(opts: CliOptions): {
         if (o.format === 'json') return print(io, JSON.stringify({ suppressions: list }, null, 2));
         if (list.length === 0) return print(io, 'no suppressions');
         for (const s of list) {
-          print(
+          printText(
             io,
             `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`,
           );
@@ -344,7 +350,7 @@ export function buildProgram(opts: CliOptions): {
     .action(async (id: string) => {
       await ctx.withRuntime(async (rt) => {
         const s = await rt.expireSuppression(id);
-        print(io, `suppression ${s.id} expired at ${s.expiresAt}; the next scan reports the real status`);
+        printText(io, `suppression ${s.id} expired at ${s.expiresAt}; the next scan reports the real status`);
       });
     });
   suppress
@@ -353,7 +359,7 @@ export function buildProgram(opts: CliOptions): {
     .action(async (id: string) => {
       await ctx.withRuntime(async (rt) => {
         await rt.removeSuppression(id);
-        print(io, `suppression ${id} removed`);
+        printText(io, `suppression ${id} removed`);
       });
     });
 
@@ -381,7 +387,7 @@ export function buildProgram(opts: CliOptions): {
             setBy: o.by,
             source: o.source,
           });
-          print(
+          printText(
             io,
             `fact ${f.name}=${f.value} set on ${f.targetId}${f.subjectId ? ` (${f.subjectId})` : ''}; the next scan uses it`,
           );
@@ -396,7 +402,7 @@ export function buildProgram(opts: CliOptions): {
         const facts = await rt.stores.facts.list(target.toLowerCase());
         if (facts.length === 0) return print(io, 'no facts');
         for (const f of facts)
-          print(
+          printText(
             io,
             `${f.name}${f.subjectId ? ` [${f.subjectId}]` : ''} = ${f.value}  (set by ${f.setBy} at ${f.setAt}${f.source ? `; ${f.source}` : ''})`,
           );
@@ -413,7 +419,7 @@ export function buildProgram(opts: CliOptions): {
         throw new ValidationError('target forget deletes the history of that target: add --yes to confirm', '--yes');
       await ctx.withRuntime(async (rt) => {
         const n = await rt.forgetTarget(id.toLowerCase());
-        print(
+        printText(
           io,
           `forgot ${id}: ${n.findings} finding row(s), ${n.inventory} inventory row(s), ${n.facts} fact(s) deleted`,
         );
@@ -457,18 +463,18 @@ export async function runCli(argv: string[], opts: CliOptions): Promise<number> 
       return EXIT.usage;
     }
     if (err instanceof ValidationError) {
-      stderr.write(`error: ${err.message}\n`);
+      stderr.write(`error: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     if (err instanceof ConfigError) {
-      stderr.write(`configuration error: ${err.message}\n`);
+      stderr.write(`configuration error: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     if (err instanceof NotFoundError) {
-      stderr.write(`error: ${err.message}\n`);
+      stderr.write(`error: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
-    stderr.write(`error: ${err instanceof HcxmonError ? err.message : errorMessage(err)}\n`);
+    stderr.write(`error: ${printable(err instanceof HcxmonError ? err.message : errorMessage(err))}\n`);
     return EXIT.failure;
   } finally {
     await close();

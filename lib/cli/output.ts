@@ -5,6 +5,7 @@ import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
 import type { TargetOutcome } from '../scan-types';
+import { printable } from '../text';
 
 /** One line per finding in `--format json` (DESIGN §7: the contract, field by field). */
 export interface FindingJson {
@@ -165,13 +166,16 @@ export function renderFindingsTable(targets: TargetJson[], stored: Finding[], st
     const hidden = collapse ? all.filter((f) => f.status === 'unknown') : [];
     const list = collapse ? all.filter((f) => f.status !== 'unknown') : all;
     const version = t.hcxVersion ? ` HCX ${t.hcxVersion}` : '';
-    const head = `${t.name} (${t.kind}${version}) — scan ${t.status}, ${all.length} finding${all.length === 1 ? '' : 's'}`;
+    // Names, versions and messages come from HCX: stripped of control characters before they reach a terminal.
+    const head = printable(
+      `${t.name} (${t.kind}${version}) — scan ${t.status}, ${all.length} finding${all.length === 1 ? '' : 's'}`,
+    );
     lines.push(style.color ? pc.bold(head) : head);
     if (hidden.length > 0) {
       const rules = [...new Set(hidden.map((f) => f.ruleId))];
       lines.push(
         `  ${hidden.length} check${hidden.length === 1 ? '' : 's'} unknown because the target could not be collected ` +
-          `(never counted as compliant): ${rules.join(', ')}`,
+          `(never counted as compliant): ${printable(rules.join(', '))}`,
       );
     }
     if (list.length === 0) {
@@ -186,12 +190,8 @@ export function renderFindingsTable(targets: TargetJson[], stored: Finding[], st
     });
     for (const f of list) {
       table.push([
-        paint(style, f.severity, f.severity),
-        statusLabel(f),
-        f.ruleId,
-        f.subjectName,
-        f.deadline ?? '',
-        f.message,
+        paint(style, f.severity, printable(f.severity)),
+        ...[statusLabel(f), f.ruleId, f.subjectName, f.deadline ?? '', f.message].map(printable),
       ]);
     }
     lines.push(table.toString(), '');

@@ -8,7 +8,7 @@ import { AzureVMwareSolutionAPI } from '@azure/arm-avs';
 import type { Addon, AzureVMwareSolutionAPIOptionalParams, HcxEnterpriseSite, PrivateCloud } from '@azure/arm-avs';
 import type { TokenCredential } from '@azure/core-auth';
 import * as https from 'node:https';
-import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { HttpClient, PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { Limiter } from '../pool';
 import { sharedSecureContext } from './hcx/http';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -109,6 +109,15 @@ function sharedArmAgent(ca: string | undefined): https.Agent {
   return agent;
 }
 
+/** The pipeline's AbortSignalLike as the AbortSignal the limiter takes (the SDK passes the caller's own through). */
+function abortSignalOf(s: PipelineRequest['abortSignal']): AbortSignal | undefined {
+  if (!s || s instanceof AbortSignal) return s;
+  const c = new AbortController();
+  if (s.aborted) c.abort();
+  else s.addEventListener('abort', () => c.abort(), { once: true });
+  return c.signal;
+}
+
 /**
  * Runs on every attempt (after the SDK's retry policies, next to the wire): takes a slot of the process-wide ARM
  * cap, sends through the shared ARM connection pool (unless a proxy agent is already set), and caps Retry-After.
@@ -119,7 +128,8 @@ function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
     name: 'hcxmonArmLimits',
     sendRequest: async (req, next) => {
       if (!req.agent) req.agent = agent;
-      const res = await armRequestLimiter.run(() => next(req));
+      // A caller that gives up (its target's budget) while waiting for a slot leaves the queue instead of sending.
+      const res = await armRequestLimiter.run(() => next(req), abortSignalOf(req.abortSignal));
       armThrottleStats.requests++;
       if (res.status === 429 || res.status === 503) {
         const ra = res.headers.get('retry-after');

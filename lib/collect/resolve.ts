@@ -32,6 +32,11 @@ export function resolveQueuedTarget(config: Config, ref: TargetRef): Target {
   }
   const m = PRIVATE_CLOUD_ID_RE.exec(ref.id);
   if (!m) throw new TargetRefused(`${clip(ref.id)} is not an AVS private cloud resource id; message refused`);
+  // `.` and `..` would be resolved as path segments by the URL the ARM request is built from (a resource group `..`
+  // climbs out of the cloud's own path to a subscription-wide action); ARM forbids names ending in a period anyway.
+  if (m[2].endsWith('.') || m[3].endsWith('.')) {
+    throw new TargetRefused(`${clip(ref.id)} has a resource group or cloud name ending in '.'; message refused`);
+  }
   const subscriptionId = config.subscriptionIds.find((s) => s.toLowerCase() === m[1]);
   if (!subscriptionId) {
     throw new TargetRefused(`${clip(ref.id)} is not in a subscription of HCXMON_SUBSCRIPTION_IDS; message refused`);

@@ -16,9 +16,10 @@ export interface TrustOptions {
 }
 
 /**
- * Everything needed to scan one target, and nothing secret: this object travels in queue messages and is
- * stored in scan rows. Secrets are resolved at scan time (connector passwords from the settings they name,
- * cloudadmin credentials from ARM listAdminCredentials) and live only in memory for that scan.
+ * Everything needed to scan one target, and nothing secret. It never travels in a queue message (a message carries
+ * only a TargetRef: id, name, kind) and scan rows store only the TargetRef too: the worker rebuilds the Target from
+ * configuration and ARM (lib/collect/resolve.ts). Secrets are resolved at scan time (connector passwords from the
+ * settings they name, cloudadmin credentials from ARM listAdminCredentials) and live only in memory for that scan.
  */
 export interface Target {
   /** Lower-case ARM resource id for a private cloud; `connector:<name>` for a connector. */

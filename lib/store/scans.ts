@@ -185,6 +185,11 @@ export class ScansRepository {
     }
   }
 
+  /** A scan's summary row alone (one point read; the queue worker checks a message against it). */
+  async record(scanId: string): Promise<ScanRecord | undefined> {
+    return this.getRecord(await this.client(), scanId);
+  }
+
   async get(scanId: string): Promise<ScanWithTargets | undefined> {
     const client = await this.client();
     const scan = await this.getRecord(client, scanId);

@@ -114,4 +114,13 @@ describe('the local host with no keys configured', () => {
     }
     expect((await send('GET', 'health', { host: `localhost:${host.port}` })).status).toBe(200);
   });
+
+  it('a write whose Origin is another loopback server (no port, another port, https) is refused', async () => {
+    const key = { 'x-functions-key': host.adminKey, 'content-type': 'application/json' };
+    for (const origin of ['http://localhost', 'http://127.0.0.1', `http://localhost:${host.port + 1}`, `https://localhost:${host.port}`, 'null']) {
+      const res = await send('POST', 'suppressions', { ...key, origin }, WAIVER);
+      expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
+    }
+    expect((await send('GET', 'health', { host: 'localhost' })).status).toBe(421);
+  });
 });

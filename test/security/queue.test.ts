@@ -28,6 +28,13 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
   const scanId = `sec-${randomBytes(4).toString('hex')}`;
   const asOf = '2026-11-21T05:00:00.000Z';
   let cloudId: string;
+  const foreignCloud = `/subscriptions/${FOREIGN_SUB}/resourcegroups/rg/providers/microsoft.avs/privateclouds/planted`;
+  // Dot segments: resolved by the URL the ARM request is built from, they climb out of the cloud's own path.
+  const dotted = (sub: string): string[] => [
+    `/subscriptions/${sub}/resourcegroups/../providers/microsoft.avs/privateclouds/..`,
+    `/subscriptions/${sub}/resourcegroups/./providers/microsoft.avs/privateclouds/.`,
+    `/subscriptions/${sub}/resourcegroups/rg./providers/microsoft.avs/privateclouds/cloud.`,
+  ];
 
   beforeAll(async () => {
     [lab, certs] = await Promise.all([startLab(), generateLabCerts()]);
@@ -48,6 +55,23 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
     rt = createRuntime({ env, tablePrefix: uniquePrefix('secq'), queueName: `q${uniquePrefix('secq').toLowerCase()}` });
     setRuntime(rt);
     cloudId = (await rt.deps.discover()).targets.find((t) => t.name === 'avs-prod-weu')!.id;
+    // The scan row the messages belong to (a worker refuses a message its scan row does not list). It also lists a
+    // Connector and a cloud the configuration does not have, as a row written before the configuration changed would.
+    await rt.stores.scans.start({
+      scanId,
+      trigger: 'timer',
+      asOf,
+      startedAt: asOf,
+      status: 'running',
+      discoveryErrors: [],
+      targets: [
+        { id: 'connector:onprem-dc1', name: 'onprem-dc1', kind: 'hcx-connector' },
+        { id: cloudId, name: 'avs-prod-weu', kind: 'avs-private-cloud' },
+        { id: 'connector:planted', name: 'planted', kind: 'hcx-connector' },
+        { id: foreignCloud, name: 'planted', kind: 'avs-private-cloud' },
+        ...dotted(lab.subscriptionIds[0]).map((id) => ({ id, name: '..', kind: 'avs-private-cloud' as const })),
+      ],
+    });
     reads.clear();
     lab.requests.length = 0;
   });
@@ -104,12 +128,21 @@ describe('a forged scan queue message cannot steer credentials (queue worker, la
   it('a target that is neither a configured Connector nor a cloud of a configured subscription is refused and recorded failed', async () => {
     lab.requests.length = 0;
     await send({ id: 'connector:planted', name: 'planted', kind: 'hcx-connector', hcxUrl: foreign.url, connector: { username: 'u', passwordSetting: 'HCXMON_CANARY_SECRET' } });
-    const foreignCloud = `/subscriptions/${FOREIGN_SUB}/resourcegroups/rg/providers/microsoft.avs/privateclouds/planted`;
     await send({ id: foreignCloud, name: 'planted', kind: 'avs-private-cloud', hcxUrl: foreign.url });
     expect(foreign.requests).toEqual([]);
     expect(reads.has('HCXMON_CANARY_SECRET')).toBe(false);
     expect(lab.requests).toEqual([]);
     expect(await outcome('connector:planted')).toMatchObject({ status: 'failed', message: expect.stringContaining('not a Connector in HCXMON_CONNECTORS') });
     expect(await outcome(foreignCloud)).toMatchObject({ status: 'failed', message: expect.stringContaining('HCXMON_SUBSCRIPTION_IDS') });
+  });
+
+  it("a private cloud id with '.' or '..' segments (or a name ending in '.') is refused before any ARM request leaves", async () => {
+    lab.requests.length = 0;
+    for (const id of dotted(lab.subscriptionIds[0])) {
+      await send({ id, name: '..', kind: 'avs-private-cloud' });
+      expect(await outcome(id)).toMatchObject({ status: 'failed', message: expect.stringContaining("ending in '.'") });
+    }
+    // Before, the first one became POST /subscriptions/<sub>/providers/Microsoft.AVS/listAdminCredentials.
+    expect(lab.requests).toEqual([]);
   });
 });

@@ -27,6 +27,11 @@ describe('internal errors are logged without the credentials they quote', () => 
     ['YAML', 'connector:\n  password: plain scalar with spaces\n  apiKey: k-987\nname: dc1', ['plain scalar with spaces', 'k-987']],
     ['a connection string', 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Zm9vYmFy==;EndpointSuffix=core.windows.net', ['Zm9vYmFy']],
     ['headers and query strings', 'x-hm-authorization: sess-42 Authorization: Bearer eyJhbGciOi.x.y GET /api/findings?code=fk-55&sig=sas%2B1', ['sess-42', 'eyJhbGciOi', 'fk-55', 'sas%2B1']],
+    ['JSON escaped inside a JSON string', 'ARM said: "{\\"vcenterUsername\\":\\"cloudadmin\\",\\"vcenterPassword\\":\\"s3cr#t\\",\\"nsxtPassword\\":\\"n\\\\\\"x\\"}"', ['s3cr#t', 'n\\\\', '\\"x']],
+    ['unquoted values holding , ; & } ]', 'password=pa,ss;w&o}r]d end\npwd: a}b, c', ['ss;w', 'w&o', 'r]d', 'b, c', 'a}b']],
+    ['URL user-info', 'GET https://admin:p4ss@hcx.example/api failed; retry sftp://backup:s3cr3t:x@10.0.0.9/', ['p4ss', 's3cr3t']],
+    ['a PEM private key', 'bad key -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY----- and -----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN', ['MIIEpAIBAAKCAQEA', 'MIIEvQIBADAN']],
+    ['Cookie and Set-Cookie headers', 'Cookie: theme=dark; JSESSIONID=js-77\n{"set-cookie":"HCX_SESSION=hs-88; Path=/"}', ['js-77', 'hs-88']],
   ])('%s', async (_name, message, secrets) => {
     const line = await logged(message);
     for (const s of secrets) expect(line).not.toContain(s);

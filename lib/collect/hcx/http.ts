@@ -288,8 +288,14 @@ function abandoned(): Error {
   return Object.assign(new Error('abandoned'), { code: 'HCXMON_ABANDONED' });
 }
 
-const nodeSend: SendFn = (o) =>
+/** Node's HTTPS client, one request. Exported for tests; HttpTransport uses it unless given its own `send`. */
+export const nodeSend: SendFn = (o) =>
   new Promise<RawResponse>((resolve, reject) => {
+    // A signal that aborted while this request waited for its slots sends nothing: its 'abort' event has fired.
+    if (o.signal?.aborted) {
+      reject(abandoned());
+      return;
+    }
     let settled = false;
     const fail = (err: Error): void => {
       if (settled) return;
