@@ -1,12 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startLocalHost, type LocalHost } from '../../dev/host';
 import { setApiPortsProvider, storePorts } from '../../lib/api/runtimePorts';
 import { SEVERITIES } from '../../lib/domain/evaluation';
 import type { Finding } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { CLOUD_REF, CONNECTOR_REF, healthyCloud, healthyConnector } from '../support/inventoryBuilder';
+import { artifactDir, launchChromium } from '../support/browser';
 import { makeFinding, repos, seedFindings, seedInventory, seedScan } from './http.seed';
 
 const conn = process.env.HCXMON_TEST_STORAGE!;
@@ -52,18 +52,7 @@ beforeAll(async () => {
     log: () => {},
   });
   setApiPortsProvider(() => storePorts(r, { config: {}, now: () => NOW, log: () => {} }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
@@ -101,7 +90,5 @@ it('renders the fleet in headless Chromium: severity counts match the store, eve
   const readiness = await page.request.get(new URL(href!, `${host.url}/api/dashboard`).toString());
   expect(readiness.status()).toBe(200);
   expect(scripts).toEqual([]);
-  const out = path.resolve(__dirname, '..', '..', 'test-output');
-  mkdirSync(out, { recursive: true });
-  await page.screenshot({ path: path.join(out, 'dashboard.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifactDir(), 'dashboard.png'), fullPage: true });
 });
