@@ -7,9 +7,11 @@ import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '
 import { NotFoundError, ValidationError } from '../errors';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
+import { compareTargetUrgency, summarize, type FleetSummary } from '../findings/urgency';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import { buildOpenApi } from './openapi';
+import { createPageHandlers } from './pageHandlers';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
 import {
@@ -139,37 +141,30 @@ export function createHandlers(ports: ApiPorts) {
     return json(f);
   }
 
-  async function openCounts(): Promise<
-    Map<string, { open: Record<Severity, number>; unknown: number; suppressed: number }>
-  > {
-    const counts = new Map<string, { open: Record<Severity, number>; unknown: number; suppressed: number }>();
+  /** Every finding matching `filter`, up to `cap` (the HTML pages and the dashboard read whole lists). */
+  async function loadFindings(
+    filter: FindingFilter,
+    cap = Infinity,
+  ): Promise<{ items: Finding[]; truncated: boolean }> {
+    const items: Finding[] = [];
     let token: string | undefined;
     do {
-      const page = await ports.findings.list({ statuses: DEFAULT_STATUSES }, { limit: 1000, continuationToken: token });
-      for (const f of page.items) {
-        let c = counts.get(f.targetId);
-        if (!c) {
-          c = {
-            open: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
-            unknown: 0,
-            suppressed: 0,
-          };
-          counts.set(f.targetId, c);
-        }
-        if (f.status === 'open') c.open[f.severity]++;
-        else if (f.status === 'unknown') c.unknown++;
-        else if (f.status === 'suppressed') c.suppressed++;
-      }
+      const page = await ports.findings.list(filter, {
+        limit: Math.max(1, Math.min(1000, cap - items.length)),
+        continuationToken: token,
+      });
+      items.push(...page.items);
       token = page.continuationToken;
-    } while (token);
-    return counts;
+    } while (token && items.length < cap);
+    return { items, truncated: token !== undefined };
   }
 
-  async function targetSummaries(): Promise<DashboardTarget[]> {
-    const [inventories, outcomes, counts] = await Promise.all([
+  /** Every scanned target with its counts, by name; `summary` is the fleet summary of the current findings. */
+  async function targetSummaries(given?: FleetSummary): Promise<DashboardTarget[]> {
+    const [inventories, outcomes, summary] = await Promise.all([
       ports.inventory.listTargets(),
       ports.scans.latestOutcomes(),
-      openCounts(),
+      given ?? loadFindings({ statuses: DEFAULT_STATUSES }).then((r) => summarize(r.items, now())),
     ]);
     const baseline = ports.lifecycle.baseline.version;
     const byId = new Map<string, DashboardTarget>();
@@ -208,9 +203,11 @@ export function createHandlers(ports: ApiPorts) {
       }
       t.lastScan = { status: o.status, at: o.finishedAt };
     }
-    for (const [id, c] of counts) {
-      const t = byId.get(id);
-      if (t) Object.assign(t, c);
+    for (const c of summary.targets) {
+      const t = byId.get(c.targetId);
+      if (!t) continue;
+      Object.assign(t, { open: c.open, unknown: c.unknown, suppressed: c.suppressed, overdue: c.overdue });
+      if (c.nextDeadline) t.nextDeadline = { date: c.nextDeadline.date, daysLeft: c.nextDeadline.daysLeft };
     }
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -428,58 +425,54 @@ export function createHandlers(ports: ApiPorts) {
         : { missingId: q.finding };
     }
     const asOf = now();
-    const targets = await targetSummaries();
-    const openBySeverity = Object.fromEntries(
-      SEVERITIES.map((s) => [s, targets.reduce((n, t) => n + t.open[s], 0)]),
-    ) as Record<Severity, number>;
+    const { items: current } = await loadFindings({ statuses: DEFAULT_STATUSES });
+    const summary = summarize(current, asOf);
+    const targets = (await targetSummaries(summary)).sort((a, b) =>
+      compareTargetUrgency({ ...a, targetName: a.name }, { ...b, targetName: b.name }),
+    );
     const timeline: TimelineEvent[] = [];
-    let token: string | undefined;
-    do {
-      const page = await ports.findings.list(
-        { statuses: ['open', 'unknown'] },
-        { limit: 1000, continuationToken: token },
-      );
-      for (const f of page.items) {
-        if (!f.deadline) continue;
-        const kind =
-          f.ruleId === 'hcx-version-end-of-support'
-            ? 'end-of-support'
-            : f.ruleId === 'hcx-activation-key-expiry'
-              ? 'activation-key'
-              : 'deadline';
-        timeline.push({
-          date: f.deadline.date,
-          kind,
-          label: f.title,
-          severity: f.severity,
-          targetName: f.targetName,
-          findingId: f.id,
-        });
-        for (const days of [180, 90, 30]) {
-          const crossing = DateTime.fromISO(f.deadline.date, { zone: 'utc' }).minus({ days });
-          if (crossing > asOf) {
-            const sev: Severity = days === 180 ? 'medium' : days === 90 ? 'high' : 'critical';
-            timeline.push({
-              date: crossing.toISODate()!,
-              kind: 'band',
-              label: `${f.title} enters ${days}-day band`,
-              severity: sev,
-              targetName: f.targetName,
-              findingId: f.id,
-            });
-          }
+    for (const f of current) {
+      if (!f.deadline || (f.status !== 'open' && f.status !== 'unknown')) continue;
+      const kind =
+        f.ruleId === 'hcx-version-end-of-support'
+          ? 'end-of-support'
+          : f.ruleId === 'hcx-activation-key-expiry'
+            ? 'activation-key'
+            : 'deadline';
+      timeline.push({
+        date: f.deadline.date,
+        kind,
+        label: f.title,
+        severity: f.severity,
+        targetName: f.targetName,
+        findingId: f.id,
+      });
+      for (const days of [180, 90, 30]) {
+        const crossing = DateTime.fromISO(f.deadline.date, { zone: 'utc' }).minus({ days });
+        if (crossing > asOf) {
+          const sev: Severity = days === 180 ? 'medium' : days === 90 ? 'high' : 'critical';
+          timeline.push({
+            date: crossing.toISODate()!,
+            kind: 'band',
+            label: `${f.title} enters ${days}-day band`,
+            severity: sev,
+            targetName: f.targetName,
+            findingId: f.id,
+          });
         }
       }
-      token = page.continuationToken;
-    } while (token && timeline.length < 500);
+      if (timeline.length >= 500) break;
+    }
     const code = req.query.get('code');
     const view: DashboardView = {
       generatedAt: asOf.toISO()!,
       baseline: ports.lifecycle.baseline.version,
       catalogAsOf: ports.lifecycle.catalogAsOf,
-      openBySeverity,
-      unknown: targets.reduce((n, t) => n + t.unknown, 0),
-      suppressed: targets.reduce((n, t) => n + t.suppressed, 0),
+      // The cards count the findings themselves (a finding of a target without a stored inventory counts too).
+      openBySeverity: summary.openBySeverity,
+      unknown: summary.unknown,
+      suppressed: summary.suppressed,
+      summary,
       targets,
       timeline: dedupeTimeline(timeline).slice(0, 60),
       linkQuery: code ? new URLSearchParams({ code }).toString() : undefined,
@@ -523,6 +516,14 @@ export function createHandlers(ports: ApiPorts) {
     putFact,
     alertTest,
     dashboard,
+    ...createPageHandlers({
+      ports,
+      now,
+      loadFindings,
+      requireInventory,
+      statusList: zStatusList,
+      defaultStatuses: DEFAULT_STATUSES,
+    }),
     health,
     openapi,
   };

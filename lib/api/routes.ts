@@ -277,4 +277,60 @@ export const ROUTES: readonly RouteDef[] = [
     query: [{ name: 'finding', description: 'A finding id (alert links carry it).', schema: { type: 'string' } }],
     success: { status: 200, contentType: 'text/html' },
   },
+  {
+    name: 'httpDashboardFindings',
+    method: 'GET',
+    route: 'dashboard/findings',
+    authLevel: 'function',
+    handler: 'dashboardFindings',
+    summary:
+      'Findings as an HTML page: the filters of GET findings plus exact severity, free-text search and sort; each row opens the finding on the dashboard.',
+    query: [
+      { name: 'status', description: 'As GET findings.', schema: { type: 'string' } },
+      { name: 'severity', description: 'A severity (see severityMatch).', schema: severity },
+      {
+        name: 'severityMatch',
+        description: 'min (default): at or above `severity`; exact: only `severity`.',
+        schema: { type: 'string', enum: ['min', 'exact'] },
+      },
+      { name: 'rule', description: 'Rule id (an unknown one is refused).', schema: { type: 'string' } },
+      { name: 'target', description: 'Target id.', schema: { type: 'string' } },
+      {
+        name: 'owner',
+        description: 'microsoft or customer.',
+        schema: { type: 'string', enum: ['microsoft', 'customer'] },
+      },
+      { name: 'dueBefore', description: 'Deadline before this date.', schema: { type: 'string', format: 'date' } },
+      {
+        name: 'q',
+        description: 'Words in the title, message, target, subject, rule or id.',
+        schema: { type: 'string' },
+      },
+      {
+        name: 'sort',
+        description:
+          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen.',
+        schema: { type: 'string', enum: ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen'] },
+      },
+    ],
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardTarget',
+    method: 'GET',
+    route: 'dashboard/targets/{id}',
+    authLevel: 'function',
+    handler: 'dashboardTarget',
+    summary: 'One target as an HTML page: version and support line, version history, findings, facts, readiness.',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardReadiness',
+    method: 'GET',
+    route: 'dashboard/targets/{id}/readiness',
+    authLevel: 'function',
+    handler: 'dashboardReadiness',
+    summary: 'The upgrade gate of one target as an HTML page (checks, and the version checks beside them).',
+    success: { status: 200, contentType: 'text/html' },
+  },
 ];

@@ -1,0 +1,352 @@
+import { DateTime } from 'luxon';
+import { SEVERITIES, type RuleMeta, type Severity } from '../domain/evaluation';
+import type { Fact, Finding, FindingStatus, VersionObservation } from '../domain/finding';
+import { FINDING_SORTS, type FindingSort } from '../findings/urgency';
+import { deadlineCell, findingStatusText, supportText, versionText } from './dashboard';
+import { escapeHtml, href, page, pagePath, severityPill, statusPill, table, type LinkContext, type Row } from './html';
+import type { SupportLine } from './ports';
+import type { Readiness, ReadinessCheck } from './readiness';
+
+/**
+ * The dashboard's working pages: the findings list (filters, search, sort; each row opens the finding's panel on the
+ * fleet page), one target (versions, history, findings, facts, readiness) and its upgrade gate. Pure functions of
+ * their view models, like the fleet page.
+ */
+
+export interface FindingsPageFilters {
+  statuses: FindingStatus[];
+  severity?: Severity;
+  severityMatch: 'min' | 'exact';
+  owner?: string;
+  rule?: string;
+  target?: string;
+  dueBefore?: string;
+  q?: string;
+  sort: FindingSort;
+}
+
+export interface FindingsPageView {
+  asOf: DateTime;
+  ctx: LinkContext;
+  filters: FindingsPageFilters;
+  /** Every matching finding, already sorted. */
+  findings: Finding[];
+  /** Only this many rows are drawn; the caption says so. */
+  shown: number;
+  /** The store had more than the page reads: the count is a lower bound. */
+  truncated: boolean;
+  rules: readonly Pick<RuleMeta, 'id' | 'title'>[];
+  targets: { id: string; name: string }[];
+}
+
+const STATUS_CHOICES: { value: string; label: string }[] = [
+  { value: 'open,unknown,suppressed', label: 'open, unknown, suppressed' },
+  { value: 'open', label: 'open' },
+  { value: 'unknown', label: 'unknown' },
+  { value: 'suppressed', label: 'suppressed' },
+  { value: 'resolved', label: 'resolved' },
+  { value: 'all', label: 'all' },
+];
+
+const SORT_LABELS: Record<FindingSort, string> = {
+  urgency: 'urgency (worst target, then nearest deadline)',
+  deadline: 'deadline (earliest first)',
+  severity: 'severity (worst first)',
+  target: 'target name',
+  rule: 'rule id',
+  'first-seen': 'first seen (newest first)',
+};
+
+function select(name: string, label: string, options: { value: string; label: string }[], current: string): string {
+  const opts = options
+    .map(
+      (o) =>
+        `<option value="${escapeHtml(o.value)}"${o.value === current ? ' selected' : ''}>${escapeHtml(o.label)}</option>`,
+    )
+    .join('');
+  return `<label>${escapeHtml(label)}<select name="${name}">${opts}</select></label>`;
+}
+
+export function findingRows(ctx: LinkContext, asOf: DateTime, findings: Finding[], withTarget = true): Row[] {
+  return findings.map((f) => ({
+    attrs: `data-finding-id="${escapeHtml(f.id)}" data-severity="${f.severity}"`,
+    cells: [
+      `<a href="${href(ctx, pagePath.fleet, { finding: f.id })}#focus">${escapeHtml(f.title)}</a><div class="muted small">${escapeHtml(f.ruleId)}</div>`,
+      severityPill(f.severity),
+      statusPill(f.status, findingStatusText(f)),
+      ...(withTarget ? [`<a href="${href(ctx, pagePath.target(f.targetId))}">${escapeHtml(f.targetName)}</a>`] : []),
+      escapeHtml(f.subjectName),
+      deadlineCell(f.deadline, asOf),
+      escapeHtml(f.owner),
+    ],
+  }));
+}
+
+export function findingColumns(withTarget = true) {
+  return [
+    { label: 'Finding' },
+    { label: 'Severity' },
+    { label: 'Status' },
+    ...(withTarget ? [{ label: 'Target' }] : []),
+    { label: 'Subject' },
+    { label: 'Deadline' },
+    { label: 'Owner' },
+  ];
+}
+
+export function renderFindingsPage(view: FindingsPageView): string {
+  const f = view.filters;
+  const statusValue =
+    STATUS_CHOICES.find((c) => c.value.split(',').sort().join(',') === [...f.statuses].sort().join(','))?.value ??
+    (f.statuses.length === 4 ? 'all' : f.statuses.join(','));
+  const form =
+    `<form class="filters" method="get" action="${href({ up: view.ctx.up }, pagePath.findings)}" role="search">` +
+    (view.ctx.linkQuery
+      ? [...new URLSearchParams(view.ctx.linkQuery)]
+          .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+          .join('')
+      : '') +
+    `<label>Search<input type="search" name="q" value="${escapeHtml(f.q ?? '')}" placeholder="title, message, target, subject"></label>` +
+    select('status', 'Status', STATUS_CHOICES, statusValue) +
+    select(
+      'severity',
+      'Severity',
+      [{ value: '', label: 'any' }, ...SEVERITIES.map((s) => ({ value: s, label: s }))],
+      f.severity ?? '',
+    ) +
+    select(
+      'severityMatch',
+      'Severity match',
+      [
+        { value: 'min', label: 'at least' },
+        { value: 'exact', label: 'exactly' },
+      ],
+      f.severityMatch,
+    ) +
+    select(
+      'owner',
+      'Owner',
+      [
+        { value: '', label: 'any' },
+        { value: 'customer', label: 'customer' },
+        { value: 'microsoft', label: 'microsoft' },
+      ],
+      f.owner ?? '',
+    ) +
+    select(
+      'rule',
+      'Rule',
+      [{ value: '', label: 'any' }, ...view.rules.map((r) => ({ value: r.id, label: r.id }))],
+      f.rule ?? '',
+    ) +
+    select(
+      'target',
+      'Target',
+      [{ value: '', label: 'any' }, ...view.targets.map((t) => ({ value: t.id, label: t.name }))],
+      f.target ?? '',
+    ) +
+    `<label>Due before<input type="date" name="dueBefore" value="${escapeHtml(f.dueBefore ?? '')}"></label>` +
+    select(
+      'sort',
+      'Sort',
+      FINDING_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] })),
+      f.sort,
+    ) +
+    `<button type="submit">Apply</button> <a href="${href(view.ctx, pagePath.findings)}">clear</a></form>`;
+  const described: string[] = [`status ${f.statuses.join(', ')}`];
+  if (f.severity) described.push(`severity ${f.severityMatch === 'exact' ? 'exactly' : 'at least'} ${f.severity}`);
+  if (f.owner) described.push(`owner ${f.owner}`);
+  if (f.rule) described.push(`rule ${f.rule}`);
+  if (f.target) described.push(`target ${view.targets.find((t) => t.id === f.target)?.name ?? f.target}`);
+  if (f.dueBefore) described.push(`due before ${f.dueBefore}`);
+  if (f.q) described.push(`matching “${f.q}”`);
+  const total = `${view.findings.length}${view.truncated ? '+' : ''}`;
+  const caption =
+    `<span data-testid="findings-total">${total}</span> finding(s): ${escapeHtml(described.join('; '))}; sorted by ${escapeHtml(SORT_LABELS[f.sort])}` +
+    (view.shown < view.findings.length ? ` — showing the first ${view.shown}` : '');
+  // A CSV of the same list when the filters are ones the API takes (it has no exact severity or search).
+  const csv =
+    f.severityMatch === 'min' && !f.q
+      ? `<p class="small"><a href="${href(view.ctx, 'findings', {
+          format: 'csv',
+          status: f.statuses.join(','),
+          severity: f.severity,
+          owner: f.owner,
+          rule: f.rule,
+          target: f.target,
+          dueBefore: f.dueBefore,
+        })}" download>Download these findings as CSV</a></p>`
+      : '';
+  const body =
+    `<h1>Findings</h1>${form}` +
+    `<p class="muted small">Select a finding to see what to do about it. Days left are counted from ${escapeHtml(view.asOf.toISODate())}.</p>` +
+    table(
+      'findings',
+      caption,
+      findingColumns(),
+      findingRows(view.ctx, view.asOf, view.findings.slice(0, view.shown)),
+      'no finding matches these filters',
+    ) +
+    csv;
+  return page({ title: 'HCX compliance — findings', ctx: view.ctx, body });
+}
+
+export interface TargetPageView {
+  asOf: DateTime;
+  ctx: LinkContext;
+  id: string;
+  name: string;
+  kind: string;
+  version?: string;
+  baseline: string;
+  belowBaseline?: boolean;
+  support?: SupportLine;
+  collectedAt?: string;
+  lastSuccessfulCollectionAt?: string;
+  lastScan?: { status: string; at?: string };
+  versions: VersionObservation[];
+  readiness: Readiness;
+  findings: Finding[];
+  facts: Fact[];
+}
+
+function kv(rows: [string, string | undefined][]): string {
+  return (
+    `<table class="kv"><caption class="sr">Summary</caption>` +
+    rows
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${v}</td></tr>`)
+      .join('') +
+    `</table>`
+  );
+}
+
+function verdictText(r: Readiness): string {
+  const words = {
+    ready: 'ready: every prerequisite passes',
+    blocked: 'blocked: a prerequisite fails',
+    unknown: 'unknown: a prerequisite could not be read',
+  } as const;
+  return statusPill(r.verdict, words[r.verdict]);
+}
+
+export function renderTargetPage(v: TargetPageView): string {
+  const open = v.findings.filter((f) => f.status === 'open').length;
+  const body =
+    `<h1>${escapeHtml(v.name)}</h1><div class="muted small">${escapeHtml(v.kind)} · <code>${escapeHtml(v.id)}</code></div>` +
+    `<h2>Version</h2>` +
+    kv([
+      ['HCX version', versionText(v.version, v.belowBaseline)],
+      ['baseline', escapeHtml(v.baseline)],
+      ['support line', supportText(v.support)],
+      ['upgrade path', v.readiness.upgradePath?.length ? escapeHtml(v.readiness.upgradePath.join(' → ')) : undefined],
+      ['inventory collected', v.collectedAt ? escapeHtml(v.collectedAt) : undefined],
+      [
+        'last successful collection',
+        v.lastSuccessfulCollectionAt ? escapeHtml(v.lastSuccessfulCollectionAt) : undefined,
+      ],
+      [
+        'last scan',
+        v.lastScan
+          ? `${escapeHtml(v.lastScan.status)} ${escapeHtml(v.lastScan.at ?? '')}`
+          : '<span class="muted">never</span>',
+      ],
+      [
+        'upgrade readiness',
+        `${verdictText(v.readiness)} <a href="${href(v.ctx, pagePath.readiness(v.id))}">the upgrade gate, check by check</a>`,
+      ],
+    ]) +
+    `<h2>Version history</h2>` +
+    table(
+      'versions',
+      'Versions this target has been seen running, newest first',
+      [{ label: 'Version' }, { label: 'First seen' }, { label: 'Last seen' }],
+      [...v.versions]
+        .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt))
+        .map((o) => ({ cells: [escapeHtml(o.version), escapeHtml(o.firstSeenAt), escapeHtml(o.lastSeenAt)] })),
+      'no version observed yet',
+    ) +
+    `<h2>Findings</h2>` +
+    table(
+      'target-findings',
+      `${v.findings.length} finding(s) needing attention or undecided (${open} open), most urgent first — ` +
+        `<a href="${href(v.ctx, pagePath.findings, { target: v.id, status: 'all' })}">all findings of this target, with filters</a>`,
+      findingColumns(false),
+      findingRows(v.ctx, v.asOf, v.findings, false),
+      'nothing open, unknown or suppressed',
+    ) +
+    `<h2>Facts</h2>` +
+    table(
+      'facts',
+      'What operators told the monitor about this target (hcxmon fact set, PUT targets/{id}/facts)',
+      [
+        { label: 'Fact' },
+        { label: 'Value' },
+        { label: 'Subject' },
+        { label: 'Set by' },
+        { label: 'Set at' },
+        { label: 'Source' },
+      ],
+      v.facts.map((f) => ({
+        cells: [f.name, f.value, f.subjectId ?? '', f.setBy, f.setAt, f.source ?? ''].map((c) => escapeHtml(c)),
+      })),
+      'no facts entered',
+    );
+  return page({ title: `HCX compliance — ${v.name}`, ctx: v.ctx, body });
+}
+
+function checkRows(ctx: LinkContext, r: Readiness, checks: ReadinessCheck[]): Row[] {
+  return checks.map((c) => ({
+    attrs: `data-check-id="${escapeHtml(c.id)}" data-status="${escapeHtml(c.status)}"`,
+    cells: [
+      escapeHtml(c.title),
+      statusPill(c.status),
+      escapeHtml(c.message),
+      c.ruleIds
+        .map(
+          (id) =>
+            `<a href="${href(ctx, pagePath.findings, { target: r.targetId, rule: id, status: 'all' })}">${escapeHtml(id)}</a>`,
+        )
+        .join(', '),
+      `<a href="${escapeHtml(c.reference)}">${escapeHtml(c.reference)}</a>`,
+    ],
+  }));
+}
+
+export function renderReadinessPage(ctx: LinkContext, r: Readiness): string {
+  const columns = [
+    { label: 'Check' },
+    { label: 'Status' },
+    { label: 'Why' },
+    { label: 'Findings of rule' },
+    { label: 'Source' },
+  ];
+  const body =
+    `<h1>Upgrade gate: ${escapeHtml(r.targetName)}</h1>` +
+    `<p><a href="${href(ctx, pagePath.target(r.targetId))}">back to ${escapeHtml(r.targetName)}</a></p>` +
+    kv([
+      ['verdict', `<span data-testid="verdict">${verdictText(r)}</span>`],
+      ['current version', escapeHtml(r.currentVersion ?? 'unknown')],
+      ['baseline', escapeHtml(r.baselineVersion)],
+      ['upgrade path', r.upgradePath?.length ? escapeHtml(r.upgradePath.join(' → ')) : undefined],
+      ['inventory collected', r.collectedAt ? escapeHtml(r.collectedAt) : undefined],
+    ]) +
+    `<h2>Prerequisites (the gate)</h2>` +
+    table(
+      'checks',
+      'Each prerequisite of the upgrade guides; any fail blocks, any unknown leaves the verdict unknown',
+      columns,
+      checkRows(ctx, r, r.checks),
+      'no checks',
+    ) +
+    `<h2>Version checks (beside the gate)</h2>` +
+    table(
+      'version-checks',
+      'Where the version stands and what follows the manager upgrade; not part of the verdict',
+      columns,
+      checkRows(ctx, r, r.versionChecks),
+      'no version checks',
+    ) +
+    (r.notes.length ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '');
+  return page({ title: `HCX compliance — upgrade gate of ${r.targetName}`, ctx, body });
+}
