@@ -195,7 +195,11 @@ export function buildProgram(opts: CliOptions): {
           const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
-          else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
+          else
+            print(
+              io,
+              renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)),
+            );
           for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${e.message}\n`);
           if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
           if (gate.failed) {
@@ -265,7 +269,7 @@ export function buildProgram(opts: CliOptions): {
                 ]),
               ).values(),
             ];
-            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }));
+            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }, DateTime.utc()));
           }
         });
       },

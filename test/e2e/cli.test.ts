@@ -129,6 +129,56 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     );
   });
 
+  it('table output opens with the next deadline and the worst target, worst target first, days left in every row', async () => {
+    const json = JSON.parse((await run(['scan', '--format', 'json'])).stdout) as {
+      asOf: string;
+      findings: { targetName: string; severity: string; status: string; deadline?: string; title: string }[];
+    };
+    const r = await run(['scan']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    // The nearest deadline that has not passed, counted from the scan's asOf.
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    const today = day(json.asOf.slice(0, 10));
+    const ahead = json.findings
+      .filter((f) => f.deadline && f.status !== 'suppressed' && day(f.deadline) >= today)
+      .sort((a, b) => a.deadline!.localeCompare(b.deadline!))[0];
+    const days = (day(ahead.deadline!) - today) / 86400000;
+    const left = days === 0 ? 'due today' : `${days} day${days === 1 ? '' : 's'} left`;
+    expect(lines[0]).toContain(`Next deadline: ${ahead.deadline}, ${left} — ${ahead.targetName}: ${ahead.title}`);
+    // Worst target: most open criticals, then highs, ...
+    const sevs = ['critical', 'high', 'medium', 'low', 'info'];
+    const names = [...new Set(json.findings.map((f) => f.targetName))];
+    const counts = (n: string) =>
+      sevs.map(
+        (s) => json.findings.filter((f) => f.targetName === n && f.status === 'open' && f.severity === s).length,
+      );
+    const worst = names.sort((a, b) => {
+      const [ca, cb] = [counts(a), counts(b)];
+      const i = ca.findIndex((c, k) => c !== cb[k]);
+      return i < 0 ? 0 : cb[i] - ca[i];
+    })[0];
+    expect(lines[1]).toMatch(new RegExp(`^Worst target: ${worst} — ${counts(worst)[0]} critical`));
+    // The first target block is the worst target's.
+    expect(lines.find((l) => / — scan \w+, \d+ findings?$/.test(l))).toMatch(new RegExp(`^${worst} \\(`));
+    // Every deadline cell says its days (a cell may wrap over several lines: join its pieces per table row).
+    const cells: string[] = [];
+    let row: string[] = [];
+    for (const l of lines) {
+      if (l.startsWith('│')) {
+        row.push(l.split('│')[5].trim());
+      } else if (row.length) {
+        cells.push(row.join(' ').trim());
+        row = [];
+      }
+    }
+    const deadlines = cells.filter((c) => c && c !== 'deadline');
+    expect(deadlines.length).toBe(json.findings.filter((f) => f.deadline).length);
+    for (const c of deadlines)
+      expect(c).toMatch(/^\d{4}-\d{2}-\d{2} \((\d+ days? left|due today|overdue by \d+ days?)\)$/);
+    expect(deadlines).toContain(`${ahead.deadline} (${left})`);
+  });
+
   it('exits 3 when an open finding at or above --fail-on exists, 0 when none does', async () => {
     expect((await run(['scan', '--format', 'json', '--fail-on', 'high'])).code).toBe(3);
     const clean = await run(['scan', '--target', 'avs-prod-weu', '--format', 'json', '--fail-on', 'low']);
