@@ -49,6 +49,9 @@ export interface TimelineEvent {
   severity: Severity;
   targetName?: string;
   findingId?: string;
+  ruleId?: string;
+  /** The finding's deadline (for a band event, the deadline whose band it enters). */
+  dueDate?: string;
 }
 
 export interface DashboardView {
@@ -142,27 +145,87 @@ export function versionText(version: string | undefined, belowBaseline: boolean 
     : `<span class="ok">${escapeHtml(version)} (at or above baseline)</span>`;
 }
 
-function timelineSvg(view: DashboardView): string {
+export interface TimelineGroup {
+  date: string;
+  kind: TimelineEvent['kind'];
+  label: string;
+  severity: Severity;
+  targets: string[];
+  findingIds: string[];
+  ruleId?: string;
+  dueDate?: string;
+}
+
+/**
+ * Events on the same day for the same rule and label become one group ("26 targets: …"), so a fleet on one old version
+ * draws one marker, not 26 overlapping ones.
+ */
+export function groupTimeline(events: readonly TimelineEvent[]): TimelineGroup[] {
+  const groups = new Map<string, TimelineGroup>();
+  for (const e of events) {
+    const key = `${e.date}|${e.kind}|${e.ruleId ?? ''}|${e.label}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { date: e.date, kind: e.kind, label: e.label, severity: e.severity, targets: [], findingIds: [] };
+      if (e.ruleId) g.ruleId = e.ruleId;
+      if (e.dueDate) g.dueDate = e.dueDate;
+      groups.set(key, g);
+    }
+    if (e.targetName && !g.targets.includes(e.targetName)) g.targets.push(e.targetName);
+    if (e.findingId) g.findingIds.push(e.findingId);
+  }
+  return [...groups.values()].sort(
+    (a, b) => a.date.localeCompare(b.date) || (a.kind === 'band' ? 1 : 0) - (b.kind === 'band' ? 1 : 0),
+  );
+}
+
+function groupText(g: TimelineGroup): string {
+  const who =
+    g.targets.length > 1 ? `${g.targets.length} targets: ` : g.targets.length === 1 ? `${g.targets[0]}: ` : '';
+  return `${who}${g.label}`;
+}
+
+/** Where a group's findings are listed: the finding itself when it is one, else the findings page for that day. */
+function groupLink(ctx: LinkContext, g: TimelineGroup): string {
+  if (g.findingIds.length === 1) return `${href(ctx, pagePath.fleet, { finding: g.findingIds[0] })}#focus`;
+  return href(ctx, pagePath.findings, {
+    rule: g.ruleId,
+    dueOn: g.dueDate ?? g.date,
+    sort: 'target',
+    status: 'open,unknown',
+  });
+}
+
+/** The chart draws at most this many groups; the list below it has them all. */
+const CHART_ROWS = 40;
+
+function timelineSvg(view: DashboardView, ctx: LinkContext, groups: TimelineGroup[]): string {
   const now = DateTime.fromISO(view.generatedAt, { zone: 'utc' }).startOf('day');
-  const events = view.timeline
-    .map((e) => ({ e, d: DateTime.fromISO(e.date, { zone: 'utc' }) }))
+  const dated = groups
+    .map((g) => ({ g, d: DateTime.fromISO(g.date, { zone: 'utc' }) }))
     .filter((x) => x.d.isValid)
-    .sort((a, b) => a.d.toMillis() - b.d.toMillis());
+    .slice(0, CHART_ROWS);
   const width = 960;
-  const left = 40;
+  const left = 110;
   const right = 40;
   const rowH = 18;
-  const start = DateTime.min(now.minus({ days: 30 }), ...events.map((x) => x.d)) ?? now;
-  const endCandidate = DateTime.max(now.plus({ days: 365 }), ...events.map((x) => x.d)) ?? now.plus({ days: 365 });
-  const end = endCandidate.plus({ days: 15 });
+  // The axis starts 30 days back whatever has passed: deadlines long gone sit in their own lane at the left and never
+  // squeeze the ones still ahead.
+  const start = now.minus({ days: 30 });
+  const future = dated.filter((x) => x.d >= start).map((x) => x.d);
+  const end = (DateTime.max(now.plus({ days: 365 }), ...future) ?? now.plus({ days: 365 })).plus({ days: 15 });
   const span = Math.max(1, end.diff(start, 'days').days);
   const x = (d: DateTime): number => left + ((width - left - right) * d.diff(start, 'days').days) / span;
-  const height = 70 + Math.max(1, events.length) * rowH;
+  const passedX = 40;
+  const height = 70 + Math.max(1, dated.length) * rowH;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Deadline timeline" class="timeline" viewBox="0 0 ${width} ${height}" width="100%">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Deadline timeline; the same deadlines are listed in the table below" class="timeline" viewBox="0 0 ${width} ${height}" width="100%">`,
   );
   parts.push(`<line x1="${left}" y1="40" x2="${width - right}" y2="40" stroke="#999"/>`);
+  parts.push(
+    `<text x="${passedX}" y="28" font-size="11" text-anchor="middle" fill="#444">passed</text><line x1="${passedX}" y1="34" x2="${passedX}" y2="${height - 5}" stroke="#b00020" stroke-dasharray="2 3"/>`,
+  );
   for (let y = start.startOf('year').plus({ years: 1 }); y < end; y = y.plus({ years: 1 })) {
     parts.push(
       `<line x1="${x(y).toFixed(1)}" y1="34" x2="${x(y).toFixed(1)}" y2="46" stroke="#999"/><text x="${x(y).toFixed(1)}" y="28" font-size="11" text-anchor="middle" fill="#444">${y.year}</text>`,
@@ -178,34 +241,60 @@ function timelineSvg(view: DashboardView): string {
   for (const [days, label] of bands) {
     const bx = x(now.plus({ days })).toFixed(1);
     parts.push(
-      `<line x1="${bx}" y1="20" x2="${bx}" y2="${height - 5}" stroke="${days === 0 ? '#333' : '#ccc'}" stroke-dasharray="${days === 0 ? '' : '4 3'}"/><text x="${bx}" y="14" font-size="10" text-anchor="middle" fill="#444">${label}</text>`,
+      `<line data-band="${days}" x1="${bx}" y1="20" x2="${bx}" y2="${height - 5}" stroke="${days === 0 ? '#333' : '#ccc'}" stroke-dasharray="${days === 0 ? '' : '4 3'}"/><text x="${bx}" y="14" font-size="10" text-anchor="middle" fill="#444">${label}</text>`,
     );
   }
-  if (events.length === 0) {
+  if (dated.length === 0) {
     parts.push(`<text x="${width / 2}" y="62" font-size="12" text-anchor="middle" fill="#444">no deadlines</text>`);
   }
-  events.forEach(({ e, d }, i) => {
-    const ex = x(d);
+  dated.forEach(({ g, d }, i) => {
+    const passed = d < start;
+    const ex = passed ? passedX : x(d);
     const y = 60 + i * rowH;
-    const color = COLORS[e.severity].bg;
-    const text = `${e.date} ${e.targetName ? `${e.targetName}: ` : ''}${e.label}`;
+    const color = COLORS[g.severity].bg;
+    const text = `${g.date} ${groupText(g)}`;
     // Labels run toward the wider side of the marker so a long one is not cut at the chart's edge.
     const anchor = ex - left > width - right - ex ? 'end' : 'start';
     const tx = anchor === 'end' ? ex - 8 : ex + 8;
     parts.push(
-      `<g class="event" data-kind="${escapeHtml(e.kind)}"><line x1="${ex.toFixed(1)}" y1="40" x2="${ex.toFixed(1)}" y2="${y}" stroke="${color}" stroke-opacity="0.4"/>` +
-        `<circle cx="${ex.toFixed(1)}" cy="${y}" r="5" fill="${e.kind === 'band' ? '#fff' : color}" stroke="${color}"/>` +
-        `<text x="${tx.toFixed(1)}" y="${y + 4}" font-size="11" text-anchor="${anchor}" fill="#1a1a1a">${escapeHtml(text)}</text></g>`,
+      `<a href="${groupLink(ctx, g)}"><g class="event" data-kind="${escapeHtml(g.kind)}" data-date="${escapeHtml(g.date)}"><line x1="${ex.toFixed(1)}" y1="40" x2="${ex.toFixed(1)}" y2="${y}" stroke="${color}" stroke-opacity="0.4"/>` +
+        `<circle cx="${ex.toFixed(1)}" cy="${y}" r="5" fill="${g.kind === 'band' ? '#fff' : color}" stroke="${color}"/>` +
+        `<text x="${tx.toFixed(1)}" y="${y + 4}" font-size="12" text-anchor="${anchor}" fill="#1a1a1a">${escapeHtml(text)}</text></g></a>`,
     );
   });
   parts.push('</svg>');
   return parts.join('');
 }
 
-function card(
-  ctx: LinkContext,
-  opts: { count: number; label: string; testId: string; color: string; link: string; aria: string },
-): string {
+/** The timeline as text: what a screen reader reads, and what a phone shows instead of the chart. */
+function timelineTable(view: DashboardView, ctx: LinkContext, groups: TimelineGroup[]): string {
+  const asOf = DateTime.fromISO(view.generatedAt, { zone: 'utc' });
+  const rows = groups.map((g) => ({
+    attrs: `data-date="${escapeHtml(g.date)}"`,
+    cells: [
+      `${escapeHtml(g.date)} <span class="due">(${escapeHtml(dueText(daysUntil(g.date, asOf)))})</span>`,
+      `<a href="${groupLink(ctx, g)}">${escapeHtml(groupText(g))}</a>`,
+      g.kind === 'band' ? 'reminder (band change)' : escapeHtml(g.kind),
+      severityPill(g.severity),
+    ],
+  }));
+  return table(
+    'deadlines',
+    'Deadlines by date, grouped by rule (each opens its findings)',
+    [{ label: 'Date' }, { label: 'What' }, { label: 'Kind' }, { label: 'Severity' }],
+    rows,
+    'no deadlines',
+  );
+}
+
+function card(opts: {
+  count: number;
+  label: string;
+  testId: string;
+  color: string;
+  link: string;
+  aria: string;
+}): string {
   return (
     `<a class="card" href="${opts.link}" style="border-top-color:${opts.color}" aria-label="${escapeHtml(opts.aria)}">` +
     `<span class="count" data-testid="${opts.testId}">${opts.count}</span><span class="label">${escapeHtml(opts.label)}</span></a>`
@@ -216,7 +305,7 @@ export function renderDashboard(view: DashboardView): string {
   const ctx: LinkContext = { up: '', linkQuery: view.linkQuery };
   // Each card counts exactly one severity among open findings, and its link asks for exactly that (severityMatch).
   const sevCards = SEVERITIES.map((s) =>
-    card(ctx, {
+    card({
       count: view.openBySeverity[s] ?? 0,
       label: s,
       testId: `count-${s}`,
@@ -252,14 +341,15 @@ export function renderDashboard(view: DashboardView): string {
     };
   });
   const lines = view.summary ? headlines(view.summary) : undefined;
+  const groups = groupTimeline(view.timeline);
   const body = `<h1>HCX compliance — fleet at a glance</h1>
 <div class="muted small">Generated ${escapeHtml(view.generatedAt)} · baseline HCX ${escapeHtml(view.baseline)} · lifecycle catalog as of ${escapeHtml(view.catalogAsOf)} · ${view.targets.length} target(s)</div>
 ${lines ? `<section class="headlines" aria-label="What needs doing first"><p data-testid="next-deadline">${escapeHtml(lines.nextDeadline)}</p><p data-testid="worst-target">${escapeHtml(lines.worstTarget)}</p></section>` : ''}
 ${focusPanel(view, ctx)}
 <h2>Open findings by severity</h2>
 <div class="cards" id="severity-counts">${sevCards}
-${card(ctx, { count: view.unknown, label: 'unknown', testId: 'count-unknown', color: UNKNOWN_BG, link: href(ctx, pagePath.findings, { status: 'unknown' }), aria: `${view.unknown} unknown findings` })}
-${card(ctx, { count: view.suppressed, label: 'suppressed', testId: 'count-suppressed', color: SUPPRESSED_BG, link: href(ctx, pagePath.findings, { status: 'suppressed' }), aria: `${view.suppressed} suppressed findings` })}</div>
+${card({ count: view.unknown, label: 'unknown', testId: 'count-unknown', color: UNKNOWN_BG, link: href(ctx, pagePath.findings, { status: 'unknown' }), aria: `${view.unknown} unknown findings` })}
+${card({ count: view.suppressed, label: 'suppressed', testId: 'count-suppressed', color: SUPPRESSED_BG, link: href(ctx, pagePath.findings, { status: 'suppressed' }), aria: `${view.suppressed} suppressed findings` })}</div>
 <h2>Targets</h2>
 ${table(
   'targets',
@@ -277,7 +367,8 @@ ${table(
   'no targets scanned yet',
 )}
 <h2>Deadlines</h2>
-${timelineSvg(view)}
-<p class="muted small">Filled markers: end of support, activation-key deadlines and other finding deadlines. Hollow markers: the day a deadline enters the 180/90/30-day band (a reminder is sent).</p>`;
+${timelineSvg(view, ctx, groups)}
+<p class="muted small chart-note">Filled markers: end of support, activation-key deadlines and other finding deadlines. Hollow markers: the day a deadline enters the 180/90/30-day band (a reminder is sent). Deadlines already passed sit in the “passed” lane.</p>
+${timelineTable(view, ctx, groups)}`;
   return page({ title: 'HCX compliance — fleet', ctx, body });
 }

@@ -446,6 +446,8 @@ export function createHandlers(ports: ApiPorts) {
         severity: f.severity,
         targetName: f.targetName,
         findingId: f.id,
+        ruleId: f.ruleId,
+        dueDate: f.deadline.date,
       });
       for (const days of [180, 90, 30]) {
         const crossing = DateTime.fromISO(f.deadline.date, { zone: 'utc' }).minus({ days });
@@ -458,10 +460,11 @@ export function createHandlers(ports: ApiPorts) {
             severity: sev,
             targetName: f.targetName,
             findingId: f.id,
+            ruleId: f.ruleId,
+            dueDate: f.deadline.date,
           });
         }
       }
-      if (timeline.length >= 500) break;
     }
     const code = req.query.get('code');
     const view: DashboardView = {
@@ -474,7 +477,7 @@ export function createHandlers(ports: ApiPorts) {
       suppressed: summary.suppressed,
       summary,
       targets,
-      timeline: dedupeTimeline(timeline).slice(0, 60),
+      timeline,
       linkQuery: code ? new URLSearchParams({ code }).toString() : undefined,
       focus,
     };
@@ -531,16 +534,3 @@ export function createHandlers(ports: ApiPorts) {
 
 export type Handlers = ReturnType<typeof createHandlers>;
 export type HandlerName = keyof Handlers;
-
-function dedupeTimeline(events: TimelineEvent[]): TimelineEvent[] {
-  // Many subjects share one deadline (e.g. every appliance of a version): show each date+label once per target.
-  const seen = new Set<string>();
-  return events
-    .filter((e) => {
-      const k = `${e.date}|${e.kind}|${e.label}|${e.targetName}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .sort((a, b) => a.date.localeCompare(b.date) || (a.kind === 'band' ? 1 : 0) - (b.kind === 'band' ? 1 : 0));
-}

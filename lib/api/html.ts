@@ -150,6 +150,8 @@ table.stack tr{border-bottom:2px solid #ddd;padding:4px 0}
 table.stack td,table.stack tbody th{border:0;padding:3px 8px}
 table.stack td[data-label]::before,table.stack tbody th[data-label]::before{content:attr(data-label) ": ";font-size:12px;color:#444}
 .card{min-width:84px}
+/* The chart's text would shrink below reading size: the table below it says the same. */
+svg.timeline,.chart-note{display:none}
 }`;
 
 export function page(opts: { title: string; ctx: LinkContext; body: string }): string {

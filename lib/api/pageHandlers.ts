@@ -57,6 +57,7 @@ export function createPageHandlers(d: PageDeps) {
     target: z.string().max(1024).optional(),
     owner: zOwner.optional(),
     dueBefore: zIsoDate.optional(),
+    dueOn: zIsoDate.optional(),
     q: z.string().max(200).optional(),
     sort: z.enum(FINDING_SORTS).optional(),
   });
@@ -85,6 +86,7 @@ export function createPageHandlers(d: PageDeps) {
     ]);
     let items = loaded.items;
     if (q.severity && q.severityMatch === 'exact') items = items.filter((f) => f.severity === q.severity);
+    if (q.dueOn) items = items.filter((f) => f.deadline?.date === q.dueOn);
     const needle = q.q?.trim().toLowerCase();
     if (needle) {
       items = items.filter((f) =>
@@ -107,6 +109,7 @@ export function createPageHandlers(d: PageDeps) {
           rule: q.rule,
           target,
           dueBefore: q.dueBefore,
+          dueOn: q.dueOn,
           q: q.q?.trim() || undefined,
           sort,
         },

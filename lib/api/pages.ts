@@ -21,6 +21,8 @@ export interface FindingsPageFilters {
   rule?: string;
   target?: string;
   dueBefore?: string;
+  /** Only findings due that day (the timeline's links). */
+  dueOn?: string;
   q?: string;
   sort: FindingSort;
 }
@@ -146,6 +148,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
       f.target ?? '',
     ) +
     `<label>Due before<input type="date" name="dueBefore" value="${escapeHtml(f.dueBefore ?? '')}"></label>` +
+    (f.dueOn ? `<input type="hidden" name="dueOn" value="${escapeHtml(f.dueOn)}">` : '') +
     select(
       'sort',
       'Sort',
@@ -159,6 +162,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
   if (f.rule) described.push(`rule ${f.rule}`);
   if (f.target) described.push(`target ${view.targets.find((t) => t.id === f.target)?.name ?? f.target}`);
   if (f.dueBefore) described.push(`due before ${f.dueBefore}`);
+  if (f.dueOn) described.push(`due on ${f.dueOn}`);
   if (f.q) described.push(`matching “${f.q}”`);
   const total = `${view.findings.length}${view.truncated ? '+' : ''}`;
   const caption =
@@ -166,7 +170,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
     (view.shown < view.findings.length ? ` — showing the first ${view.shown}` : '');
   // A CSV of the same list when the filters are ones the API takes (it has no exact severity or search).
   const csv =
-    f.severityMatch === 'min' && !f.q
+    f.severityMatch === 'min' && !f.q && !f.dueOn
       ? `<p class="small"><a href="${href(view.ctx, 'findings', {
           format: 'csv',
           status: f.statuses.join(','),

@@ -302,6 +302,11 @@ export const ROUTES: readonly RouteDef[] = [
       },
       { name: 'dueBefore', description: 'Deadline before this date.', schema: { type: 'string', format: 'date' } },
       {
+        name: 'dueOn',
+        description: 'Deadline on this date (the timeline links).',
+        schema: { type: 'string', format: 'date' },
+      },
+      {
         name: 'q',
         description: 'Words in the title, message, target, subject, rule or id.',
         schema: { type: 'string' },

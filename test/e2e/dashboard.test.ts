@@ -46,6 +46,15 @@ beforeAll(async () => {
         }),
       );
     }
+    // The same deadline of the same rule on every target: one group on the timeline, not three markers.
+    list.push(
+      makeFinding(target, 800 + n, {
+        ruleId: 'hcx-vsphere-version-legacy',
+        title: 'vSphere 7 past end of general support',
+        severity: 'medium',
+        deadline: { date: '2026-10-02', basis: 'catalog', daysLeft: 214, band: 'later' },
+      }),
+    );
     if (target === CONNECTOR_REF) {
       keyFinding = makeFinding(target, 900, {
         ruleId: 'hcx-activation-key-expiry',
@@ -252,6 +261,34 @@ it('a target page shows versions, history, findings, facts and readiness; its ga
   await shot(page, 'readiness-1440');
 });
 
+it('the timeline: passed deadlines keep to their lane, one group per day and rule, each linked to its findings, as text too', async () => {
+  const { page } = await newPage(1440);
+  await page.goto(`${host.url}/api/dashboard`);
+  // The axis starts 30 days back: deadlines passed long ago do not squeeze the year ahead.
+  const todayX = Number(await page.locator('svg.timeline line[data-band="0"]').getAttribute('x1'));
+  expect(todayX).toBeLessThan(200);
+  const passed = page.locator('svg.timeline g.event[data-date="2025-07-27"] circle');
+  expect(await passed.count()).toBeGreaterThan(0);
+  for (const cx of await passed.evaluateAll((cs) => cs.map((c) => c.getAttribute('cx')))) expect(cx).toBe('40.0');
+  // No two labels share a row.
+  const ys = await page.locator('svg.timeline g.event text').evaluateAll((ts) => ts.map((t) => t.getAttribute('y')));
+  expect(new Set(ys).size).toBe(ys.length);
+  // One group for the three targets, in the chart and in the table that says it in words.
+  const group = page.locator('#deadlines tbody tr[data-date="2026-10-02"]');
+  expect(await group.count()).toBe(1);
+  expect(await group.innerText()).toContain('3 targets: vSphere 7 past end of general support');
+  expect(await group.innerText()).toContain('(214 days left)');
+  await group.locator('a').click();
+  expect(new URL(page.url()).pathname).toBe('/api/dashboard/findings');
+  const ids = await rowsOf(page, 'findings').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-finding-id')));
+  expect(ids.sort()).toEqual(
+    seeded
+      .filter((f) => f.ruleId === 'hcx-vsphere-version-legacy')
+      .map((f) => f.id)
+      .sort(),
+  );
+});
+
 /** Every page a person reaches from the fleet page. */
 async function pageUrls(): Promise<string[]> {
   const enc = encodeURIComponent;
@@ -269,7 +306,10 @@ it('no link on any dashboard page lands on raw JSON', async () => {
   const seen = new Set<string>();
   for (const url of await pageUrls()) {
     await page.goto(url);
-    const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    // SVG links too (their href is not a string property): resolve each attribute against the page.
+    const links = await page
+      .locator('a[href]')
+      .evaluateAll((as) => as.map((a) => new URL(a.getAttribute('href')!, document.baseURI).href));
     for (const link of links) {
       const u = new URL(link);
       if (u.origin !== new URL(host.url).origin || seen.has(link)) continue;

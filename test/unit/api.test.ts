@@ -106,6 +106,7 @@ describe('API input handling (property-based, in-process)', () => {
     'severityMatch',
     'q',
     'sort',
+    'dueOn',
   ];
   const value = fc.oneof(
     fc.string({ maxLength: 40 }),
