@@ -7,7 +7,7 @@ import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '
 import { NotFoundError, ValidationError } from '../errors';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
-import { compareTargetUrgency, summarize, type FleetSummary } from '../findings/urgency';
+import { compareTargetUrgency, summarize, summaryJson, type FleetSummary } from '../findings/urgency';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import { buildOpenApi } from './openapi';
@@ -94,6 +94,12 @@ function noQuery(req: ApiRequest): void {
 export function createHandlers(ports: ApiPorts) {
   const now = (): DateTime => DateTime.fromJSDate(ports.now(), { zone: 'utc' });
 
+  /** An unknown rule id in a filter is refused: an empty answer would read as "nothing wrong". */
+  const knownRule = (id: string | undefined, parameter: string): void => {
+    if (id !== undefined && !ports.rules.rules.some((r) => r.id === id))
+      throw new ValidationError(`${parameter}: no rule "${id}" (see GET /api/rules)`, parameter);
+  };
+
   const findingFilter = (q: z.infer<typeof findingsQuery>): FindingFilter => ({
     statuses: q.status ?? DEFAULT_STATUSES,
     minSeverity: q.severity,
@@ -105,6 +111,7 @@ export function createHandlers(ports: ApiPorts) {
 
   async function listFindings(req: ApiRequest): Promise<ApiResponse> {
     const q = parseQuery(req.query, findingsQuery);
+    knownRule(q.rule, 'rule');
     const filter = findingFilter(q);
     const queryKey = JSON.stringify({ ...filter, limit: q.limit, format: q.format ?? 'json' });
     const storeToken = unwrapToken(q.continuationToken, queryKey);
@@ -212,6 +219,13 @@ export function createHandlers(ports: ApiPorts) {
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The fleet summary the dashboard draws its headlines and cards from, as JSON (the CLI prints the same shape). */
+  async function summary(req: ApiRequest): Promise<ApiResponse> {
+    noQuery(req);
+    const { items } = await loadFindings({ statuses: DEFAULT_STATUSES });
+    return json(summaryJson(summarize(items, now())));
+  }
+
   async function listTargets(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const targets = await targetSummaries();
@@ -317,6 +331,7 @@ export function createHandlers(ports: ApiPorts) {
       req.query,
       z.object({ rule: zRuleId.optional(), active: z.enum(['true', 'false']).optional() }),
     );
+    knownRule(q.rule, 'rule');
     const at = now().toISO()!;
     let items = await ports.suppressions.list();
     if (q.rule) items = items.filter((s) => s.ruleId === q.rule);
@@ -518,12 +533,14 @@ export function createHandlers(ports: ApiPorts) {
     getFacts,
     putFact,
     alertTest,
+    summary,
     dashboard,
     ...createPageHandlers({
       ports,
       now,
       loadFindings,
       requireInventory,
+      knownRule,
       statusList: zStatusList,
       defaultStatuses: DEFAULT_STATUSES,
     }),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Finding, FindingStatus } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import { FINDING_SORTS, sortFindingsBy } from '../findings/urgency';
-import { ValidationError } from '../errors';
 import { compareVersionStrings } from '../rules/version';
 import { HTML_HEADERS, type LinkContext } from './html';
 import type { ApiRequest, ApiResponse } from './http';
@@ -23,6 +22,8 @@ export interface PageDeps {
   loadFindings(filter: FindingFilter, cap?: number): Promise<{ items: Finding[]; truncated: boolean }>;
   requireInventory(req: ApiRequest): Promise<{ id: string; inv: Inventory }>;
   statusList: z.ZodType<FindingStatus[], string>;
+  /** Throws on a rule id the catalog does not have. */
+  knownRule(id: string | undefined, parameter: string): void;
   defaultStatuses: FindingStatus[];
 }
 
@@ -64,9 +65,7 @@ export function createPageHandlers(d: PageDeps) {
 
   async function dashboardFindings(req: ApiRequest): Promise<ApiResponse> {
     const q = parseQuery(withoutEmpty(req.query), findingsPageQuery);
-    if (q.rule !== undefined && !ports.rules.rules.some((r) => r.id === q.rule)) {
-      throw new ValidationError(`rule: no rule "${q.rule}" (see GET /api/rules)`, 'rule');
-    }
+    d.knownRule(q.rule, 'rule');
     const asOf = d.now();
     const statuses = q.status ?? d.defaultStatuses;
     const target = q.target === undefined ? undefined : parseTargetId(q.target, 'target');

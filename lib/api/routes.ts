@@ -268,6 +268,16 @@ export const ROUTES: readonly RouteDef[] = [
     success: { status: 200, contentType: 'application/json' },
   },
   {
+    name: 'httpSummary',
+    method: 'GET',
+    route: 'summary',
+    authLevel: 'function',
+    handler: 'summary',
+    summary:
+      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, and the two headline sentences the dashboard and `hcxmon findings` print.',
+    success: { status: 200, contentType: 'application/json' },
+  },
+  {
     name: 'httpDashboard',
     method: 'GET',
     route: 'dashboard',

@@ -5,10 +5,12 @@ import { loadConfig, type Config, type Env } from '../config';
 import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
-import { formatRuleList, renderRuleTable } from '../rules';
+import { formatRuleList, renderRuleTable, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
+import { productVersion } from '../version';
 import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
+import { countsText, summarize, summaryJson } from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -120,6 +122,10 @@ export function buildProgram(opts: CliOptions): {
     },
   };
 
+  const knownRule = (id: string, option: string): void => {
+    if (!ruleById(id)) throw new ValidationError(`${option}: no rule "${id}" (see hcxmon rules)`, option);
+  };
+
   const program = new Command('hcxmon')
     .description('Compliance monitor for VMware HCX on Azure VMware Solution')
     .exitOverride()
@@ -127,7 +133,8 @@ export function buildProgram(opts: CliOptions): {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(`hcxmon ${productVersion()}`, '-V, --version', 'print the version');
 
   program
     .command('scan')
@@ -247,6 +254,8 @@ export function buildProgram(opts: CliOptions): {
             '--status',
           );
         }
+        // A filter on a rule that does not exist would answer an empty list, read as "all clear".
+        if (o.rule !== undefined) knownRule(o.rule, '--rule');
         await ctx.withRuntime(async (rt) => {
           const list = await rt.stores.findings.queryAll({
             status: (o.status as FindingStatus | undefined) ?? ['open', 'unknown', 'suppressed'],
@@ -274,6 +283,33 @@ export function buildProgram(opts: CliOptions): {
         });
       },
     );
+
+  program
+    .command('summary')
+    .description('what needs doing first: counts, the next deadline, the worst targets (same as GET /api/summary)')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: { format: string }) => {
+      await ctx.withRuntime(async (rt) => {
+        const list = await rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] });
+        const out = summaryJson(summarize(list, DateTime.utc()));
+        if (o.format === 'json') {
+          print(io, JSON.stringify(out, null, 2));
+          return;
+        }
+        const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
+        print(
+          io,
+          [
+            out.headlines.nextDeadline,
+            out.headlines.worstTarget,
+            `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
+            ...out.worstTargets.map(
+              (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
+            ),
+          ].join('\n'),
+        );
+      });
+    });
 
   const suppress = program
     .command('suppress')
@@ -306,6 +342,8 @@ export function buildProgram(opts: CliOptions): {
         by: string;
         format: string;
       }) => {
+        // A suppression of a rule that does not exist could never match anything.
+        knownRule(o.rule, '--rule');
         await ctx.withRuntime(async (rt) => {
           const s = await rt.addSuppression({
             ruleId: o.rule,

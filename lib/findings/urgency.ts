@@ -206,3 +206,21 @@ export function sortFindingsBy(findings: readonly Finding[], sort: FindingSort, 
   };
   return [...findings].sort((a, b) => compare[sort](a, b) || stable(a, b));
 }
+
+/**
+ * The summary as JSON, one shape for `GET /api/summary` and `hcxmon summary --format json`: the counts, the next
+ * deadline, the worst targets (at most `top`, of `targetCount`) and the two lines the dashboard and the table print.
+ */
+export function summaryJson(summary: FleetSummary, top = 10) {
+  return {
+    asOf: summary.asOf,
+    openBySeverity: summary.openBySeverity,
+    unknown: summary.unknown,
+    suppressed: summary.suppressed,
+    overdue: summary.overdue,
+    ...(summary.nextDeadline ? { nextDeadline: summary.nextDeadline } : {}),
+    worstTargets: summary.targets.slice(0, top),
+    targetCount: summary.targets.length,
+    headlines: headlines(summary),
+  };
+}

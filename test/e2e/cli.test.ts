@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLab, type LabHandle } from '../../dev/lab';
 import { RULES } from '../../lib/rules';
@@ -219,6 +219,55 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const badSetting = await hcxmon(['scan'], { ...env, HCXMON_CONCURRENCY: 'lots' });
     expect(badSetting.code).toBe(2);
     expect(badSetting.stderr).toMatch(/HCXMON_CONCURRENCY: expected a whole number/);
+  });
+
+  it('refuses an unknown rule id in a filter or a suppression, and prints its version', async () => {
+    const filter = await run(['findings', '--rule', 'hcx-no-such-rule']);
+    expect(filter.code).toBe(2);
+    expect(filter.stderr).toMatch(/--rule: no rule "hcx-no-such-rule" \(see hcxmon rules\)/);
+    const sup = await run([
+      'suppress',
+      'add',
+      '--rule',
+      'hcx-no-such-rule',
+      '--reason',
+      'x',
+      '--expires',
+      '2099-01-01',
+    ]);
+    expect(sup.code).toBe(2);
+    expect(sup.stderr).toMatch(/no rule "hcx-no-such-rule"/);
+    const version = await hcxmon(['--version'], {});
+    expect(version.code).toBe(0);
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(`hcxmon ${pkg.version}`);
+  });
+
+  it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {
+    await run(['scan', '--format', 'json']);
+    const json = JSON.parse((await run(['summary', '--format', 'json'])).stdout);
+    expect(Object.keys(json).sort()).toEqual(
+      [
+        'asOf',
+        'headlines',
+        'nextDeadline',
+        'openBySeverity',
+        'overdue',
+        'suppressed',
+        'targetCount',
+        'unknown',
+        'worstTargets',
+      ].sort(),
+    );
+    const findings = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
+      status: string;
+      severity: string;
+    }[];
+    expect(json.openBySeverity.critical).toBe(
+      findings.filter((f) => f.status === 'open' && f.severity === 'critical').length,
+    );
+    const table = await run(['summary']);
+    expect(table.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
   });
 
   it('plans with --as-of without storing anything', async () => {

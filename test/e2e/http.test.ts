@@ -200,6 +200,47 @@ describe('HTTP API through the local host', () => {
     );
   });
 
+  it('refuses an unknown rule id in a filter (an empty list would read as "all clear")', async () => {
+    for (const path of ['findings?rule=hcx-no-such-rule', 'suppressions?rule=hcx-no-such-rule']) {
+      const res = await call('GET', path);
+      expect(res.status).toBe(400);
+      expect(res.json.error.parameter).toBe('rule');
+      expect(res.json.error.message).toContain('no rule "hcx-no-such-rule"');
+    }
+  });
+
+  it('summary: the counts, the next deadline and the worst targets the dashboard shows', async () => {
+    const res = await call('GET', 'summary');
+    expect(res.status).toBe(200);
+    // The shape `hcxmon summary --format json` prints too (test/e2e/cli.test.ts).
+    expect(Object.keys(res.json).sort()).toEqual(
+      [
+        'asOf',
+        'headlines',
+        'nextDeadline',
+        'openBySeverity',
+        'overdue',
+        'suppressed',
+        'targetCount',
+        'unknown',
+        'worstTargets',
+      ].sort(),
+    );
+    const current = seeded.filter((f) => f.status !== 'resolved');
+    for (const s of ['critical', 'high', 'medium', 'low', 'info'])
+      expect(res.json.openBySeverity[s]).toBe(current.filter((f) => f.status === 'open' && f.severity === s).length);
+    // Seeded deadlines: 2026-05-01 and 2027-01-01, counted from 2026-03-02.
+    expect(res.json.nextDeadline).toMatchObject({ date: '2026-05-01', daysLeft: 60 });
+    expect(res.json.targetCount).toBe(3);
+    expect(res.json.worstTargets.map((t: { targetName: string }) => t.targetName)).toHaveLength(3);
+    expect(res.json.headlines.nextDeadline).toMatch(/^Next deadline: 2026-05-01, 60 days left — /);
+    const dash = await call('GET', 'dashboard');
+    expect(dash.text).toContain(
+      res.json.headlines.nextDeadline.replace(/&/g, '&amp;').replace(/"/g, '&quot;').split(' — ')[0],
+    );
+    expect(dash.text).toContain(`data-testid="count-critical">${res.json.openBySeverity.critical}<`);
+  });
+
   it('OData injection in a filter value returns only what it should', async () => {
     // Passes validation (an ARM id segment may hold quotes) but reaches the table only as a hashed key.
     const evilTarget = `/subscriptions/x/resourcegroups/rg' or 'a' eq 'a/providers/microsoft.avs/privateclouds/pc`;
