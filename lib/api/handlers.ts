@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findingToJson, findingsToCsv } from '../cli/output';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '../domain/finding';
+import { requireTarget, findTarget } from '../domain/targetLookup';
 import { NotFoundError, ValidationError } from '../errors';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
@@ -100,11 +101,17 @@ export function createHandlers(ports: ApiPorts) {
       throw new ValidationError(`${parameter}: no rule "${id}" (see GET /api/rules)`, parameter);
   };
 
-  const findingFilter = (q: z.infer<typeof findingsQuery>): FindingFilter => ({
+  const TARGETS_HINT = 'GET /api/targets lists them';
+
+  /** A target parameter: its id or its name; one no scan has seen is refused. */
+  const knownTarget = async (raw: string, parameter: string): Promise<string> =>
+    requireTarget(decodeTarget(raw), await ports.inventory.listTargets(), parameter, TARGETS_HINT);
+
+  const findingFilter = async (q: z.infer<typeof findingsQuery>): Promise<FindingFilter> => ({
     statuses: q.status ?? DEFAULT_STATUSES,
     minSeverity: q.severity,
     ruleId: q.rule,
-    targetId: q.target === undefined ? undefined : parseTargetId(q.target, 'target'),
+    targetId: q.target === undefined ? undefined : await knownTarget(q.target, 'target'),
     owner: q.owner,
     dueBefore: q.dueBefore,
   });
@@ -112,7 +119,7 @@ export function createHandlers(ports: ApiPorts) {
   async function listFindings(req: ApiRequest): Promise<ApiResponse> {
     const q = parseQuery(req.query, findingsQuery);
     knownRule(q.rule, 'rule');
-    const filter = findingFilter(q);
+    const filter = await findingFilter(q);
     const queryKey = JSON.stringify({ ...filter, limit: q.limit, format: q.format ?? 'json' });
     const storeToken = unwrapToken(q.continuationToken, queryKey);
     if (q.format === 'csv') {
@@ -245,8 +252,20 @@ export function createHandlers(ports: ApiPorts) {
     });
   }
 
+  /** A target in the path: its id (URL-encoded) or its name. */
+  async function pathTarget(req: ApiRequest): Promise<string> {
+    const raw = req.params.id ?? '';
+    try {
+      return parseTargetId(raw);
+    } catch (err) {
+      const named = findTarget(decodeTarget(raw), await ports.inventory.listTargets(), 'id');
+      if (named === undefined) throw err;
+      return named;
+    }
+  }
+
   async function requireInventory(req: ApiRequest) {
-    const id = parseTargetId(req.params.id);
+    const id = await pathTarget(req);
     const inv = await ports.inventory.latest(id);
     if (!inv) throw new NotFoundError(`no target with id "${clip(id, 200)}" has been scanned`);
     return { id, inv };
@@ -307,7 +326,13 @@ export function createHandlers(ports: ApiPorts) {
     noQuery(req);
     const text = await req.text();
     const body = text.trim() === '' ? {} : parseBody(text, startScanBody);
-    const targetId = body.target === undefined ? undefined : parseTargetId(body.target, 'target');
+    // The scan matches a target by id or name (lib/scan.ts), so both are passed on; only a malformed id is refused here.
+    const targetId =
+      body.target === undefined
+        ? undefined
+        : /^(\/subscriptions\/|connector:)/i.test(decodeTarget(body.target))
+          ? parseTargetId(body.target, 'target')
+          : body.target.trim();
     if (!ports.scanStarter) {
       return json(
         { error: { code: 'not_available', message: 'on-demand scans are not wired in this deployment' } },
@@ -318,6 +343,8 @@ export function createHandlers(ports: ApiPorts) {
       targetId,
       requestedBy: callerName(req, body.requestedBy),
     });
+    if (targetId !== undefined && started.targets.length === 0)
+      throw new NotFoundError(`no target matches "${clip(targetId, 200)}" (use the id or name GET /api/targets shows)`);
     return json(started, 202, { location: `scans/${encodeURIComponent(started.scanId)}` });
   }
 
@@ -359,7 +386,8 @@ export function createHandlers(ports: ApiPorts) {
     }
     const input = {
       ...body,
-      targetId: body.targetId === undefined ? undefined : parseTargetId(body.targetId, 'targetId'),
+      // A suppression of a target no scan has seen could never match anything.
+      targetId: body.targetId === undefined ? undefined : await knownTarget(body.targetId, 'targetId'),
       createdBy: callerName(req, body.createdBy),
     };
     let s: Suppression;
@@ -385,7 +413,7 @@ export function createHandlers(ports: ApiPorts) {
 
   async function getFacts(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
-    const id = parseTargetId(req.params.id);
+    const id = await pathTarget(req);
     return json({ targetId: id, items: await ports.facts.list(id) });
   }
 
@@ -401,7 +429,8 @@ export function createHandlers(ports: ApiPorts) {
 
   async function putFact(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
-    const id = parseTargetId(req.params.id);
+    // The same rule as `hcxmon fact set`: a fact about a target no scan has seen would never be used.
+    const { id } = await requireInventory(req);
     const body = parseBody(await req.text(), factBody);
     if (body.value > now().toISODate()!)
       throw new ValidationError('value: the upgrade date cannot be in the future', 'value', 'invalid_body');
@@ -541,6 +570,7 @@ export function createHandlers(ports: ApiPorts) {
       loadFindings,
       requireInventory,
       knownRule,
+      knownTarget,
       statusList: zStatusList,
       defaultStatuses: DEFAULT_STATUSES,
     }),
@@ -551,3 +581,13 @@ export function createHandlers(ports: ApiPorts) {
 
 export type Handlers = ReturnType<typeof createHandlers>;
 export type HandlerName = keyof Handlers;
+
+/** A target id may arrive percent-encoded (an ARM id in a path or a query); names never contain "%2F". */
+function decodeTarget(raw: string): string {
+  if (!/%2f/i.test(raw)) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

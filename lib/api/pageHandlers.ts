@@ -9,7 +9,7 @@ import type { ApiRequest, ApiResponse } from './http';
 import { renderFindingsPage, renderReadinessPage, renderTargetPage } from './pages';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
-import { parseQuery, parseTargetId, zIsoDate, zOwner, zRuleId, zSeverity } from './validate';
+import { parseQuery, zIsoDate, zOwner, zRuleId, zSeverity } from './validate';
 
 /**
  * Handlers of the dashboard's HTML pages (findings, target, upgrade gate); lib/api/handlers.ts hands them what they
@@ -24,6 +24,8 @@ export interface PageDeps {
   statusList: z.ZodType<FindingStatus[], string>;
   /** Throws on a rule id the catalog does not have. */
   knownRule(id: string | undefined, parameter: string): void;
+  /** The id of a target named by its id or name; throws on one no scan has seen. */
+  knownTarget(raw: string, parameter: string): Promise<string>;
   defaultStatuses: FindingStatus[];
 }
 
@@ -68,7 +70,7 @@ export function createPageHandlers(d: PageDeps) {
     d.knownRule(q.rule, 'rule');
     const asOf = d.now();
     const statuses = q.status ?? d.defaultStatuses;
-    const target = q.target === undefined ? undefined : parseTargetId(q.target, 'target');
+    const target = q.target === undefined ? undefined : await d.knownTarget(q.target, 'target');
     const [loaded, targets] = await Promise.all([
       d.loadFindings(
         {

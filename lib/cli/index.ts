@@ -4,6 +4,7 @@ import { evaluateGate } from './gate';
 import { loadConfig, type Config, type Env } from '../config';
 import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
+import { requireTarget } from '../domain/targetLookup';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
 import { formatRuleList, renderRuleTable, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
@@ -122,6 +123,15 @@ export function buildProgram(opts: CliOptions): {
     },
   };
 
+  /** A target by id or name, as `scan --target` takes it; one no scan has stored is refused (as the API does). */
+  const knownTarget = async (rt: Runtime, raw: string, option: string): Promise<string> =>
+    requireTarget(
+      raw,
+      await rt.stores.inventory.listTargets(),
+      option,
+      'hcxmon scan stores targets; hcxmon findings lists them',
+    );
+
   const knownRule = (id: string, option: string): void => {
     if (!ruleById(id)) throw new ValidationError(`${option}: no rule "${id}" (see hcxmon rules)`, option);
   };
@@ -234,7 +244,7 @@ export function buildProgram(opts: CliOptions): {
       new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')),
     )
     .option('--rule <ruleId>', 'one rule')
-    .option('--target <id>', 'one target (id)')
+    .option('--target <id|name>', 'one target (its id or name)')
     .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
@@ -261,7 +271,7 @@ export function buildProgram(opts: CliOptions): {
             status: (o.status as FindingStatus | undefined) ?? ['open', 'unknown', 'suppressed'],
             minSeverity: o.severity,
             ruleId: o.rule,
-            targetId: o.target?.toLowerCase(),
+            targetId: o.target === undefined ? undefined : await knownTarget(rt, o.target, '--target'),
             owner: o.owner,
             dueBefore: o.dueBefore,
           });
@@ -318,7 +328,7 @@ export function buildProgram(opts: CliOptions): {
     .command('add')
     .description('add a suppression')
     .requiredOption('--rule <ruleId>', 'the rule it covers')
-    .option('--target <id>', 'only this target')
+    .option('--target <id|name>', 'only this target (its id or name)')
     .option('--subject <id>', 'only this subject of the target')
     .requiredOption('--reason <text>', 'why')
     .addOption(
@@ -347,7 +357,7 @@ export function buildProgram(opts: CliOptions): {
         await ctx.withRuntime(async (rt) => {
           const s = await rt.addSuppression({
             ruleId: o.rule,
-            targetId: o.target?.toLowerCase(),
+            targetId: o.target === undefined ? undefined : await knownTarget(rt, o.target, '--target'),
             subjectId: o.subject,
             reason: o.reason,
             category: o.category as 'waiver' | 'mitigated',
@@ -416,7 +426,7 @@ export function buildProgram(opts: CliOptions): {
         const date = parseDate('value')(value);
         await ctx.withRuntime(async (rt) => {
           const f = await rt.setFact({
-            targetId: target.toLowerCase(),
+            targetId: await knownTarget(rt, target, 'target'),
             subjectId: o.subject,
             name: name as FactName,
             value: date,
@@ -435,7 +445,7 @@ export function buildProgram(opts: CliOptions): {
     .description('list the facts of a target')
     .action(async (target: string) => {
       await ctx.withRuntime(async (rt) => {
-        const facts = await rt.stores.facts.list(target.toLowerCase());
+        const facts = await rt.stores.facts.list(await knownTarget(rt, target, 'target'));
         if (facts.length === 0) return print(io, 'no facts');
         for (const f of facts)
           print(

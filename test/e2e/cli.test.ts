@@ -243,6 +243,39 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(version.stdout.trim()).toBe(`hcxmon ${pkg.version}`);
   });
 
+  it('takes a target by id or name in findings, suppress add and fact set, and refuses one never scanned', async () => {
+    await run(['scan', '--format', 'json']);
+    const all = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
+      targetId: string;
+      targetName: string;
+    }[];
+    const t = all.find((f) => f.targetName === 'onprem-dc1')!;
+    const byName = JSON.parse((await run(['findings', '--target', 'onprem-dc1', '--format', 'json'])).stdout);
+    const byId = JSON.parse((await run(['findings', '--target', t.targetId, '--format', 'json'])).stdout);
+    expect(byName.findings.length).toBeGreaterThan(0);
+    expect(byName).toEqual(byId);
+    for (const args of [
+      ['findings', '--target', 'no-such-target'],
+      [
+        'suppress',
+        'add',
+        '--rule',
+        'hcx-appliance-outdated',
+        '--target',
+        'no-such-target',
+        '--reason',
+        'x',
+        '--expires',
+        '2099-01-01',
+      ],
+      ['fact', 'set', 'no-such-target', 'upgradedTo411At', '2025-08-01'],
+    ]) {
+      const r = await run(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toMatch(/no scanned target has the id or name "no-such-target"/);
+    }
+  });
+
   it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {
     await run(['scan', '--format', 'json']);
     const json = JSON.parse((await run(['summary', '--format', 'json'])).stdout);

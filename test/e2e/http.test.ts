@@ -200,6 +200,39 @@ describe('HTTP API through the local host', () => {
     );
   });
 
+  it('takes a target by id or by name everywhere, and refuses one no scan has seen', async () => {
+    const byId = (await call('GET', `findings?status=all&target=${enc(CONNECTOR_REF.id)}`)).json.items;
+    const byName = (await call('GET', `findings?status=all&target=${enc(CONNECTOR_REF.name)}`)).json.items;
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName).toEqual(byId);
+    const target = await call('GET', `targets/${enc(CLOUD_REF.name)}`);
+    expect(target.status).toBe(200);
+    expect(target.json.id).toBe(CLOUD_REF.id);
+    expect((await call('GET', `targets/${enc(CLOUD_REF.name)}/readiness`)).json.targetId).toBe(CLOUD_REF.id);
+    const unknown = await call('GET', 'findings?target=no-such-target');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toBe(
+      'target: no scanned target has the id or name "no-such-target" (GET /api/targets lists them)',
+    );
+    const sup = await call('POST', 'suppressions', {
+      key: ADMIN_KEY,
+      body: {
+        ruleId: 'hcx-appliance-outdated',
+        targetId: 'connector:never-scanned',
+        reason: 'x',
+        category: 'waiver',
+        expiresAt: '2026-06-01T00:00:00Z',
+      },
+    });
+    expect(sup.status).toBe(400);
+    expect(sup.json.error.parameter).toBe('targetId');
+    const fact = await call('PUT', `targets/${enc('connector:never-scanned')}/facts`, {
+      key: ADMIN_KEY,
+      body: { name: 'upgradedTo411At', value: '2025-08-01' },
+    });
+    expect(fact.status).toBe(404);
+  });
+
   it('refuses an unknown rule id in a filter (an empty list would read as "all clear")', async () => {
     for (const path of ['findings?rule=hcx-no-such-rule', 'suppressions?rule=hcx-no-such-rule']) {
       const res = await call('GET', path);
@@ -244,9 +277,11 @@ describe('HTTP API through the local host', () => {
   it('OData injection in a filter value returns only what it should', async () => {
     // Passes validation (an ARM id segment may hold quotes) but reaches the table only as a hashed key.
     const evilTarget = `/subscriptions/x/resourcegroups/rg' or 'a' eq 'a/providers/microsoft.avs/privateclouds/pc`;
+    // No scan has seen such a target: refused by name, never reaching the table as a filter.
     const res = await call('GET', `findings?status=all&target=${enc(evilTarget)}`);
-    expect(res.status).toBe(200);
-    expect(res.json.items).toEqual([]);
+    expect(res.status).toBe(400);
+    expect(res.json.error.parameter).toBe('target');
+    expect(res.json.items).toBeUndefined();
     const rule = await call('GET', `findings?rule=${enc("x' or 'a' eq 'a")}`);
     expect(rule.status).toBe(400);
     expect(rule.json.error.parameter).toBe('rule');
