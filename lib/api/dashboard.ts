@@ -66,6 +66,8 @@ export interface DashboardView {
   timeline: TimelineEvent[];
   /** The next-deadline and worst-target lines; absent when nothing was summarised. */
   summary?: FleetSummary;
+  /** What the latest scan found that no scan had before (still open or unknown). */
+  latestScan?: { scanId: string; asOf: string; newFindings: number };
   /** Appended to links when the page was opened with a function key in the query. */
   linkQuery?: string;
   /** The finding an alert linked to (`?finding=<id>`), shown first with what to do about it. */
@@ -301,6 +303,16 @@ function card(opts: {
   );
 }
 
+function newLine(view: DashboardView, ctx: LinkContext): string {
+  const l = view.latestScan;
+  if (!l) return '';
+  const what =
+    l.newFindings > 0
+      ? `<a href="${href(ctx, pagePath.findings, { firstSeenAt: l.asOf, status: 'open,unknown', sort: 'urgency' })}">${l.newFindings} new finding(s)</a>`
+      : 'no new findings';
+  return `<p data-testid="new-since">New since the previous scan: ${what} in the latest scan (${escapeHtml(l.asOf)}) · <a href="${href(ctx, pagePath.trend)}">trend of the last 30 scans</a></p>`;
+}
+
 export function renderDashboard(view: DashboardView): string {
   const ctx: LinkContext = { up: '', linkQuery: view.linkQuery };
   // Each card counts exactly one severity among open findings, and its link asks for exactly that (severityMatch).
@@ -344,7 +356,7 @@ export function renderDashboard(view: DashboardView): string {
   const groups = groupTimeline(view.timeline);
   const body = `<h1>HCX compliance — fleet at a glance</h1>
 <div class="muted small">Generated ${escapeHtml(view.generatedAt)} · baseline HCX ${escapeHtml(view.baseline)} · lifecycle catalog as of ${escapeHtml(view.catalogAsOf)} · ${view.targets.length} target(s)</div>
-${lines ? `<section class="headlines" aria-label="What needs doing first"><p data-testid="next-deadline">${escapeHtml(lines.nextDeadline)}</p><p data-testid="worst-target">${escapeHtml(lines.worstTarget)}</p></section>` : ''}
+${lines ? `<section class="headlines" aria-label="What needs doing first"><p data-testid="next-deadline">${escapeHtml(lines.nextDeadline)}</p><p data-testid="worst-target">${escapeHtml(lines.worstTarget)}</p>${newLine(view, ctx)}</section>` : ''}
 ${focusPanel(view, ctx)}
 <h2>Open findings by severity</h2>
 <div class="cards" id="severity-counts">${sevCards}

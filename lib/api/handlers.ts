@@ -469,7 +469,10 @@ export function createHandlers(ports: ApiPorts) {
         : { missingId: q.finding };
     }
     const asOf = now();
-    const { items: current } = await loadFindings({ statuses: DEFAULT_STATUSES });
+    const [{ items: current }, latest] = await Promise.all([
+      loadFindings({ statuses: DEFAULT_STATUSES }),
+      ports.scans.list({ limit: 1 }).then((p) => p.items[0]),
+    ]);
     const summary = summarize(current, asOf);
     const targets = (await targetSummaries(summary)).sort((a, b) =>
       compareTargetUrgency({ ...a, targetName: a.name }, { ...b, targetName: b.name }),
@@ -520,6 +523,14 @@ export function createHandlers(ports: ApiPorts) {
       unknown: summary.unknown,
       suppressed: summary.suppressed,
       summary,
+      // A finding's firstSeenAt is the asOf of the scan that first saw it.
+      latestScan: latest && {
+        scanId: latest.scanId,
+        asOf: latest.asOf,
+        newFindings: current.filter(
+          (f) => (f.status === 'open' || f.status === 'unknown') && f.firstSeenAt === latest.asOf,
+        ).length,
+      },
       targets,
       timeline,
       linkQuery: code ? new URLSearchParams({ code }).toString() : undefined,

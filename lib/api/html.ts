@@ -70,6 +70,7 @@ export function href(ctx: LinkContext, path: string, params: Record<string, stri
 export const pagePath = {
   fleet: 'dashboard',
   findings: 'dashboard/findings',
+  trend: 'dashboard/trend',
   target: (id: string) => `dashboard/targets/${encodeURIComponent(id)}`,
   readiness: (id: string) => `dashboard/targets/${encodeURIComponent(id)}/readiness`,
 };
@@ -158,7 +159,8 @@ export function page(opts: { title: string; ctx: LinkContext; body: string }): s
   const nav =
     `<header class="top"><a class="brand" href="${href(opts.ctx, pagePath.fleet)}">HCX compliance</a>` +
     `<nav aria-label="Pages"><a href="${href(opts.ctx, pagePath.fleet)}">Fleet</a> · ` +
-    `<a href="${href(opts.ctx, pagePath.findings)}">Findings</a></nav></header>`;
+    `<a href="${href(opts.ctx, pagePath.findings)}">Findings</a> · ` +
+    `<a href="${href(opts.ctx, pagePath.trend)}">Trend</a></nav></header>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(opts.title)}</title>

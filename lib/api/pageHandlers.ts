@@ -6,10 +6,10 @@ import { FINDING_SORTS, sortFindingsBy } from '../findings/urgency';
 import { compareVersionStrings } from '../rules/version';
 import { HTML_HEADERS, type LinkContext } from './html';
 import type { ApiRequest, ApiResponse } from './http';
-import { renderFindingsPage, renderReadinessPage, renderTargetPage } from './pages';
+import { renderFindingsPage, renderReadinessPage, renderTargetPage, renderTrendPage, type TrendPoint } from './pages';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
-import { parseQuery, zIsoDate, zOwner, zRuleId, zSeverity } from './validate';
+import { parseQuery, zInstant, zIsoDate, zOwner, zRuleId, zSeverity } from './validate';
 
 /**
  * Handlers of the dashboard's HTML pages (findings, target, upgrade gate); lib/api/handlers.ts hands them what they
@@ -32,6 +32,8 @@ export interface PageDeps {
 /** The findings page reads at most this many findings and draws at most ROWS of them. */
 const READ_CAP = 5000;
 const ROWS = 500;
+/** The trend page reads this many scans, newest first. */
+const TREND_SCANS = 30;
 
 function html(body: string): ApiResponse {
   return { status: 200, headers: { ...HTML_HEADERS }, body };
@@ -61,6 +63,7 @@ export function createPageHandlers(d: PageDeps) {
     owner: zOwner.optional(),
     dueBefore: zIsoDate.optional(),
     dueOn: zIsoDate.optional(),
+    firstSeenAt: zInstant.optional(),
     q: z.string().max(200).optional(),
     sort: z.enum(FINDING_SORTS).optional(),
   });
@@ -88,6 +91,7 @@ export function createPageHandlers(d: PageDeps) {
     let items = loaded.items;
     if (q.severity && q.severityMatch === 'exact') items = items.filter((f) => f.severity === q.severity);
     if (q.dueOn) items = items.filter((f) => f.deadline?.date === q.dueOn);
+    if (q.firstSeenAt) items = items.filter((f) => f.firstSeenAt === q.firstSeenAt);
     const needle = q.q?.trim().toLowerCase();
     if (needle) {
       items = items.filter((f) =>
@@ -111,6 +115,7 @@ export function createPageHandlers(d: PageDeps) {
           target,
           dueBefore: q.dueBefore,
           dueOn: q.dueOn,
+          firstSeenAt: q.firstSeenAt,
           q: q.q?.trim() || undefined,
           sort,
         },
@@ -171,5 +176,34 @@ export function createPageHandlers(d: PageDeps) {
     );
   }
 
-  return { dashboardFindings, dashboardTarget, dashboardReadiness };
+  async function dashboardTrend(req: ApiRequest): Promise<ApiResponse> {
+    parseQuery(req.query, z.object({}));
+    const [scans, current] = await Promise.all([
+      ports.scans.list({ limit: TREND_SCANS }),
+      d.loadFindings({ statuses: ['open', 'unknown'] }, READ_CAP),
+    ]);
+    // Each scan's totals are the sum of its targets' outcome counts (read per scan: this page only, not the dashboard).
+    const details = await Promise.all(scans.items.map((s) => ports.scans.get(s.scanId)));
+    const points: TrendPoint[] = scans.items.map((s, i) => {
+      const outcomes = details[i]?.outcomes ?? [];
+      const sum = (k: 'open' | 'unknown' | 'suppressed' | 'resolved') =>
+        outcomes.reduce((n, o) => n + (o.counts?.[k] ?? 0), 0);
+      return {
+        scanId: s.scanId,
+        asOf: s.asOf,
+        trigger: s.trigger,
+        status: s.status,
+        ...(s.targetFilter ? { targetFilter: s.targetFilter } : {}),
+        targets: s.targets.length,
+        open: sum('open'),
+        unknown: sum('unknown'),
+        suppressed: sum('suppressed'),
+        resolved: sum('resolved'),
+        newStillOpen: current.items.filter((f) => f.firstSeenAt === s.asOf).length,
+      };
+    });
+    return html(renderTrendPage(linkContext(req, '../'), points));
+  }
+
+  return { dashboardFindings, dashboardTarget, dashboardReadiness, dashboardTrend };
 }

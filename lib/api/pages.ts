@@ -23,6 +23,8 @@ export interface FindingsPageFilters {
   dueBefore?: string;
   /** Only findings due that day (the timeline's links). */
   dueOn?: string;
+  /** Only findings first seen by the scan of this asOf (what it found new). */
+  firstSeenAt?: string;
   q?: string;
   sort: FindingSort;
 }
@@ -149,6 +151,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
     ) +
     `<label>Due before<input type="date" name="dueBefore" value="${escapeHtml(f.dueBefore ?? '')}"></label>` +
     (f.dueOn ? `<input type="hidden" name="dueOn" value="${escapeHtml(f.dueOn)}">` : '') +
+    (f.firstSeenAt ? `<input type="hidden" name="firstSeenAt" value="${escapeHtml(f.firstSeenAt)}">` : '') +
     select(
       'sort',
       'Sort',
@@ -163,6 +166,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
   if (f.target) described.push(`target ${view.targets.find((t) => t.id === f.target)?.name ?? f.target}`);
   if (f.dueBefore) described.push(`due before ${f.dueBefore}`);
   if (f.dueOn) described.push(`due on ${f.dueOn}`);
+  if (f.firstSeenAt) described.push(`first seen by the scan of ${f.firstSeenAt}`);
   if (f.q) described.push(`matching “${f.q}”`);
   const total = `${view.findings.length}${view.truncated ? '+' : ''}`;
   const caption =
@@ -170,7 +174,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
     (view.shown < view.findings.length ? ` — showing the first ${view.shown}` : '');
   // A CSV of the same list when the filters are ones the API takes (it has no exact severity or search).
   const csv =
-    f.severityMatch === 'min' && !f.q && !f.dueOn
+    f.severityMatch === 'min' && !f.q && !f.dueOn && !f.firstSeenAt
       ? `<p class="small"><a href="${href(view.ctx, 'findings', {
           format: 'csv',
           status: f.statuses.join(','),
@@ -353,4 +357,82 @@ export function renderReadinessPage(ctx: LinkContext, r: Readiness): string {
     ) +
     (r.notes.length ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '');
   return page({ title: `HCX compliance — upgrade gate of ${r.targetName}`, ctx, body });
+}
+
+export interface TrendPoint {
+  scanId: string;
+  asOf: string;
+  trigger: string;
+  status: string;
+  /** Set when the scan covered only some targets: its totals are not the fleet's. */
+  targetFilter?: string;
+  targets: number;
+  open: number;
+  unknown: number;
+  suppressed: number;
+  resolved: number;
+  /** Findings first seen in this scan that are still open or unknown now. */
+  newStillOpen: number;
+}
+
+/** Open and unknown per scan, oldest left, as a small line chart; the table below says the same in words. */
+function trendSvg(points: TrendPoint[]): string {
+  const full = points.filter((p) => !p.targetFilter).reverse();
+  if (full.length < 2) return '';
+  const width = 960;
+  const height = 160;
+  const pad = 30;
+  const max = Math.max(1, ...full.map((p) => p.open + p.unknown));
+  const x = (i: number) => pad + ((width - 2 * pad) * i) / (full.length - 1);
+  const y = (v: number) => height - pad - ((height - 2 * pad) * v) / max;
+  const line = (pick: (p: TrendPoint) => number, color: string, cls: string) =>
+    `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${full.map((p, i) => `${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ')}"/>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Open and unknown findings per scan; the table below lists them" class="timeline trend" viewBox="0 0 ${width} ${height}" width="100%">` +
+    `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/>` +
+    `<text x="${pad}" y="${pad - 10}" font-size="12" fill="#444">${max} findings</text>` +
+    line((p) => p.open, '#b00020', 'open') +
+    line((p) => p.unknown, '#6a1b9a', 'unknown') +
+    `<text x="${width - pad}" y="${pad - 10}" font-size="12" text-anchor="end" fill="#1a1a1a">red: open · purple: unknown</text>` +
+    `</svg>`
+  );
+}
+
+export function renderTrendPage(ctx: LinkContext, points: TrendPoint[]): string {
+  const rows = points.map((p) => ({
+    attrs: `data-scan-id="${escapeHtml(p.scanId)}"`,
+    cells: [
+      `${escapeHtml(p.asOf)}<div class="muted small">${escapeHtml(p.scanId)} · ${escapeHtml(p.trigger)}${p.targetFilter ? ` · only ${escapeHtml(p.targetFilter)}` : ''}</div>`,
+      escapeHtml(p.status),
+      String(p.targets),
+      String(p.open),
+      String(p.unknown),
+      String(p.suppressed),
+      String(p.resolved),
+      p.newStillOpen
+        ? `<a href="${href(ctx, pagePath.findings, { firstSeenAt: p.asOf, status: 'open,unknown', sort: 'first-seen' })}">${p.newStillOpen}</a>`
+        : '0',
+    ],
+  }));
+  const body =
+    `<h1>Trend of the last ${points.length} scan(s)</h1>` +
+    `<p class="muted small">Totals are the findings of the targets each scan reached, by status after that scan. A scan limited to some targets is marked “only …”: its totals are not the fleet's and it is left out of the chart.</p>` +
+    trendSvg(points) +
+    table(
+      'trend',
+      'Per-scan totals, newest first',
+      [
+        { label: 'Scan' },
+        { label: 'Status' },
+        { label: 'Targets' },
+        { label: 'Open' },
+        { label: 'Unknown' },
+        { label: 'Suppressed' },
+        { label: 'Resolved' },
+        { label: 'New, still open' },
+      ],
+      rows,
+      'no scans yet',
+    );
+  return page({ title: 'HCX compliance — trend', ctx, body });
 }

@@ -317,6 +317,11 @@ export const ROUTES: readonly RouteDef[] = [
         schema: { type: 'string', format: 'date' },
       },
       {
+        name: 'firstSeenAt',
+        description: 'Only findings first seen by the scan of this asOf (what that scan found new).',
+        schema: { type: 'string', format: 'date-time' },
+      },
+      {
         name: 'q',
         description: 'Words in the title, message, target, subject, rule or id.',
         schema: { type: 'string' },
@@ -346,6 +351,16 @@ export const ROUTES: readonly RouteDef[] = [
     authLevel: 'function',
     handler: 'dashboardReadiness',
     summary: 'The upgrade gate of one target as an HTML page (checks, and the version checks beside them).',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardTrend',
+    method: 'GET',
+    route: 'dashboard/trend',
+    authLevel: 'function',
+    handler: 'dashboardTrend',
+    summary:
+      'The last 30 scans as an HTML page: per-scan totals (open, unknown, suppressed, resolved) and what each found new that is still open.',
     success: { status: 200, contentType: 'text/html' },
   },
 ];

@@ -19,6 +19,7 @@ const conn = process.env.HCXMON_TEST_STORAGE!;
 const prefix = `dash${Date.now().toString(36)}`;
 const EVIL: TargetRef = { id: 'connector:evil', name: '<b>evil</b> & "co"', kind: 'hcx-connector' };
 const NOW = new Date('2026-03-02T00:00:00Z');
+const EARLIER_SCAN = { scanId: '20260215T050000-seed0000', asOf: '2026-02-15T05:00:00.000Z' };
 
 let host: LocalHost;
 let browser: Browser;
@@ -39,6 +40,8 @@ beforeAll(async () => {
       list.push(
         makeFinding(target, n, {
           status: n % 8 === 7 ? 'unknown' : 'open',
+          // A third were first seen by the scan before the latest one.
+          ...(n % 3 === 0 ? { firstSeenAt: EARLIER_SCAN.asOf } : {}),
           ...(n % 9 === 0 ? { deadline: { date: '2026-07-01', basis: 'catalog', daysLeft: 121, band: 'd180' } } : {}),
           ...(n % 11 === 5
             ? { deadline: { date: '2025-07-27', basis: 'catalog', daysLeft: -218, band: 'passed' } }
@@ -75,6 +78,30 @@ beforeAll(async () => {
     [CONNECTOR_REF.id]: '4.11.3',
     [EVIL.id]: '4.10.2',
   });
+  // An earlier scan whose outcomes carry totals (the trend adds them up per scan).
+  await r.scans.start({
+    ...EARLIER_SCAN,
+    trigger: 'timer',
+    startedAt: EARLIER_SCAN.asOf,
+    targets: [CLOUD_REF, CONNECTOR_REF, EVIL],
+    discoveryErrors: [],
+    status: 'running',
+  });
+  for (const [i, t] of [CLOUD_REF, CONNECTOR_REF, EVIL].entries()) {
+    await r.scans.recordTarget({
+      scanId: EARLIER_SCAN.scanId,
+      targetId: t.id,
+      targetName: t.name,
+      targetKind: t.kind,
+      status: 'ok',
+      startedAt: EARLIER_SCAN.asOf,
+      finishedAt: EARLIER_SCAN.asOf,
+      durationMs: 1000,
+      counts: { open: 10 + i, unknown: 2, suppressed: 0, resolved: 1 },
+      issues: [],
+    });
+  }
+  await r.scans.complete(EARLIER_SCAN.scanId, EARLIER_SCAN.asOf);
   await r.facts.set({
     targetId: CONNECTOR_REF.id,
     name: 'upgradedTo411At',
@@ -289,6 +316,41 @@ it('the timeline: passed deadlines keep to their lane, one group per day and rul
   );
 });
 
+it('says what the latest scan found new, and the trend page adds up each of the last scans', async () => {
+  const { page } = await newPage(1440);
+  await page.goto(`${host.url}/api/dashboard`);
+  const current = seeded.filter((f) => f.status === 'open' || f.status === 'unknown');
+  const fresh = current.filter((f) => f.firstSeenAt === '2026-03-01T05:00:00.000Z');
+  expect(fresh.length).toBeGreaterThan(0);
+  expect(fresh.length).toBeLessThan(current.length);
+  const line = page.locator('[data-testid="new-since"]');
+  expect(await line.innerText()).toContain(
+    `New since the previous scan: ${fresh.length} new finding(s) in the latest scan`,
+  );
+  await line.locator('a', { hasText: 'new finding' }).click();
+  const ids = await rowsOf(page, 'findings').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-finding-id')));
+  expect(ids.sort()).toEqual(fresh.map((f) => f.id).sort());
+
+  await page.goto(`${host.url}/api/dashboard`);
+  await page.locator('[data-testid="new-since"] a', { hasText: 'trend' }).click();
+  expect(new URL(page.url()).pathname).toBe('/api/dashboard/trend');
+  const earlier = page.locator(`#trend tr[data-scan-id="${EARLIER_SCAN.scanId}"]`);
+  const cell = (label: string) => earlier.locator(`td[data-label="${label}"]`).innerText();
+  expect(await cell('Open')).toBe('33');
+  expect(await cell('Unknown')).toBe('6');
+  expect(await cell('Resolved')).toBe('3');
+  expect(await cell('New, still open')).toBe(String(current.filter((f) => f.firstSeenAt === EARLIER_SCAN.asOf).length));
+  expect(await page.locator('#trend tbody tr[data-scan-id]').count()).toBe(2);
+  // Its "new" link lists exactly what that scan found first.
+  await earlier.locator('td[data-label="New, still open"] a').click();
+  expect(await rowsOf(page, 'findings').count()).toBe(
+    current.filter((f) => f.firstSeenAt === EARLIER_SCAN.asOf).length,
+  );
+  await page.goBack();
+  expect(await page.locator('svg.trend polyline.open').count()).toBe(1);
+  await shot(page, 'trend-1440');
+});
+
 /** Every page a person reaches from the fleet page. */
 async function pageUrls(): Promise<string[]> {
   const enc = encodeURIComponent;
@@ -298,6 +360,7 @@ async function pageUrls(): Promise<string[]> {
     `${host.url}/api/dashboard/targets/${enc(CLOUD_REF.id)}`,
     `${host.url}/api/dashboard/targets/${enc(CLOUD_REF.id)}/readiness`,
     `${host.url}/api/dashboard?finding=${enc(keyFinding.id)}`,
+    `${host.url}/api/dashboard/trend`,
   ];
 }
 
@@ -377,7 +440,7 @@ it('is accessible: AA contrast for every text, captions and scoped headers on ev
 
 it('fits a 390 px phone: no page scrolls sideways', async () => {
   const { page } = await newPage(390);
-  const names = ['dashboard', 'findings', 'target', 'readiness', 'finding-panel'];
+  const names = ['dashboard', 'findings', 'target', 'readiness', 'finding-panel', 'trend'];
   const urls = await pageUrls();
   for (let i = 0; i < urls.length; i++) {
     await page.goto(urls[i]);
