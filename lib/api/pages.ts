@@ -61,6 +61,11 @@ const SORT_LABELS: Record<FindingSort, string> = {
   'first-seen': 'first seen (newest first)',
 };
 
+/** "any" and then each value as its own label. */
+function anyOf(values: readonly string[]): { value: string; label: string }[] {
+  return [{ value: '', label: 'any' }, ...values.map((v) => ({ value: v, label: v }))];
+}
+
 function select(name: string, label: string, options: { value: string; label: string }[], current: string): string {
   const opts = options
     .map(
@@ -112,12 +117,7 @@ export function renderFindingsPage(view: FindingsPageView): string {
       : '') +
     `<label>Search<input type="search" name="q" value="${escapeHtml(f.q ?? '')}" placeholder="title, message, target, subject"></label>` +
     select('status', 'Status', STATUS_CHOICES, statusValue) +
-    select(
-      'severity',
-      'Severity',
-      [{ value: '', label: 'any' }, ...SEVERITIES.map((s) => ({ value: s, label: s }))],
-      f.severity ?? '',
-    ) +
+    select('severity', 'Severity', anyOf(SEVERITIES), f.severity ?? '') +
     select(
       'severityMatch',
       'Severity match',
@@ -127,22 +127,8 @@ export function renderFindingsPage(view: FindingsPageView): string {
       ],
       f.severityMatch,
     ) +
-    select(
-      'owner',
-      'Owner',
-      [
-        { value: '', label: 'any' },
-        { value: 'customer', label: 'customer' },
-        { value: 'microsoft', label: 'microsoft' },
-      ],
-      f.owner ?? '',
-    ) +
-    select(
-      'rule',
-      'Rule',
-      [{ value: '', label: 'any' }, ...view.rules.map((r) => ({ value: r.id, label: r.id }))],
-      f.rule ?? '',
-    ) +
+    select('owner', 'Owner', anyOf(['customer', 'microsoft']), f.owner ?? '') +
+    select('rule', 'Rule', anyOf(view.rules.map((r) => r.id)), f.rule ?? '') +
     select(
       'target',
       'Target',

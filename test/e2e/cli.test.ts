@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLab, type LabHandle } from '../../dev/lab';
 import { RULES } from '../../lib/rules';
+import { SUMMARY_KEYS } from '../support/summaryShape';
 import { testStorage } from '../support/runtime';
 
 const BIN = resolve(__dirname, '../../bin/hcxmon.js');
@@ -279,19 +280,7 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
   it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {
     await run(['scan', '--format', 'json']);
     const json = JSON.parse((await run(['summary', '--format', 'json'])).stdout);
-    expect(Object.keys(json).sort()).toEqual(
-      [
-        'asOf',
-        'headlines',
-        'nextDeadline',
-        'openBySeverity',
-        'overdue',
-        'suppressed',
-        'targetCount',
-        'unknown',
-        'worstTargets',
-      ].sort(),
-    );
+    expect(Object.keys(json).sort()).toEqual([...SUMMARY_KEYS].sort());
     const findings = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
       status: string;
       severity: string;
