@@ -6,6 +6,7 @@ import { SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '../domain/finding';
 import { requireTarget, findTarget } from '../domain/targetLookup';
 import { NotFoundError, ValidationError } from '../errors';
+import { checkFactValue } from '../findings/facts';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
 import { compareTargetUrgency, summarize, summaryJson, type FleetSummary } from '../findings/urgency';
@@ -432,8 +433,12 @@ export function createHandlers(ports: ApiPorts) {
     // The same rule as `hcxmon fact set`: a fact about a target no scan has seen would never be used.
     const { id } = await requireInventory(req);
     const body = parseBody(await req.text(), factBody);
-    if (body.value > now().toISODate()!)
-      throw new ValidationError('value: the upgrade date cannot be in the future', 'value', 'invalid_body');
+    try {
+      checkFactValue(body.value, now().toISODate()!);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(err.message, err.parameter, 'invalid_body');
+      throw err;
+    }
     const fact = {
       targetId: id,
       name: body.name,

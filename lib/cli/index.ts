@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
 import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
+import { checkFactValue } from '../findings/facts';
 import { countsText, summarize, summaryJson } from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
@@ -424,6 +425,7 @@ export function buildProgram(opts: CliOptions): {
           throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
         }
         const date = parseDate('value')(value);
+        checkFactValue(date, DateTime.utc().toISODate()!);
         await ctx.withRuntime(async (rt) => {
           const f = await rt.setFact({
             targetId: await knownTarget(rt, target, 'target'),

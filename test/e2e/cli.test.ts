@@ -275,6 +275,10 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.stderr).toMatch(/no scanned target has the id or name "no-such-target"/);
     }
+    // A future upgrade date is refused as the API refuses it.
+    const future = await run(['fact', 'set', 'onprem-dc1', 'upgradedTo411At', '2999-01-01']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/value: the upgrade date cannot be in the future \(today is \d{4}-\d{2}-\d{2}\)/);
   });
 
   it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {

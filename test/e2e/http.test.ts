@@ -429,6 +429,13 @@ describe('HTTP API through the local host', () => {
       body: { name: 'upgradedTo411At', value: '2025-13-01' },
     });
     expect(bad.status).toBe(400);
+    // The same check and words as `hcxmon fact set` (test/e2e/cli.test.ts).
+    const future = await call('PUT', `targets/${enc(CONNECTOR_REF.id)}/facts`, {
+      key: ADMIN_KEY,
+      body: { name: 'upgradedTo411At', value: '2026-03-03' },
+    });
+    expect(future.status).toBe(400);
+    expect(future.json.error.message).toBe('value: the upgrade date cannot be in the future (today is 2026-03-02)');
   });
 
   it('alerts/test reports that no endpoint is configured (503, not a silent success)', async () => {
