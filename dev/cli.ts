@@ -114,7 +114,7 @@ function devCommands(program: Command, ctx: CliContext): void {
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
         say(`Dashboard: ${host.url}/api/dashboard`);
-        say(`Findings:  ${host.url}/api/findings   (CSV: ${host.url}/api/findings?format=csv)`);
+        say(`Findings:  ${host.url}/api/dashboard/findings   (CSV: ${host.url}/api/findings?format=csv)`);
         say('Ctrl+C to stop.');
         await untilSignal();
         await host.stop();
