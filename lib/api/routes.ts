@@ -73,7 +73,8 @@ export const ROUTES: readonly RouteDef[] = [
       { name: 'rule', description: 'Rule id.', schema: { type: 'string' } },
       {
         name: 'target',
-        description: 'Target id (ARM id of a private cloud, or connector:<name>).',
+        description:
+          'Target id (ARM id of a private cloud, or connector:<name>) or name; one no scan has stored is refused (400).',
         schema: { type: 'string' },
       },
       {
@@ -120,7 +121,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'targets/{id}',
     authLevel: 'function',
     handler: 'getTarget',
-    summary: 'One target: latest inventory and version history. The id is URL-encoded.',
+    summary:
+      'One target: latest inventory and version history. The id is URL-encoded; the target\u2019s name works too.',
     success: { status: 200, contentType: 'application/json' },
   },
   {
@@ -304,7 +306,7 @@ export const ROUTES: readonly RouteDef[] = [
         schema: { type: 'string', enum: ['min', 'exact'] },
       },
       { name: 'rule', description: 'Rule id (an unknown one is refused).', schema: { type: 'string' } },
-      { name: 'target', description: 'Target id.', schema: { type: 'string' } },
+      { name: 'target', description: 'Target id or name (as GET findings).', schema: { type: 'string' } },
       {
         name: 'owner',
         description: 'microsoft or customer.',
