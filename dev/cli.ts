@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
 import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
 import { renderFindingsTable, scanReport } from '../lib/cli/output';
@@ -19,7 +20,8 @@ async function withEmbeddedStorage(config: Config, io: CliIo, inMemory = false):
   if (config.storage.kind !== 'embedded') return undefined;
   const location = inMemory ? undefined : resolve(STATE_DIR, 'azurite');
   const azurite = await startAzurite({ location });
-  if (!inMemory) io.stderr.write(`storage: embedded Azurite (data in ${location}; set HCXMON_STORAGE to use Azure Storage)\n`);
+  if (!inMemory)
+    io.stderr.write(`storage: embedded Azurite (data in ${location}; set HCXMON_STORAGE to use Azure Storage)\n`);
   return azurite;
 }
 
@@ -47,7 +49,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port number (0 = any free port)');
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('a port number (0 = any free port)');
   return Number(value);
 }
 
@@ -110,19 +113,25 @@ export function devCommands(program: Command, ctx: CliContext): void {
       say('Starting the lab estate (fake ARM + HCX managers over HTTPS) and an embedded Azurite…');
       const [lab, azurite] = await Promise.all([startLab(), startAzurite()]);
       try {
-        const env = { ...lab.env, HCXMON_STORAGE: azurite.connectionString, AzureWebJobsStorage: azurite.connectionString };
+        const env = {
+          ...lab.env,
+          HCXMON_STORAGE: azurite.connectionString,
+          AzureWebJobsStorage: azurite.connectionString,
+        };
         const rt = createRuntime({ env });
         const result = await rt.scan({ trigger: 'demo' });
         const { json, findings } = scanReport(result);
         say('');
-        say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
+        say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)));
         say('');
-        say(`Scanned ${json.targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`);
+        say(
+          `Scanned ${json.targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`,
+        );
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
         say(`Dashboard: ${link(host, 'dashboard')}`);
-        say(`Findings:  ${link(host, 'findings')}   (CSV: ${link(host, 'findings', { format: 'csv' })})`);
+        say(`Findings:  ${link(host, 'dashboard/findings')}   (CSV: ${link(host, 'findings', { format: 'csv' })})`);
         keyNote(host, say);
         if (host.generated.admin) say(`Admin key for writes (generated for this run): ${host.adminKey}`);
         say('Ctrl+C to stop.');

@@ -1,11 +1,28 @@
 import { DateTime } from 'luxon';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
-import type { SupportLine } from './ports';
 import type { Finding } from '../domain/finding';
+import { daysUntil, dueText, headlines, type FleetSummary } from '../findings/urgency';
+import {
+  COLORS,
+  escapeHtml,
+  href,
+  page,
+  pagePath,
+  severityPill,
+  statusPill,
+  SUPPRESSED_BG,
+  table,
+  UNKNOWN_BG,
+  type LinkContext,
+} from './html';
+import type { SupportLine } from './ports';
+
+export { escapeHtml } from './html';
 
 /**
- * The fleet dashboard as a pure function of a view model: one self-contained HTML page, inline CSS and SVG, no
- * scripts, no CDN. Everything that came from users or systems (target names, messages) goes through escapeHtml.
+ * The fleet dashboard as a pure function of a view model: what needs doing first (next deadline, worst target), the
+ * open findings by severity, the targets worst first, the deadlines. Every link opens another page of the dashboard,
+ * never raw JSON.
  */
 
 export interface DashboardTarget {
@@ -20,6 +37,9 @@ export interface DashboardTarget {
   open: Record<Severity, number>;
   unknown: number;
   suppressed: number;
+  /** The target's nearest deadline that has not passed, and how many have. */
+  nextDeadline?: { date: string; daysLeft: number };
+  overdue?: number;
 }
 
 export interface TimelineEvent {
@@ -29,6 +49,9 @@ export interface TimelineEvent {
   severity: Severity;
   targetName?: string;
   findingId?: string;
+  ruleId?: string;
+  /** The finding's deadline (for a band event, the deadline whose band it enters). */
+  dueDate?: string;
 }
 
 export interface DashboardView {
@@ -38,8 +61,13 @@ export interface DashboardView {
   openBySeverity: Record<Severity, number>;
   unknown: number;
   suppressed: number;
+  /** Worst first. */
   targets: DashboardTarget[];
   timeline: TimelineEvent[];
+  /** The next-deadline and worst-target lines; absent when nothing was summarised. */
+  summary?: FleetSummary;
+  /** What the latest scan found that no scan had before (still open or unknown). */
+  latestScan?: { scanId: string; asOf: string; newFindings: number };
   /** Appended to links when the page was opened with a function key in the query. */
   linkQuery?: string;
   /** The finding an alert linked to (`?finding=<id>`), shown first with what to do about it. */
@@ -51,33 +79,42 @@ export interface FocusedFinding {
   remediation?: string;
 }
 
-function focusPanel(view: DashboardView): string {
+/** A deadline with its days left (or overdue) counted from `asOf`. */
+export function deadlineCell(deadline: Finding['deadline'], asOf: DateTime): string {
+  if (!deadline) return '<span class="muted">none</span>';
+  const days = daysUntil(deadline.date, asOf);
+  const cls = days < 0 ? 'bad' : days <= 30 ? 'warn' : '';
+  return `${escapeHtml(deadline.date)} <span class="${cls} due" data-days="${days}">(${escapeHtml(dueText(days))})</span>`;
+}
+
+export function findingStatusText(f: Finding): string {
+  return f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
+}
+
+function focusPanel(view: DashboardView, ctx: LinkContext): string {
   const focus = view.focus;
   if (!focus) return '';
   if ('missingId' in focus) {
     return `<section class="focus" id="focus"><h2>Finding</h2><p class="muted">No finding ${escapeHtml(focus.missingId)} is stored (a forgotten target, or a wrong link).</p></section>`;
   }
   const f = focus.finding;
-  const status = f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
-  const row = (k: string, v: string | undefined): string => (v ? `<tr><th>${k}</th><td>${v}</td></tr>` : '');
+  const asOf = DateTime.fromISO(view.generatedAt, { zone: 'utc' });
+  const row = (k: string, v: string | undefined): string =>
+    v ? `<tr><th scope="row">${k}</th><td>${v}</td></tr>` : '';
   return (
     `<section class="focus" id="focus" data-finding-id="${escapeHtml(f.id)}"><h2>Finding: ${escapeHtml(f.title)}</h2>` +
-    `<table>` +
-    row(
-      'severity',
-      `<span class="pill" style="background:${COLORS[f.severity]}">${escapeHtml(f.severity)}</span> ${escapeHtml(status)}`,
-    ) +
+    `<table class="kv"><caption class="sr">Finding details</caption>` +
+    row('severity', `${severityPill(f.severity)} ${statusPill(f.status, findingStatusText(f))}`) +
     row(
       'target',
-      `<a href="${link(view, 'findings', { target: f.targetId })}">${escapeHtml(f.targetName)}</a> (${escapeHtml(f.targetKind)})`,
+      `<a href="${href(ctx, pagePath.target(f.targetId))}">${escapeHtml(f.targetName)}</a> (${escapeHtml(f.targetKind)})`,
     ) +
+    row('rule', `<a href="${href(ctx, pagePath.findings, { rule: f.ruleId })}">${escapeHtml(f.ruleId)}</a>`) +
     row('subject', escapeHtml(f.subjectName)) +
     row('what', escapeHtml(f.message)) +
     row(
       'deadline',
-      f.deadline
-        ? `${escapeHtml(f.deadline.date)} (${escapeHtml(f.deadline.daysLeft)} days; basis ${escapeHtml(f.deadline.basis)})`
-        : undefined,
+      f.deadline ? `${deadlineCell(f.deadline, asOf)}; basis ${escapeHtml(f.deadline.basis)}` : undefined,
     ) +
     row('owner', escapeHtml(f.owner)) +
     row('what to do', focus.remediation ? escapeHtml(focus.remediation) : undefined) +
@@ -88,70 +125,112 @@ function focusPanel(view: DashboardView): string {
     row('evidence', `<code>${escapeHtml(JSON.stringify(f.evidence))}</code>`) +
     row(
       'readiness',
-      `<a href="${link(view, `targets/${encodeURIComponent(f.targetId)}/readiness`)}">upgrade gate of ${escapeHtml(f.targetName)}</a>`,
+      `<a href="${href(ctx, pagePath.readiness(f.targetId))}">upgrade gate of ${escapeHtml(f.targetName)}</a>`,
     ) +
     `</table></section>`
   );
 }
 
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-const COLORS: Record<Severity, string> = {
-  critical: '#b00020',
-  high: '#e65100',
-  medium: '#f9a825',
-  low: '#0277bd',
-  info: '#757575',
-};
-
-function link(view: DashboardView, path: string, params: Record<string, string | undefined> = {}): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
-  if (view.linkQuery) for (const [k, v] of new URLSearchParams(view.linkQuery)) q.set(k, v);
-  const qs = q.toString();
-  return escapeHtml(qs ? `${path}?${qs}` : path);
-}
-
-function supportCell(t: DashboardTarget): string {
-  const s = t.support;
+/** The support line in words (the status is said, not only coloured). */
+export function supportText(s: SupportLine | undefined): string {
   if (!s) return '<span class="muted">unknown</span>';
   const cls = s.status === 'ended' ? 'bad' : s.status === 'ending' ? 'warn' : s.status === 'supported' ? 'ok' : 'muted';
   const date = s.endOfSupport ? ` — end of support ${escapeHtml(s.endOfSupport)}` : '';
-  return `<span class="${cls}">${escapeHtml(s.label)}${date}</span>`;
+  return `<span class="${cls}">${escapeHtml(s.label)}${date} (${escapeHtml(s.status)})</span>`;
 }
 
-function timelineSvg(view: DashboardView): string {
+export function versionText(version: string | undefined, belowBaseline: boolean | undefined): string {
+  if (version === undefined) return '<span class="muted">unknown</span>';
+  if (belowBaseline === undefined) return `<span class="muted">${escapeHtml(version)}</span>`;
+  return belowBaseline
+    ? `<span class="warn">${escapeHtml(version)} (below baseline)</span>`
+    : `<span class="ok">${escapeHtml(version)} (at or above baseline)</span>`;
+}
+
+export interface TimelineGroup {
+  date: string;
+  kind: TimelineEvent['kind'];
+  label: string;
+  severity: Severity;
+  targets: string[];
+  findingIds: string[];
+  ruleId?: string;
+  dueDate?: string;
+}
+
+/**
+ * Events on the same day for the same rule and label become one group ("26 targets: …"), so a fleet on one old version
+ * draws one marker, not 26 overlapping ones.
+ */
+export function groupTimeline(events: readonly TimelineEvent[]): TimelineGroup[] {
+  const groups = new Map<string, TimelineGroup>();
+  for (const e of events) {
+    const key = `${e.date}|${e.kind}|${e.ruleId ?? ''}|${e.label}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { date: e.date, kind: e.kind, label: e.label, severity: e.severity, targets: [], findingIds: [] };
+      if (e.ruleId) g.ruleId = e.ruleId;
+      if (e.dueDate) g.dueDate = e.dueDate;
+      groups.set(key, g);
+    }
+    if (e.targetName && !g.targets.includes(e.targetName)) g.targets.push(e.targetName);
+    if (e.findingId) g.findingIds.push(e.findingId);
+  }
+  return [...groups.values()].sort(
+    (a, b) => a.date.localeCompare(b.date) || (a.kind === 'band' ? 1 : 0) - (b.kind === 'band' ? 1 : 0),
+  );
+}
+
+function groupText(g: TimelineGroup): string {
+  const who =
+    g.targets.length > 1 ? `${g.targets.length} targets: ` : g.targets.length === 1 ? `${g.targets[0]}: ` : '';
+  return `${who}${g.label}`;
+}
+
+/** Where a group's findings are listed: the finding itself when it is one, else the findings page for that day. */
+function groupLink(ctx: LinkContext, g: TimelineGroup): string {
+  if (g.findingIds.length === 1) return `${href(ctx, pagePath.fleet, { finding: g.findingIds[0] })}#focus`;
+  return href(ctx, pagePath.findings, {
+    rule: g.ruleId,
+    dueOn: g.dueDate ?? g.date,
+    sort: 'target',
+    status: 'open,unknown',
+  });
+}
+
+/** The chart draws at most this many groups; the list below it has them all. */
+const CHART_ROWS = 40;
+
+function timelineSvg(view: DashboardView, ctx: LinkContext, groups: TimelineGroup[]): string {
   const now = DateTime.fromISO(view.generatedAt, { zone: 'utc' }).startOf('day');
-  const events = view.timeline
-    .map((e) => ({ e, d: DateTime.fromISO(e.date, { zone: 'utc' }) }))
+  const dated = groups
+    .map((g) => ({ g, d: DateTime.fromISO(g.date, { zone: 'utc' }) }))
     .filter((x) => x.d.isValid)
-    .sort((a, b) => a.d.toMillis() - b.d.toMillis());
+    .slice(0, CHART_ROWS);
   const width = 960;
-  const left = 40;
+  const left = 110;
   const right = 40;
   const rowH = 18;
-  const start = DateTime.min(now.minus({ days: 30 }), ...events.map((x) => x.d)) ?? now;
-  const endCandidate = DateTime.max(now.plus({ days: 365 }), ...events.map((x) => x.d)) ?? now.plus({ days: 365 });
-  const end = endCandidate.plus({ days: 15 });
+  // The axis starts 30 days back whatever has passed: deadlines long gone sit in their own lane at the left and never
+  // squeeze the ones still ahead.
+  const start = now.minus({ days: 30 });
+  const future = dated.filter((x) => x.d >= start).map((x) => x.d);
+  const end = (DateTime.max(now.plus({ days: 365 }), ...future) ?? now.plus({ days: 365 })).plus({ days: 15 });
   const span = Math.max(1, end.diff(start, 'days').days);
   const x = (d: DateTime): number => left + ((width - left - right) * d.diff(start, 'days').days) / span;
-  const height = 70 + Math.max(1, events.length) * rowH;
+  const passedX = 40;
+  const height = 70 + Math.max(1, dated.length) * rowH;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Deadline timeline" class="timeline" viewBox="0 0 ${width} ${height}" width="100%">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Deadline timeline; the same deadlines are listed in the table below" class="timeline" viewBox="0 0 ${width} ${height}" width="100%">`,
   );
   parts.push(`<line x1="${left}" y1="40" x2="${width - right}" y2="40" stroke="#999"/>`);
-  // Year ticks
+  parts.push(
+    `<text x="${passedX}" y="28" font-size="11" text-anchor="middle" fill="#444">passed</text><line x1="${passedX}" y1="34" x2="${passedX}" y2="${height - 5}" stroke="#b00020" stroke-dasharray="2 3"/>`,
+  );
   for (let y = start.startOf('year').plus({ years: 1 }); y < end; y = y.plus({ years: 1 })) {
     parts.push(
-      `<line x1="${x(y).toFixed(1)}" y1="34" x2="${x(y).toFixed(1)}" y2="46" stroke="#999"/><text x="${x(y).toFixed(1)}" y="28" font-size="11" text-anchor="middle" fill="#555">${y.year}</text>`,
+      `<line x1="${x(y).toFixed(1)}" y1="34" x2="${x(y).toFixed(1)}" y2="46" stroke="#999"/><text x="${x(y).toFixed(1)}" y="28" font-size="11" text-anchor="middle" fill="#444">${y.year}</text>`,
     );
   }
   // Today and the band edges (30/90/180 days from today): a deadline left of a line is in that band.
@@ -164,79 +243,144 @@ function timelineSvg(view: DashboardView): string {
   for (const [days, label] of bands) {
     const bx = x(now.plus({ days })).toFixed(1);
     parts.push(
-      `<line x1="${bx}" y1="20" x2="${bx}" y2="${height - 5}" stroke="${days === 0 ? '#333' : '#ccc'}" stroke-dasharray="${days === 0 ? '' : '4 3'}"/><text x="${bx}" y="14" font-size="10" text-anchor="middle" fill="#555">${label}</text>`,
+      `<line data-band="${days}" x1="${bx}" y1="20" x2="${bx}" y2="${height - 5}" stroke="${days === 0 ? '#333' : '#ccc'}" stroke-dasharray="${days === 0 ? '' : '4 3'}"/><text x="${bx}" y="14" font-size="10" text-anchor="middle" fill="#444">${label}</text>`,
     );
   }
-  if (events.length === 0) {
-    parts.push(`<text x="${width / 2}" y="62" font-size="12" text-anchor="middle" fill="#555">no deadlines</text>`);
+  if (dated.length === 0) {
+    parts.push(`<text x="${width / 2}" y="62" font-size="12" text-anchor="middle" fill="#444">no deadlines</text>`);
   }
-  events.forEach(({ e, d }, i) => {
-    const ex = x(d);
+  dated.forEach(({ g, d }, i) => {
+    const passed = d < start;
+    const ex = passed ? passedX : x(d);
     const y = 60 + i * rowH;
-    const color = COLORS[e.severity];
-    const text = `${e.date} ${e.targetName ? `${e.targetName}: ` : ''}${e.label}`;
+    const color = COLORS[g.severity].bg;
+    const text = `${g.date} ${groupText(g)}`;
     // Labels run toward the wider side of the marker so a long one is not cut at the chart's edge.
     const anchor = ex - left > width - right - ex ? 'end' : 'start';
     const tx = anchor === 'end' ? ex - 8 : ex + 8;
     parts.push(
-      `<g class="event" data-kind="${escapeHtml(e.kind)}"><line x1="${ex.toFixed(1)}" y1="40" x2="${ex.toFixed(1)}" y2="${y}" stroke="${color}" stroke-opacity="0.4"/>` +
-        `<circle cx="${ex.toFixed(1)}" cy="${y}" r="5" fill="${e.kind === 'band' ? '#fff' : color}" stroke="${color}"/>` +
-        `<text x="${tx.toFixed(1)}" y="${y + 4}" font-size="11" text-anchor="${anchor}">${escapeHtml(text)}</text></g>`,
+      `<a href="${groupLink(ctx, g)}"><g class="event" data-kind="${escapeHtml(g.kind)}" data-date="${escapeHtml(g.date)}"><line x1="${ex.toFixed(1)}" y1="40" x2="${ex.toFixed(1)}" y2="${y}" stroke="${color}" stroke-opacity="0.4"/>` +
+        `<circle cx="${ex.toFixed(1)}" cy="${y}" r="5" fill="${g.kind === 'band' ? '#fff' : color}" stroke="${color}"/>` +
+        `<text x="${tx.toFixed(1)}" y="${y + 4}" font-size="12" text-anchor="${anchor}" fill="#1a1a1a">${escapeHtml(text)}</text></g></a>`,
     );
   });
   parts.push('</svg>');
   return parts.join('');
 }
 
+/** The timeline as text: what a screen reader reads, and what a phone shows instead of the chart. */
+function timelineTable(view: DashboardView, ctx: LinkContext, groups: TimelineGroup[]): string {
+  const asOf = DateTime.fromISO(view.generatedAt, { zone: 'utc' });
+  const rows = groups.map((g) => ({
+    attrs: `data-date="${escapeHtml(g.date)}"`,
+    cells: [
+      `${escapeHtml(g.date)} <span class="due">(${escapeHtml(dueText(daysUntil(g.date, asOf)))})</span>`,
+      `<a href="${groupLink(ctx, g)}">${escapeHtml(groupText(g))}</a>`,
+      g.kind === 'band' ? 'reminder (band change)' : escapeHtml(g.kind),
+      severityPill(g.severity),
+    ],
+  }));
+  return table(
+    'deadlines',
+    'Deadlines by date, grouped by rule (each opens its findings)',
+    [{ label: 'Date' }, { label: 'What' }, { label: 'Kind' }, { label: 'Severity' }],
+    rows,
+    'no deadlines',
+  );
+}
+
+function card(opts: {
+  count: number;
+  label: string;
+  testId: string;
+  color: string;
+  link: string;
+  aria: string;
+}): string {
+  return (
+    `<a class="card" href="${opts.link}" style="border-top-color:${opts.color}" aria-label="${escapeHtml(opts.aria)}">` +
+    `<span class="count" data-testid="${opts.testId}">${opts.count}</span><span class="label">${escapeHtml(opts.label)}</span></a>`
+  );
+}
+
+function newLine(view: DashboardView, ctx: LinkContext): string {
+  const l = view.latestScan;
+  if (!l) return '';
+  const what =
+    l.newFindings > 0
+      ? `<a href="${href(ctx, pagePath.findings, { firstSeenAt: l.asOf, status: 'open,unknown', sort: 'urgency' })}">${l.newFindings} new finding(s)</a>`
+      : 'no new findings';
+  return `<p data-testid="new-since">New since the previous scan: ${what} in the latest scan (${escapeHtml(l.asOf)}) · <a href="${href(ctx, pagePath.trend)}">trend of the last 30 scans</a></p>`;
+}
+
 export function renderDashboard(view: DashboardView): string {
-  const sevCards = SEVERITIES.map(
-    (s) =>
-      `<a class="card" href="${link(view, 'findings', { status: 'open', severity: s })}" data-severity="${s}" style="border-top-color:${COLORS[s]}">` +
-      `<span class="count" data-testid="count-${s}">${view.openBySeverity[s] ?? 0}</span><span class="label">${s}</span></a>`,
+  const ctx: LinkContext = { up: '', linkQuery: view.linkQuery };
+  // Each card counts exactly one severity among open findings, and its link asks for exactly that (severityMatch).
+  const sevCards = SEVERITIES.map((s) =>
+    card({
+      count: view.openBySeverity[s] ?? 0,
+      label: s,
+      testId: `count-${s}`,
+      color: COLORS[s].bg,
+      link: href(ctx, pagePath.findings, { status: 'open', severity: s, severityMatch: 'exact' }),
+      aria: `${view.openBySeverity[s] ?? 0} open findings of severity exactly ${s}`,
+    }),
   ).join('');
-  const rows = view.targets
-    .map((t) => {
-      const versionCls = t.belowBaseline === undefined ? 'muted' : t.belowBaseline ? 'warn' : 'ok';
-      const counts = SEVERITIES.filter((s) => t.open[s] > 0)
-        .map((s) => `<span class="pill" style="background:${COLORS[s]}">${t.open[s]} ${s}</span>`)
-        .join(' ');
-      return (
-        `<tr data-target-id="${escapeHtml(t.id)}"><td class="name"><a href="${link(view, 'findings', { target: t.id })}">${escapeHtml(t.name)}</a><div class="muted small">${escapeHtml(t.kind)}</div></td>` +
-        `<td class="${versionCls}">${escapeHtml(t.version ?? 'unknown')}</td>` +
-        `<td>${supportCell(t)}</td>` +
-        `<td>${counts || '<span class="ok">none open</span>'}${t.unknown ? ` <span class="pill unknown">${t.unknown} unknown</span>` : ''}${t.suppressed ? ` <span class="pill muted-pill">${t.suppressed} suppressed</span>` : ''}</td>` +
-        `<td>${t.lastScan ? `${escapeHtml(t.lastScan.status)}<div class="muted small">${escapeHtml(t.lastScan.at ?? '')}</div>` : '<span class="muted">never</span>'}</td>` +
-        `<td><a href="${link(view, `targets/${encodeURIComponent(t.id)}/readiness`)}">readiness</a></td></tr>`
-      );
-    })
-    .join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>HCX compliance — fleet</title>
-<style>
-body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222;background:#fafafa}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
-.muted{color:#777}.small{font-size:12px}.ok{color:#2e7d32}.warn{color:#e65100}.bad{color:#b00020;font-weight:600}
-.cards{display:flex;gap:12px;flex-wrap:wrap}.card{display:flex;flex-direction:column;align-items:center;min-width:110px;padding:12px;background:#fff;border:1px solid #ddd;border-top:4px solid;border-radius:6px;text-decoration:none;color:inherit}
-.count{font-size:28px;font-weight:700}.label{text-transform:uppercase;font-size:11px;letter-spacing:.05em;color:#555}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #eee;vertical-align:top}th{font-size:12px;color:#555;text-transform:uppercase}
-.pill{display:inline-block;padding:1px 6px;border-radius:9px;color:#fff;font-size:12px;margin:1px}.pill.unknown{background:#6a1b9a}.muted-pill{background:#9e9e9e}
-.timeline{background:#fff;border:1px solid #ddd;border-radius:6px}
-.focus table th{width:110px}.focus code{font-size:12px;word-break:break-all}
-</style></head>
-<body>
-<h1>HCX compliance — fleet at a glance</h1>
+  const rows = view.targets.map((t) => {
+    const counts = SEVERITIES.filter((s) => t.open[s] > 0)
+      .map((s) => severityPill(s, `${t.open[s]} ${s}`))
+      .join(' ');
+    const extra =
+      (t.unknown ? ` ${statusPill('unknown', `${t.unknown} unknown`)}` : '') +
+      (t.suppressed ? ` ${statusPill('suppressed', `${t.suppressed} suppressed`)}` : '');
+    const next = t.nextDeadline
+      ? `${escapeHtml(t.nextDeadline.date)} <span class="due">(${escapeHtml(dueText(t.nextDeadline.daysLeft))})</span>`
+      : '<span class="muted">none ahead</span>';
+    const overdue = t.overdue ? `<div class="bad small">${t.overdue} overdue</div>` : '';
+    return {
+      attrs: `data-target-id="${escapeHtml(t.id)}"`,
+      cells: [
+        `<a href="${href(ctx, pagePath.target(t.id))}">${escapeHtml(t.name)}</a><div class="muted small">${escapeHtml(t.kind)}</div>`,
+        versionText(t.version, t.belowBaseline),
+        supportText(t.support),
+        `${counts || '<span class="ok">none open</span>'}${extra}`,
+        `${next}${overdue}`,
+        t.lastScan
+          ? `${escapeHtml(t.lastScan.status)}<div class="muted small">${escapeHtml(t.lastScan.at ?? '')}</div>`
+          : '<span class="muted">never</span>',
+        `<a href="${href(ctx, pagePath.findings, { target: t.id })}">findings</a> · <a href="${href(ctx, pagePath.readiness(t.id))}">readiness</a>`,
+      ],
+    };
+  });
+  const lines = view.summary ? headlines(view.summary) : undefined;
+  const groups = groupTimeline(view.timeline);
+  const body = `<h1>HCX compliance — fleet at a glance</h1>
 <div class="muted small">Generated ${escapeHtml(view.generatedAt)} · baseline HCX ${escapeHtml(view.baseline)} · lifecycle catalog as of ${escapeHtml(view.catalogAsOf)} · ${view.targets.length} target(s)</div>
-${focusPanel(view)}
+${lines ? `<section class="headlines" aria-label="What needs doing first"><p data-testid="next-deadline">${escapeHtml(lines.nextDeadline)}</p><p data-testid="worst-target">${escapeHtml(lines.worstTarget)}</p>${newLine(view, ctx)}</section>` : ''}
+${focusPanel(view, ctx)}
 <h2>Open findings by severity</h2>
 <div class="cards" id="severity-counts">${sevCards}
-<a class="card" href="${link(view, 'findings', { status: 'unknown' })}" style="border-top-color:#6a1b9a"><span class="count" data-testid="count-unknown">${view.unknown}</span><span class="label">unknown</span></a>
-<a class="card" href="${link(view, 'findings', { status: 'suppressed' })}" style="border-top-color:#9e9e9e"><span class="count" data-testid="count-suppressed">${view.suppressed}</span><span class="label">suppressed</span></a></div>
+${card({ count: view.unknown, label: 'unknown', testId: 'count-unknown', color: UNKNOWN_BG, link: href(ctx, pagePath.findings, { status: 'unknown' }), aria: `${view.unknown} unknown findings` })}
+${card({ count: view.suppressed, label: 'suppressed', testId: 'count-suppressed', color: SUPPRESSED_BG, link: href(ctx, pagePath.findings, { status: 'suppressed' }), aria: `${view.suppressed} suppressed findings` })}</div>
 <h2>Targets</h2>
-<table id="targets"><thead><tr><th>Target</th><th>HCX version</th><th>Support line</th><th>Open findings</th><th>Last scan</th><th></th></tr></thead>
-<tbody>${rows || '<tr><td colspan="6" class="muted">no targets scanned yet</td></tr>'}</tbody></table>
+${table(
+  'targets',
+  'Targets, worst first (most severe open findings, then the nearest deadline)',
+  [
+    { label: 'Target' },
+    { label: 'HCX version' },
+    { label: 'Support line' },
+    { label: 'Open findings' },
+    { label: 'Next deadline' },
+    { label: 'Last scan' },
+    { label: 'Pages', hidden: true },
+  ],
+  rows,
+  'no targets scanned yet',
+)}
 <h2>Deadlines</h2>
-${timelineSvg(view)}
-<p class="muted small">Filled markers: end of support, activation-key deadlines and other finding deadlines. Hollow markers: the day a deadline enters the 180/90/30-day band (a reminder is sent).</p>
-</body></html>`;
+${timelineSvg(view, ctx, groups)}
+<p class="muted small chart-note">Filled markers: end of support, activation-key deadlines and other finding deadlines. Hollow markers: the day a deadline enters the 180/90/30-day band (a reminder is sent). Deadlines already passed sit in the “passed” lane.</p>
+${timelineTable(view, ctx, groups)}`;
+  return page({ title: 'HCX compliance — fleet', ctx, body });
 }

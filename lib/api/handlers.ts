@@ -4,12 +4,17 @@ import { z } from 'zod';
 import { findingToJson, findingsToCsv } from '../cli/output';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '../domain/finding';
+import { requireTarget, findTarget } from '../domain/targetLookup';
 import { NotFoundError, ValidationError } from '../errors';
+import { checkFactValue } from '../findings/facts';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
+import { compareTargetUrgency, summarize, summaryJson, type FleetSummary } from '../findings/urgency';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
+import { HTML_HEADERS } from './html';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import { buildOpenApi } from './openapi';
+import { createPageHandlers } from './pageHandlers';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
 import {
@@ -101,18 +106,31 @@ function noQuery(req: ApiRequest): void {
 export function createHandlers(ports: ApiPorts) {
   const now = (): DateTime => DateTime.fromJSDate(ports.now(), { zone: 'utc' });
 
-  const findingFilter = (q: z.infer<typeof findingsQuery>): FindingFilter => ({
+  /** An unknown rule id in a filter is refused: an empty answer would read as "nothing wrong". */
+  const knownRule = (id: string | undefined, parameter: string): void => {
+    if (id !== undefined && !ports.rules.rules.some((r) => r.id === id))
+      throw new ValidationError(`${parameter}: no rule "${id}" (see GET /api/rules)`, parameter);
+  };
+
+  const TARGETS_HINT = 'GET /api/targets lists them';
+
+  /** A target parameter: its id or its name; one no scan has seen is refused. */
+  const knownTarget = async (raw: string, parameter: string): Promise<string> =>
+    requireTarget(decodeTarget(raw), await ports.inventory.listTargets(), parameter, TARGETS_HINT);
+
+  const findingFilter = async (q: z.infer<typeof findingsQuery>): Promise<FindingFilter> => ({
     statuses: q.status ?? DEFAULT_STATUSES,
     minSeverity: q.severity,
     ruleId: q.rule,
-    targetId: q.target === undefined ? undefined : parseTargetId(q.target, 'target'),
+    targetId: q.target === undefined ? undefined : await knownTarget(q.target, 'target'),
     owner: q.owner,
     dueBefore: q.dueBefore,
   });
 
   async function listFindings(req: ApiRequest): Promise<ApiResponse> {
     const q = parseQuery(req.query, findingsQuery);
-    const filter = findingFilter(q);
+    knownRule(q.rule, 'rule');
+    const filter = await findingFilter(q);
     const queryKey = JSON.stringify({ ...filter, limit: q.limit, format: q.format ?? 'json' });
     const storeToken = unwrapToken(q.continuationToken, queryKey);
     if (q.format === 'csv') {
@@ -148,37 +166,30 @@ export function createHandlers(ports: ApiPorts) {
     return json(f);
   }
 
-  async function openCounts(): Promise<
-    Map<string, { open: Record<Severity, number>; unknown: number; suppressed: number }>
-  > {
-    const counts = new Map<string, { open: Record<Severity, number>; unknown: number; suppressed: number }>();
+  /** Every finding matching `filter`, up to `cap` (the HTML pages and the dashboard read whole lists). */
+  async function loadFindings(
+    filter: FindingFilter,
+    cap = Infinity,
+  ): Promise<{ items: Finding[]; truncated: boolean }> {
+    const items: Finding[] = [];
     let token: string | undefined;
     do {
-      const page = await ports.findings.list({ statuses: DEFAULT_STATUSES }, { limit: 1000, continuationToken: token });
-      for (const f of page.items) {
-        let c = counts.get(f.targetId);
-        if (!c) {
-          c = {
-            open: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
-            unknown: 0,
-            suppressed: 0,
-          };
-          counts.set(f.targetId, c);
-        }
-        if (f.status === 'open') c.open[f.severity]++;
-        else if (f.status === 'unknown') c.unknown++;
-        else if (f.status === 'suppressed') c.suppressed++;
-      }
+      const page = await ports.findings.list(filter, {
+        limit: Math.max(1, Math.min(1000, cap - items.length)),
+        continuationToken: token,
+      });
+      items.push(...page.items);
       token = page.continuationToken;
-    } while (token);
-    return counts;
+    } while (token && items.length < cap);
+    return { items, truncated: token !== undefined };
   }
 
-  async function targetSummaries(): Promise<DashboardTarget[]> {
-    const [inventories, outcomes, counts] = await Promise.all([
+  /** Every scanned target with its counts, by name; `summary` is the fleet summary of the current findings. */
+  async function targetSummaries(given?: FleetSummary): Promise<DashboardTarget[]> {
+    const [inventories, outcomes, summary] = await Promise.all([
       ports.inventory.listTargets(),
       ports.scans.latestOutcomes(),
-      openCounts(),
+      given ?? loadFindings({ statuses: DEFAULT_STATUSES }).then((r) => summarize(r.items, now())),
     ]);
     const baseline = ports.lifecycle.baseline.version;
     const byId = new Map<string, DashboardTarget>();
@@ -217,11 +228,20 @@ export function createHandlers(ports: ApiPorts) {
       }
       t.lastScan = { status: o.status, at: o.finishedAt };
     }
-    for (const [id, c] of counts) {
-      const t = byId.get(id);
-      if (t) Object.assign(t, c);
+    for (const c of summary.targets) {
+      const t = byId.get(c.targetId);
+      if (!t) continue;
+      Object.assign(t, { open: c.open, unknown: c.unknown, suppressed: c.suppressed, overdue: c.overdue });
+      if (c.nextDeadline) t.nextDeadline = { date: c.nextDeadline.date, daysLeft: c.nextDeadline.daysLeft };
     }
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The fleet summary the dashboard draws its headlines and cards from, as JSON (the CLI prints the same shape). */
+  async function summary(req: ApiRequest): Promise<ApiResponse> {
+    noQuery(req);
+    const { items } = await loadFindings({ statuses: DEFAULT_STATUSES });
+    return json(summaryJson(summarize(items, now())));
   }
 
   async function listTargets(req: ApiRequest): Promise<ApiResponse> {
@@ -243,8 +263,20 @@ export function createHandlers(ports: ApiPorts) {
     });
   }
 
+  /** A target in the path: its id (URL-encoded) or its name. */
+  async function pathTarget(req: ApiRequest): Promise<string> {
+    const raw = req.params.id ?? '';
+    try {
+      return parseTargetId(raw);
+    } catch (err) {
+      const named = findTarget(decodeTarget(raw), await ports.inventory.listTargets(), 'id');
+      if (named === undefined) throw err;
+      return named;
+    }
+  }
+
   async function requireInventory(req: ApiRequest) {
-    const id = parseTargetId(req.params.id);
+    const id = await pathTarget(req);
     const inv = await ports.inventory.latest(id);
     if (!inv) throw new NotFoundError(`no target with id "${clip(id, 200)}" has been scanned`);
     return { id, inv };
@@ -305,7 +337,13 @@ export function createHandlers(ports: ApiPorts) {
     noQuery(req);
     const text = await req.text();
     const body = text.trim() === '' ? {} : parseBody(text, startScanBody);
-    const targetId = body.target === undefined ? undefined : parseTargetId(body.target, 'target');
+    // The scan matches a target by id or name (lib/scan.ts), so both are passed on; only a malformed id is refused here.
+    const targetId =
+      body.target === undefined
+        ? undefined
+        : /^(\/subscriptions\/|connector:)/i.test(decodeTarget(body.target))
+          ? parseTargetId(body.target, 'target')
+          : body.target.trim();
     if (!ports.scanStarter) {
       return json(
         { error: { code: 'not_available', message: 'on-demand scans are not wired in this deployment' } },
@@ -316,6 +354,8 @@ export function createHandlers(ports: ApiPorts) {
       targetId,
       requestedBy: callerName(req, body.requestedBy, ports.platformAuth === true),
     });
+    if (targetId !== undefined && started.targets.length === 0)
+      throw new NotFoundError(`no target matches "${clip(targetId, 200)}" (use the id or name GET /api/targets shows)`);
     return json(started, 202, { location: `scans/${encodeURIComponent(started.scanId)}` });
   }
 
@@ -329,6 +369,7 @@ export function createHandlers(ports: ApiPorts) {
       req.query,
       z.object({ rule: zRuleId.optional(), active: z.enum(['true', 'false']).optional() }),
     );
+    knownRule(q.rule, 'rule');
     const at = now().toISO()!;
     let items = await ports.suppressions.list();
     if (q.rule) items = items.filter((s) => s.ruleId === q.rule);
@@ -356,7 +397,8 @@ export function createHandlers(ports: ApiPorts) {
     }
     const input = {
       ...body,
-      targetId: body.targetId === undefined ? undefined : parseTargetId(body.targetId, 'targetId'),
+      // A suppression of a target no scan has seen could never match anything.
+      targetId: body.targetId === undefined ? undefined : await knownTarget(body.targetId, 'targetId'),
       createdBy: callerName(req, body.createdBy, ports.platformAuth === true),
     };
     let s: Suppression;
@@ -382,7 +424,7 @@ export function createHandlers(ports: ApiPorts) {
 
   async function getFacts(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
-    const id = parseTargetId(req.params.id);
+    const id = await pathTarget(req);
     return json({ targetId: id, items: await ports.facts.list(id) });
   }
 
@@ -398,10 +440,15 @@ export function createHandlers(ports: ApiPorts) {
 
   async function putFact(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
-    const id = parseTargetId(req.params.id);
+    // The same rule as `hcxmon fact set`: a fact about a target no scan has seen would never be used.
+    const { id } = await requireInventory(req);
     const body = parseBody(await req.text(), factBody);
-    if (body.value > now().toISODate()!)
-      throw new ValidationError('value: the upgrade date cannot be in the future', 'value', 'invalid_body');
+    try {
+      checkFactValue(body.value, now().toISODate()!);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(err.message, err.parameter, 'invalid_body');
+      throw err;
+    }
     const fact = {
       targetId: id,
       name: body.name,
@@ -437,74 +484,77 @@ export function createHandlers(ports: ApiPorts) {
         : { missingId: q.finding };
     }
     const asOf = now();
-    const targets = await targetSummaries();
-    const openBySeverity = Object.fromEntries(
-      SEVERITIES.map((s) => [s, targets.reduce((n, t) => n + t.open[s], 0)]),
-    ) as Record<Severity, number>;
+    const [{ items: current }, latest] = await Promise.all([
+      loadFindings({ statuses: DEFAULT_STATUSES }),
+      ports.scans.list({ limit: 1 }).then((p) => p.items[0]),
+    ]);
+    const summary = summarize(current, asOf);
+    const targets = (await targetSummaries(summary)).sort((a, b) =>
+      compareTargetUrgency({ ...a, targetName: a.name }, { ...b, targetName: b.name }),
+    );
     const timeline: TimelineEvent[] = [];
-    let token: string | undefined;
-    do {
-      const page = await ports.findings.list(
-        { statuses: ['open', 'unknown'] },
-        { limit: 1000, continuationToken: token },
-      );
-      for (const f of page.items) {
-        if (!f.deadline) continue;
-        const kind =
-          f.ruleId === 'hcx-version-end-of-support'
-            ? 'end-of-support'
-            : f.ruleId === 'hcx-activation-key-expiry'
-              ? 'activation-key'
-              : 'deadline';
-        timeline.push({
-          date: f.deadline.date,
-          kind,
-          label: f.title,
-          severity: f.severity,
-          targetName: f.targetName,
-          findingId: f.id,
-        });
-        for (const days of [180, 90, 30]) {
-          const crossing = DateTime.fromISO(f.deadline.date, { zone: 'utc' }).minus({ days });
-          if (crossing > asOf) {
-            const sev: Severity = days === 180 ? 'medium' : days === 90 ? 'high' : 'critical';
-            timeline.push({
-              date: crossing.toISODate()!,
-              kind: 'band',
-              label: `${f.title} enters ${days}-day band`,
-              severity: sev,
-              targetName: f.targetName,
-              findingId: f.id,
-            });
-          }
+    for (const f of current) {
+      if (!f.deadline || (f.status !== 'open' && f.status !== 'unknown')) continue;
+      const kind =
+        f.ruleId === 'hcx-version-end-of-support'
+          ? 'end-of-support'
+          : f.ruleId === 'hcx-activation-key-expiry'
+            ? 'activation-key'
+            : 'deadline';
+      timeline.push({
+        date: f.deadline.date,
+        kind,
+        label: f.title,
+        severity: f.severity,
+        targetName: f.targetName,
+        findingId: f.id,
+        ruleId: f.ruleId,
+        dueDate: f.deadline.date,
+      });
+      for (const days of [180, 90, 30]) {
+        const crossing = DateTime.fromISO(f.deadline.date, { zone: 'utc' }).minus({ days });
+        if (crossing > asOf) {
+          const sev: Severity = days === 180 ? 'medium' : days === 90 ? 'high' : 'critical';
+          timeline.push({
+            date: crossing.toISODate()!,
+            kind: 'band',
+            label: `${f.title} enters ${days}-day band`,
+            severity: sev,
+            targetName: f.targetName,
+            findingId: f.id,
+            ruleId: f.ruleId,
+            dueDate: f.deadline.date,
+          });
         }
       }
-      token = page.continuationToken;
-    } while (token && timeline.length < 500);
+    }
     const code = req.query.get('code');
     const view: DashboardView = {
       generatedAt: asOf.toISO()!,
       baseline: ports.lifecycle.baseline.version,
       catalogAsOf: ports.lifecycle.catalogAsOf,
-      openBySeverity,
-      unknown: targets.reduce((n, t) => n + t.unknown, 0),
-      suppressed: targets.reduce((n, t) => n + t.suppressed, 0),
+      // The cards count the findings themselves (a finding of a target without a stored inventory counts too).
+      openBySeverity: summary.openBySeverity,
+      unknown: summary.unknown,
+      suppressed: summary.suppressed,
+      summary,
+      // A finding's firstSeenAt is the asOf of the scan that first saw it.
+      latestScan: latest && {
+        scanId: latest.scanId,
+        asOf: latest.asOf,
+        newFindings: current.filter(
+          (f) => (f.status === 'open' || f.status === 'unknown') && f.firstSeenAt === latest.asOf,
+        ).length,
+      },
       targets,
-      timeline: dedupeTimeline(timeline).slice(0, 60),
+      timeline,
       linkQuery: code ? new URLSearchParams({ code }).toString() : undefined,
       focus,
     };
     return {
       status: 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        // No scripts at all; inline styles only.
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-        'x-content-type-options': 'nosniff',
-        // Its links carry the key (?code=) when it was opened with one: not cached, and not sent on as a Referer.
-        'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
-      },
+      // No scripts at all; inline styles only; not cached, no Referer (the links may carry a key).
+      headers: HTML_HEADERS,
       body: renderDashboard(view),
     };
   }
@@ -534,7 +584,18 @@ export function createHandlers(ports: ApiPorts) {
     getFacts,
     putFact,
     alertTest,
+    summary,
     dashboard,
+    ...createPageHandlers({
+      ports,
+      now,
+      loadFindings,
+      requireInventory,
+      knownRule,
+      knownTarget,
+      statusList: zStatusList,
+      defaultStatuses: DEFAULT_STATUSES,
+    }),
     health,
     openapi,
   };
@@ -543,15 +604,12 @@ export function createHandlers(ports: ApiPorts) {
 export type Handlers = ReturnType<typeof createHandlers>;
 export type HandlerName = keyof Handlers;
 
-function dedupeTimeline(events: TimelineEvent[]): TimelineEvent[] {
-  // Many subjects share one deadline (e.g. every appliance of a version): show each date+label once per target.
-  const seen = new Set<string>();
-  return events
-    .filter((e) => {
-      const k = `${e.date}|${e.kind}|${e.label}|${e.targetName}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .sort((a, b) => a.date.localeCompare(b.date) || (a.kind === 'band' ? 1 : 0) - (b.kind === 'band' ? 1 : 0));
+/** A target id may arrive percent-encoded (an ARM id in a path or a query); names never contain "%2F". */
+function decodeTarget(raw: string): string {
+  if (!/%2f/i.test(raw)) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

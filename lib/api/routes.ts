@@ -73,7 +73,8 @@ export const ROUTES: readonly RouteDef[] = [
       { name: 'rule', description: 'Rule id.', schema: { type: 'string' } },
       {
         name: 'target',
-        description: 'Target id (ARM id of a private cloud, or connector:<name>).',
+        description:
+          'Target id (ARM id of a private cloud, or connector:<name>) or name; one no scan has stored is refused (400).',
         schema: { type: 'string' },
       },
       {
@@ -120,7 +121,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'targets/{id}',
     authLevel: 'function',
     handler: 'getTarget',
-    summary: 'One target: latest inventory and version history. The id is URL-encoded.',
+    summary:
+      'One target: latest inventory and version history. The id is URL-encoded; the target\u2019s name works too.',
     success: { status: 200, contentType: 'application/json' },
   },
   {
@@ -268,6 +270,16 @@ export const ROUTES: readonly RouteDef[] = [
     success: { status: 200, contentType: 'application/json' },
   },
   {
+    name: 'httpSummary',
+    method: 'GET',
+    route: 'summary',
+    authLevel: 'function',
+    handler: 'summary',
+    summary:
+      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, and the two headline sentences the dashboard and `hcxmon findings` print.',
+    success: { status: 200, contentType: 'application/json' },
+  },
+  {
     name: 'httpDashboard',
     method: 'GET',
     route: 'dashboard',
@@ -275,6 +287,82 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'dashboard',
     summary: 'Fleet dashboard (HTML). Alert links add `finding` to show that finding first, with what to do.',
     query: [{ name: 'finding', description: 'A finding id (alert links carry it).', schema: { type: 'string' } }],
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardFindings',
+    method: 'GET',
+    route: 'dashboard/findings',
+    authLevel: 'function',
+    handler: 'dashboardFindings',
+    summary:
+      'Findings as an HTML page: the filters of GET findings plus exact severity, free-text search and sort; each row opens the finding on the dashboard.',
+    query: [
+      { name: 'status', description: 'As GET findings.', schema: { type: 'string' } },
+      { name: 'severity', description: 'A severity (see severityMatch).', schema: severity },
+      {
+        name: 'severityMatch',
+        description: 'min (default): at or above `severity`; exact: only `severity`.',
+        schema: { type: 'string', enum: ['min', 'exact'] },
+      },
+      { name: 'rule', description: 'Rule id (an unknown one is refused).', schema: { type: 'string' } },
+      { name: 'target', description: 'Target id or name (as GET findings).', schema: { type: 'string' } },
+      {
+        name: 'owner',
+        description: 'microsoft or customer.',
+        schema: { type: 'string', enum: ['microsoft', 'customer'] },
+      },
+      { name: 'dueBefore', description: 'Deadline before this date.', schema: { type: 'string', format: 'date' } },
+      {
+        name: 'dueOn',
+        description: 'Deadline on this date (the timeline links).',
+        schema: { type: 'string', format: 'date' },
+      },
+      {
+        name: 'firstSeenAt',
+        description: 'Only findings first seen by the scan of this asOf (what that scan found new).',
+        schema: { type: 'string', format: 'date-time' },
+      },
+      {
+        name: 'q',
+        description: 'Words in the title, message, target, subject, rule or id.',
+        schema: { type: 'string' },
+      },
+      {
+        name: 'sort',
+        description:
+          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen.',
+        schema: { type: 'string', enum: ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen'] },
+      },
+    ],
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardTarget',
+    method: 'GET',
+    route: 'dashboard/targets/{id}',
+    authLevel: 'function',
+    handler: 'dashboardTarget',
+    summary: 'One target as an HTML page: version and support line, version history, findings, facts, readiness.',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardReadiness',
+    method: 'GET',
+    route: 'dashboard/targets/{id}/readiness',
+    authLevel: 'function',
+    handler: 'dashboardReadiness',
+    summary: 'The upgrade gate of one target as an HTML page (checks, and the version checks beside them).',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    name: 'httpDashboardTrend',
+    method: 'GET',
+    route: 'dashboard/trend',
+    authLevel: 'function',
+    handler: 'dashboardTrend',
+    summary:
+      'The last 30 scans as an HTML page: per-scan totals (open, unknown, suppressed, resolved) and what each found new that is still open.',
     success: { status: 200, contentType: 'text/html' },
   },
 ];

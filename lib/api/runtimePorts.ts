@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Config, Env } from '../config';
-import type { FactsRepository, FindingsRepository, InventoryRepository, ScansRepository, SuppressionsRepository } from '../store';
+import type {
+  FactsRepository,
+  FindingsRepository,
+  InventoryRepository,
+  ScansRepository,
+  SuppressionsRepository,
+} from '../store';
 import { ConfigError } from '../errors';
 import type { ScanQueue } from '../queue';
 import { NOT_CHECKED, RULES } from '../rules';

@@ -4,12 +4,16 @@ import { evaluateGate } from './gate';
 import { loadConfig, type Config, type Env } from '../config';
 import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
+import { requireTarget } from '../domain/targetLookup';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
-import { formatRuleList, renderRuleTable } from '../rules';
+import { formatRuleList, renderRuleTable, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
+import { productVersion } from '../version';
 import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
 import { printable } from '../text';
+import { checkFactValue } from '../findings/facts';
+import { countsText, summarize, summaryJson } from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -126,6 +130,19 @@ export function buildProgram(opts: CliOptions): {
     },
   };
 
+  /** A target by id or name, as `scan --target` takes it; one no scan has stored is refused (as the API does). */
+  const knownTarget = async (rt: Runtime, raw: string, option: string): Promise<string> =>
+    requireTarget(
+      raw,
+      await rt.stores.inventory.listTargets(),
+      option,
+      'hcxmon scan stores targets; hcxmon findings lists them',
+    );
+
+  const knownRule = (id: string, option: string): void => {
+    if (!ruleById(id)) throw new ValidationError(`${option}: no rule "${id}" (see hcxmon rules)`, option);
+  };
+
   const program = new Command('hcxmon')
     .description('Compliance monitor for VMware HCX on Azure VMware Solution')
     .exitOverride()
@@ -133,7 +150,8 @@ export function buildProgram(opts: CliOptions): {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(`hcxmon ${productVersion()}`, '-V, --version', 'print the version');
 
   program
     .command('scan')
@@ -201,7 +219,11 @@ export function buildProgram(opts: CliOptions): {
           const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
-          else print(io, renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }));
+          else
+            print(
+              io,
+              renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)),
+            );
           for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${printable(e.message)}\n`);
           if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
           if (gate.failed) {
@@ -229,7 +251,7 @@ export function buildProgram(opts: CliOptions): {
       new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')),
     )
     .option('--rule <ruleId>', 'one rule')
-    .option('--target <id>', 'one target (id)')
+    .option('--target <id|name>', 'one target (its id or name)')
     .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
@@ -249,12 +271,14 @@ export function buildProgram(opts: CliOptions): {
             '--status',
           );
         }
+        // A filter on a rule that does not exist would answer an empty list, read as "all clear".
+        if (o.rule !== undefined) knownRule(o.rule, '--rule');
         await ctx.withRuntime(async (rt) => {
           const list = await rt.stores.findings.queryAll({
             status: (o.status as FindingStatus | undefined) ?? ['open', 'unknown', 'suppressed'],
             minSeverity: o.severity,
             ruleId: o.rule,
-            targetId: o.target?.toLowerCase(),
+            targetId: o.target === undefined ? undefined : await knownTarget(rt, o.target, '--target'),
             owner: o.owner,
             dueBefore: o.dueBefore,
           });
@@ -271,11 +295,38 @@ export function buildProgram(opts: CliOptions): {
                 ]),
               ).values(),
             ];
-            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }));
+            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }, DateTime.utc()));
           }
         });
       },
     );
+
+  program
+    .command('summary')
+    .description('what needs doing first: counts, the next deadline, the worst targets (same as GET /api/summary)')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: { format: string }) => {
+      await ctx.withRuntime(async (rt) => {
+        const list = await rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] });
+        const out = summaryJson(summarize(list, DateTime.utc()));
+        if (o.format === 'json') {
+          print(io, JSON.stringify(out, null, 2));
+          return;
+        }
+        const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
+        print(
+          io,
+          [
+            out.headlines.nextDeadline,
+            out.headlines.worstTarget,
+            `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
+            ...out.worstTargets.map(
+              (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
+            ),
+          ].join('\n'),
+        );
+      });
+    });
 
   const suppress = program
     .command('suppress')
@@ -284,7 +335,7 @@ export function buildProgram(opts: CliOptions): {
     .command('add')
     .description('add a suppression')
     .requiredOption('--rule <ruleId>', 'the rule it covers')
-    .option('--target <id>', 'only this target')
+    .option('--target <id|name>', 'only this target (its id or name)')
     .option('--subject <id>', 'only this subject of the target')
     .requiredOption('--reason <text>', 'why')
     .addOption(
@@ -308,10 +359,12 @@ export function buildProgram(opts: CliOptions): {
         by: string;
         format: string;
       }) => {
+        // A suppression of a rule that does not exist could never match anything.
+        knownRule(o.rule, '--rule');
         await ctx.withRuntime(async (rt) => {
           const s = await rt.addSuppression({
             ruleId: o.rule,
-            targetId: o.target?.toLowerCase(),
+            targetId: o.target === undefined ? undefined : await knownTarget(rt, o.target, '--target'),
             subjectId: o.subject,
             reason: o.reason,
             category: o.category as 'waiver' | 'mitigated',
@@ -378,9 +431,10 @@ export function buildProgram(opts: CliOptions): {
           throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
         }
         const date = parseDate('value')(value);
+        checkFactValue(date, DateTime.utc().toISODate()!);
         await ctx.withRuntime(async (rt) => {
           const f = await rt.setFact({
-            targetId: target.toLowerCase(),
+            targetId: await knownTarget(rt, target, 'target'),
             subjectId: o.subject,
             name: name as FactName,
             value: date,
@@ -399,7 +453,7 @@ export function buildProgram(opts: CliOptions): {
     .description('list the facts of a target')
     .action(async (target: string) => {
       await ctx.withRuntime(async (rt) => {
-        const facts = await rt.stores.facts.list(target.toLowerCase());
+        const facts = await rt.stores.facts.list(await knownTarget(rt, target, 'target'));
         if (facts.length === 0) return print(io, 'no facts');
         for (const f of facts)
           printText(

@@ -1,8 +1,10 @@
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import type { DateTime } from 'luxon';
 import pc from 'picocolors';
 import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
+import { daysUntil, dueText, headlines, summarize } from '../findings/urgency';
 import type { TargetKind } from '../domain/target';
 import type { TargetOutcome } from '../scan-types';
 import { printable } from '../text';
@@ -149,17 +151,24 @@ function statusLabel(f: FindingJson & { underlyingStatus?: string }): string {
   return f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
 }
 
-/** Human output: one block per target, a table of its findings, worst first. */
-export function renderFindingsTable(targets: TargetJson[], stored: Finding[], style: Style): string {
+/**
+ * Human output: what needs doing first (the dashboard's next-deadline and worst-target lines), then one block per
+ * target, worst target first, a table of its findings, worst first, each deadline with its days left as of `asOf`.
+ */
+export function renderFindingsTable(targets: TargetJson[], stored: Finding[], style: Style, asOf: DateTime): string {
   const findings = stored.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus }));
-  const lines: string[] = [];
+  const summary = summarize(stored, asOf);
+  const top = headlines(summary);
+  const lines: string[] = [top.nextDeadline, top.worstTarget, ''];
+  const rank = new Map(summary.targets.map((t, i) => [t.targetId, i]));
+  const urgent = (t: TargetJson): number => rank.get(t.id) ?? rank.size;
   const byTarget = new Map<string, (FindingJson & { underlyingStatus?: string })[]>();
   for (const f of findings) byTarget.set(f.targetId, [...(byTarget.get(f.targetId) ?? []), f]);
   const known = new Set(targets.map((t) => t.id));
   const orphanTargets: TargetJson[] = [...byTarget.keys()]
     .filter((id) => !known.has(id))
     .map((id) => ({ id, name: byTarget.get(id)![0].targetName, kind: 'hcx-connector', status: '-' }));
-  for (const t of [...targets, ...orphanTargets]) {
+  for (const t of [...targets, ...orphanTargets].sort((a, b) => urgent(a) - urgent(b))) {
     const all = sortFindings(byTarget.get(t.id) ?? []);
     // An unreachable target makes every rule unknown: one line says so instead of a screenful of "not collected".
     const collapse = t.status === 'unreachable' || t.status === 'failed';
@@ -185,13 +194,19 @@ export function renderFindingsTable(targets: TargetJson[], stored: Finding[], st
     const table = new Table({
       head: ['severity', 'status', 'rule', 'subject', 'deadline', 'message'],
       style: { head: style.color ? ['bold'] : [], border: style.color ? ['grey'] : [] },
-      colWidths: [10, 12, 34, 22, 12, 60],
+      colWidths: [10, 12, 34, 22, 14, 60],
       wordWrap: true,
     });
     for (const f of list) {
       table.push([
         paint(style, f.severity, printable(f.severity)),
-        ...[statusLabel(f), f.ruleId, f.subjectName, f.deadline ?? '', f.message].map(printable),
+        ...[
+          statusLabel(f),
+          f.ruleId,
+          f.subjectName,
+          f.deadline ? `${f.deadline} (${dueText(daysUntil(f.deadline, asOf))})` : '',
+          f.message,
+        ].map(printable),
       ]);
     }
     lines.push(table.toString(), '');

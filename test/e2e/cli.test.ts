@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLab, type LabHandle } from '../../dev/lab';
 import { RULES } from '../../lib/rules';
+import { SUMMARY_KEYS } from '../support/summaryShape';
 import { testStorage } from '../support/runtime';
 
 const BIN = resolve(__dirname, '../../bin/hcxmon.js');
@@ -129,6 +130,56 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     );
   });
 
+  it('table output opens with the next deadline and the worst target, worst target first, days left in every row', async () => {
+    const json = JSON.parse((await run(['scan', '--format', 'json'])).stdout) as {
+      asOf: string;
+      findings: { targetName: string; severity: string; status: string; deadline?: string; title: string }[];
+    };
+    const r = await run(['scan']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    // The nearest deadline that has not passed, counted from the scan's asOf.
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    const today = day(json.asOf.slice(0, 10));
+    const ahead = json.findings
+      .filter((f) => f.deadline && f.status !== 'suppressed' && day(f.deadline) >= today)
+      .sort((a, b) => a.deadline!.localeCompare(b.deadline!))[0];
+    const days = (day(ahead.deadline!) - today) / 86400000;
+    const left = days === 0 ? 'due today' : `${days} day${days === 1 ? '' : 's'} left`;
+    expect(lines[0]).toContain(`Next deadline: ${ahead.deadline}, ${left} — ${ahead.targetName}: ${ahead.title}`);
+    // Worst target: most open criticals, then highs, ...
+    const sevs = ['critical', 'high', 'medium', 'low', 'info'];
+    const names = [...new Set(json.findings.map((f) => f.targetName))];
+    const counts = (n: string) =>
+      sevs.map(
+        (s) => json.findings.filter((f) => f.targetName === n && f.status === 'open' && f.severity === s).length,
+      );
+    const worst = names.sort((a, b) => {
+      const [ca, cb] = [counts(a), counts(b)];
+      const i = ca.findIndex((c, k) => c !== cb[k]);
+      return i < 0 ? 0 : cb[i] - ca[i];
+    })[0];
+    expect(lines[1]).toMatch(new RegExp(`^Worst target: ${worst} — ${counts(worst)[0]} critical`));
+    // The first target block is the worst target's.
+    expect(lines.find((l) => / — scan \w+, \d+ findings?$/.test(l))).toMatch(new RegExp(`^${worst} \\(`));
+    // Every deadline cell says its days (a cell may wrap over several lines: join its pieces per table row).
+    const cells: string[] = [];
+    let row: string[] = [];
+    for (const l of lines) {
+      if (l.startsWith('│')) {
+        row.push(l.split('│')[5].trim());
+      } else if (row.length) {
+        cells.push(row.join(' ').trim());
+        row = [];
+      }
+    }
+    const deadlines = cells.filter((c) => c && c !== 'deadline');
+    expect(deadlines.length).toBe(json.findings.filter((f) => f.deadline).length);
+    for (const c of deadlines)
+      expect(c).toMatch(/^\d{4}-\d{2}-\d{2} \((\d+ days? left|due today|overdue by \d+ days?)\)$/);
+    expect(deadlines).toContain(`${ahead.deadline} (${left})`);
+  });
+
   it('exits 3 when an open finding at or above --fail-on exists, 0 when none does', async () => {
     expect((await run(['scan', '--format', 'json', '--fail-on', 'high'])).code).toBe(3);
     const clean = await run(['scan', '--target', 'avs-prod-weu', '--format', 'json', '--fail-on', 'low']);
@@ -169,6 +220,80 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const badSetting = await hcxmon(['scan'], { ...env, HCXMON_CONCURRENCY: 'lots' });
     expect(badSetting.code).toBe(2);
     expect(badSetting.stderr).toMatch(/HCXMON_CONCURRENCY: expected a whole number/);
+  });
+
+  it('refuses an unknown rule id in a filter or a suppression, and prints its version', async () => {
+    const filter = await run(['findings', '--rule', 'hcx-no-such-rule']);
+    expect(filter.code).toBe(2);
+    expect(filter.stderr).toMatch(/--rule: no rule "hcx-no-such-rule" \(see hcxmon rules\)/);
+    const sup = await run([
+      'suppress',
+      'add',
+      '--rule',
+      'hcx-no-such-rule',
+      '--reason',
+      'x',
+      '--expires',
+      '2099-01-01',
+    ]);
+    expect(sup.code).toBe(2);
+    expect(sup.stderr).toMatch(/no rule "hcx-no-such-rule"/);
+    const version = await hcxmon(['--version'], {});
+    expect(version.code).toBe(0);
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(`hcxmon ${pkg.version}`);
+  });
+
+  it('takes a target by id or name in findings, suppress add and fact set, and refuses one never scanned', async () => {
+    await run(['scan', '--format', 'json']);
+    const all = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
+      targetId: string;
+      targetName: string;
+    }[];
+    const t = all.find((f) => f.targetName === 'onprem-dc1')!;
+    const byName = JSON.parse((await run(['findings', '--target', 'onprem-dc1', '--format', 'json'])).stdout);
+    const byId = JSON.parse((await run(['findings', '--target', t.targetId, '--format', 'json'])).stdout);
+    expect(byName.findings.length).toBeGreaterThan(0);
+    expect(byName).toEqual(byId);
+    for (const args of [
+      ['findings', '--target', 'no-such-target'],
+      [
+        'suppress',
+        'add',
+        '--rule',
+        'hcx-appliance-outdated',
+        '--target',
+        'no-such-target',
+        '--reason',
+        'x',
+        '--expires',
+        '2099-01-01',
+      ],
+      ['fact', 'set', 'no-such-target', 'upgradedTo411At', '2025-08-01'],
+    ]) {
+      const r = await run(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toMatch(/no scanned target has the id or name "no-such-target"/);
+    }
+    // A future upgrade date is refused as the API refuses it.
+    const future = await run(['fact', 'set', 'onprem-dc1', 'upgradedTo411At', '2999-01-01']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/value: the upgrade date cannot be in the future \(today is \d{4}-\d{2}-\d{2}\)/);
+  });
+
+  it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {
+    await run(['scan', '--format', 'json']);
+    const json = JSON.parse((await run(['summary', '--format', 'json'])).stdout);
+    expect(Object.keys(json).sort()).toEqual([...SUMMARY_KEYS].sort());
+    const findings = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
+      status: string;
+      severity: string;
+    }[];
+    expect(json.openBySeverity.critical).toBe(
+      findings.filter((f) => f.status === 'open' && f.severity === 'critical').length,
+    );
+    const table = await run(['summary']);
+    expect(table.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
   });
 
   it('plans with --as-of without storing anything', async () => {

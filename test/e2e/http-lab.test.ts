@@ -69,7 +69,9 @@ describe('HTTP API over a real scan of the lab (local host + queue + Azurite)', 
 
   it('explains the upgrade gate of the WAN-Opt cloud as blocked', async () => {
     const targets = await call('GET', 'targets');
-    const legacy = (targets.json.items as any[]).find((t) => t.name === 'avs-legacy-neu' || t.targetName === 'avs-legacy-neu');
+    const legacy = (targets.json.items as any[]).find(
+      (t) => t.name === 'avs-legacy-neu' || t.targetName === 'avs-legacy-neu',
+    );
     expect(legacy).toBeDefined();
     const id = legacy.id ?? legacy.targetId;
     const r = await call('GET', `targets/${encodeURIComponent(id)}/readiness`);

@@ -11,6 +11,7 @@ import { ROUTES } from '../../lib/api/routes';
 import { wrapToken } from '../../lib/api/validate';
 import { targetKey } from '../../lib/findings/ids';
 import type { ScanDeps } from '../../lib/scan';
+import { SUMMARY_KEYS } from '../support/summaryShape';
 import { CLOUD_REF, CONNECTOR_REF, healthyCloud, healthyConnector, mesh } from '../support/inventoryBuilder';
 import { makeFinding, repos, seedFindings, seedInventory, seedScan } from './http.seed';
 
@@ -216,12 +217,76 @@ describe('HTTP API through the local host', () => {
     );
   });
 
+  it('takes a target by id or by name everywhere, and refuses one no scan has seen', async () => {
+    const byId = (await call('GET', `findings?status=all&target=${enc(CONNECTOR_REF.id)}`)).json.items;
+    const byName = (await call('GET', `findings?status=all&target=${enc(CONNECTOR_REF.name)}`)).json.items;
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName).toEqual(byId);
+    const target = await call('GET', `targets/${enc(CLOUD_REF.name)}`);
+    expect(target.status).toBe(200);
+    expect(target.json.id).toBe(CLOUD_REF.id);
+    expect((await call('GET', `targets/${enc(CLOUD_REF.name)}/readiness`)).json.targetId).toBe(CLOUD_REF.id);
+    const unknown = await call('GET', 'findings?target=no-such-target');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toBe(
+      'target: no scanned target has the id or name "no-such-target" (GET /api/targets lists them)',
+    );
+    const sup = await call('POST', 'suppressions', {
+      key: ADMIN_KEY,
+      body: {
+        ruleId: 'hcx-appliance-outdated',
+        targetId: 'connector:never-scanned',
+        reason: 'x',
+        category: 'waiver',
+        expiresAt: '2026-06-01T00:00:00Z',
+      },
+    });
+    expect(sup.status).toBe(400);
+    expect(sup.json.error.parameter).toBe('targetId');
+    const fact = await call('PUT', `targets/${enc('connector:never-scanned')}/facts`, {
+      key: ADMIN_KEY,
+      body: { name: 'upgradedTo411At', value: '2025-08-01' },
+    });
+    expect(fact.status).toBe(404);
+  });
+
+  it('refuses an unknown rule id in a filter (an empty list would read as "all clear")', async () => {
+    for (const path of ['findings?rule=hcx-no-such-rule', 'suppressions?rule=hcx-no-such-rule']) {
+      const res = await call('GET', path);
+      expect(res.status).toBe(400);
+      expect(res.json.error.parameter).toBe('rule');
+      expect(res.json.error.message).toContain('no rule "hcx-no-such-rule"');
+    }
+  });
+
+  it('summary: the counts, the next deadline and the worst targets the dashboard shows', async () => {
+    const res = await call('GET', 'summary');
+    expect(res.status).toBe(200);
+    // The shape `hcxmon summary --format json` prints too (test/e2e/cli.test.ts).
+    expect(Object.keys(res.json).sort()).toEqual([...SUMMARY_KEYS].sort());
+    const current = seeded.filter((f) => f.status !== 'resolved');
+    for (const s of ['critical', 'high', 'medium', 'low', 'info'])
+      expect(res.json.openBySeverity[s]).toBe(current.filter((f) => f.status === 'open' && f.severity === s).length);
+    // Seeded deadlines: 2026-05-01 and 2027-01-01, counted from 2026-03-02.
+    expect(res.json.nextDeadline).toMatchObject({ date: '2026-05-01', daysLeft: 60 });
+    expect(res.json.targetCount).toBe(3);
+    expect(res.json.worstTargets.map((t: { targetName: string }) => t.targetName)).toHaveLength(3);
+    expect(res.json.headlines.nextDeadline).toMatch(/^Next deadline: 2026-05-01, 60 days left — /);
+    const dash = await call('GET', 'dashboard');
+    expect(dash.text).toContain(
+      res.json.headlines.nextDeadline.replace(/&/g, '&amp;').replace(/"/g, '&quot;').split(' — ')[0],
+    );
+    expect(dash.text).toContain(`data-testid="count-critical">${res.json.openBySeverity.critical}<`);
+  });
+
   it('OData injection in a filter value returns only what it should', async () => {
     // Passes validation (an ARM id segment may hold quotes) but reaches the table only as a hashed key.
     const evilTarget = `/subscriptions/x/resourcegroups/rg' or 'a' eq 'a/providers/microsoft.avs/privateclouds/pc`;
+    // No scan has seen such a target: refused by name, never reaching the table as a filter.
     const res = await call('GET', `findings?status=all&target=${enc(evilTarget)}`);
-    expect(res.status).toBe(200);
-    expect(res.json.items).toEqual([]);
+    expect(res.status).toBe(400);
+    expect(res.json.error.parameter).toBe('target');
+    expect(res.json.items).toBeUndefined();
     const rule = await call('GET', `findings?rule=${enc("x' or 'a' eq 'a")}`);
     expect(rule.status).toBe(400);
     expect(rule.json.error.parameter).toBe('rule');
@@ -382,6 +447,13 @@ describe('HTTP API through the local host', () => {
       body: { name: 'upgradedTo411At', value: '2025-13-01' },
     });
     expect(bad.status).toBe(400);
+    // The same check and words as `hcxmon fact set` (test/e2e/cli.test.ts).
+    const future = await call('PUT', `targets/${enc(CONNECTOR_REF.id)}/facts`, {
+      key: ADMIN_KEY,
+      body: { name: 'upgradedTo411At', value: '2026-03-03' },
+    });
+    expect(future.status).toBe(400);
+    expect(future.json.error.message).toBe('value: the upgrade date cannot be in the future (today is 2026-03-02)');
   });
 
   it('alerts/test reports that no endpoint is configured (503, not a silent success)', async () => {

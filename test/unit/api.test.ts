@@ -20,10 +20,28 @@ const NOW = new Date('2026-03-02T00:00:00Z');
 /** In-memory ports: the handlers' contract without storage (the e2e test covers the Table repositories). */
 function memoryPorts(): ApiPorts {
   const suppressions: Suppression[] = [];
-  const finding = {
+  // A whole finding: the HTML pages draw every field of it.
+  const finding: Finding = {
     id: 'hcx-appliance-outdated.0123456789abcdef0123.0123456789abcdef0123',
+    ruleId: 'hcx-appliance-outdated',
+    title: 'Appliance outdated',
     targetId: CONNECTOR_REF.id,
-  } as Finding;
+    targetName: CONNECTOR_REF.name,
+    targetKind: CONNECTOR_REF.kind,
+    subjectId: 'ix-1',
+    subjectName: 'IX 1',
+    subjectKind: 'appliance',
+    status: 'open',
+    severity: 'medium',
+    owner: 'customer',
+    message: 'outdated',
+    evidence: { source: 'hcx' },
+    deadline: { date: '2026-04-01', basis: 'catalog', daysLeft: 30, band: 'd30' },
+    firstSeenAt: NOW.toISOString(),
+    lastSeenAt: NOW.toISOString(),
+    lastEvaluatedAt: NOW.toISOString(),
+    reopenCount: 0,
+  };
   return {
     now: () => NOW,
     log: () => {},
@@ -85,6 +103,10 @@ describe('API input handling (property-based, in-process)', () => {
     'format',
     'active',
     'code',
+    'severityMatch',
+    'q',
+    'sort',
+    'dueOn',
   ];
   const value = fc.oneof(
     fc.string({ maxLength: 40 }),
