@@ -383,7 +383,7 @@ export const serviceMeshUpgradeOrder = defineRule({
           s,
           'pass',
           'info',
-          `Mesh ${m.name} has no update pending and no appliance ahead of a paired manager.`,
+          `Mesh ${m.name} has no update pending.`,
           ev,
         );
       }
