@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { record, type LabContext } from './context';
+import { listSubscriptions, queryResources } from './graph';
 import { readBody, sendJson } from './http';
 import type { LabCloudSpec } from './types';
 
@@ -50,6 +51,18 @@ export function exampleBody<T = Record<string, unknown>>(apiVersion: string, fil
   return structuredClone(cache.get(key)) as T;
 }
 
+/** `responses["200"].body` of one non-AVS example (arm-examples/<dir>/<file>.json), deep-cloned. */
+export function exampleFileBody<T = Record<string, unknown>>(dir: string, file: string): T {
+  const key = `${dir}/${file}`;
+  if (!cache.has(key)) {
+    const json = JSON.parse(readFileSync(join(examplesDir(), dir, `${file}.json`), 'utf8')) as {
+      responses: Record<string, { body: unknown }>;
+    };
+    cache.set(key, json.responses['200'].body);
+  }
+  return structuredClone(cache.get(key)) as T;
+}
+
 /** The newest example folder not newer than the requested api-version (oldest when it predates them all). */
 export function pickExampleVersion(apiVersion: string): string {
   let best: string = EXAMPLE_API_VERSIONS[0];
@@ -89,7 +102,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
   res.once('close', () =>
     record(ctx, 'arm', undefined, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0),
   );
-  await readBody(req);
+  const rawBody = await readBody(req);
 
   if (req.headers.authorization !== `Bearer ${ctx.armToken}`) {
     armError(
@@ -126,6 +139,22 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     return;
   }
 
+  if (/^\/subscriptions\/?$/i.test(url.pathname) && method === 'GET') return listSubscriptions(ctx, res);
+  if (/^\/providers\/microsoft\.resourcegraph\/resources\/?$/i.test(url.pathname) && method === 'POST') {
+    return queryResources(ctx, res, rawBody, (sub, i) => {
+      const c = ctx.clouds.get(sub.toLowerCase())![i];
+      return renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_Get');
+    });
+  }
+  const forbidden = /^\/subscriptions\/([^/]+)\//i.exec(url.pathname)?.[1]?.toLowerCase();
+  if (forbidden && ctx.forbiddenSubscriptions.has(forbidden)) {
+    return armError(
+      res,
+      403,
+      'AuthorizationFailed',
+      `The client does not have authorization to perform action 'Microsoft.AVS/privateClouds/read' over scope '/subscriptions/${forbidden}'.`,
+    );
+  }
   let m = RE_PC_SUB.exec(url.pathname);
   if (m && method === 'GET') return listClouds(ctx, res, url, apiVersion, m[1]);
   m = RE_PC_RG.exec(url.pathname);
