@@ -201,6 +201,23 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     return report;
   }
 
+  /**
+   * Tenant and management-group scopes have no configured subscription list: a queued private cloud is checked
+   * against the targets its scan discovered (the scan row), read once per scan per process.
+   */
+  const discoveredByScan = new Map<string, Promise<Set<string>>>();
+  async function discoveredTargets(scanId: string): Promise<Set<string> | undefined> {
+    if ((config.discoveryScope?.kind ?? 'subscriptions') === 'subscriptions') return undefined;
+    let ids = discoveredByScan.get(scanId);
+    if (!ids) {
+      ids = stores.scans.getSummary(scanId).then((s) => new Set((s?.targets ?? []).map((t) => t.id)));
+      ids.catch(() => discoveredByScan.delete(scanId));
+      if (discoveredByScan.size >= 8) discoveredByScan.delete(discoveredByScan.keys().next().value!);
+      discoveredByScan.set(scanId, ids);
+    }
+    return ids;
+  }
+
   const rt: Runtime = {
     config,
     env,
@@ -239,7 +256,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     async processScanMessage(msg) {
       let target;
       try {
-        target = resolveQueuedTarget(config, msg.target);
+        const discovered = msg.target.kind === 'avs-private-cloud' ? await discoveredTargets(msg.scanId) : undefined;
+        target = resolveQueuedTarget(config, msg.target, discovered);
       } catch (err) {
         if (!(err instanceof TargetRefused)) throw err;
         const at = now();

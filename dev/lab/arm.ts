@@ -124,6 +124,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     return;
   }
   const f = ctx.armFaults;
+  if (f.latencyMs) await ctx.delay(f.latencyMs);
   if (f.throttle && (!f.throttle.onPath || url.pathname.includes(f.throttle.onPath))) {
     const left = ctx.throttleLeft.get('arm') ?? 0;
     if (left > 0) {

@@ -40,6 +40,8 @@ export interface ArmFaults {
   http5xxOnPath?: string;
   /** Status for http5xxOnPath (default 500; 501 is not retried by the Azure SDK, which keeps tests fast). */
   http5xxStatus?: number;
+  /** Added latency per ARM request, in ms (benchmarks model ARM's round trip with it). */
+  latencyMs?: number;
   /** Resource Graph answers 403 (a tenant or policy that does not permit it): discovery must fall back to ARM. */
   graphForbidden?: boolean;
   /** Resource Graph answers 429 (quota headers, no Retry-After) this many times. */

@@ -185,6 +185,11 @@ export class ScansRepository {
     }
   }
 
+  /** The scan's summary row only (one point read): its target list, without the outcome rows. */
+  async getSummary(scanId: string): Promise<ScanRecord | undefined> {
+    return this.getRecord(await this.client(), scanId);
+  }
+
   async get(scanId: string): Promise<ScanWithTargets | undefined> {
     const client = await this.client();
     const scan = await this.getRecord(client, scanId);
