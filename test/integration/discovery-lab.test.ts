@@ -11,6 +11,8 @@ import type { LabScenario } from '../../dev/lab/types';
 import { loadConfig, type Config } from '../../lib/config';
 import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
+import { createRuntime } from '../../lib/runtime';
+import { testStorage, uniquePrefix } from '../support/runtime';
 
 const CUSTOMER_TENANT = 'c0ffee00-0000-4000-8000-00000000c057';
 const DELEGATED_SUB = '0d1e2f3a-0000-4000-8000-0000000000de';
@@ -232,5 +234,55 @@ describe('fail closed', () => {
     } finally {
       await small.stop();
     }
+  });
+});
+
+describe('in a scan (Azurite)', () => {
+  it('a subscription that answers 403 is an open finding; under tenant scope the queue worker takes only discovered clouds', async () => {
+    const prefix = uniquePrefix('disc');
+    const env = { ...lab.env, HCXMON_STORAGE: testStorage(), AzureWebJobsStorage: testStorage() };
+    delete (env as Record<string, string | undefined>).HCXMON_SUBSCRIPTION_IDS;
+    const rt = createRuntime({
+      env: { ...env, HCXMON_DISCOVERY_SCOPE: 'tenant' },
+      tablePrefix: prefix,
+      queueName: `q${prefix.toLowerCase()}`,
+      armRest: undefined,
+    });
+    const { scan } = await rt.enqueueScan('http');
+    expect(scan.discoveryErrors).toEqual([expect.objectContaining({ subscriptionId: FORBIDDEN_SUB, status: 403 })]);
+
+    // A forged message naming a cloud of the unreadable subscription: not discovered by this scan, refused.
+    const hidden = `/subscriptions/${FORBIDDEN_SUB}/resourcegroups/rg-hidden/providers/microsoft.avs/privateclouds/avs-hidden-weu`;
+    const refused = await rt.processScanMessage({
+      scanId: scan.scanId,
+      asOf: scan.asOf,
+      expected: scan.targets.length,
+      target: { id: hidden, name: 'avs-hidden-weu', kind: 'avs-private-cloud' },
+    });
+    expect(refused.outcome).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/not a private cloud this scan discovered/),
+    });
+    // A discovered cloud of the Lighthouse-delegated subscription is resolved and scanned (ARM at the lab).
+    const contoso = scan.targets.find((t) => t.name === 'avs-contoso-weu')!;
+    const taken = await rt.processScanMessage({
+      scanId: scan.scanId,
+      asOf: scan.asOf,
+      expected: scan.targets.length,
+      target: contoso,
+    });
+    expect(taken.outcome.message ?? '').not.toMatch(/refused/);
+
+    // The scan's completion judges discovery: the 403 subscription is a finding, not a gap.
+    const run = await rt.scan({ trigger: 'cli' });
+    expect(run.scan.discoveryErrors.map((e) => e.subscriptionId)).toEqual([FORBIDDEN_SUB]);
+    const open = await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable', status: 'open' });
+    expect(open).toEqual([
+      expect.objectContaining({
+        targetId: `/subscriptions/${FORBIDDEN_SUB}`,
+        severity: 'high',
+        message: expect.stringMatching(/HTTP 403 AuthorizationFailed.*cannot read subscription/),
+      }),
+    ]);
   });
 });
