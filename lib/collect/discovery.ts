@@ -411,7 +411,12 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
       stats.path = 'resource-graph';
       // Seen in the subscription list (or configured) but not readable by Resource Graph: the ARM listing says
       // why (a 403 becomes this subscription's discovery error) or finds what the index has not caught up with.
-      toList = (expected ?? []).map((s) => s.subscriptionId).filter((s) => !readable.has(s.toLowerCase()));
+      // A subscription whose clouds Resource Graph did return is readable where they are (rights granted on their
+      // resource groups only, HCXMON_AVS_RESOURCE_GROUP_IDS): listing it whole would only draw a 403.
+      const withClouds = new Set(clouds.map((t) => t.arm!.subscriptionId.toLowerCase()));
+      toList = (expected ?? [])
+        .map((s) => s.subscriptionId)
+        .filter((s) => !readable.has(s.toLowerCase()) && !withClouds.has(s.toLowerCase()));
     } else if (expected) {
       stats.path = 'arm';
       toList = expected.map((s) => s.subscriptionId);

@@ -3,7 +3,8 @@
  * paths against the lab are test/integration/discovery-lab.test.ts).
  */
 import { loadConfig } from '../../lib/config';
-import { quotaWaitMs, graphRowToTarget } from '../../lib/collect/discovery';
+import type { AvsClient } from '../../lib/collect/avs';
+import { discoverEstate, graphRowToTarget, quotaWaitMs, type ArmRest } from '../../lib/collect/discovery';
 import { resolveQueuedTarget, TargetRefused } from '../../lib/collect/resolve';
 import { ConfigError } from '../../lib/errors';
 
@@ -117,5 +118,47 @@ describe('a Resource Graph row', () => {
       },
     });
     expect(() => graphRowToTarget({ name: 'x' })).toThrow(/no resource id/);
+  });
+});
+
+describe('which subscriptions are listed through ARM after Resource Graph answered', () => {
+  it('only those it could not read and returned no cloud of (rights on resource groups only are not a gap)', async () => {
+    const cloudRow = {
+      id: `/subscriptions/${SUB_A}/resourceGroups/rg-avs/providers/Microsoft.AVS/privateClouds/pc-a`,
+      name: 'pc-a',
+      type: 'microsoft.avs/privateclouds',
+      properties: { provisioningState: 'Succeeded' },
+    };
+    const rest: ArmRest = {
+      send: async (method, path) => {
+        const header = (): undefined => undefined;
+        if (method === 'GET' && path.startsWith('/subscriptions?')) {
+          return {
+            status: 200,
+            header,
+            json: {
+              value: [SUB_A, SUB_B].map((subscriptionId) => ({ subscriptionId, tenantId: 't', state: 'Enabled' })),
+            },
+          };
+        }
+        // No subscription rows at all: the identity holds rights on a resource group of SUB_A only.
+        return { status: 200, header, json: { data: [cloudRow], resultTruncated: 'false' } };
+      },
+    };
+    const listed: string[] = [];
+    const armClients = (sub: string): AvsClient =>
+      ({
+        privateClouds: {
+          // eslint-disable-next-line require-yield
+          listInSubscription: async function* () {
+            listed.push(sub);
+          },
+        },
+      }) as unknown as AvsClient;
+    const r = await discoverEstate(loadConfig({}), { rest, armClients, log: () => undefined });
+    expect(r.targets.map((t) => t.name)).toEqual(['pc-a']);
+    expect(listed).toEqual([SUB_B]);
+    expect(r.errors).toEqual([]);
+    expect(r.stats).toMatchObject({ path: 'resource-graph', graphPages: 1, subscriptionListCalls: 1, armListings: 1 });
   });
 });
