@@ -41,17 +41,10 @@ export function exampleBody<T = Record<string, unknown>>(apiVersion: string, fil
   let chosen = version;
   // 2023-09-01 has no HcxEnterpriseSites_Get (README "Missing"): fall back to the nearest older version.
   if (!existsSync(join(examplesDir(), version, `${file}.json`))) chosen = '2023-03-01';
-  const key = `${chosen}/${file}`;
-  if (!cache.has(key)) {
-    const json = JSON.parse(readFileSync(join(examplesDir(), chosen, `${file}.json`), 'utf8')) as {
-      responses: Record<string, { body: unknown }>;
-    };
-    cache.set(key, json.responses['200'].body);
-  }
-  return structuredClone(cache.get(key)) as T;
+  return exampleFileBody<T>(chosen, file);
 }
 
-/** `responses["200"].body` of one non-AVS example (arm-examples/<dir>/<file>.json), deep-cloned. */
+/** `responses["200"].body` of arm-examples/<dir>/<file>.json (an api-version folder, or resourcegraph/), deep-cloned. */
 export function exampleFileBody<T = Record<string, unknown>>(dir: string, file: string): T {
   const key = `${dir}/${file}`;
   if (!cache.has(key)) {
