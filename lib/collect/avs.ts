@@ -374,6 +374,10 @@ export async function collectArmFacts(
     privateCloudName: a.privateCloudName,
   };
   if (a.location) arm.location = a.location;
+  // Discovery's labels (Lighthouse: the customer's tenant) travel into the inventory, where the API shows them.
+  if (a.sku) arm.sku = a.sku;
+  if (a.tenantId) arm.tenantId = a.tenantId;
+  if (a.delegated) arm.delegated = true;
   let hcxUrl = target.hcxUrl;
   // The discovery listing already carries every property of the cloud (ARM lists full resources): a target
   // discovered by this scan skips the per-cloud GET (a quarter of the ARM calls of a fleet scan).

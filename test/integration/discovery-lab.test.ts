@@ -276,6 +276,9 @@ describe('in a scan (Azurite)', () => {
     // The scan's completion judges discovery: the 403 subscription is a finding, not a gap.
     const run = await rt.scan({ trigger: 'cli' });
     expect(run.scan.discoveryErrors.map((e) => e.subscriptionId)).toEqual([FORBIDDEN_SUB]);
+    // The Lighthouse label reaches the stored inventory (the API's view of the target).
+    const contosoInventory = await rt.stores.inventory.getLatest(contoso.id);
+    expect(contosoInventory?.arm).toMatchObject({ tenantId: CUSTOMER_TENANT, delegated: true });
     const open = await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable', status: 'open' });
     expect(open).toEqual([
       expect.objectContaining({
