@@ -16,6 +16,8 @@ export const DISCOVERY_RULE = {
   id: 'avs-discovery-scope-unreadable',
   title: 'Discovery scope not readable: its private clouds are not checked',
   owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as Record<TargetKind, 'customer'>,
+  remediation:
+    'Grant the monitor\'s identity read where the private clouds are: the AVS reader role in the subscription (main.bicep avsSubscriptionIds), or infra/discovery-reader.bicep at a management group (README "Deploy to Azure"). A subscription left unread on purpose: waive this finding (POST /api/suppressions) or choose a narrower HCXMON_DISCOVERY_SCOPE. Customer-owned.',
 };
 
 const SUBJECT = { id: 'discovery', name: 'AVS private-cloud discovery', kind: 'target' as const };
@@ -72,7 +74,10 @@ export async function recordDiscoveryFindings(stores: Stores, scan: ScanRecord):
     const ref = scopeTarget(e);
     if (!failing.has(ref.id)) failing.set(ref.id, { ref, error: e });
   }
-  const open = await stores.findings.queryAll({ ruleId: DISCOVERY_RULE.id, status: ['open', 'unknown'] });
+  const [open, suppressions] = await Promise.all([
+    stores.findings.queryAll({ ruleId: DISCOVERY_RULE.id, status: ['open', 'unknown', 'suppressed'] }),
+    stores.suppressions.list({ activeAt: scan.asOf }),
+  ]);
   const recovered = new Map<string, TargetRef>();
   for (const f of open) {
     if (!failing.has(f.targetId)) recovered.set(f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind });
@@ -82,18 +87,23 @@ export async function recordDiscoveryFindings(stores: Stores, scan: ScanRecord):
     ...[...failing.values()].map(({ ref, error }) => ({ ref, evaluation: discoveryEvaluation(ref, error) })),
     ...[...recovered.values()].map((ref) => ({ ref, evaluation: discoveryEvaluation(ref, undefined) })),
   ];
+  const matched = new Set<string>();
   for (const { ref, evaluation } of jobs) {
-    await stores.findings.saveReconciled(ref.id, (stored) =>
-      reconcile({
+    await stores.findings.saveReconciled(ref.id, (stored) => {
+      const result = reconcile({
         target: ref,
         asOf,
         evaluations: [evaluation],
         stored,
-        suppressions: [],
+        suppressions,
         rules: (id) => (id === DISCOVERY_RULE.id ? DISCOVERY_RULE : undefined),
         scanId: scan.scanId,
         evaluatedRuleIds: [DISCOVERY_RULE.id],
-      }),
-    );
+      });
+      for (const id of result.matchedSuppressionIds) matched.add(id);
+      return result;
+    });
   }
+  // A waiver that still matches is not stale (GET /api/suppressions reports unmatched ones).
+  if (matched.size > 0) await stores.suppressions.markMatched([...matched], scan.asOf);
 }

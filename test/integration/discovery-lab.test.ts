@@ -4,6 +4,7 @@
  * listing as the automatic fallback; a Lighthouse-delegated subscription labelled with its tenant; a subscription
  * the identity cannot read reported, never silently skipped.
  */
+import { DateTime } from 'luxon';
 import { startLab, type LabHandle } from '../../dev/lab';
 import { LAB_HOME_TENANT } from '../../dev/lab/graph';
 import { demoScenario } from '../../dev/lab/scenarios/demo';
@@ -287,5 +288,21 @@ describe('in a scan (Azurite)', () => {
         message: expect.stringMatching(/HTTP 403 AuthorizationFailed.*cannot read subscription/),
       }),
     ]);
+
+    // A subscription left unread on purpose can be waived; the waiver is matched (so never reported stale).
+    await rt.addSuppression({
+      ruleId: 'avs-discovery-scope-unreadable',
+      targetId: `/subscriptions/${FORBIDDEN_SUB}`,
+      reason: 'sandbox subscription without AVS',
+      category: 'waiver',
+      expiresAt: DateTime.utc().plus({ days: 30 }).toISO()!,
+      createdBy: 'test',
+    });
+    await rt.scan({ trigger: 'cli' });
+    expect(await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable' })).toEqual([
+      expect.objectContaining({ targetId: `/subscriptions/${FORBIDDEN_SUB}`, status: 'suppressed' }),
+    ]);
+    const [waiver] = await rt.listSuppressions();
+    expect(waiver).toMatchObject({ state: 'active', lastMatchedAt: expect.any(String) });
   });
 });
