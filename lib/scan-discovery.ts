@@ -53,7 +53,7 @@ export function discoveryEvaluation(target: TargetRef, e: DiscoveryError | undef
     status: 'fail',
     severity: 'high',
     message: denied
-      ? `${e.message}. The monitor's identity cannot read ${target.name}: private clouds in it are not discovered, so none of them is checked. Grant it read there (README "Deploy to Azure"), or take the subscription out of HCXMON_DISCOVERY_SCOPE.`
+      ? `${e.message}. The monitor's identity cannot read ${target.name}: private clouds in it are not discovered, so none of them is checked. Grant it read there (README "Deploy to Azure"), or narrow HCXMON_DISCOVERY_SCOPE.`
       : `${e.message}. Discovery of ${target.name} did not complete: private clouds in it may be missing from this scan (those seen before keep their findings and are reported stale).`,
     evidence: {
       source: 'arm',

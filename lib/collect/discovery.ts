@@ -384,11 +384,16 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
 
     const rows: Row[] = [];
     let graphFailure: string | undefined;
+    let graphFailureClass: DiscoveryError['errorClass'] = 'http';
+    let graphFailureStatus: number | undefined;
     try {
       const graph = await queryGraph(rest, scope, stats, sleep, rows);
       if (graph.truncated) graphFailure = 'returned a truncated result (resultTruncated)';
     } catch (err) {
-      graphFailure = `failed (${armIssue('resourceGraph.resources', err).message})`;
+      const issue = armIssue('resourceGraph.resources', err);
+      graphFailure = `failed (${issue.message})`;
+      graphFailureClass = issue.errorClass;
+      graphFailureStatus = issue.status;
     }
 
     const readable = new Set<string>();
@@ -428,7 +433,9 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
       errors.push({
         subscriptionId: '',
         scope: label,
-        errorClass: 'http',
+        // A 403 here is the identity's rights at the management group: the finding then says it cannot read it.
+        errorClass: graphFailureClass,
+        ...(graphFailureStatus !== undefined ? { status: graphFailureStatus } : {}),
         message: `${label}: Resource Graph ${graphFailure}; no subscription list to fall back on, so private clouds of this scope may be missing from this scan (their findings are kept and reported stale)`,
       });
       log(`discovery (${label}): Resource Graph ${graphFailure}; no per-subscription fallback for this scope`);

@@ -212,6 +212,20 @@ describe('fail closed', () => {
     );
   });
 
+  it('a management group the identity cannot read (403) is an auth error of that scope', async () => {
+    lab.setArmFaults({ graphForbidden: true });
+    const r = await discover(config('managementGroup:lab-branch'));
+    expect(cloudNames(r)).toEqual([]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        subscriptionId: '',
+        scope: 'managementGroup:lab-branch',
+        errorClass: 'auth',
+        status: 403,
+      }),
+    ]);
+  });
+
   it('a failed page under a management group (no subscription list to fall back on) is a scope error; the rows read are kept', async () => {
     const small = await startLab({ scenario: { ...scenario(), graphPageRows: 2 } });
     try {
