@@ -11,6 +11,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { startAzurite } from '../dev/azurite';
 import { benchColdStart } from './coldstart';
+import { benchDiscovery } from './discovery';
 import { benchQuery } from './query';
 import { benchStall } from './stall';
 import { benchFirstScan, benchScan, type CpuAccount, type ScanBenchResult } from './scan';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     coldStart?: Awaited<ReturnType<typeof benchColdStart>>;
     peakRssMb?: number;
     stall?: Awaited<ReturnType<typeof benchStall>>;
+    discovery?: Awaited<ReturnType<typeof benchDiscovery>>;
   } = {
     scans: [],
     sweep: [],
@@ -56,6 +58,9 @@ async function main(): Promise<void> {
 
   log('a healthy target beside a manager that never answers…');
   results.stall = await benchStall({ runs: quick ? 3 : 9, latencyMs: LATENCY_MS });
+
+  log('discovery of 500 subscriptions / 700 private clouds: Resource Graph vs per-subscription listing…');
+  results.discovery = await benchDiscovery();
 
   log('cold start (fresh node process per run)…');
   results.coldStart = await benchColdStart({ root: ROOT, runs: quick ? 3 : 7 });
@@ -162,6 +167,14 @@ async function main(): Promise<void> {
       `a stuck manager does not slow a healthy target (${st.latencyMs} ms per call, timeout ${st.timeoutMs} ms)`,
       `${st.ratio}× (${st.besideStuckMs} ms beside it / ${st.aloneMs} ms alone, median of ${st.runs})`,
       '',
+    ]);
+  }
+  const d = results.discovery;
+  if (d) {
+    t.push([
+      `discovery of ${d.clouds} clouds in ${d.subscriptions} subscriptions ≤ 3 ARM round trips (${d.armLatencyMs} ms each)`,
+      `${d.graph.armCalls} calls, ${d.graph.wallMs} ms via Resource Graph vs ${d.perSubscription.armCalls} calls, ${d.perSubscription.wallMs} ms per subscription (${d.callRatio}× calls, ${d.wallRatio}× time)`,
+      mark(d.graph.armCalls <= 3),
     ]);
   }
   console.log(t.toString());

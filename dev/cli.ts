@@ -113,14 +113,22 @@ export function devCommands(program: Command, ctx: CliContext): void {
       say('Starting the lab estate (fake ARM + HCX managers over HTTPS) and an embedded Azurite…');
       const [lab, azurite] = await Promise.all([startLab(), startAzurite()]);
       try {
+        // No subscription list: the demo discovers its estate the way a tenant-wide deployment does, through Azure
+        // Resource Graph over every subscription the identity can read (issue 15).
+        const { HCXMON_SUBSCRIPTION_IDS: _listed, ...labEnv } = lab.env;
         const env = {
-          ...lab.env,
+          ...labEnv,
+          HCXMON_DISCOVERY_SCOPE: 'tenant',
           HCXMON_STORAGE: azurite.connectionString,
           AzureWebJobsStorage: azurite.connectionString,
         };
         const rt = createRuntime({ env });
         const result = await rt.scan({ trigger: 'demo' });
         const { json, findings } = scanReport(result);
+        const pages = lab.requests.filter((r) => r.server === 'arm' && /^\/providers\/Microsoft\.ResourceGraph\//i.test(r.path)).length;
+        const clouds = json.targets.filter((t) => t.kind === 'avs-private-cloud').length;
+        say('');
+        say(`Discovered ${clouds} private clouds through Azure Resource Graph (tenant scope, ${pages} query page(s)).`);
         say('');
         say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)));
         say('');

@@ -22,6 +22,9 @@ param nodeVersion string = '22'
 @description('Comma list of subscriptions holding AVS private clouds to discover; empty = this subscription. The identity gets the AVS reader role in each (or only in avsResourceGroupIds).')
 param avsSubscriptionIds string = ''
 
+@description('HCXMON_DISCOVERY_SCOPE: empty = the subscriptions of avsSubscriptionIds; managementGroup:<id> (or the tenant root group: managementGroup:<tenant id>) to discover every private cloud below it, after infra/discovery-reader.bicep granted read there. The AVS role (listAdminCredentials) stays where avsSubscriptionIds / avsResourceGroupIds say.')
+param discoveryScope string = ''
+
 @description('Least privilege: comma list of resource group ids (/subscriptions/…/resourceGroups/…) holding the private clouds. When set, the AVS reader role is assigned on these groups only, not on whole subscriptions.')
 param avsResourceGroupIds string = ''
 
@@ -183,7 +186,9 @@ module app 'modules/app.bicep' = {
     dcrImmutableId: monitoring.outputs.dcrImmutableId
     alertStream: monitoring.outputs.streamName
     integrationSubnetId: integrationSubnetId
-    subscriptionIds: join(avsSubscriptions, ',')
+    // A management-group scope replaces the subscription list (the app refuses both at once).
+    subscriptionIds: empty(discoveryScope) ? join(avsSubscriptions, ',') : ''
+    discoveryScope: discoveryScope
     cloudCredentials: cloudCredentials
     connectorsJson: string(connectors)
     connectorSecretNames: csv(connectorSecretNames)
@@ -205,6 +210,8 @@ output AZURE_FUNCTION_APP_NAME string = app.outputs.name
 output AZURE_KEY_VAULT_NAME string = app.outputs.keyVaultName
 output HCXMON_ALERT_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
 output HCXMON_ALERT_RULE_ID string = monitoring.outputs.dcrImmutableId
+// For infra/discovery-reader.bicep (discovery across a management group).
+output HCXMON_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output ACTION_GROUP_ID string = monitoring.outputs.actionGroupId
 output SERVICE_API_URI string = 'https://${app.outputs.defaultHostName}'
 output HCXMON_SIGN_IN string = empty(authClientId) ? 'keys' : 'entra'

@@ -8,6 +8,7 @@ import { ConfigError } from './errors';
  */
 export const SETTINGS = {
   subscriptionIds: 'HCXMON_SUBSCRIPTION_IDS',
+  discoveryScope: 'HCXMON_DISCOVERY_SCOPE',
   armEndpoint: 'HCXMON_ARM_ENDPOINT',
   armAccessToken: 'HCXMON_ARM_ACCESS_TOKEN',
   armCaFile: 'HCXMON_ARM_CA_FILE',
@@ -61,8 +62,23 @@ export interface AlertConfig {
   minSeverity: Severity;
 }
 
+/**
+ * Where discovery looks for AVS private clouds (HCXMON_DISCOVERY_SCOPE). `tenant`: every subscription the identity
+ * can read, Lighthouse-delegated ones included; `managementGroup`: the subscriptions below one management group;
+ * `subscriptions`: exactly these (HCXMON_SUBSCRIPTION_IDS, today's behaviour); `none`: no Azure discovery at all
+ * (an on-premises-only estate of HCXMON_CONNECTORS).
+ */
+export type DiscoveryScope =
+  | { kind: 'tenant' }
+  | { kind: 'managementGroup'; managementGroupId: string }
+  | { kind: 'subscriptions'; subscriptionIds: string[] }
+  | { kind: 'none' };
+
 export interface Config {
+  /** The subscriptions of a `subscriptions:` scope (HCXMON_SUBSCRIPTION_IDS); empty for the other scopes. */
   subscriptionIds: string[];
+  /** Absent in hand-built configs: then the scope is `subscriptions` over `subscriptionIds` (loadConfig sets it). */
+  discoveryScope?: DiscoveryScope;
   armEndpoint: string;
   armAccessToken?: string;
   armCaFile?: string;
@@ -103,6 +119,8 @@ export const DEFAULTS = {
 
 const VERSION_RE = /^\d+(\.\d+){1,4}$/;
 const SUBSCRIPTION_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+// Management group ids: letters, digits, '-', '_', '(', ')', '.'; up to 90 characters (ARM naming rules).
+const MANAGEMENT_GROUP_RE = /^[A-Za-z0-9_().-]{1,90}$/;
 const SETTING_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SHA256_RE = /^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/;
 
@@ -254,19 +272,63 @@ function parseStorage(env: Env): StorageConfig {
   return { kind: 'embedded' };
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const subsRaw = blankToUndefined(env[SETTINGS.subscriptionIds]);
-  const subscriptionIds = subsRaw
-    ? subsRaw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-  for (const s of subscriptionIds) {
+function parseSubscriptionList(raw: string, setting: string): string[] {
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of ids) {
     if (!SUBSCRIPTION_RE.test(s)) {
-      throw new ConfigError(SETTINGS.subscriptionIds, `"${s}" is not a subscription id (a GUID); expected a comma list`);
+      throw new ConfigError(setting, `"${s}" is not a subscription id (a GUID); expected a comma list`);
     }
   }
+  return ids;
+}
+
+/**
+ * HCXMON_DISCOVERY_SCOPE, with HCXMON_SUBSCRIPTION_IDS kept working: a subscription list alone means
+ * `subscriptions:<list>`; nothing at all means `tenant` (every subscription the identity can see, so a private
+ * cloud nobody listed is still checked). Both set is refused unless they agree, so no run silently ignores one.
+ */
+export function parseDiscoveryScope(env: Env): DiscoveryScope {
+  const subsRaw = blankToUndefined(env[SETTINGS.subscriptionIds]);
+  const listed = subsRaw ? parseSubscriptionList(subsRaw, SETTINGS.subscriptionIds) : [];
+  const raw = blankToUndefined(env[SETTINGS.discoveryScope]);
+  if (raw === undefined) return listed.length > 0 ? { kind: 'subscriptions', subscriptionIds: listed } : { kind: 'tenant' };
+  const sep = raw.indexOf(':');
+  const kind = (sep < 0 ? raw : raw.slice(0, sep)).trim().toLowerCase();
+  const arg = sep < 0 ? '' : raw.slice(sep + 1).trim();
+  let scope: DiscoveryScope;
+  if (kind === 'tenant' && arg === '') scope = { kind: 'tenant' };
+  else if (kind === 'none' && arg === '') scope = { kind: 'none' };
+  else if (kind === 'managementgroup' && MANAGEMENT_GROUP_RE.test(arg))
+    scope = { kind: 'managementGroup', managementGroupId: arg };
+  else if (kind === 'subscriptions' && arg !== '')
+    scope = { kind: 'subscriptions', subscriptionIds: parseSubscriptionList(arg, SETTINGS.discoveryScope) };
+  else {
+    throw new ConfigError(
+      SETTINGS.discoveryScope,
+      `expected "tenant", "managementGroup:<id>", "subscriptions:<id,id,…>" or "none", got "${raw.slice(0, 120)}"`,
+    );
+  }
+  if (listed.length > 0) {
+    const same =
+      scope.kind === 'subscriptions' &&
+      scope.subscriptionIds.length === listed.length &&
+      scope.subscriptionIds.every((s) => listed.some((l) => l.toLowerCase() === s.toLowerCase()));
+    if (!same) {
+      throw new ConfigError(
+        SETTINGS.subscriptionIds,
+        `is set, but ${SETTINGS.discoveryScope}="${raw.slice(0, 120)}" chooses another scope; unset one of them`,
+      );
+    }
+  }
+  return scope;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const discoveryScope = parseDiscoveryScope(env);
+  const subscriptionIds = discoveryScope.kind === 'subscriptions' ? discoveryScope.subscriptionIds : [];
 
   const armEndpoint = (blankToUndefined(env[SETTINGS.armEndpoint]) ?? DEFAULTS.armEndpoint).replace(/\/+$/, '');
   if (!httpsUrl.safeParse(armEndpoint).success) {
@@ -301,6 +363,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     subscriptionIds,
+    discoveryScope,
     armEndpoint,
     armAccessToken: blankToUndefined(env[SETTINGS.armAccessToken]),
     armCaFile: blankToUndefined(env[SETTINGS.armCaFile]),

@@ -4,7 +4,14 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { DateTime } from 'luxon';
 import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
-import { collectInventory, discoverTargets, resolveQueuedTarget, TargetRefused, type ArmClientFactory } from './collect';
+import {
+  collectInventory,
+  discoverEstate,
+  resolveQueuedTarget,
+  TargetRefused,
+  type ArmClientFactory,
+  type ArmRest,
+} from './collect';
 import type { Fact, FactName, Suppression } from './domain/finding';
 import type { TargetRef } from './domain/target';
 import { NotFoundError } from './errors';
@@ -77,6 +84,8 @@ export interface RuntimeOptions {
   tablePrefix?: string;
   queueName?: string;
   armClients?: ArmClientFactory;
+  /** ARM REST client for Resource Graph and the subscription list (tests shorten its retries). */
+  armRest?: ArmRest;
   credential?: TokenCredential;
   now?: () => DateTime;
   /** Extra pipeline policies on every table client (benchmarks count Table requests with one). */
@@ -144,7 +153,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     env,
     stores,
     rules: ruleEngine(config),
-    discover: () => discoverTargets(config, { armClients: opts.armClients }),
+    discover: () => discoverEstate(config, { armClients: opts.armClients, rest: opts.armRest }),
     collect: (target, asOf, onStats, signal) =>
       collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats, signal }),
     now,
@@ -263,7 +272,13 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       const { scan, ref } = await scanOf(msg);
       let target;
       try {
-        target = resolveQueuedTarget(config, ref);
+        // Tenant / management-group scope: the cloud must be one this scan discovered — the scan row the message was
+        // checked against lists exactly those.
+        const discovered =
+          (config.discoveryScope?.kind ?? 'subscriptions') === 'subscriptions'
+            ? undefined
+            : new Set(scan.targets.map((t) => t.id));
+        target = resolveQueuedTarget(config, ref, discovered);
       } catch (err) {
         if (!(err instanceof TargetRefused)) throw err;
         const at = now();

@@ -35,7 +35,14 @@ export interface ScanRecord {
   /** Set when the scan covers only the targets matching it (then targets it did not reach are not judged stale). */
   targetFilter?: string;
   /** Subscriptions ARM discovery could not list; their clouds are missing from this scan. */
-  discoveryErrors: { subscriptionId: string; errorClass: ErrorClass; message: string }[];
+  discoveryErrors: {
+    subscriptionId: string;
+    /** A management group or the tenant whose discovery failed as a whole (then subscriptionId is empty). */
+    scope?: string;
+    errorClass: ErrorClass;
+    message: string;
+    status?: number;
+  }[];
   status: 'running' | 'completed';
   completedAt?: string;
   /** What the dispatcher did after the scan: the outbox depth tells on-call wiring that is not draining. */

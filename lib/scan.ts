@@ -15,6 +15,7 @@ import { ACTIVATION_KEY_RULE } from './rules/licensing';
 import type { ConnectorKeyDeadline } from './rules/types';
 import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
+import { recordDiscoveryFindings } from './scan-discovery';
 import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
 
 export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
@@ -388,6 +389,8 @@ export async function evaluateMissedTargets(deps: ScanDeps, scan: ScanRecord): P
       }),
     );
   }
+  // The scopes discovery could not read are findings of their own (issue 15), opened and resolved here too.
+  await recordDiscoveryFindings(deps.stores, scan);
   return refs;
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { record, type LabContext } from './context';
+import { listSubscriptions, queryResources } from './graph';
 import { readBody, sendJson } from './http';
 import type { LabCloudSpec } from './types';
 
@@ -40,9 +41,14 @@ export function exampleBody<T = Record<string, unknown>>(apiVersion: string, fil
   let chosen = version;
   // 2023-09-01 has no HcxEnterpriseSites_Get (README "Missing"): fall back to the nearest older version.
   if (!existsSync(join(examplesDir(), version, `${file}.json`))) chosen = '2023-03-01';
-  const key = `${chosen}/${file}`;
+  return exampleFileBody<T>(chosen, file);
+}
+
+/** `responses["200"].body` of arm-examples/<dir>/<file>.json (an api-version folder, or resourcegraph/), deep-cloned. */
+export function exampleFileBody<T = Record<string, unknown>>(dir: string, file: string): T {
+  const key = `${dir}/${file}`;
   if (!cache.has(key)) {
-    const json = JSON.parse(readFileSync(join(examplesDir(), chosen, `${file}.json`), 'utf8')) as {
+    const json = JSON.parse(readFileSync(join(examplesDir(), dir, `${file}.json`), 'utf8')) as {
       responses: Record<string, { body: unknown }>;
     };
     cache.set(key, json.responses['200'].body);
@@ -89,7 +95,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
   res.once('close', () =>
     record(ctx, 'arm', undefined, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0),
   );
-  await readBody(req);
+  const rawBody = await readBody(req);
 
   if (req.headers.authorization !== `Bearer ${ctx.armToken}`) {
     armError(
@@ -111,6 +117,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     return;
   }
   const f = ctx.armFaults;
+  if (f.latencyMs) await ctx.delay(f.latencyMs);
   if (f.throttle && (!f.throttle.onPath || url.pathname.includes(f.throttle.onPath))) {
     const left = ctx.throttleLeft.get('arm') ?? 0;
     if (left > 0) {
@@ -126,6 +133,22 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     return;
   }
 
+  if (/^\/subscriptions\/?$/i.test(url.pathname) && method === 'GET') return listSubscriptions(ctx, res);
+  if (/^\/providers\/microsoft\.resourcegraph\/resources\/?$/i.test(url.pathname) && method === 'POST') {
+    return queryResources(ctx, res, rawBody, (sub, i) => {
+      const c = ctx.clouds.get(sub.toLowerCase())![i];
+      return renderCloud(ctx, apiVersion, sub, c, 'PrivateClouds_Get');
+    });
+  }
+  const forbidden = /^\/subscriptions\/([^/]+)\//i.exec(url.pathname)?.[1]?.toLowerCase();
+  if (forbidden && ctx.forbiddenSubscriptions.has(forbidden)) {
+    return armError(
+      res,
+      403,
+      'AuthorizationFailed',
+      `The client does not have authorization to perform action 'Microsoft.AVS/privateClouds/read' over scope '/subscriptions/${forbidden}'.`,
+    );
+  }
   let m = RE_PC_SUB.exec(url.pathname);
   if (m && method === 'GET') return listClouds(ctx, res, url, apiVersion, m[1]);
   m = RE_PC_RG.exec(url.pathname);

@@ -1,4 +1,4 @@
-import type { ArmFaults, LabCloudSpec, LabManagerState, LabRequestRecord } from './types';
+import type { ArmFaults, LabCloudSpec, LabManagerState, LabRequestRecord, LabSubscriptionSpec } from './types';
 
 /** Shared, mutable state of one running lab: what the servers read on every request. */
 export interface LabContext {
@@ -13,6 +13,14 @@ export interface LabContext {
   /** Remaining throttle answers (decremented per 429 sent), keyed by manager id or `arm`. */
   throttleLeft: Map<string, number>;
   armPageSize: number;
+  /** Every scenario subscription (forbidden ones included), for GET /subscriptions and Resource Graph. */
+  subscriptions: LabSubscriptionSpec[];
+  /** Lower-case ids of subscriptions the identity cannot read (ARM answers 403). */
+  forbiddenSubscriptions: Set<string>;
+  /** The identity's home tenant. */
+  tenantId: string;
+  graphPageRows: number;
+  graphQuota: { limit: number; used: number };
   origins: { arm: string; hcx: string; appliance: string; untrusted: string; dead: string };
   /** hybridity tokens → manager id and calls made with it. */
   sessions: Map<string, { managerId: string; calls: number }>;

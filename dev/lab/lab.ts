@@ -6,6 +6,7 @@ import { freePort } from '../azurite';
 import { createArmHandler } from './arm';
 import { generateLabCerts } from './certs';
 import type { LabContext } from './context';
+import { LAB_HOME_TENANT } from './graph';
 import { createHcxHandler } from './hcx';
 import { demoScenario } from './scenarios/demo';
 import { buildManagerState, labPassword } from './state';
@@ -77,6 +78,11 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     armFaults: scenario.armFaults ?? {},
     throttleLeft: new Map(),
     armPageSize: Math.max(1, options.armPageSize ?? scenario.armPageSize ?? 2),
+    subscriptions: scenario.subscriptions,
+    forbiddenSubscriptions: new Set(scenario.subscriptions.filter((s) => s.forbidden).map((s) => s.id.toLowerCase())),
+    tenantId: scenario.tenantId ?? LAB_HOME_TENANT,
+    graphPageRows: Math.max(1, Math.min(1000, scenario.graphPageRows ?? 1000)),
+    graphQuota: { limit: Math.max(1, scenario.graphQuota ?? 15), used: 0 },
     origins: { arm: '', hcx: '', appliance: '', untrusted: '', dead: `https://127.0.0.1:${deadPort}` },
     sessions: new Map(),
     delay: (ms) =>
@@ -111,6 +117,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     },
   };
   if (ctx.armFaults.throttle) ctx.throttleLeft.set('arm', ctx.armFaults.throttle.times);
+  if (ctx.armFaults.graphThrottle) ctx.throttleLeft.set('graph', ctx.armFaults.graphThrottle.times);
   for (const m of managers.values()) if (m.faults.throttle) ctx.throttleLeft.set(m.id, m.faults.throttle.times);
 
   const trusted = { key: certs.trusted.key, cert: certs.trusted.cert };
@@ -204,6 +211,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     setArmFaults(faults: ArmFaults) {
       ctx.armFaults = Object.keys(faults).length === 0 ? {} : { ...ctx.armFaults, ...faults };
       if (faults.throttle) ctx.throttleLeft.set('arm', faults.throttle.times);
+      if (faults.graphThrottle) ctx.throttleLeft.set('graph', faults.graphThrottle.times);
     },
     updateManager(managerId, mutate) {
       mutate(get(managerId));

@@ -40,6 +40,16 @@ export interface ArmFaults {
   http5xxOnPath?: string;
   /** Status for http5xxOnPath (default 500; 501 is not retried by the Azure SDK, which keeps tests fast). */
   http5xxStatus?: number;
+  /** Added latency per ARM request, in ms (benchmarks model ARM's round trip with it). */
+  latencyMs?: number;
+  /** Resource Graph answers 403 (a tenant or policy that does not permit it): discovery must fall back to ARM. */
+  graphForbidden?: boolean;
+  /** Resource Graph answers 429 (quota headers, no Retry-After) this many times. */
+  graphThrottle?: { times: number; resetsAfterSeconds: number };
+  /** Every Resource Graph page says `resultTruncated: "true"`. */
+  graphTruncated?: boolean;
+  /** Resource Graph answers 500 on this page (1-based) and later. */
+  graphFailFromPage?: number;
 }
 
 export interface LabRequestRecord {
@@ -337,6 +347,13 @@ export interface LabCloudSpec {
 export interface LabSubscriptionSpec {
   id: string;
   clouds: LabCloudSpec[];
+  displayName?: string;
+  /** The subscription's tenant; another tenant than the scenario's makes it Lighthouse-delegated. */
+  tenantId?: string;
+  /** The management group it sits below (Resource Graph `managementGroups` scope); default `lab-root`. */
+  managementGroup?: string;
+  /** Listed by GET /subscriptions, but the identity cannot read it: ARM answers 403, Resource Graph leaves it out. */
+  forbidden?: boolean;
 }
 
 export interface LabConnectorSpec {
@@ -360,4 +377,10 @@ export interface LabScenario {
   /** privateClouds.listInSubscription page size (default 2). */
   armPageSize?: number;
   armFaults?: ArmFaults;
+  /** The identity's home tenant (Lighthouse-delegated subscriptions name it in managedByTenants). */
+  tenantId?: string;
+  /** Resource Graph rows per page at most (default 1000, the API's `$top` limit). */
+  graphPageRows?: number;
+  /** Resource Graph queries allowed per quota window before x-ms-user-quota-remaining reaches 0 (default 15). */
+  graphQuota?: number;
 }

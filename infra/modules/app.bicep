@@ -21,6 +21,8 @@ param alertStream string
 param integrationSubnetId string = ''
 
 param subscriptionIds string
+@description('HCXMON_DISCOVERY_SCOPE; empty = the subscriptions of subscriptionIds.')
+param discoveryScope string = ''
 param armEndpoint string = ''
 param cloudCredentials string = 'arm'
 @description('HCXMON_CONNECTORS: JSON array of on-premises HCX Connectors; each passwordSetting names one of the Key Vault–backed settings below.')
@@ -265,6 +267,7 @@ var baseSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   HCXMON_SUBSCRIPTION_IDS: subscriptionIds
+  HCXMON_DISCOVERY_SCOPE: discoveryScope
   HCXMON_ARM_ENDPOINT: armEndpoint
   // Empty in Azure: the managed identity gets ARM tokens. Only CI and the lab set a pre-obtained token.
   HCXMON_ARM_ACCESS_TOKEN: ''

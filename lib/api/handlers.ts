@@ -10,6 +10,7 @@ import { checkFactValue } from '../findings/facts';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
 import { compareTargetUrgency, summarize, summaryJson, type FleetSummary } from '../findings/urgency';
+import { DISCOVERY_RULE } from '../scan-discovery';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { HTML_HEADERS } from './html';
 import { json, type ApiRequest, type ApiResponse } from './http';
@@ -392,7 +393,8 @@ export function createHandlers(ports: ApiPorts) {
   async function createSuppression(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const body = parseBody(await req.text(), suppressionBody);
-    if (!ports.rules.rules.some((r) => r.id === body.ruleId)) {
+    // The discovery-scope finding is not a rule of the engine but may be waived (a subscription left unread on purpose).
+    if (!ports.rules.rules.some((r) => r.id === body.ruleId) && body.ruleId !== DISCOVERY_RULE.id) {
       throw new ValidationError(`ruleId: no rule "${body.ruleId}" (see GET /api/rules)`, 'ruleId', 'invalid_body');
     }
     const input = {
@@ -480,7 +482,12 @@ export function createHandlers(ports: ApiPorts) {
     if (q.finding !== undefined) {
       const f = await ports.findings.get(q.finding);
       focus = f
-        ? { finding: f, remediation: ports.rules.rules.find((r) => r.id === f.ruleId)?.remediation }
+        ? {
+            finding: f,
+            remediation:
+              ports.rules.rules.find((r) => r.id === f.ruleId)?.remediation ??
+              (f.ruleId === DISCOVERY_RULE.id ? DISCOVERY_RULE.remediation : undefined),
+          }
         : { missingId: q.finding };
     }
     const asOf = now();

@@ -84,6 +84,8 @@ export const zText = (max: number) =>
 
 const ARM_ID_RE = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.avs\/privateclouds\/[^/]+$/;
 const CONNECTOR_ID_RE = /^connector:[A-Za-z0-9._-]{1,64}$/;
+// The targets of discovery-scope findings (lib/scan-discovery.ts): a subscription, or a scope as configured.
+const SCOPE_ID_RE = /^(\/subscriptions\/[0-9a-f-]{36}|scope:(tenant|managementGroup:[A-Za-z0-9_().-]{1,90}))$/;
 
 /**
  * A target id from a route or query: an ARM private cloud id (compared in lower case, as stored) or
@@ -99,9 +101,9 @@ export function parseTargetId(raw: string | undefined, parameter = 'id'): string
     }
   }
   if (value.toLowerCase().startsWith('/subscriptions/')) value = value.toLowerCase();
-  if (ARM_ID_RE.test(value) || CONNECTOR_ID_RE.test(value)) return value;
+  if (ARM_ID_RE.test(value) || CONNECTOR_ID_RE.test(value) || SCOPE_ID_RE.test(value)) return value;
   throw new ValidationError(
-    `${parameter}: expected a target id (an AVS private cloud's ARM resource id, URL-encoded, or connector:<name>), got "${clip(value)}"`,
+    `${parameter}: expected a target id (an AVS private cloud's ARM resource id, URL-encoded, connector:<name>, or a discovery scope: /subscriptions/<id>, scope:…), got "${clip(value)}"`,
     parameter,
   );
 }

@@ -185,10 +185,10 @@ export function buildProgram(opts: CliOptions): {
         concurrency?: number;
       }) => {
         const cfg = ctx.config();
-        if (cfg.subscriptionIds.length === 0 && cfg.connectors.length === 0) {
+        if (cfg.discoveryScope?.kind === 'none' && cfg.connectors.length === 0) {
           throw new ConfigError(
-            'HCXMON_SUBSCRIPTION_IDS',
-            'nothing to scan: set HCXMON_SUBSCRIPTION_IDS (AVS private clouds) and/or HCXMON_CONNECTORS (on-premises HCX Connectors); `npm run demo` shows the product on a simulated estate',
+            'HCXMON_DISCOVERY_SCOPE',
+            'nothing to scan: "none" discovers no AVS private clouds and HCXMON_CONNECTORS is empty; choose a scope (tenant, managementGroup:<id>, subscriptions:<ids>) and/or set HCXMON_CONNECTORS; `npm run demo` shows the product on a simulated estate',
           );
         }
         await ctx.withRuntime(async (rt) => {

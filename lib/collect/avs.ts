@@ -122,7 +122,7 @@ function abortSignalOf(s: PipelineRequest['abortSignal']): AbortSignal | undefin
  * Runs on every attempt (after the SDK's retry policies, next to the wire): takes a slot of the process-wide ARM
  * cap, sends through the shared ARM connection pool (unless a proxy agent is already set), and caps Retry-After.
  */
-function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
+export function armLimitsPolicy(ca: string | undefined): PipelinePolicy {
   const agent = sharedArmAgent(ca);
   return {
     name: 'hcxmonArmLimits',
@@ -273,7 +273,10 @@ export function connectorTargets(config: Config): Target[] {
 }
 
 export interface DiscoveryError {
+  /** The subscription that could not be listed; empty when the failure is the whole scope's (`scope` says which). */
   subscriptionId: string;
+  /** A management group or the tenant whose discovery failed (HCXMON_DISCOVERY_SCOPE form). */
+  scope?: string;
   errorClass: ErrorClass;
   message: string;
   status?: number;
@@ -290,11 +293,12 @@ export interface DiscoveryResult {
  */
 export async function discoverTargets(
   config: Config,
-  deps: { armClients?: ArmClientFactory } = {},
+  // `subscriptionIds`: the subscriptions to list when they are not config's (Resource Graph's fallback, lib/collect/discovery.ts).
+  deps: { armClients?: ArmClientFactory; subscriptionIds?: readonly string[] } = {},
 ): Promise<DiscoveryResult> {
   const errors: DiscoveryError[] = [];
   const perSub = await Promise.all(
-    config.subscriptionIds.map(async (subscriptionId) => {
+    (deps.subscriptionIds ?? config.subscriptionIds).map(async (subscriptionId) => {
       try {
         const client = (deps.armClients ?? defaultFactory(config))(subscriptionId);
         const out: Target[] = [];
@@ -380,6 +384,10 @@ export async function collectArmFacts(
     privateCloudName: a.privateCloudName,
   };
   if (a.location) arm.location = a.location;
+  // Discovery's labels (Lighthouse: the customer's tenant) travel into the inventory, where the API shows them.
+  if (a.sku) arm.sku = a.sku;
+  if (a.tenantId) arm.tenantId = a.tenantId;
+  if (a.delegated) arm.delegated = true;
   let hcxUrl = target.hcxUrl;
   // The discovery listing already carries every property of the cloud (ARM lists full resources): a target
   // discovered by this scan skips the per-cloud GET (a quarter of the ARM calls of a fleet scan).

@@ -10,6 +10,15 @@ export {
   type DiscoveryError,
   type DiscoveryResult,
 } from './avs';
+export {
+  discoverEstate,
+  createArmRest,
+  type ArmRest,
+  type DiscoverDeps,
+  type DiscoveredSubscription,
+  type DiscoveryStats,
+  type EstateDiscovery,
+} from './discovery';
 export { collectInventory, type CollectDeps, type CollectStats } from './inventory';
 export { HybridityClient, ApplianceClient, type Credentials } from './hcx/client';
 export { HttpTransport, type TransportStats } from './hcx/http';

@@ -24,7 +24,11 @@ function clip(s: string): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-export function resolveQueuedTarget(config: Config, ref: TargetRef): Target {
+/**
+ * `discovered`: the target ids of the message's scan (its scan row), which the worker passes when the discovery
+ * scope is a tenant or a management group — there is no configured subscription list to check against then.
+ */
+export function resolveQueuedTarget(config: Config, ref: TargetRef, discovered?: ReadonlySet<string>): Target {
   if (ref.kind === 'hcx-connector') {
     const t = connectorTargets(config).find((c) => c.id === ref.id);
     if (!t) throw new TargetRefused(`${clip(ref.id)} is not a Connector in HCXMON_CONNECTORS; message refused`);
@@ -37,7 +41,16 @@ export function resolveQueuedTarget(config: Config, ref: TargetRef): Target {
   if (m[2].endsWith('.') || m[3].endsWith('.')) {
     throw new TargetRefused(`${clip(ref.id)} has a resource group or cloud name ending in '.'; message refused`);
   }
-  const subscriptionId = config.subscriptionIds.find((s) => s.toLowerCase() === m[1]);
+  let subscriptionId = config.subscriptionIds.find((s) => s.toLowerCase() === m[1]);
+  const scope = config.discoveryScope?.kind ?? 'subscriptions';
+  if (scope !== 'subscriptions') {
+    // Tenant / management-group scope (issue 15): the cloud must be one this scan's discovery found, so a message
+    // can name a cloud of the scope but never widen it. Kept apart from the subscription-list check below.
+    if (!discovered?.has(ref.id)) {
+      throw new TargetRefused(`${clip(ref.id)} is not a private cloud this scan discovered; message refused`);
+    }
+    subscriptionId = m[1];
+  }
   if (!subscriptionId) {
     throw new TargetRefused(`${clip(ref.id)} is not in a subscription of HCXMON_SUBSCRIPTION_IDS; message refused`);
   }

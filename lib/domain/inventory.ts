@@ -84,6 +84,11 @@ export interface ArmFacts {
   location?: string;
   provisioningState?: string;
   hcxCloudManagerUrl?: string;
+  /** From Resource Graph discovery (in-process scans): the SKU, the subscription's tenant, and whether that
+   *  subscription is another tenant's delegated through Azure Lighthouse. */
+  sku?: string;
+  tenantId?: string;
+  delegated?: boolean;
   /** `null` = collected and there is no HCX add-on; `undefined` = not collected. */
   hcxAddon?: HcxAddon | null;
   enterpriseSites?: EnterpriseSite[];

@@ -39,6 +39,12 @@ export interface Target {
     location?: string;
     /** As the discovery listing reported it: set, the scan of this target trusts it instead of re-reading the cloud. */
     provisioningState?: string;
+    /** From Resource Graph discovery: the cloud's SKU (AV36, AV36P, AV52, …). */
+    sku?: string;
+    /** The subscription's tenant (a customer's, for a subscription managed through Azure Lighthouse). */
+    tenantId?: string;
+    /** The subscription is another tenant's, delegated to this identity through Azure Lighthouse. */
+    delegated?: boolean;
   };
   /** Connectors: the SSO user for the hybridity API and the names of the settings that hold passwords. */
   connector?: { username: string; passwordSetting: string; adminUsername?: string; adminPasswordSetting?: string };

@@ -214,9 +214,10 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect((await run(['scan', '--bogus'])).code).toBe(2);
     expect((await run(['scan', '--fail-on', 'urgent'])).code).toBe(2);
     expect((await run(['scan', '--target', 'no-such-target', '--format', 'json'])).code).toBe(2);
-    const unconfigured = await hcxmon(['scan'], {});
+    // Without subscriptions the scope is the tenant (issue 15); `none` and no connectors leaves nothing to scan.
+    const unconfigured = await hcxmon(['scan'], { HCXMON_DISCOVERY_SCOPE: 'none' });
     expect(unconfigured.code).toBe(2);
-    expect(unconfigured.stderr).toMatch(/nothing to scan: set HCXMON_SUBSCRIPTION_IDS/);
+    expect(unconfigured.stderr).toMatch(/nothing to scan: "none" discovers no AVS private clouds/);
     const badSetting = await hcxmon(['scan'], { ...env, HCXMON_CONCURRENCY: 'lots' });
     expect(badSetting.code).toBe(2);
     expect(badSetting.stderr).toMatch(/HCXMON_CONCURRENCY: expected a whole number/);

@@ -134,8 +134,9 @@ describe('targets a scan does not reach', () => {
   it('are judged stale after twice the scan period, their other findings kept as they were', async () => {
     await ctx.rt.scan({ trigger: 'cli' });
     const before = await ctx.rt.stores.findings.listForTarget('connector:onprem-dc1');
-    // The subscription listing fails and the connector leaves the configuration: neither is scanned any more.
-    ctx.lab.setArmFaults({ http5xxOnPath: '/providers/Microsoft.AVS/privateClouds', http5xxStatus: 501 });
+    // Discovery fails (Resource Graph refused, and the per-subscription listing it falls back to fails too) and the
+    // connector leaves the configuration: neither is scanned any more.
+    ctx.lab.setArmFaults({ graphForbidden: true, http5xxOnPath: '/providers/Microsoft.AVS/privateClouds', http5xxStatus: 501 });
     const env = { ...ctx.env, HCXMON_CONNECTORS: JSON.stringify(JSON.parse(ctx.env.HCXMON_CONNECTORS).filter((c: { name: string }) => c.name !== 'onprem-dc1')) };
     const rt2 = createRuntime({ env, tablePrefix: (ctx.rt.stores.tableNames.findings.replace(/findings$/, '')), now: ctx.clock.now });
 
@@ -145,6 +146,11 @@ describe('targets a scan does not reach', () => {
     expect(result.targets.map((t) => t.outcome.targetName)).not.toContain('onprem-dc1');
     let stale = (await rt2.stores.findings.listForTarget('connector:onprem-dc1')).find((f) => f.ruleId === 'hcx-scan-stale');
     expect(stale).toBeUndefined(); // 24 h: still fresh, nothing to report
+    // Each subscription that could not be read is a finding of its own, not a gap.
+    const subscriptionTargets = ctx.lab.subscriptionIds.map((sub) => `/subscriptions/${sub.toLowerCase()}`).sort();
+    const unreadable = await rt2.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable', status: 'open' });
+    expect(unreadable.map((f) => f.targetId).sort()).toEqual(subscriptionTargets);
+    expect(unreadable[0]).toMatchObject({ severity: 'high', owner: 'customer' });
 
     ctx.clock.advance(25);
     result = await rt2.scan({ trigger: 'cli' });
@@ -167,6 +173,9 @@ describe('targets a scan does not reach', () => {
     ctx.clock.advance(24);
     await rt2.scan({ trigger: 'cli' });
     expect(await rt2.stores.findings.listForTarget('connector:onprem-dc1')).toEqual([]);
+    // Discovery reads both subscriptions again: their findings are resolved.
+    const reread = await rt2.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable' });
+    expect(reread.map((f) => [f.targetId, f.status]).sort()).toEqual(subscriptionTargets.map((t) => [t, 'resolved']));
     await expect(rt2.forgetTarget('connector:onprem-dc1')).rejects.toThrow(/nothing is stored/);
   });
 });

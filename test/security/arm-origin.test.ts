@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateLabCerts, type LabCerts } from '../../dev/lab/certs';
-import { createArmClientFactory, discoverTargets } from '../../lib/collect';
+import { createArmClientFactory, discoverEstate, discoverTargets } from '../../lib/collect';
 import { loadConfig } from '../../lib/config';
 import { recordingServer, type RecordingServer } from './support';
 
@@ -34,6 +34,15 @@ describe('ARM requests are pinned to the configured ARM origin', () => {
     });
     arm = await recordingServer(certs.trusted, (req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
+      // Discovery at tenant scope (issue 15): the subscription list's nextLink is data too.
+      if (req.url.startsWith('/subscriptions?')) {
+        res.end(JSON.stringify({ value: [{ subscriptionId: SUB_HONEST, tenantId: SUB_HONEST, state: 'Enabled' }], nextLink: `${foreign.origin}/subscriptions?api-version=2022-12-01&page=2` }));
+        return;
+      }
+      if (req.url.startsWith('/providers/Microsoft.ResourceGraph/resources')) {
+        res.end(JSON.stringify({ data: [], count: 0, totalRecords: 0, resultTruncated: 'false' }));
+        return;
+      }
       const forged = req.url.includes(SUB_FORGED);
       res.end(
         JSON.stringify({
@@ -66,5 +75,22 @@ describe('ARM requests are pinned to the configured ARM origin', () => {
     // Nothing of a subscription that could not be listed whole is reported (a partial list would hide clouds).
     expect(result.targets.map((t) => t.name)).toEqual(['honest']);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('Resource Graph discovery goes through the same pin: the subscription list\'s foreign nextLink is not followed', async () => {
+    const config = loadConfig({
+      HCXMON_DISCOVERY_SCOPE: 'tenant',
+      HCXMON_ARM_ENDPOINT: arm.origin,
+      HCXMON_ARM_ACCESS_TOKEN: TOKEN,
+      HCXMON_ARM_CA_FILE: certs.caFile,
+    });
+    const result = await discoverEstate(config, { log: () => undefined });
+    expect(foreign.requests).toEqual([]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ scope: 'tenant', message: expect.stringMatching(/not followed/) }),
+    ]);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    // Resource Graph itself was asked at the configured origin, with the token.
+    expect(arm.requests.some((r) => r.method === 'POST' && r.url.startsWith('/providers/Microsoft.ResourceGraph/resources'))).toBe(true);
   });
 });

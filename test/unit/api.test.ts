@@ -233,6 +233,25 @@ describe('API input handling (property-based, in-process)', () => {
     const b = await h.createSuppression(request('POST', {}, new URLSearchParams(), body));
     expect((b.jsonBody as Suppression).createdBy).toBe('unknown');
   });
+
+  it('waives a discovery-scope finding (a subscription left unread on purpose); other unknown rule ids stay refused', async () => {
+    const h = createHandlers(memoryPorts());
+    const body = (ruleId: string): string =>
+      JSON.stringify({
+        ruleId,
+        targetId: '/subscriptions/0d1e2f3a-0000-4000-8000-000000000403',
+        reason: 'sandbox subscription, no AVS',
+        category: 'waiver',
+        expiresAt: '2026-06-01T00:00:00Z',
+      });
+    const ok = await h.createSuppression(
+      request('POST', {}, new URLSearchParams(), body('avs-discovery-scope-unreadable')),
+    );
+    expect(ok.status).toBe(201);
+    await expect(
+      h.createSuppression(request('POST', {}, new URLSearchParams(), body('avs-discovery-scope-unread'))),
+    ).rejects.toThrow(/no rule "avs-discovery-scope-unread"/);
+  });
 });
 
 describe('registrations and OpenAPI', () => {

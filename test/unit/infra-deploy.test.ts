@@ -210,7 +210,7 @@ function interpolations(node: Node): string[] {
 describe('2-3. names that must be unique per tenant, per subscription and per redeploy', () => {
   it("derives the custom role's roleName (unique per tenant) from the subscription, not only the environment name", () => {
     const main = fileOf(infra, 'main.bicep');
-    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions')[0];
+    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions').find((r) => r.file === 'main.bicep')!;
     const roleName = get(role.body, 'properties.roleName')!;
     const parts = interpolations(roleName);
     expect(parts).toContain('resourceToken');
@@ -523,7 +523,7 @@ describe('review 5, 7: names unique per environment: deployments, role definitio
   });
 
   it('review 7: keys the role definition id and its roleName by the same resourceToken', () => {
-    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions')[0];
+    const role = ofType(infra, 'Microsoft.Authorization/roleDefinitions').find((r) => r.file === 'main.bicep')!;
     const guid = calls(get(role.body, 'name')!, 'guid')[0];
     const args = callArgs(guid).map((n) => n.text);
     expect(args).toContain('resourceToken');

@@ -146,7 +146,10 @@ describe('infra policy', () => {
   });
 
   it('grants the identity least privilege: the custom AVS role and the data-plane roles it needs', () => {
-    const role = oneOfType('Microsoft.Authorization/roleDefinitions');
+    // main.bicep's AVS role; infra/discovery-reader.bicep's is checked in 'discovery across a management group'.
+    const roles = ofType('Microsoft.Authorization/roleDefinitions').filter((r) => r.file === 'main.bicep');
+    expect(roles).toHaveLength(1);
+    const role = roles[0];
     const actions = arrayItems(get(arrayItems(get(role.body, 'properties.permissions'))[0], 'actions')).map((n) =>
       literal(n),
     );
@@ -175,6 +178,28 @@ describe('infra policy', () => {
       (a) => get(a.body, 'scope')?.text === 'dcr',
     );
     expect(dcrPublisher).toBeDefined();
+  });
+
+  it('discovery across a management group: a read-only role at the group, the AVS role (listAdminCredentials) still only where the clouds are', () => {
+    const f = file('discovery-reader.bicep');
+    expect(f.text).toMatch(/^targetScope = 'managementGroup'$/m);
+    const [role] = ofType('Microsoft.Authorization/roleDefinitions').filter((r) => r.file === 'discovery-reader.bicep');
+    const actions = arrayItems(get(arrayItems(get(role.body, 'properties.permissions'))[0], 'actions')).map((n) =>
+      literal(n),
+    );
+    // What Resource Graph needs to find the clouds and the readable subscriptions; no action, no write.
+    expect(actions.sort()).toEqual(['Microsoft.AVS/privateClouds/read', 'Microsoft.Resources/subscriptions/read']);
+    expect(get(role.body, 'properties.assignableScopes')?.text.replace(/\s+/g, '')).toBe('[managementGroup().id]');
+    const assignments = ofType('Microsoft.Authorization/roleAssignments').filter((r) => r.file === 'discovery-reader.bicep');
+    expect(assignments.map((a) => get(a.body, 'properties.roleDefinitionId')?.text)).toEqual(['discoveryReader.id']);
+    // The AVS role's scopes do not follow the discovery scope: they stay the subscriptions / resource groups given.
+    const avsRole = ofType('Microsoft.Authorization/roleDefinitions').find((r) => r.file === 'main.bicep')!;
+    expect(get(avsRole.body, 'properties.assignableScopes')?.text).not.toMatch(/discoveryScope|managementGroup/);
+    // main.bicep hands the scope to the app and, with one, no subscription list (the app refuses both at once).
+    const main = file('main.bicep');
+    expect(literal(paramDefault(main, 'discoveryScope'))).toBe('');
+    expect(main.text).toMatch(/subscriptionIds: empty\(discoveryScope\) \? join\(avsSubscriptions, ','\) : ''/);
+    expect(main.text).toMatch(/output HCXMON_IDENTITY_PRINCIPAL_ID string = identity\.outputs\.principalId/);
   });
 
   it('runs on Flex Consumption with a parameterised Node version (default 22) and identity-based deployment storage', () => {
