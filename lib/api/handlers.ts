@@ -399,8 +399,14 @@ export function createHandlers(ports: ApiPorts) {
     }
     const input = {
       ...body,
-      // A suppression of a target no scan has seen could never match anything.
-      targetId: body.targetId === undefined ? undefined : await knownTarget(body.targetId, 'targetId'),
+      // A suppression of a target no scan has seen could never match anything; a discovery-scope finding's target is
+      // the scope itself (a subscription or management group), which no scan stores as a target.
+      targetId:
+        body.targetId === undefined
+          ? undefined
+          : body.ruleId === DISCOVERY_RULE.id
+            ? parseTargetId(body.targetId, 'targetId')
+            : await knownTarget(body.targetId, 'targetId'),
       createdBy: callerName(req, body.createdBy, ports.platformAuth === true),
     };
     let s: Suppression;

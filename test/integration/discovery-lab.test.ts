@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
 import { createRuntime } from '../../lib/runtime';
+import { MessageRefused } from '../../lib/queue';
 import { testStorage, uniquePrefix } from '../support/runtime';
 
 const CUSTOMER_TENANT = 'c0ffee00-0000-4000-8000-00000000c057';
@@ -266,18 +267,18 @@ describe('in a scan (Azurite)', () => {
     const { scan } = await rt.enqueueScan('http');
     expect(scan.discoveryErrors).toEqual([expect.objectContaining({ subscriptionId: FORBIDDEN_SUB, status: 403 })]);
 
-    // A forged message naming a cloud of the unreadable subscription: not discovered by this scan, refused.
+    // A forged message naming a cloud of the unreadable subscription: not discovered by this scan, so its scan row
+    // does not list it and the worker refuses it before any collection.
     const hidden = `/subscriptions/${FORBIDDEN_SUB}/resourcegroups/rg-hidden/providers/microsoft.avs/privateclouds/avs-hidden-weu`;
-    const refused = await rt.processScanMessage({
-      scanId: scan.scanId,
-      asOf: scan.asOf,
-      expected: scan.targets.length,
-      target: { id: hidden, name: 'avs-hidden-weu', kind: 'avs-private-cloud' },
-    });
-    expect(refused.outcome).toMatchObject({
-      status: 'failed',
-      message: expect.stringMatching(/not a private cloud this scan discovered/),
-    });
+    await expect(
+      rt.processScanMessage({
+        scanId: scan.scanId,
+        asOf: scan.asOf,
+        expected: scan.targets.length,
+        target: { id: hidden, name: 'avs-hidden-weu', kind: 'avs-private-cloud' },
+      }),
+    ).rejects.toThrow(MessageRefused);
+    expect(await rt.stores.scans.getTarget(scan.scanId, hidden)).toBeUndefined();
     // A discovered cloud of the Lighthouse-delegated subscription is resolved and scanned (ARM at the lab).
     const contoso = scan.targets.find((t) => t.name === 'avs-contoso-weu')!;
     const taken = await rt.processScanMessage({
