@@ -116,8 +116,15 @@ export function createHandlers(ports: ApiPorts) {
   const TARGETS_HINT = 'GET /api/targets lists them';
 
   /** A target parameter: its id or its name; one no scan has seen is refused. */
-  const knownTarget = async (raw: string, parameter: string): Promise<string> =>
-    requireTarget(decodeTarget(raw), await ports.inventory.listTargets(), parameter, TARGETS_HINT);
+  const knownTarget = async (raw: string, parameter: string): Promise<string> => {
+    const want = decodeTarget(raw).trim();
+    // An id as the product writes it is one point read; a name (or another spelling) needs the target list.
+    if (/^(connector:|\/subscriptions\/)/i.test(want)) {
+      const exact = (await ports.inventory.summary(want)) ?? (await ports.inventory.summary(want.toLowerCase()));
+      if (exact) return exact.targetId;
+    }
+    return requireTarget(want, await ports.inventory.listTargets(), parameter, TARGETS_HINT);
+  };
 
   const findingFilter = async (q: z.infer<typeof findingsQuery>): Promise<FindingFilter> => ({
     statuses: q.status ?? DEFAULT_STATUSES,

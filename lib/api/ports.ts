@@ -43,6 +43,8 @@ export interface InventoryPort {
   latest(targetId: string): Promise<Inventory | undefined>;
   /** Every target with a stored inventory. */
   listTargets(): Promise<TargetSummary[]>;
+  /** One target's summary by its exact id (a point read). */
+  summary(targetId: string): Promise<TargetSummary | undefined>;
   history(targetId: string): Promise<TargetHistory>;
 }
 

@@ -20,7 +20,7 @@ import type { AlertsPort, ApiPorts, LifecyclePort, RuleCatalogPort, ScanStarterP
 /** The Table repositories the API reads and writes (lib/store). */
 export interface ApiStores {
   findings: Pick<FindingsRepository, 'query' | 'get'>;
-  inventory: Pick<InventoryRepository, 'getLatest' | 'getHistory' | 'listTargets'>;
+  inventory: Pick<InventoryRepository, 'getLatest' | 'getHistory' | 'listTargets' | 'getSummary'>;
   scans: Pick<ScansRepository, 'list' | 'get'>;
   suppressions: Pick<SuppressionsRepository, 'list' | 'put' | 'delete'>;
   facts: Pick<FactsRepository, 'list' | 'set'>;
@@ -126,6 +126,7 @@ export function storePorts(stores: ApiStores, opts: StorePortsOptions): ApiPorts
     inventory: {
       latest: (id) => stores.inventory.getLatest(id),
       listTargets: () => stores.inventory.listTargets(),
+      summary: (id) => stores.inventory.getSummary(id),
       history: (id) => stores.inventory.getHistory(id),
     },
     scans: {

@@ -51,6 +51,16 @@ function memoryPorts(): ApiPorts {
     },
     inventory: {
       latest: async (id) => (id === CONNECTOR_REF.id ? healthyConnector() : undefined),
+      summary: async (id) =>
+        id === CONNECTOR_REF.id
+          ? {
+              targetId: CONNECTOR_REF.id,
+              targetName: CONNECTOR_REF.name,
+              targetKind: CONNECTOR_REF.kind,
+              collectedAt: NOW.toISOString(),
+              hcxVersion: '4.11.3',
+            }
+          : undefined,
       listTargets: async () => [
         {
           targetId: CONNECTOR_REF.id,
