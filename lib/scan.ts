@@ -171,7 +171,13 @@ function statusOf(inv: Inventory): TargetScanStatus {
 /** Discovers the targets and writes the scan row (the timer's and POST /scans' first step). */
 export async function startScan(
   deps: ScanDeps,
-  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter' | 'persist'>,
+  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter' | 'persist'> & {
+    /**
+     * Leave a scan without targets running: the caller completes it (judging the missed targets and discovery)
+     * instead of it being completed at once with nothing judged.
+     */
+    holdEmpty?: boolean;
+  },
 ): Promise<{ scan: ScanRecord; targets: Target[] }> {
   const started = nowOf(deps);
   const asOf = opts.asOf ?? started;
@@ -187,10 +193,10 @@ export async function startScan(
     startedAt: started.toUTC().toISO()!,
     targets: targets.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
     discoveryErrors: discovered.errors,
-    status: targets.length === 0 ? 'completed' : 'running',
+    status: targets.length === 0 && !opts.holdEmpty ? 'completed' : 'running',
   };
   if (opts.targetFilter) scan.targetFilter = opts.targetFilter;
-  if (targets.length === 0) scan.completedAt = scan.startedAt;
+  if (scan.status === 'completed') scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };
 }
@@ -211,13 +217,18 @@ function sumStats(st: CollectionStats): NonNullable<TargetOutcome['http']> {
   };
 }
 
-/** Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). */
+/**
+ * Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). A scan of the
+ * whole estate that found no target (discovery failed, or nothing is there) is left running: no message will ever
+ * complete it, so the caller must (lib/runtime completes it at once, and completeStalledScans retries) — completing
+ * it here would skip the missed-target and discovery judgement, and leave every cloud its last state.
+ */
 export async function enqueueScan(
   deps: ScanDeps,
   queue: { send(messages: ScanMessage[]): Promise<void> },
   opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter'>,
 ): Promise<{ scan: ScanRecord; targets: Target[] }> {
-  const started = await startScan(deps, opts);
+  const started = await startScan(deps, { ...opts, holdEmpty: !opts.targetFilter });
   const expected = started.targets.length;
   await queue.send(
     started.scan.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),

@@ -14,7 +14,7 @@ import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
 import { createRuntime } from '../../lib/runtime';
 import { MessageRefused } from '../../lib/queue';
-import { testStorage, uniquePrefix } from '../support/runtime';
+import { TestClock, testStorage, uniquePrefix } from '../support/runtime';
 
 const CUSTOMER_TENANT = 'c0ffee00-0000-4000-8000-00000000c057';
 const DELEGATED_SUB = '0d1e2f3a-0000-4000-8000-0000000000de';
@@ -319,5 +319,41 @@ describe('in a scan (Azurite)', () => {
     ]);
     const [waiver] = await rt.listSuppressions();
     expect(waiver).toMatchObject({ state: 'active', lastMatchedAt: expect.any(String) });
+  });
+
+  it('timer path: a management group Resource Graph refuses (0 targets) still completes the scan, opens the scope finding and turns the clouds seen before stale', async () => {
+    const prefix = uniquePrefix('disc0');
+    const clock = new TestClock(DateTime.fromISO('2026-11-21T05:00:00Z', { zone: 'utc' }));
+    const env: Record<string, string | undefined> = {
+      ...lab.env,
+      HCXMON_STORAGE: testStorage(),
+      AzureWebJobsStorage: testStorage(),
+      HCXMON_DISCOVERY_SCOPE: 'managementGroup:lab-root',
+    };
+    // No connectors: discovery is the only source of targets.
+    delete env.HCXMON_SUBSCRIPTION_IDS;
+    delete env.HCXMON_CONNECTORS;
+    const rt = createRuntime({ env, tablePrefix: prefix, queueName: `q${prefix.toLowerCase()}`, now: clock.now });
+    const first = await rt.scan({ trigger: 'cli' });
+    // The clouds with HCX collected successfully (the others have no HCX Manager to go stale).
+    const withHcx = ['avs-dr-eus', 'avs-legacy-neu', 'avs-prod-weu'];
+    const seen = first.scan.targets.filter((t) => withHcx.includes(t.name)).map((t) => t.id);
+    expect(seen).toHaveLength(3);
+    expect(await rt.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' })).toEqual([]);
+
+    // Three days later (more than twice the daily period) the identity lost Resource Graph at the management group.
+    clock.advance(72);
+    lab.setArmFaults({ graphForbidden: true });
+    const { scan, targets } = await rt.enqueueScan('timer');
+    expect(targets).toEqual([]);
+    expect(scan).toMatchObject({ status: 'completed', targets: [] });
+    expect(scan.discoveryErrors).toEqual([
+      expect.objectContaining({ scope: 'managementGroup:lab-root', errorClass: 'auth', status: 403 }),
+    ]);
+    expect(await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable', status: 'open' })).toEqual([
+      expect.objectContaining({ targetId: 'scope:managementGroup:lab-root', severity: 'high' }),
+    ]);
+    const stale = await rt.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' });
+    expect(stale.map((f) => f.targetId).sort()).toEqual([...seen].sort());
   });
 });
