@@ -43,6 +43,11 @@ export interface ScanRecord {
     message: string;
     status?: number;
   }[];
+  /**
+   * Lower-case ids of the subscriptions this scan's discovery read (absent: it did not say). Only their discovery
+   * findings are resolved.
+   */
+  discoveryRead?: string[];
   status: 'running' | 'completed';
   completedAt?: string;
   /** What the dispatcher did after the scan: the outbox depth tells on-call wiring that is not draining. */

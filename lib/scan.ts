@@ -42,7 +42,7 @@ export interface ScanDeps {
   env: Env;
   stores: Stores;
   rules: RuleEngine;
-  discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
+  discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors']; read?: string[] }>;
   /**
    * `onStats` receives the target's HCX request counts when its collection ends; `signal` aborts when the scan
    * abandons the collection (its budget ran out), so its pending requests end instead of holding connections.
@@ -196,6 +196,7 @@ export async function startScan(
     status: targets.length === 0 && !opts.holdEmpty ? 'completed' : 'running',
   };
   if (opts.targetFilter) scan.targetFilter = opts.targetFilter;
+  if (discovered.read) scan.discoveryRead = discovered.read;
   if (scan.status === 'completed') scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };

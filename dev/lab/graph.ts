@@ -27,6 +27,10 @@ function tenantOf(ctx: LabContext, s: LabSubscriptionSpec): string {
 }
 
 export function listSubscriptions(ctx: LabContext, res: ServerResponse): void {
+  const failWith = ctx.armFaults.subscriptionListStatus;
+  if (failWith !== undefined) {
+    return graphError(res, failWith, 'InternalServerError', 'Encountered internal server error. Please try again.');
+  }
   const template = (resourceGraphExample('GetSubscriptions').value as Obj[])[0];
   const value = ctx.subscriptions.map((s) => {
     const b = structuredClone(template);

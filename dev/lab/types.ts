@@ -50,6 +50,8 @@ export interface ArmFaults {
   graphTruncated?: boolean;
   /** Resource Graph answers 500 on this page (1-based) and later. */
   graphFailFromPage?: number;
+  /** GET /subscriptions (the subscription list) answers this status (e.g. 501: not retried by the pipeline). */
+  subscriptionListStatus?: number;
 }
 
 export interface LabRequestRecord {

@@ -363,6 +363,7 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const errors: DiscoveryError[] = [];
   const clouds: Target[] = [];
+  const read = new Set<string>();
   let subscriptions: DiscoveredSubscription[] = [];
   if (scope.kind !== 'none') {
     if (!deps.rest && restCache?.config !== config) restCache = { config, rest: createArmRest(config) };
@@ -448,7 +449,11 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
       );
       clouds.push(...listed.targets);
       errors.push(...listed.errors);
+      for (const s of listed.read ?? []) read.add(s);
     }
+    // Resource Graph answered for these (their subscription row, or their clouds).
+    for (const s of readable) read.add(s);
+    for (const t of clouds) read.add(t.arm!.subscriptionId.toLowerCase());
 
     // Label every cloud with its subscription's tenant (Lighthouse: the customer's) from the subscription list.
     const bySub = new Map(subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
@@ -466,5 +471,5 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
     seen.add(t.id);
     targets.push(t);
   }
-  return { targets, errors, subscriptions, stats };
+  return { targets, errors, read: [...read].sort(), subscriptions, stats };
 }

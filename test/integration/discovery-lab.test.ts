@@ -12,7 +12,7 @@ import type { LabScenario } from '../../dev/lab/types';
 import { loadConfig, type Config } from '../../lib/config';
 import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
-import { createRuntime } from '../../lib/runtime';
+import { createRuntime, type Runtime } from '../../lib/runtime';
 import { MessageRefused } from '../../lib/queue';
 import { TestClock, testStorage, uniquePrefix } from '../support/runtime';
 
@@ -254,6 +254,25 @@ describe('fail closed', () => {
 });
 
 describe('in a scan (Azurite)', () => {
+  /** A runtime on its own tables over the shared lab, discovering `scope`; no connectors (discovery is the only source). */
+  function estateRuntime(scope: string, clock?: TestClock): Runtime {
+    const prefix = uniquePrefix('disc0');
+    const env: Record<string, string | undefined> = {
+      ...lab.env,
+      HCXMON_STORAGE: testStorage(),
+      AzureWebJobsStorage: testStorage(),
+      HCXMON_DISCOVERY_SCOPE: scope,
+    };
+    delete env.HCXMON_SUBSCRIPTION_IDS;
+    delete env.HCXMON_CONNECTORS;
+    return createRuntime({
+      env,
+      tablePrefix: prefix,
+      queueName: `q${prefix.toLowerCase()}`,
+      ...(clock ? { now: clock.now } : {}),
+    });
+  }
+
   it('a subscription that answers 403 is an open finding; under tenant scope the queue worker takes only discovered clouds', async () => {
     const prefix = uniquePrefix('disc');
     const env = { ...lab.env, HCXMON_STORAGE: testStorage(), AzureWebJobsStorage: testStorage() };
@@ -322,18 +341,8 @@ describe('in a scan (Azurite)', () => {
   });
 
   it('timer path: a management group Resource Graph refuses (0 targets) still completes the scan, opens the scope finding and turns the clouds seen before stale', async () => {
-    const prefix = uniquePrefix('disc0');
     const clock = new TestClock(DateTime.fromISO('2026-11-21T05:00:00Z', { zone: 'utc' }));
-    const env: Record<string, string | undefined> = {
-      ...lab.env,
-      HCXMON_STORAGE: testStorage(),
-      AzureWebJobsStorage: testStorage(),
-      HCXMON_DISCOVERY_SCOPE: 'managementGroup:lab-root',
-    };
-    // No connectors: discovery is the only source of targets.
-    delete env.HCXMON_SUBSCRIPTION_IDS;
-    delete env.HCXMON_CONNECTORS;
-    const rt = createRuntime({ env, tablePrefix: prefix, queueName: `q${prefix.toLowerCase()}`, now: clock.now });
+    const rt = estateRuntime('managementGroup:lab-root', clock);
     const first = await rt.scan({ trigger: 'cli' });
     // The clouds with HCX collected successfully (the others have no HCX Manager to go stale).
     const withHcx = ['avs-dr-eus', 'avs-legacy-neu', 'avs-prod-weu'];
@@ -355,5 +364,40 @@ describe('in a scan (Azurite)', () => {
     ]);
     const stale = await rt.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' });
     expect(stale.map((f) => f.targetId).sort()).toEqual([...seen].sort());
+  });
+
+  it('a failed subscription list (scope-level error) resolves no subscription finding: nothing was read, so nothing is said to be', async () => {
+    const rt = estateRuntime('tenant');
+    const unreadable = async () =>
+      (await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable' })).map((f) => [
+        f.targetId,
+        f.status,
+      ]);
+    await rt.scan({ trigger: 'cli' });
+    expect(await unreadable()).toEqual([[`/subscriptions/${FORBIDDEN_SUB}`, 'open']]);
+
+    // GET /subscriptions fails: Resource Graph still answers, but nobody asked about the unreadable subscription.
+    lab.setArmFaults({ subscriptionListStatus: 501 });
+    const failed = await rt.scan({ trigger: 'cli' });
+    expect(failed.scan.discoveryErrors).toEqual([
+      expect.objectContaining({ subscriptionId: '', scope: 'tenant', status: 501 }),
+    ]);
+    expect((await unreadable()).sort()).toEqual([
+      [`/subscriptions/${FORBIDDEN_SUB}`, 'open'],
+      ['scope:tenant', 'open'],
+    ]);
+    const [kept] = await rt.stores.findings.queryAll({
+      ruleId: 'avs-discovery-scope-unreadable',
+      targetId: `/subscriptions/${FORBIDDEN_SUB}`,
+    });
+    expect(kept.message).not.toMatch(/was read by this scan/);
+
+    // The list answers again: the scope's finding resolves, the subscription (still 403) stays open — no flapping.
+    lab.setArmFaults({});
+    await rt.scan({ trigger: 'cli' });
+    expect((await unreadable()).sort()).toEqual([
+      [`/subscriptions/${FORBIDDEN_SUB}`, 'open'],
+      ['scope:tenant', 'resolved'],
+    ]);
   });
 });
