@@ -253,6 +253,65 @@ describe('fail closed', () => {
   });
 });
 
+describe('scope shrinking is never an empty or complete estate', () => {
+  it('x-ms-tenant-subscription-limit-hit: true under a management group is a scope error; the rows read are kept', async () => {
+    lab.setArmFaults({ graphSubscriptionLimitHit: true });
+    const r = await discover(config('managementGroup:lab-branch'));
+    expect(cloudNames(r)).toEqual(['avs-branch-1', 'avs-branch-2']);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ subscriptionId: '', scope: 'managementGroup:lab-branch', errorClass: 'http' }),
+    ]);
+    expect(r.errors[0].message).toMatch(/first 10,000 subscriptions.*x-ms-tenant-subscription-limit-hit/);
+  });
+
+  it('x-ms-tenant-subscription-limit-hit under the tenant: the per-subscription ARM listing completes the answer', async () => {
+    lab.setArmFaults({ graphSubscriptionLimitHit: true });
+    const r = await discover(config('tenant'));
+    expect(cloudNames(r)).toEqual(VISIBLE);
+    expect(r.stats.path).toBe('arm');
+    expect(logs.join('\n')).toMatch(/x-ms-tenant-subscription-limit-hit: true.*falling back/);
+  });
+
+  it("fewer rows delivered than the last page's totalRecords is a truncation (a scope error under a management group)", async () => {
+    lab.setArmFaults({ graphPhantomRecords: 3 });
+    const r = await discover(config('managementGroup:lab-branch'));
+    expect(r.errors).toEqual([expect.objectContaining({ subscriptionId: '', scope: 'managementGroup:lab-branch' })]);
+    expect(r.errors[0].message).toMatch(/delivered 3 of 6 records \(count < totalRecords\)/);
+
+    const tenant = await discover(config('tenant'));
+    expect(cloudNames(tenant)).toEqual(VISIBLE);
+    expect(tenant.stats.path).toBe('arm');
+  });
+
+  it('a management group with no readable subscription is a scope error, not an empty estate', async () => {
+    const r = await discover(config('managementGroup:lab-nothing-readable'));
+    expect(r.targets.filter((t) => t.kind === 'avs-private-cloud')).toEqual([]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        subscriptionId: '',
+        scope: 'managementGroup:lab-nothing-readable',
+        errorClass: 'auth',
+      }),
+    ]);
+    expect(r.errors[0].message).toMatch(/read no subscription in this scope/);
+  });
+
+  it('a subscription list still paging at the page cap is an error, never a partial list', async () => {
+    lab.setArmFaults({ subscriptionListEndless: true });
+    const r = await discover(config('tenant'));
+    expect(r.stats.subscriptionListCalls).toBe(1000);
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          subscriptionId: '',
+          scope: 'tenant',
+          message: expect.stringMatching(/still paging after 1000 pages/),
+        }),
+      ]),
+    );
+  });
+});
+
 describe('in a scan (Azurite)', () => {
   /** A runtime on its own tables over the shared lab, discovering `scope`; no connectors (discovery is the only source). */
   function estateRuntime(scope: string, clock?: TestClock): Runtime {
