@@ -396,19 +396,14 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
     if (!deps.rest && restCache?.config !== config) restCache = { config, rest: createArmRest(config) };
     const rest = deps.rest ?? restCache!.rest;
 
-    // The subscriptions Resource Graph's answer must account for: listed (tenant) or configured (subscriptions).
-    // A management group's are whatever Resource Graph reads below it.
-    let expected: DiscoveredSubscription[] | undefined;
-    if (scope.kind === 'tenant') {
-      try {
-        subscriptions = await listSubscriptions(rest, stats);
-        expected = subscriptions.filter((s) => !INACTIVE_STATES.has((s.state ?? '').toLowerCase()));
-      } catch (err) {
-        errors.push(scopeError(label, 'subscriptions.list', err));
-      }
-    } else if (scope.kind === 'subscriptions') {
-      expected = scope.subscriptionIds.map((subscriptionId) => ({ subscriptionId }));
-    }
+    // The tenant's subscription list is read while Resource Graph answers (neither needs the other's answer).
+    const listing: Promise<{ list: DiscoveredSubscription[] } | { error: unknown }> | undefined =
+      scope.kind === 'tenant'
+        ? listSubscriptions(rest, stats).then(
+            (list) => ({ list }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined;
 
     const rows: Row[] = [];
     let graphFailure: string | undefined;
@@ -422,6 +417,19 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
       graphFailure = `failed (${issue.message})`;
       graphFailureClass = issue.errorClass;
       graphFailureStatus = issue.status;
+    }
+
+    // The subscriptions Resource Graph's answer must account for: listed (tenant) or configured (subscriptions).
+    // A management group's are whatever Resource Graph reads below it.
+    let expected: DiscoveredSubscription[] | undefined;
+    const subscriptionList = await listing;
+    if (subscriptionList && 'list' in subscriptionList) {
+      subscriptions = subscriptionList.list;
+      expected = subscriptions.filter((s) => !INACTIVE_STATES.has((s.state ?? '').toLowerCase()));
+    } else if (subscriptionList) {
+      errors.push(scopeError(label, 'subscriptions.list', subscriptionList.error));
+    } else if (scope.kind === 'subscriptions') {
+      expected = scope.subscriptionIds.map((subscriptionId) => ({ subscriptionId }));
     }
 
     const readable = new Set<string>();

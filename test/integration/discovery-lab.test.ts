@@ -115,11 +115,13 @@ describe('scopes', () => {
     expect(cloudNames(r)).toEqual(VISIBLE);
     expect(r.stats.path).toBe('resource-graph');
     // The subscription list, one Resource Graph page, and the ARM listing that says why one subscription is missing.
-    expect(r.armCalls.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual([
+    // (The list and the query run concurrently: their order at the lab is not fixed.)
+    const calls = r.armCalls.map((c) => `${c.method} ${c.path.split('?')[0]}`);
+    expect(calls.slice(0, 2).sort()).toEqual([
       'GET /subscriptions',
       'POST /providers/Microsoft.ResourceGraph/resources',
-      `GET /subscriptions/${FORBIDDEN_SUB}/providers/Microsoft.AVS/privateClouds`,
     ]);
+    expect(calls.slice(2)).toEqual([`GET /subscriptions/${FORBIDDEN_SUB}/providers/Microsoft.AVS/privateClouds`]);
     expect(r.errors).toEqual([
       expect.objectContaining({ subscriptionId: FORBIDDEN_SUB, errorClass: 'auth', status: 403 }),
     ]);
@@ -179,6 +181,34 @@ describe('paging and throttling', () => {
       expect(r.stats.quotaWaits).toBe(2);
     } finally {
       await small.stop();
+    }
+  });
+
+  it("follows the subscription list's absolute same-origin nextLink across pages (ARM pages the list)", async () => {
+    const paged = await startLab({ scenario: { ...scenario(), subscriptionPageSize: 2 } });
+    try {
+      const cfg = loadConfig({ ...paged.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
+      const before = paged.requests.length;
+      const r = await discoverEstate(cfg, {
+        armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
+        rest: createArmRest(cfg, { retryOptions: FAST }),
+        sleep: async () => undefined,
+      });
+      const pages = Math.ceil(paged.scenario.subscriptions.length / 2);
+      expect(pages).toBeGreaterThan(2);
+      const lists = paged.requests.slice(before).filter((q) => q.server === 'arm' && /^\/subscriptions\?/.test(q.path));
+      expect(lists).toHaveLength(pages);
+      // Page 2 on is what the nextLink named: same origin (the lab's ARM), api-version and $skiptoken carried.
+      expect(
+        lists.slice(1).every((q) => /api-version=2022-12-01/.test(q.path) && /(\$|%24)skiptoken=\d+/.test(q.path)),
+      ).toBe(true);
+      expect(r.stats.subscriptionListCalls).toBe(pages);
+      expect(cloudNames(r)).toEqual(VISIBLE);
+      // The Lighthouse subscription (on a later page) still labels its cloud; the 403 one is still reported.
+      expect(r.targets.find((t) => t.name === 'avs-contoso-weu')!.arm).toMatchObject({ delegated: true });
+      expect(r.errors.map((e) => e.subscriptionId)).toEqual([FORBIDDEN_SUB]);
+    } finally {
+      await paged.stop();
     }
   });
 
