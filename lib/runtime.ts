@@ -25,6 +25,7 @@ import {
   evaluateMissedTargets,
   runScan,
   scanOneTarget,
+  withScanLabels,
   type RuleEngine,
   type ScanDeps,
   type ScanOptions,
@@ -290,7 +291,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
           (config.discoveryScope?.kind ?? 'subscriptions') === 'subscriptions'
             ? undefined
             : new Set(scan.targets.map((t) => t.id));
-        target = resolveQueuedTarget(config, ref, discovered);
+        // Discovery's labels (Lighthouse tenant, SKU) come from the scan row too, never from the message.
+        target = withScanLabels(resolveQueuedTarget(config, ref, discovered), scan);
       } catch (err) {
         if (!(err instanceof TargetRefused)) throw err;
         const at = now();

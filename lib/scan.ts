@@ -16,7 +16,7 @@ import type { ConnectorKeyDeadline } from './rules/types';
 import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
 import { recordDiscoveryFindings } from './scan-discovery';
-import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
+import type { ScanRecord, ScanTrigger, TargetLabels, TargetOutcome, TargetScanStatus } from './scan-types';
 
 export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
 
@@ -168,6 +168,21 @@ function statusOf(inv: Inventory): TargetScanStatus {
   return 'ok';
 }
 
+function labelEntry(id: string, arm: NonNullable<Target['arm']>): [string, TargetLabels][] {
+  const l: TargetLabels = {};
+  if (arm.tenantId) l.tenantId = arm.tenantId;
+  if (arm.delegated) l.delegated = true;
+  if (arm.sku) l.sku = arm.sku;
+  return Object.keys(l).length > 0 ? [[id, l]] : [];
+}
+
+/** A queued target rebuilt from its id gets the labels discovery gave it in this scan (its scan row's). */
+export function withScanLabels(target: Target, scan: Pick<ScanRecord, 'targetLabels'>): Target {
+  const l = scan.targetLabels?.[target.id];
+  if (!l || !target.arm) return target;
+  return { ...target, arm: { ...target.arm, ...l } };
+}
+
 /** Discovers the targets and writes the scan row (the timer's and POST /scans' first step). */
 export async function startScan(
   deps: ScanDeps,
@@ -197,6 +212,8 @@ export async function startScan(
   };
   if (opts.targetFilter) scan.targetFilter = opts.targetFilter;
   if (discovered.read) scan.discoveryRead = discovered.read;
+  const labels = Object.fromEntries(targets.flatMap((t) => (t.arm ? labelEntry(t.id, t.arm) : [])));
+  if (Object.keys(labels).length > 0) scan.targetLabels = labels;
   if (scan.status === 'completed') scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };

@@ -396,6 +396,9 @@ describe('in a scan (Azurite)', () => {
       target: contoso,
     });
     expect(taken.outcome.message ?? '').not.toMatch(/refused/);
+    // The Lighthouse label reaches the inventory the queue worker stored (the timer path), taken from the scan row.
+    const queued = await rt.stores.inventory.getLatest(contoso.id);
+    expect(queued?.arm).toMatchObject({ tenantId: CUSTOMER_TENANT, delegated: true });
 
     // The scan's completion judges discovery: the 403 subscription is a finding, not a gap.
     const run = await rt.scan({ trigger: 'cli' });
