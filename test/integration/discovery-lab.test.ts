@@ -159,19 +159,24 @@ describe('scopes', () => {
   });
 });
 
+/** Tenant-scope discovery against a lab of the test's own (scenario knobs): retries shortened, waits recorded. */
+async function discoverTenantAt(other: LabHandle): Promise<EstateDiscovery> {
+  const cfg = loadConfig({ ...other.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
+  return discoverEstate(cfg, {
+    armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
+    rest: createArmRest(cfg, { retryOptions: FAST }),
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+}
+
 describe('paging and throttling', () => {
   it('follows $skipToken across pages and waits for the quota window when x-ms-user-quota-remaining reaches 0', async () => {
     const small = await startLab({ scenario: { ...scenario(), graphPageRows: 2, graphQuota: 2 } });
     try {
-      const cfg = loadConfig({ ...small.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
       const before = small.requests.length;
-      const r = await discoverEstate(cfg, {
-        armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
-        rest: createArmRest(cfg, { retryOptions: FAST }),
-        sleep: async (ms) => {
-          waits.push(ms);
-        },
-      });
+      const r = await discoverTenantAt(small);
       expect(cloudNames(r)).toEqual(VISIBLE);
       // 4 readable subscriptions + 8 clouds = 12 rows at 2 a page.
       expect(r.stats.graphPages).toBe(6);
@@ -187,13 +192,8 @@ describe('paging and throttling', () => {
   it("follows the subscription list's absolute same-origin nextLink across pages (ARM pages the list)", async () => {
     const paged = await startLab({ scenario: { ...scenario(), subscriptionPageSize: 2 } });
     try {
-      const cfg = loadConfig({ ...paged.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
       const before = paged.requests.length;
-      const r = await discoverEstate(cfg, {
-        armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
-        rest: createArmRest(cfg, { retryOptions: FAST }),
-        sleep: async () => undefined,
-      });
+      const r = await discoverTenantAt(paged);
       const pages = Math.ceil(paged.scenario.subscriptions.length / 2);
       expect(pages).toBeGreaterThan(2);
       const lists = paged.requests.slice(before).filter((q) => q.server === 'arm' && /^\/subscriptions\?/.test(q.path));
