@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   if (d) {
     t.push([
       `discovery of ${d.clouds} clouds in ${d.subscriptions} subscriptions ≤ 3 ARM round trips (${d.armLatencyMs} ms each)`,
-      `${d.graph.armCalls} calls, ${d.graph.wallMs} ms via Resource Graph vs ${d.perSubscription.armCalls} calls, ${d.perSubscription.wallMs} ms per subscription (${d.callRatio}× calls, ${d.wallRatio}× time)`,
+      `${d.graph.armCalls} calls (${d.graph.listPages} list pages + ${d.graph.pages} query pages), ${d.graph.wallMs} ms via Resource Graph vs ${d.perSubscription.armCalls} calls, ${d.perSubscription.wallMs} ms per subscription (${d.callRatio}× calls, ${d.wallRatio}× time)`,
       mark(d.graph.armCalls <= 3),
     ]);
   }

@@ -13,7 +13,7 @@ import {
   type ArmRest,
 } from './collect';
 import type { Fact, FactName, Suppression } from './domain/finding';
-import type { TargetRef } from './domain/target';
+import type { Target, TargetRef } from './domain/target';
 import { NotFoundError } from './errors';
 import { isSuppressionActive, staleSuppressions } from './findings';
 import { MessageRefused, queueClient, ScanQueue, SCAN_QUEUE, type QueueConnection, type ScanMessage } from './queue';
@@ -25,6 +25,7 @@ import {
   evaluateMissedTargets,
   runScan,
   scanOneTarget,
+  withScanLabels,
   type RuleEngine,
   type ScanDeps,
   type ScanOptions,
@@ -48,7 +49,11 @@ export interface Runtime {
   /** In-process scan (CLI, demo); persists and pages unless `persist: false`. */
   scan(opts: ScanOptions): Promise<ScanResult & { alerts?: string }>;
   /** Timer / POST /api/scans: discover, write the scan row, one queue message per target. */
-  enqueueScan(trigger: ScanTrigger, opts?: { asOf?: DateTime; targetFilter?: string }): Promise<{ scan: ScanRecord }>;
+  /** A scan of the whole estate that found no target is completed here (missed targets, discovery, heartbeat). */
+  enqueueScan(
+    trigger: ScanTrigger,
+    opts?: { asOf?: DateTime; targetFilter?: string },
+  ): Promise<{ scan: ScanRecord; targets: Target[] }>;
   /** The fan-out queue (created on first use). */
   scanQueue(): ScanQueue;
   /** Throws MessageRefused (nothing collected or written) unless the message's scan row is running and lists its target. */
@@ -265,7 +270,15 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       return { ...result, alerts };
     },
     async enqueueScan(trigger, o = {}) {
-      return enqueueScan(deps, scanQueue(), { trigger, ...o });
+      const started = await enqueueScan(deps, scanQueue(), { trigger, ...o });
+      // No message will report for it: complete it now, with the same work as the last message's (if this fails, the
+      // row stays running and completeStalledScans completes it).
+      if (started.targets.length === 0 && started.scan.status === 'running') {
+        await completeIfDone(started.scan.scanId);
+        const done = await stores.scans.record(started.scan.scanId);
+        if (done) started.scan = done;
+      }
+      return started;
     },
     scanQueue,
     async processScanMessage(msg) {
@@ -278,7 +291,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
           (config.discoveryScope?.kind ?? 'subscriptions') === 'subscriptions'
             ? undefined
             : new Set(scan.targets.map((t) => t.id));
-        target = resolveQueuedTarget(config, ref, discovered);
+        // Discovery's labels (Lighthouse tenant, SKU) come from the scan row too, never from the message.
+        target = withScanLabels(resolveQueuedTarget(config, ref, discovered), scan);
       } catch (err) {
         if (!(err instanceof TargetRefused)) throw err;
         const at = now();

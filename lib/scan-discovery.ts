@@ -64,8 +64,10 @@ export function discoveryEvaluation(target: TargetRef, e: DiscoveryError | undef
 }
 
 /**
- * Opens (or keeps open) a finding per failing scope of this scan, and resolves the open ones of scopes that no
- * longer fail. Filtered scans (one target) do not judge discovery.
+ * Opens (or keeps open) a finding per failing scope of this scan, and resolves the open ones this scan shows are
+ * read again: a subscription only when discovery actually read it (not merely "did not fail": a subscription list
+ * that failed reads nothing), a scope when no scope failed. While a scope-level error exists nothing is resolved.
+ * Filtered scans (one target) do not judge discovery.
  */
 export async function recordDiscoveryFindings(stores: Stores, scan: ScanRecord): Promise<void> {
   if (scan.targetFilter) return;
@@ -79,8 +81,15 @@ export async function recordDiscoveryFindings(stores: Stores, scan: ScanRecord):
     stores.suppressions.list({ activeAt: scan.asOf }),
   ]);
   const recovered = new Map<string, TargetRef>();
+  const scopeFailed = scan.discoveryErrors.some((e) => !e.subscriptionId);
+  const read = new Set(scan.discoveryRead ?? []);
+  const wasRead = (targetId: string): boolean => {
+    const sub = /^\/subscriptions\/([^/]+)$/i.exec(targetId)?.[1];
+    return sub ? read.has(sub.toLowerCase()) : targetId.startsWith('scope:');
+  };
   for (const f of open) {
-    if (!failing.has(f.targetId)) recovered.set(f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind });
+    if (scopeFailed || failing.has(f.targetId) || !wasRead(f.targetId)) continue;
+    recovered.set(f.targetId, { id: f.targetId, name: f.targetName, kind: f.targetKind });
   }
   const asOf = DateTime.fromISO(scan.asOf, { zone: 'utc' });
   const jobs = [

@@ -26,6 +26,13 @@ export interface TargetOutcome {
 
 export type ScanTrigger = 'timer' | 'http' | 'cli' | 'demo';
 
+/** What discovery says about a private cloud beyond its id: its subscription's tenant, Lighthouse, its SKU. */
+export interface TargetLabels {
+  tenantId?: string;
+  delegated?: boolean;
+  sku?: string;
+}
+
 export interface ScanRecord {
   scanId: string;
   trigger: ScanTrigger;
@@ -43,6 +50,16 @@ export interface ScanRecord {
     message: string;
     status?: number;
   }[];
+  /**
+   * Lower-case ids of the subscriptions this scan's discovery read (absent: it did not say). Only their discovery
+   * findings are resolved.
+   */
+  discoveryRead?: string[];
+  /**
+   * Discovery's labels of the private clouds it found (Lighthouse tenant, SKU), by target id: a queued target is
+   * rebuilt from its id (lib/collect/resolve.ts), so the worker takes them from here — the scan row, never the message.
+   */
+  targetLabels?: Record<string, TargetLabels>;
   status: 'running' | 'completed';
   completedAt?: string;
   /** What the dispatcher did after the scan: the outbox depth tells on-call wiring that is not draining. */

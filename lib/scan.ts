@@ -16,7 +16,7 @@ import type { ConnectorKeyDeadline } from './rules/types';
 import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
 import { recordDiscoveryFindings } from './scan-discovery';
-import type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
+import type { ScanRecord, ScanTrigger, TargetLabels, TargetOutcome, TargetScanStatus } from './scan-types';
 
 export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
 
@@ -42,7 +42,7 @@ export interface ScanDeps {
   env: Env;
   stores: Stores;
   rules: RuleEngine;
-  discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors'] }>;
+  discover(): Promise<{ targets: Target[]; errors: ScanRecord['discoveryErrors']; read?: string[] }>;
   /**
    * `onStats` receives the target's HCX request counts when its collection ends; `signal` aborts when the scan
    * abandons the collection (its budget ran out), so its pending requests end instead of holding connections.
@@ -168,10 +168,31 @@ function statusOf(inv: Inventory): TargetScanStatus {
   return 'ok';
 }
 
+function labelEntry(id: string, arm: NonNullable<Target['arm']>): [string, TargetLabels][] {
+  const l: TargetLabels = {};
+  if (arm.tenantId) l.tenantId = arm.tenantId;
+  if (arm.delegated) l.delegated = true;
+  if (arm.sku) l.sku = arm.sku;
+  return Object.keys(l).length > 0 ? [[id, l]] : [];
+}
+
+/** A queued target rebuilt from its id gets the labels discovery gave it in this scan (its scan row's). */
+export function withScanLabels(target: Target, scan: Pick<ScanRecord, 'targetLabels'>): Target {
+  const l = scan.targetLabels?.[target.id];
+  if (!l || !target.arm) return target;
+  return { ...target, arm: { ...target.arm, ...l } };
+}
+
 /** Discovers the targets and writes the scan row (the timer's and POST /scans' first step). */
 export async function startScan(
   deps: ScanDeps,
-  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter' | 'persist'>,
+  opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter' | 'persist'> & {
+    /**
+     * Leave a scan without targets running: the caller completes it (judging the missed targets and discovery)
+     * instead of it being completed at once with nothing judged.
+     */
+    holdEmpty?: boolean;
+  },
 ): Promise<{ scan: ScanRecord; targets: Target[] }> {
   const started = nowOf(deps);
   const asOf = opts.asOf ?? started;
@@ -187,10 +208,13 @@ export async function startScan(
     startedAt: started.toUTC().toISO()!,
     targets: targets.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
     discoveryErrors: discovered.errors,
-    status: targets.length === 0 ? 'completed' : 'running',
+    status: targets.length === 0 && !opts.holdEmpty ? 'completed' : 'running',
   };
   if (opts.targetFilter) scan.targetFilter = opts.targetFilter;
-  if (targets.length === 0) scan.completedAt = scan.startedAt;
+  if (discovered.read) scan.discoveryRead = discovered.read;
+  const labels = Object.fromEntries(targets.flatMap((t) => (t.arm ? labelEntry(t.id, t.arm) : [])));
+  if (Object.keys(labels).length > 0) scan.targetLabels = labels;
+  if (scan.status === 'completed') scan.completedAt = scan.startedAt;
   if (opts.persist !== false) await deps.stores.scans.start(scan);
   return { scan, targets };
 }
@@ -211,13 +235,18 @@ function sumStats(st: CollectionStats): NonNullable<TargetOutcome['http']> {
   };
 }
 
-/** Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). */
+/**
+ * Timer and POST /api/scans: start the scan, then one queue message per target (scanTarget fans out). A scan of the
+ * whole estate that found no target (discovery failed, or nothing is there) is left running: no message will ever
+ * complete it, so the caller must (lib/runtime completes it at once, and completeStalledScans retries) — completing
+ * it here would skip the missed-target and discovery judgement, and leave every cloud its last state.
+ */
 export async function enqueueScan(
   deps: ScanDeps,
   queue: { send(messages: ScanMessage[]): Promise<void> },
   opts: Pick<ScanOptions, 'trigger' | 'asOf' | 'targetFilter'>,
 ): Promise<{ scan: ScanRecord; targets: Target[] }> {
-  const started = await startScan(deps, opts);
+  const started = await startScan(deps, { ...opts, holdEmpty: !opts.targetFilter });
   const expected = started.targets.length;
   await queue.send(
     started.scan.targets.map((target) => ({ scanId: started.scan.scanId, asOf: started.scan.asOf, target, expected })),

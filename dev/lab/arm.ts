@@ -133,7 +133,7 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
     return;
   }
 
-  if (/^\/subscriptions\/?$/i.test(url.pathname) && method === 'GET') return listSubscriptions(ctx, res);
+  if (/^\/subscriptions\/?$/i.test(url.pathname) && method === 'GET') return listSubscriptions(ctx, res, url);
   if (/^\/providers\/microsoft\.resourcegraph\/resources\/?$/i.test(url.pathname) && method === 'POST') {
     return queryResources(ctx, res, rawBody, (sub, i) => {
       const c = ctx.clouds.get(sub.toLowerCase())![i];

@@ -20,6 +20,8 @@ export interface LabContext {
   /** The identity's home tenant. */
   tenantId: string;
   graphPageRows: number;
+  /** Subscriptions per page of GET /subscriptions (ARM pages the list with an absolute nextLink). */
+  subscriptionPageSize: number;
   graphQuota: { limit: number; used: number };
   origins: { arm: string; hcx: string; appliance: string; untrusted: string; dead: string };
   /** hybridity tokens → manager id and calls made with it. */

@@ -26,9 +26,15 @@ function tenantOf(ctx: LabContext, s: LabSubscriptionSpec): string {
   return s.tenantId ?? ctx.tenantId;
 }
 
-export function listSubscriptions(ctx: LabContext, res: ServerResponse): void {
+export function listSubscriptions(ctx: LabContext, res: ServerResponse, url: URL): void {
+  const failWith = ctx.armFaults.subscriptionListStatus;
+  if (failWith !== undefined) {
+    return graphError(res, failWith, 'InternalServerError', 'Encountered internal server error. Please try again.');
+  }
   const template = (resourceGraphExample('GetSubscriptions').value as Obj[])[0];
-  const value = ctx.subscriptions.map((s) => {
+  const skip = Number.parseInt(url.searchParams.get('$skiptoken') ?? '0', 10) || 0;
+  const size = ctx.subscriptionPageSize;
+  const value = ctx.subscriptions.slice(skip, skip + size).map((s) => {
     const b = structuredClone(template);
     b.id = `/subscriptions/${s.id}`;
     b.subscriptionId = s.id;
@@ -39,7 +45,16 @@ export function listSubscriptions(ctx: LabContext, res: ServerResponse): void {
     b.tags = {};
     return b;
   });
-  sendJson(res, 200, { value });
+  const body: Obj = { value };
+  const more = skip + size < ctx.subscriptions.length;
+  if (more || ctx.armFaults.subscriptionListEndless) {
+    // ARM's nextLink is absolute (same origin) and carries the api-version; an endless list starts over.
+    const next = new URL(url.pathname, ctx.origins.arm);
+    next.searchParams.set('api-version', url.searchParams.get('api-version') ?? '2022-12-01');
+    next.searchParams.set('$skiptoken', String(more ? skip + size : 0));
+    body.nextLink = next.toString();
+  }
+  sendJson(res, 200, body);
 }
 
 interface GraphRequest {
@@ -132,12 +147,15 @@ export function queryResources(
   const body = resourceGraphExample('ResourcesNextPageQuery');
   body.data = data;
   body.count = data.length;
-  body.totalRecords = rows.length;
+  body.totalRecords = rows.length + (f.graphPhantomRecords ?? 0);
   body.facets = [];
   body.resultTruncated = f.graphTruncated ? 'true' : 'false';
   if (offset + top < rows.length) body.$skipToken = encodeToken(offset + top);
   else delete body.$skipToken;
-  sendJson(res, 200, body, quota());
+  sendJson(res, 200, body, {
+    ...quota(),
+    ...(f.graphSubscriptionLimitHit ? { 'x-ms-tenant-subscription-limit-hit': 'true' } : {}),
+  });
 }
 
 function encodeToken(offset: number): string {

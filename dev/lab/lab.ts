@@ -82,6 +82,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     forbiddenSubscriptions: new Set(scenario.subscriptions.filter((s) => s.forbidden).map((s) => s.id.toLowerCase())),
     tenantId: scenario.tenantId ?? LAB_HOME_TENANT,
     graphPageRows: Math.max(1, Math.min(1000, scenario.graphPageRows ?? 1000)),
+    subscriptionPageSize: Math.max(1, scenario.subscriptionPageSize ?? 50),
     graphQuota: { limit: Math.max(1, scenario.graphQuota ?? 15), used: 0 },
     origins: { arm: '', hcx: '', appliance: '', untrusted: '', dead: `https://127.0.0.1:${deadPort}` },
     sessions: new Map(),

@@ -50,6 +50,14 @@ export interface ArmFaults {
   graphTruncated?: boolean;
   /** Resource Graph answers 500 on this page (1-based) and later. */
   graphFailFromPage?: number;
+  /** GET /subscriptions (the subscription list) answers this status (e.g. 501: not retried by the pipeline). */
+  subscriptionListStatus?: number;
+  /** Every page of the subscription list has a nextLink (a list that never ends). */
+  subscriptionListEndless?: boolean;
+  /** Every Resource Graph page carries `x-ms-tenant-subscription-limit-hit: true` (only 10,000 subscriptions queried). */
+  graphSubscriptionLimitHit?: boolean;
+  /** The last Resource Graph page's totalRecords counts this many rows no page delivers (count < totalRecords). */
+  graphPhantomRecords?: number;
 }
 
 export interface LabRequestRecord {
@@ -381,6 +389,8 @@ export interface LabScenario {
   tenantId?: string;
   /** Resource Graph rows per page at most (default 1000, the API's `$top` limit). */
   graphPageRows?: number;
+  /** Subscriptions per page of GET /subscriptions (default 50; each page but the last has an absolute nextLink). */
+  subscriptionPageSize?: number;
   /** Resource Graph queries allowed per quota window before x-ms-user-quota-remaining reaches 0 (default 15). */
   graphQuota?: number;
 }

@@ -14,7 +14,7 @@ import { baselineVersion, DEFAULT_CATALOG, supportStatus, type LifecycleCatalog 
 import { parseVersion } from '../rules/version';
 import type { Runtime } from '../runtime';
 import { enqueueScan, type ScanDeps } from '../scan';
-import type { TargetOutcome } from '../scan-types';
+import type { ScanRecord, TargetOutcome } from '../scan-types';
 import type { AlertsPort, ApiPorts, LifecyclePort, RuleCatalogPort, ScanStarterPort, SupportLine } from './ports';
 
 /** The Table repositories the API reads and writes (lib/store). */
@@ -68,10 +68,16 @@ export function ruleCatalogPort(): RuleCatalogPort {
 }
 
 /** POST /api/scans: discover and write the scan row (lib/scan startScan), then one queue message per target. */
-export function scanStarterPort(deps: ScanDeps, queue: Pick<ScanQueue, 'send'>): ScanStarterPort {
+export function scanStarterPort(
+  deps: ScanDeps,
+  queue: Pick<ScanQueue, 'send'>,
+  /** The runtime's enqueueScan, which also completes a scan that found no target; lib/scan's when absent. */
+  enqueue: (targetFilter?: string) => Promise<{ scan: ScanRecord; targets: unknown[] }> = (targetFilter) =>
+    enqueueScan(deps, queue, { trigger: 'http', targetFilter }),
+): ScanStarterPort {
   return {
     async start({ targetId }) {
-      const { scan, targets } = await enqueueScan(deps, queue, { trigger: 'http', targetFilter: targetId });
+      const { scan, targets } = await enqueue(targetId);
       return { scanId: scan.scanId, asOf: scan.asOf, targets: scan.targets, enqueued: targets.length };
     },
   };
@@ -195,7 +201,7 @@ export function getApiPorts(env: Env = process.env): Promise<ApiPorts> {
 export function portsFromRuntime(rt: Runtime): ApiPorts {
   return storePorts(rt.stores, {
     config: rt.config,
-    scanStarter: scanStarterPort(rt.deps, rt.scanQueue()),
+    scanStarter: scanStarterPort(rt.deps, rt.scanQueue(), (targetFilter) => rt.enqueueScan('http', { targetFilter })),
     alerts: alertsPort(rt.dispatcher),
   });
 }

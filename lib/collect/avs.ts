@@ -285,6 +285,11 @@ export interface DiscoveryError {
 export interface DiscoveryResult {
   targets: Target[];
   errors: DiscoveryError[];
+  /**
+   * Lower-case ids of the subscriptions this discovery actually read (listed with a 200, or answered for by Resource
+   * Graph): only their discovery findings may be resolved.
+   */
+  read?: string[];
 }
 
 /**
@@ -297,6 +302,7 @@ export async function discoverTargets(
   deps: { armClients?: ArmClientFactory; subscriptionIds?: readonly string[] } = {},
 ): Promise<DiscoveryResult> {
   const errors: DiscoveryError[] = [];
+  const read: string[] = [];
   const perSub = await Promise.all(
     (deps.subscriptionIds ?? config.subscriptionIds).map(async (subscriptionId) => {
       try {
@@ -305,6 +311,7 @@ export async function discoverTargets(
         for await (const pc of client.privateClouds.listInSubscription({ abortSignal: armSignal(config) })) {
           out.push(privateCloudToTarget(pc, subscriptionId));
         }
+        read.push(subscriptionId.toLowerCase());
         return out;
       } catch (err) {
         const issue = armIssue('privateClouds.listInSubscription', err);
@@ -325,7 +332,7 @@ export async function discoverTargets(
     seen.add(t.id);
     targets.push(t);
   }
-  return { targets, errors };
+  return { targets, errors, read };
 }
 
 let factoryCache: { config: Config; factory: ArmClientFactory } | undefined;

@@ -187,9 +187,14 @@ export function scopeLabel(scope: DiscoveryScope): string {
 
 interface GraphPage {
   data?: unknown;
+  count?: unknown;
+  totalRecords?: unknown;
   $skipToken?: unknown;
   resultTruncated?: unknown;
 }
+
+/** Pages of the subscription list followed at most: a list still going after them is an error, never a partial list. */
+export const SUBSCRIPTION_LIST_MAX_PAGES = 1000;
 
 type Row = Record<string, unknown>;
 
@@ -197,7 +202,9 @@ type Sleep = (ms: number) => Promise<void>;
 
 /**
  * Every page of GRAPH_QUERY over the scope, appended to `rows` as it arrives (a later page's failure keeps the
- * earlier pages' rows); `truncated` when Resource Graph said its answer is partial.
+ * earlier pages' rows); `truncated` says why the answer is partial when Resource Graph said so: `resultTruncated`,
+ * the `x-ms-tenant-subscription-limit-hit` header (only the first 10,000 subscriptions were queried), or fewer rows
+ * delivered (summed `count`) than the last page's `totalRecords` (Resource Graph's paging guidance).
  */
 async function queryGraph(
   rest: ArmRest,
@@ -205,8 +212,9 @@ async function queryGraph(
   stats: DiscoveryStats,
   sleep: Sleep,
   rows: Row[],
-): Promise<{ truncated: boolean }> {
-  let truncated = false;
+): Promise<{ truncated?: string }> {
+  let truncated: string | undefined;
+  let delivered = 0;
   let skipToken: string | undefined;
   const path = `${RESOURCE_GRAPH_PATH}?api-version=${RESOURCE_GRAPH_API_VERSION}`;
   for (;;) {
@@ -235,9 +243,21 @@ async function queryGraph(
       });
     }
     for (const r of page.data) if (r && typeof r === 'object') rows.push(r as Row);
-    if (page.resultTruncated === true || page.resultTruncated === 'true') truncated = true;
+    delivered += typeof page.count === 'number' ? page.count : page.data.length;
+    if (page.resultTruncated === true || page.resultTruncated === 'true') {
+      truncated ??= 'returned a truncated result (resultTruncated)';
+    }
+    if (res.header('x-ms-tenant-subscription-limit-hit')?.trim().toLowerCase() === 'true') {
+      truncated ??=
+        'queried only the first 10,000 subscriptions of the scope (x-ms-tenant-subscription-limit-hit: true)';
+    }
     skipToken = typeof page.$skipToken === 'string' && page.$skipToken !== '' ? page.$skipToken : undefined;
-    if (!skipToken) return { truncated };
+    if (!skipToken) {
+      if (typeof page.totalRecords === 'number' && delivered < page.totalRecords) {
+        truncated ??= `delivered ${delivered} of ${page.totalRecords} records (count < totalRecords)`;
+      }
+      return truncated ? { truncated } : {};
+    }
     // The quota is spent: wait for its window to reset instead of drawing a 429 with the next page.
     const remaining = Number(res.header('x-ms-user-quota-remaining'));
     if (res.header('x-ms-user-quota-remaining') !== undefined && Number.isFinite(remaining) && remaining <= 0) {
@@ -253,7 +273,14 @@ async function queryGraph(
 async function listSubscriptions(rest: ArmRest, stats: DiscoveryStats): Promise<DiscoveredSubscription[]> {
   const out: DiscoveredSubscription[] = [];
   let next: string | undefined = `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
-  for (let pages = 0; next && pages < 1000; pages++) {
+  for (let pages = 0; next; pages++) {
+    if (pages >= SUBSCRIPTION_LIST_MAX_PAGES) {
+      throw new CollectionError(
+        'malformed',
+        `arm subscriptions.list: still paging after ${SUBSCRIPTION_LIST_MAX_PAGES} pages (${out.length} subscriptions); the list is incomplete`,
+        { source: 'arm' },
+      );
+    }
     const res = await rest.send('GET', next);
     stats.subscriptionListCalls++;
     if (res.status !== 200) throw restFailure('subscriptions.list', res.status, res.json);
@@ -363,24 +390,20 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const errors: DiscoveryError[] = [];
   const clouds: Target[] = [];
+  const read = new Set<string>();
   let subscriptions: DiscoveredSubscription[] = [];
   if (scope.kind !== 'none') {
     if (!deps.rest && restCache?.config !== config) restCache = { config, rest: createArmRest(config) };
     const rest = deps.rest ?? restCache!.rest;
 
-    // The subscriptions Resource Graph's answer must account for: listed (tenant) or configured (subscriptions).
-    // A management group's are whatever Resource Graph reads below it.
-    let expected: DiscoveredSubscription[] | undefined;
-    if (scope.kind === 'tenant') {
-      try {
-        subscriptions = await listSubscriptions(rest, stats);
-        expected = subscriptions.filter((s) => !INACTIVE_STATES.has((s.state ?? '').toLowerCase()));
-      } catch (err) {
-        errors.push(scopeError(label, 'subscriptions.list', err));
-      }
-    } else if (scope.kind === 'subscriptions') {
-      expected = scope.subscriptionIds.map((subscriptionId) => ({ subscriptionId }));
-    }
+    // The tenant's subscription list is read while Resource Graph answers (neither needs the other's answer).
+    const listing: Promise<{ list: DiscoveredSubscription[] } | { error: unknown }> | undefined =
+      scope.kind === 'tenant'
+        ? listSubscriptions(rest, stats).then(
+            (list) => ({ list }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined;
 
     const rows: Row[] = [];
     let graphFailure: string | undefined;
@@ -388,12 +411,25 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
     let graphFailureStatus: number | undefined;
     try {
       const graph = await queryGraph(rest, scope, stats, sleep, rows);
-      if (graph.truncated) graphFailure = 'returned a truncated result (resultTruncated)';
+      if (graph.truncated) graphFailure = graph.truncated;
     } catch (err) {
       const issue = armIssue('resourceGraph.resources', err);
       graphFailure = `failed (${issue.message})`;
       graphFailureClass = issue.errorClass;
       graphFailureStatus = issue.status;
+    }
+
+    // The subscriptions Resource Graph's answer must account for: listed (tenant) or configured (subscriptions).
+    // A management group's are whatever Resource Graph reads below it.
+    let expected: DiscoveredSubscription[] | undefined;
+    const subscriptionList = await listing;
+    if (subscriptionList && 'list' in subscriptionList) {
+      subscriptions = subscriptionList.list;
+      expected = subscriptions.filter((s) => !INACTIVE_STATES.has((s.state ?? '').toLowerCase()));
+    } else if (subscriptionList) {
+      errors.push(scopeError(label, 'subscriptions.list', subscriptionList.error));
+    } else if (scope.kind === 'subscriptions') {
+      expected = scope.subscriptionIds.map((subscriptionId) => ({ subscriptionId }));
     }
 
     const readable = new Set<string>();
@@ -448,6 +484,23 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
       );
       clouds.push(...listed.targets);
       errors.push(...listed.errors);
+      for (const s of listed.read ?? []) read.add(s);
+    }
+    // Resource Graph answered for these (their subscription row, or their clouds).
+    for (const s of readable) read.add(s);
+    for (const t of clouds) read.add(t.arm!.subscriptionId.toLowerCase());
+
+    // A tenant or management group in which nothing at all could be read is a failure, not an empty estate.
+    if ((scope.kind === 'tenant' || scope.kind === 'managementGroup') && read.size === 0) {
+      if (!errors.some((e) => !e.subscriptionId)) {
+        errors.push({
+          subscriptionId: '',
+          scope: label,
+          errorClass: 'auth',
+          message: `${label}: discovery read no subscription in this scope (the identity may lack read there, or the scope is wrong); private clouds of this scope may be missing from this scan (their findings are kept and reported stale)`,
+        });
+      }
+      log(`discovery (${label}): no subscription of this scope was readable`);
     }
 
     // Label every cloud with its subscription's tenant (Lighthouse: the customer's) from the subscription list.
@@ -466,5 +519,5 @@ export async function discoverEstate(config: Config, deps: DiscoverDeps = {}): P
     seen.add(t.id);
     targets.push(t);
   }
-  return { targets, errors, subscriptions, stats };
+  return { targets, errors, read: [...read].sort(), subscriptions, stats };
 }

@@ -12,9 +12,9 @@ import type { LabScenario } from '../../dev/lab/types';
 import { loadConfig, type Config } from '../../lib/config';
 import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
-import { createRuntime } from '../../lib/runtime';
+import { createRuntime, type Runtime } from '../../lib/runtime';
 import { MessageRefused } from '../../lib/queue';
-import { testStorage, uniquePrefix } from '../support/runtime';
+import { TestClock, testStorage, uniquePrefix } from '../support/runtime';
 
 const CUSTOMER_TENANT = 'c0ffee00-0000-4000-8000-00000000c057';
 const DELEGATED_SUB = '0d1e2f3a-0000-4000-8000-0000000000de';
@@ -115,11 +115,13 @@ describe('scopes', () => {
     expect(cloudNames(r)).toEqual(VISIBLE);
     expect(r.stats.path).toBe('resource-graph');
     // The subscription list, one Resource Graph page, and the ARM listing that says why one subscription is missing.
-    expect(r.armCalls.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual([
+    // (The list and the query run concurrently: their order at the lab is not fixed.)
+    const calls = r.armCalls.map((c) => `${c.method} ${c.path.split('?')[0]}`);
+    expect(calls.slice(0, 2).sort()).toEqual([
       'GET /subscriptions',
       'POST /providers/Microsoft.ResourceGraph/resources',
-      `GET /subscriptions/${FORBIDDEN_SUB}/providers/Microsoft.AVS/privateClouds`,
     ]);
+    expect(calls.slice(2)).toEqual([`GET /subscriptions/${FORBIDDEN_SUB}/providers/Microsoft.AVS/privateClouds`]);
     expect(r.errors).toEqual([
       expect.objectContaining({ subscriptionId: FORBIDDEN_SUB, errorClass: 'auth', status: 403 }),
     ]);
@@ -157,19 +159,24 @@ describe('scopes', () => {
   });
 });
 
+/** Tenant-scope discovery against a lab of the test's own (scenario knobs): retries shortened, waits recorded. */
+async function discoverTenantAt(other: LabHandle): Promise<EstateDiscovery> {
+  const cfg = loadConfig({ ...other.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
+  return discoverEstate(cfg, {
+    armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
+    rest: createArmRest(cfg, { retryOptions: FAST }),
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+}
+
 describe('paging and throttling', () => {
   it('follows $skipToken across pages and waits for the quota window when x-ms-user-quota-remaining reaches 0', async () => {
     const small = await startLab({ scenario: { ...scenario(), graphPageRows: 2, graphQuota: 2 } });
     try {
-      const cfg = loadConfig({ ...small.env, HCXMON_SUBSCRIPTION_IDS: undefined, HCXMON_DISCOVERY_SCOPE: 'tenant' });
       const before = small.requests.length;
-      const r = await discoverEstate(cfg, {
-        armClients: createArmClientFactory(cfg, { retryOptions: FAST }),
-        rest: createArmRest(cfg, { retryOptions: FAST }),
-        sleep: async (ms) => {
-          waits.push(ms);
-        },
-      });
+      const r = await discoverTenantAt(small);
       expect(cloudNames(r)).toEqual(VISIBLE);
       // 4 readable subscriptions + 8 clouds = 12 rows at 2 a page.
       expect(r.stats.graphPages).toBe(6);
@@ -179,6 +186,29 @@ describe('paging and throttling', () => {
       expect(r.stats.quotaWaits).toBe(2);
     } finally {
       await small.stop();
+    }
+  });
+
+  it("follows the subscription list's absolute same-origin nextLink across pages (ARM pages the list)", async () => {
+    const paged = await startLab({ scenario: { ...scenario(), subscriptionPageSize: 2 } });
+    try {
+      const before = paged.requests.length;
+      const r = await discoverTenantAt(paged);
+      const pages = Math.ceil(paged.scenario.subscriptions.length / 2);
+      expect(pages).toBeGreaterThan(2);
+      const lists = paged.requests.slice(before).filter((q) => q.server === 'arm' && /^\/subscriptions\?/.test(q.path));
+      expect(lists).toHaveLength(pages);
+      // Page 2 on is what the nextLink named: same origin (the lab's ARM), api-version and $skiptoken carried.
+      expect(
+        lists.slice(1).every((q) => /api-version=2022-12-01/.test(q.path) && /(\$|%24)skiptoken=\d+/.test(q.path)),
+      ).toBe(true);
+      expect(r.stats.subscriptionListCalls).toBe(pages);
+      expect(cloudNames(r)).toEqual(VISIBLE);
+      // The Lighthouse subscription (on a later page) still labels its cloud; the 403 one is still reported.
+      expect(r.targets.find((t) => t.name === 'avs-contoso-weu')!.arm).toMatchObject({ delegated: true });
+      expect(r.errors.map((e) => e.subscriptionId)).toEqual([FORBIDDEN_SUB]);
+    } finally {
+      await paged.stop();
     }
   });
 
@@ -253,7 +283,85 @@ describe('fail closed', () => {
   });
 });
 
+describe('scope shrinking is never an empty or complete estate', () => {
+  it('x-ms-tenant-subscription-limit-hit: true under a management group is a scope error; the rows read are kept', async () => {
+    lab.setArmFaults({ graphSubscriptionLimitHit: true });
+    const r = await discover(config('managementGroup:lab-branch'));
+    expect(cloudNames(r)).toEqual(['avs-branch-1', 'avs-branch-2']);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ subscriptionId: '', scope: 'managementGroup:lab-branch', errorClass: 'http' }),
+    ]);
+    expect(r.errors[0].message).toMatch(/first 10,000 subscriptions.*x-ms-tenant-subscription-limit-hit/);
+  });
+
+  it('x-ms-tenant-subscription-limit-hit under the tenant: the per-subscription ARM listing completes the answer', async () => {
+    lab.setArmFaults({ graphSubscriptionLimitHit: true });
+    const r = await discover(config('tenant'));
+    expect(cloudNames(r)).toEqual(VISIBLE);
+    expect(r.stats.path).toBe('arm');
+    expect(logs.join('\n')).toMatch(/x-ms-tenant-subscription-limit-hit: true.*falling back/);
+  });
+
+  it("fewer rows delivered than the last page's totalRecords is a truncation (a scope error under a management group)", async () => {
+    lab.setArmFaults({ graphPhantomRecords: 3 });
+    const r = await discover(config('managementGroup:lab-branch'));
+    expect(r.errors).toEqual([expect.objectContaining({ subscriptionId: '', scope: 'managementGroup:lab-branch' })]);
+    expect(r.errors[0].message).toMatch(/delivered 3 of 6 records \(count < totalRecords\)/);
+
+    const tenant = await discover(config('tenant'));
+    expect(cloudNames(tenant)).toEqual(VISIBLE);
+    expect(tenant.stats.path).toBe('arm');
+  });
+
+  it('a management group with no readable subscription is a scope error, not an empty estate', async () => {
+    const r = await discover(config('managementGroup:lab-nothing-readable'));
+    expect(r.targets.filter((t) => t.kind === 'avs-private-cloud')).toEqual([]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        subscriptionId: '',
+        scope: 'managementGroup:lab-nothing-readable',
+        errorClass: 'auth',
+      }),
+    ]);
+    expect(r.errors[0].message).toMatch(/read no subscription in this scope/);
+  });
+
+  it('a subscription list still paging at the page cap is an error, never a partial list', async () => {
+    lab.setArmFaults({ subscriptionListEndless: true });
+    const r = await discover(config('tenant'));
+    expect(r.stats.subscriptionListCalls).toBe(1000);
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          subscriptionId: '',
+          scope: 'tenant',
+          message: expect.stringMatching(/still paging after 1000 pages/),
+        }),
+      ]),
+    );
+  });
+});
+
 describe('in a scan (Azurite)', () => {
+  /** A runtime on its own tables over the shared lab, discovering `scope`; no connectors (discovery is the only source). */
+  function estateRuntime(scope: string, clock?: TestClock): Runtime {
+    const prefix = uniquePrefix('disc0');
+    const env: Record<string, string | undefined> = {
+      ...lab.env,
+      HCXMON_STORAGE: testStorage(),
+      AzureWebJobsStorage: testStorage(),
+      HCXMON_DISCOVERY_SCOPE: scope,
+    };
+    delete env.HCXMON_SUBSCRIPTION_IDS;
+    delete env.HCXMON_CONNECTORS;
+    return createRuntime({
+      env,
+      tablePrefix: prefix,
+      queueName: `q${prefix.toLowerCase()}`,
+      ...(clock ? { now: clock.now } : {}),
+    });
+  }
+
   it('a subscription that answers 403 is an open finding; under tenant scope the queue worker takes only discovered clouds', async () => {
     const prefix = uniquePrefix('disc');
     const env = { ...lab.env, HCXMON_STORAGE: testStorage(), AzureWebJobsStorage: testStorage() };
@@ -288,6 +396,9 @@ describe('in a scan (Azurite)', () => {
       target: contoso,
     });
     expect(taken.outcome.message ?? '').not.toMatch(/refused/);
+    // The Lighthouse label reaches the inventory the queue worker stored (the timer path), taken from the scan row.
+    const queued = await rt.stores.inventory.getLatest(contoso.id);
+    expect(queued?.arm).toMatchObject({ tenantId: CUSTOMER_TENANT, delegated: true });
 
     // The scan's completion judges discovery: the 403 subscription is a finding, not a gap.
     const run = await rt.scan({ trigger: 'cli' });
@@ -319,5 +430,66 @@ describe('in a scan (Azurite)', () => {
     ]);
     const [waiver] = await rt.listSuppressions();
     expect(waiver).toMatchObject({ state: 'active', lastMatchedAt: expect.any(String) });
+  });
+
+  it('timer path: a management group Resource Graph refuses (0 targets) still completes the scan, opens the scope finding and turns the clouds seen before stale', async () => {
+    const clock = new TestClock(DateTime.fromISO('2026-11-21T05:00:00Z', { zone: 'utc' }));
+    const rt = estateRuntime('managementGroup:lab-root', clock);
+    const first = await rt.scan({ trigger: 'cli' });
+    // The clouds with HCX collected successfully (the others have no HCX Manager to go stale).
+    const withHcx = ['avs-dr-eus', 'avs-legacy-neu', 'avs-prod-weu'];
+    const seen = first.scan.targets.filter((t) => withHcx.includes(t.name)).map((t) => t.id);
+    expect(seen).toHaveLength(3);
+    expect(await rt.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' })).toEqual([]);
+
+    // Three days later (more than twice the daily period) the identity lost Resource Graph at the management group.
+    clock.advance(72);
+    lab.setArmFaults({ graphForbidden: true });
+    const { scan, targets } = await rt.enqueueScan('timer');
+    expect(targets).toEqual([]);
+    expect(scan).toMatchObject({ status: 'completed', targets: [] });
+    expect(scan.discoveryErrors).toEqual([
+      expect.objectContaining({ scope: 'managementGroup:lab-root', errorClass: 'auth', status: 403 }),
+    ]);
+    expect(await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable', status: 'open' })).toEqual([
+      expect.objectContaining({ targetId: 'scope:managementGroup:lab-root', severity: 'high' }),
+    ]);
+    const stale = await rt.stores.findings.queryAll({ ruleId: 'hcx-scan-stale', status: 'open' });
+    expect(stale.map((f) => f.targetId).sort()).toEqual([...seen].sort());
+  });
+
+  it('a failed subscription list (scope-level error) resolves no subscription finding: nothing was read, so nothing is said to be', async () => {
+    const rt = estateRuntime('tenant');
+    const unreadable = async () =>
+      (await rt.stores.findings.queryAll({ ruleId: 'avs-discovery-scope-unreadable' })).map((f) => [
+        f.targetId,
+        f.status,
+      ]);
+    await rt.scan({ trigger: 'cli' });
+    expect(await unreadable()).toEqual([[`/subscriptions/${FORBIDDEN_SUB}`, 'open']]);
+
+    // GET /subscriptions fails: Resource Graph still answers, but nobody asked about the unreadable subscription.
+    lab.setArmFaults({ subscriptionListStatus: 501 });
+    const failed = await rt.scan({ trigger: 'cli' });
+    expect(failed.scan.discoveryErrors).toEqual([
+      expect.objectContaining({ subscriptionId: '', scope: 'tenant', status: 501 }),
+    ]);
+    expect((await unreadable()).sort()).toEqual([
+      [`/subscriptions/${FORBIDDEN_SUB}`, 'open'],
+      ['scope:tenant', 'open'],
+    ]);
+    const [kept] = await rt.stores.findings.queryAll({
+      ruleId: 'avs-discovery-scope-unreadable',
+      targetId: `/subscriptions/${FORBIDDEN_SUB}`,
+    });
+    expect(kept.message).not.toMatch(/was read by this scan/);
+
+    // The list answers again: the scope's finding resolves, the subscription (still 403) stays open — no flapping.
+    lab.setArmFaults({});
+    await rt.scan({ trigger: 'cli' });
+    expect((await unreadable()).sort()).toEqual([
+      [`/subscriptions/${FORBIDDEN_SUB}`, 'open'],
+      ['scope:tenant', 'resolved'],
+    ]);
   });
 });
