@@ -272,8 +272,11 @@ export async function scanOneTarget(
     suppressions?: Suppression[];
     /** This target's facts, already read for this scan (runScan reads every target's facts at once). */
     facts?: Fact[];
-    /** Connector key deadlines this run already evaluated (runScan scans Connectors first); else the stored ones. */
-    connectorKeys?: readonly ConnectorKeyDeadline[];
+    /**
+     * Connector key deadlines, asked for only by a private cloud that consumes a key: runScan's one shared read
+     * (this run's Connectors first, then the stored ones); else the target reads the stored ones itself.
+     */
+    connectorKeys?: () => Promise<readonly ConnectorKeyDeadline[]>;
     /** The caller records the outcome itself (runScan writes them in batches); the queue path writes its own. */
     deferOutcome?: boolean;
   },
@@ -299,7 +302,7 @@ export async function scanOneTarget(
     const [facts, suppressions, connectorKeys] = await Promise.all([
       args.facts ?? stores.facts.list(target.id),
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
-      !consumesActivationKeys(inventory) ? [] : (args.connectorKeys ?? connectorKeyDeadlines(stores)),
+      !consumesActivationKeys(inventory) ? [] : (args.connectorKeys?.() ?? connectorKeyDeadlines(stores)),
     ]);
     const compute = (state: TargetState): ReconcileResult => {
       // Rules judge the version they see now, so this scan's observation joins the history first.
@@ -472,7 +475,7 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
       ? await Promise.all([deps.stores.suppressions.list({ activeAt: scan.asOf }), deps.stores.facts.listAll()])
       : [[], new Map<string, Fact[]>()];
   const outcomes = new OutcomeWriter(deps.stores, persist);
-  const scanPool = (list: Target[], connectorKeys?: readonly ConnectorKeyDeadline[]) =>
+  const scanPool = (list: Target[], connectorKeys?: () => Promise<readonly ConnectorKeyDeadline[]>) =>
     mapPool(list, opts.concurrency ?? deps.config.concurrency, async (target) => {
       const r = await scanOneTarget(deps, {
         scanId: scan.scanId,
@@ -495,11 +498,11 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
   const clouds = targets.filter((t) => t.kind !== 'hcx-connector');
   const firstRound = await scanPool(connectors);
   const thisRun = firstRound.flatMap((r) => (r.status === 'fulfilled' ? keyDeadlinesOf(r.value.findings) : []));
+  // One store read for the whole run, and only if some cloud consumes a key.
+  let keys: Promise<readonly ConnectorKeyDeadline[]> | undefined;
   const secondRound = await scanPool(
     clouds,
-    connectors.length && clouds.length
-      ? mergeKeyDeadlines(thisRun, await connectorKeyDeadlines(deps.stores))
-      : undefined,
+    () => (keys ??= connectorKeyDeadlines(deps.stores).then((stored) => mergeKeyDeadlines(thisRun, stored))),
   );
   const byTarget = new Map<Target, (typeof firstRound)[number]>();
   connectors.forEach((t, i) => byTarget.set(t, firstRound[i]));

@@ -1,4 +1,4 @@
-import { severityAtLeast, type Severity } from '../domain/evaluation';
+import { SEVERITIES, severityAtLeast, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 
 export interface GateSummary {
@@ -35,7 +35,7 @@ export function evaluateGate(
   allowUnknown: boolean,
 ): GateResult {
   const bySeverity = Object.fromEntries(
-    (['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => [s, { open: 0, unknown: 0 }]),
+    SEVERITIES.map((s) => [s, { open: 0, unknown: 0 }]),
   ) as GateSummary['bySeverity'];
   const summary: GateSummary = { open: 0, unknown: 0, suppressed: 0, bySeverity };
   const causes: GateResult['causes'] = [];

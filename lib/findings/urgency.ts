@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
+import { daysLeft } from '../rules/deadline';
 
 /**
  * Urgency, one definition for the dashboard, the HTML findings view and the CLI: worst target first, then the nearest
@@ -17,8 +18,7 @@ export function emptyCounts(): SeverityCounts {
 
 /** Whole days from the UTC day of `asOf` to `date` (YYYY-MM-DD); negative when it has passed. */
 export function daysUntil(date: string, asOf: DateTime): number {
-  const d = DateTime.fromISO(date, { zone: 'utc' }).startOf('day');
-  return Math.round(d.diff(asOf.setZone('utc').startOf('day'), 'days').days);
+  return daysLeft(asOf, date);
 }
 
 /** "24 days left", "due today", "overdue by 3 days": the words every row shows beside a deadline. */
