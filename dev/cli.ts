@@ -7,7 +7,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
 import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
-import { renderFindingsTable, scanReport } from '../lib/cli/output';
+import { scanReport } from '../lib/cli/output';
+import { colorEnabled, outputWidth } from '../lib/cli/layout';
+import { DEFAULT_ROW_LIMIT, renderFindingsTable } from '../lib/cli/table';
 import { createRuntime, type Runtime } from '../lib/runtime';
 import { startAzurite, type AzuriteHandle } from './azurite';
 import { startLocalHost, type LocalHost } from './host';
@@ -130,7 +132,14 @@ export function devCommands(program: Command, ctx: CliContext): void {
         say('');
         say(`Discovered ${clouds} private clouds through Azure Resource Graph (tenant scope, ${pages} query page(s)).`);
         say('');
-        say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)));
+        say(
+          renderFindingsTable(json.targets, findings, {
+            width: outputWidth(io.stdout, io.env),
+            color: colorEnabled(io.stdout, io.env),
+            asOf: DateTime.fromISO(json.asOf),
+            limit: DEFAULT_ROW_LIMIT,
+          }),
+        );
         say('');
         say(
           `Scanned ${json.targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`,
