@@ -100,7 +100,7 @@ describe.each([80, 120])('findings table at %i columns', (width) => {
     const r = rows(text);
     expect(r).toHaveLength(ESTATE.findings.length);
     for (const l of r)
-      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO)  .*(\d+ d left|due today|overdue \d+ d|no deadline)/);
+      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO) {2}.*(\d+ d left|due today|overdue \d+ d|no deadline)/);
     // 2026-02-20 is 10 days before 2026-03-02; 2026-04-11 is 40 days after.
     expect(r.find((l) => l.includes('hcx-version-end-of-support'))).toMatch(/overdue 10 d/);
     expect(r.find((l) => l.includes('hcx-activation-key-expiry'))).toMatch(/40 d left/);
@@ -120,8 +120,12 @@ describe.each([80, 120])('findings table at %i columns', (width) => {
     expect(lines.slice(0, 3).join(' ').replace(/\s+/g, ' ')).toMatch(
       /^Next deadline: 2026-04-11 \(40 days left\) hcx-activation-key-expiry on onprem-dc1; 1 already overdue/,
     );
-    expect(lines.slice(0, 4).join(' ').replace(/\s+/g, ' ')).toMatch(/Worst target: avs-legacy-neu \(2 critical open, 1 unknown\)/);
-    expect(text).toMatch(/Open: 2 critical, 1 high, 1 low;\s+unknown: 1;\s+suppressed: 1;\s+overdue: 1;\s+targets:\s+3/);
+    expect(lines.slice(0, 4).join(' ').replace(/\s+/g, ' ')).toMatch(
+      /Worst target: avs-legacy-neu \(2 critical open, 1 unknown\)/,
+    );
+    expect(text).toMatch(
+      /Open: 2 critical, 1 high, 1 low;\s+unknown: 1;\s+suppressed: 1;\s+overdue: 1;\s+targets:\s+3/,
+    );
     const order = rows(text).map((l) => ESTATE.findings.find((f) => l.includes(` ${f.ruleId}`))!.ruleId);
     expect(order).toEqual([
       'hcx-version-end-of-support',
