@@ -50,6 +50,8 @@ export const DEFAULT_ROW_LIMIT = 50;
 const MESSAGE_LINES = 4;
 /** Past this many targets with nothing to report, their names are summarised. */
 const CLEAN_NAMES = 12;
+/** Rules named in the one line that stands for an unreachable target's unknowns. */
+const UNKNOWN_RULES = 5;
 const GAP = '  ';
 const SEV_WIDTH = 4;
 
@@ -133,7 +135,10 @@ function rowLines(f: Finding, c: Columns, width: number, asOf: DateTime, pal: Pa
   const message = `${subjectInline ? '' : `${subject}: `}${statusPrefix(f)}${text}`;
   return [
     cells.join(GAP).trimEnd(),
-    ...wrapAtMost(message, width - indent, MESSAGE_LINES).map((l) => ' '.repeat(indent) + l),
+    // A message that carries a command is kept whole: cut short it would lose what the command is for.
+    ...wrapAtMost(message, width - indent, commands.length ? Infinity : MESSAGE_LINES).map(
+      (l) => ' '.repeat(indent) + l,
+    ),
     // Whole, at column 0 and undecorated, so a triple-click copies exactly the command.
     ...commands,
   ];
@@ -208,7 +213,9 @@ export function renderFindingsTable(
     );
     lines.push(...wrap(head, width).map((l) => pal.bold(l)));
     if (b.hidden.length > 0) {
-      const rules = [...new Set(b.hidden.map((f) => f.ruleId))];
+      const ids = [...new Set(b.hidden.map((f) => f.ruleId))];
+      const rules =
+        ids.length > UNKNOWN_RULES ? [...ids.slice(0, UNKNOWN_RULES), `and ${ids.length - UNKNOWN_RULES} more`] : ids;
       lines.push(
         ...hanging(
           '  ',

@@ -175,14 +175,28 @@ describe('findings table layout', () => {
     expect(rows(render(80, undefined, { targets: [many, DC1], findings: list }))).toHaveLength(12);
   });
 
-  it('collapses the unknowns of an unreachable target into one line', () => {
+  it('collapses the unknowns of an unreachable target into one line naming a few of the rules', () => {
     const dc3: TableTarget = { ...target('onprem-dc3'), status: 'unreachable', hcxVersion: undefined };
-    const list = ['hcx-site-pair-unhealthy', 'hcx-service-mesh-degraded'].map((ruleId) =>
-      finding(dc3, { ruleId, status: 'unknown', severity: 'high' }),
-    );
+    const list = RULES.slice(0, 8).map((r) => finding(dc3, { ruleId: r.id, status: 'unknown', severity: 'high' }));
     const text = render(80, undefined, { targets: [dc3], findings: list });
     expect(rows(text)).toEqual([]);
-    expect(text).toMatch(/2 checks unknown because the target could not be collected/);
+    const line = text.replace(/\n +/g, ' ');
+    expect(line).toMatch(/8 checks unknown because the target could not be collected/);
+    // Same severity and no deadline: in rule-id order.
+    const ids = RULES.slice(0, 8)
+      .map((r) => r.id)
+      .sort();
+    expect(line).toContain(`${ids.slice(0, 5).join(', ')}, and 3 more`);
+    expect(line).not.toContain(ids[5]);
+  });
+
+  it('keeps a message whole when it carries a command, however long', () => {
+    const long = `${'The clock of this activation key cannot be read from ARM or the Cloud Manager. '.repeat(4)}Set it with: ${FACT_CMD}`;
+    const text = render(80, undefined, { targets: [DC1], findings: [finding(DC1, { message: long })] });
+    const message = text.split('\n').filter((l) => /^ {6}\S/.test(l));
+    expect(message.length).toBeGreaterThan(4);
+    expect(message.join(' ')).toMatch(/Set it with: the command below$/);
+    expect(text).not.toContain('…');
   });
 
   it('colours only when asked, and the severity label is there either way', () => {
