@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { SEVERITIES } from '../domain/evaluation';
+import { SEVERITIES, severityRank } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
 import { countsText, daysUntil, dueText, sortFindingsBy, summarize, type FleetSummary } from '../findings/urgency';
@@ -52,6 +52,8 @@ const MESSAGE_LINES = 4;
 const CLEAN_NAMES = 12;
 /** Rules named in the one line that stands for an unreachable target's unknowns. */
 const UNKNOWN_RULES = 5;
+/** Lines that break down the rows past the limit by rule. */
+const OMITTED_GROUPS = 8;
 const GAP = '  ';
 const SEV_WIDTH = 4;
 
@@ -142,6 +144,35 @@ function rowLines(f: Finding, c: Columns, width: number, asOf: DateTime, pal: Pa
     // Whole, at column 0 and undecorated, so a triple-click copies exactly the command.
     ...commands,
   ];
+}
+
+/**
+ * What the rows past the limit are, one line per rule and severity, the most severe and most widespread first:
+ * "HIGH  hcx-activation-key-expiry on 26 targets: a, b, …". A fleet where many targets share a finding reads in a few
+ * lines instead of a count.
+ */
+function omittedGroups(omitted: readonly Finding[], width: number, pal: Palette): string[] {
+  const groups = new Map<string, { f: Finding; targets: string[] }>();
+  for (const f of omitted) {
+    const key = `${f.severity}\u0000${f.ruleId}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { f, targets: [f.targetName] });
+    else if (!g.targets.includes(f.targetName)) g.targets.push(f.targetName);
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      severityRank(b.f.severity) - severityRank(a.f.severity) ||
+      b.targets.length - a.targets.length ||
+      a.f.ruleId.localeCompare(b.f.ruleId),
+  );
+  const lines = sorted.slice(0, OMITTED_GROUPS).map(({ f, targets }) => {
+    const lead = `  ${pal.severity(f.severity, padEnd(SEVERITY_LABEL[f.severity], SEV_WIDTH))}  ${f.ruleId} on `;
+    const count = `${targets.length} target${targets.length === 1 ? '' : 's'}: `;
+    const room = width - visibleWidth(lead) - count.length;
+    return lead + count + truncate(printable(targets.join(', ')), Math.max(1, room));
+  });
+  if (sorted.length > OMITTED_GROUPS) lines.push(`  … and ${sorted.length - OMITTED_GROUPS} more rule/severity groups`);
+  return lines;
 }
 
 /**
@@ -242,6 +273,7 @@ export function renderFindingsTable(
       ),
     );
   }
+  lines.push(...omittedGroups(omitted, width, pal));
   if (clean.length > 0) {
     const names = clean.slice(0, CLEAN_NAMES).map(printable).join(', ');
     const more = clean.length > CLEAN_NAMES ? `, … and ${clean.length - CLEAN_NAMES} more` : '';

@@ -175,6 +175,27 @@ describe('findings table layout', () => {
     expect(rows(render(80, undefined, { targets: [many, DC1], findings: list }))).toHaveLength(12);
   });
 
+  it('breaks the rows past the limit down by rule: many targets sharing a finding read as one line', () => {
+    const fleet = Array.from({ length: 30 }, (_, i) => target(`onprem-${String(i).padStart(2, '0')}`));
+    const list = fleet.flatMap((t) => [
+      finding(t, { ruleId: 'hcx-activation-key-expiry', severity: 'high' }),
+      finding(t, { ruleId: 'hcx-network-extension-long-lived', severity: 'low' }),
+    ]);
+    const text = render(80, 5, { targets: fleet, findings: list });
+    const lines = text.split('\n');
+    expect(rows(text)).toHaveLength(5);
+    // Two rows each for the first two targets, one for the third: 27 highs and 28 lows are left.
+    expect(text.replace(/\n {2}(?=\S)/g, ' ')).toContain('… and 55 more (27 high, 28 low) on 28 targets');
+    const high = lines.find((l) =>
+      l.startsWith('  HIGH  hcx-activation-key-expiry on 27 targets: onprem-03, onprem-04'),
+    );
+    const low = lines.find((l) => l.startsWith('  LOW   hcx-network-extension-long-lived on 28 targets: onprem-02,'));
+    expect(high).toMatch(/…$/);
+    expect(low).toMatch(/…$/);
+    expect(lines.indexOf(high!)).toBeLessThan(lines.indexOf(low!));
+    for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(80);
+  });
+
   it('collapses the unknowns of an unreachable target into one line naming a few of the rules', () => {
     const dc3: TableTarget = { ...target('onprem-dc3'), status: 'unreachable', hcxVersion: undefined };
     const list = RULES.slice(0, 8).map((r) => finding(dc3, { ruleId: r.id, status: 'unknown', severity: 'high' }));
