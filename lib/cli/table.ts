@@ -152,19 +152,22 @@ function rowLines(f: Finding, c: Columns, width: number, asOf: DateTime, pal: Pa
  * lines instead of a count.
  */
 function omittedGroups(omitted: readonly Finding[], width: number, pal: Palette): string[] {
-  const groups = new Map<string, { f: Finding; targets: string[] }>();
+  // Targets by id (two targets may share a name), shown by name.
+  const groups = new Map<string, { f: Finding; byId: Map<string, string> }>();
   for (const f of omitted) {
     const key = `${f.severity}\u0000${f.ruleId}`;
-    const g = groups.get(key);
-    if (!g) groups.set(key, { f, targets: [f.targetName] });
-    else if (!g.targets.includes(f.targetName)) g.targets.push(f.targetName);
+    const g = groups.get(key) ?? { f, byId: new Map<string, string>() };
+    g.byId.set(f.targetId, f.targetName);
+    groups.set(key, g);
   }
-  const sorted = [...groups.values()].sort(
-    (a, b) =>
-      severityRank(b.f.severity) - severityRank(a.f.severity) ||
-      b.targets.length - a.targets.length ||
-      a.f.ruleId.localeCompare(b.f.ruleId),
-  );
+  const sorted = [...groups.values()]
+    .map(({ f, byId }) => ({ f, targets: [...byId.values()] }))
+    .sort(
+      (a, b) =>
+        severityRank(b.f.severity) - severityRank(a.f.severity) ||
+        b.targets.length - a.targets.length ||
+        a.f.ruleId.localeCompare(b.f.ruleId),
+    );
   const lines = sorted.slice(0, OMITTED_GROUPS).map(({ f, targets }) => {
     const lead = `  ${pal.severity(f.severity, padEnd(SEVERITY_LABEL[f.severity], SEV_WIDTH))}  ${f.ruleId} on `;
     const count = `${targets.length} target${targets.length === 1 ? '' : 's'}: `;
@@ -286,15 +289,4 @@ export function renderFindingsTable(
   }
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
-}
-
-/** For tests and callers that lay out their own lines: the visible width of the widest line that is not a copy line. */
-export function widestLine(text: string, exempt: (line: string) => boolean = () => false): number {
-  return Math.max(
-    0,
-    ...text
-      .split('\n')
-      .filter((l) => !exempt(l))
-      .map(visibleWidth),
-  );
 }
