@@ -98,7 +98,8 @@ export function devCommands(program: Command, ctx: CliContext): void {
         log: (l) => void io.stderr.write(`${l}\n`),
       });
       // The host logged the admin key when it generated one; the link carries the read-only function key.
-      say(`hcxmon is serving on ${link(host, 'dashboard')} (Ctrl+C to stop)`);
+      // Each link alone on its line, with nothing around it: copied whole, never wrapped into a label.
+      say(`hcxmon is serving (Ctrl+C to stop). Dashboard:\n${link(host, 'dashboard')}`);
       keyNote(host, say);
       await untilSignal();
       await host.stop();
@@ -147,8 +148,10 @@ export function devCommands(program: Command, ctx: CliContext): void {
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
-        say(`Dashboard: ${link(host, 'dashboard')}`);
-        say(`Findings:  ${link(host, 'dashboard/findings')}   (CSV: ${link(host, 'findings', { format: 'csv' })})`);
+        // Each link alone on its line, with nothing around it: copied whole, never wrapped into a label.
+        say(`Dashboard:\n${link(host, 'dashboard')}`);
+        say(`Findings:\n${link(host, 'dashboard/findings')}`);
+        say(`Findings as CSV:\n${link(host, 'findings', { format: 'csv' })}`);
         keyNote(host, say);
         if (host.generated.admin) say(`Admin key for writes (generated for this run): ${host.adminKey}`);
         say('Ctrl+C to stop.');
