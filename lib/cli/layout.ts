@@ -158,7 +158,8 @@ export interface TerminalInfo {
  * else the terminal's own width, else DEFAULT_WIDTH. Clamped to what the layout can hold.
  */
 export function outputWidth(stdout: TerminalInfo, env: Record<string, string | undefined>, option?: number): number {
-  const fromEnv = env.COLUMNS && /^\d+$/.test(env.COLUMNS) ? Number(env.COLUMNS) : undefined;
+  // COLUMNS=0 or a word is no width: ignored, as an unset one.
+  const fromEnv = env.COLUMNS && /^\d+$/.test(env.COLUMNS) && Number(env.COLUMNS) > 0 ? Number(env.COLUMNS) : undefined;
   const fromTty = stdout.isTTY && stdout.columns && stdout.columns > 0 ? stdout.columns : undefined;
   const w = option ?? fromEnv ?? fromTty ?? DEFAULT_WIDTH;
   return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w));

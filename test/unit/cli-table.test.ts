@@ -238,6 +238,7 @@ describe('terminal width and colour', () => {
     expect(outputWidth({ isTTY: true, columns: 132 }, {})).toBe(132);
     expect(outputWidth({ isTTY: false }, {})).toBe(100);
     expect(outputWidth({ isTTY: false }, { COLUMNS: 'wide' })).toBe(100);
+    expect(outputWidth({ isTTY: true, columns: 132 }, { COLUMNS: '0' })).toBe(132);
     expect(outputWidth({ isTTY: true, columns: 30 }, {})).toBe(60);
   });
 
