@@ -7,7 +7,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
 import { EXIT, runCli, type CliContext, type CliIo } from '../lib/cli';
-import { renderFindingsTable, scanReport } from '../lib/cli/output';
+import { scanReport } from '../lib/cli/output';
+import { colorEnabled, outputWidth } from '../lib/cli/layout';
+import { DEFAULT_ROW_LIMIT, renderFindingsTable } from '../lib/cli/table';
 import { createRuntime, type Runtime } from '../lib/runtime';
 import { startAzurite, type AzuriteHandle } from './azurite';
 import { startLocalHost, type LocalHost } from './host';
@@ -96,7 +98,8 @@ export function devCommands(program: Command, ctx: CliContext): void {
         log: (l) => void io.stderr.write(`${l}\n`),
       });
       // The host logged the admin key when it generated one; the link carries the read-only function key.
-      say(`hcxmon is serving on ${link(host, 'dashboard')} (Ctrl+C to stop)`);
+      // Each link alone on its line, with nothing around it: copied whole, never wrapped into a label.
+      say(`hcxmon is serving (Ctrl+C to stop). Dashboard:\n${link(host, 'dashboard')}`);
       keyNote(host, say);
       await untilSignal();
       await host.stop();
@@ -130,7 +133,14 @@ export function devCommands(program: Command, ctx: CliContext): void {
         say('');
         say(`Discovered ${clouds} private clouds through Azure Resource Graph (tenant scope, ${pages} query page(s)).`);
         say('');
-        say(renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)));
+        say(
+          renderFindingsTable(json.targets, findings, {
+            width: outputWidth(io.stdout, io.env),
+            color: colorEnabled(io.stdout, io.env),
+            asOf: DateTime.fromISO(json.asOf),
+            limit: DEFAULT_ROW_LIMIT,
+          }),
+        );
         say('');
         say(
           `Scanned ${json.targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s (scan ${result.scan.scanId}).`,
@@ -138,8 +148,10 @@ export function devCommands(program: Command, ctx: CliContext): void {
         if (!o.serve) return;
         const host = await startLocalHost({ port: o.port, env, queuePollIntervalMs: 1000, log: () => {} });
         say('');
-        say(`Dashboard: ${link(host, 'dashboard')}`);
-        say(`Findings:  ${link(host, 'dashboard/findings')}   (CSV: ${link(host, 'findings', { format: 'csv' })})`);
+        // Each link alone on its line, with nothing around it: copied whole, never wrapped into a label.
+        say(`Dashboard:\n${link(host, 'dashboard')}`);
+        say(`Findings:\n${link(host, 'dashboard/findings')}`);
+        say(`Findings as CSV:\n${link(host, 'findings', { format: 'csv' })}`);
         keyNote(host, say);
         if (host.generated.admin) say(`Admin key for writes (generated for this run): ${host.adminKey}`);
         say('Ctrl+C to stop.');

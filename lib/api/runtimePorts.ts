@@ -62,6 +62,7 @@ export function ruleCatalogPort(): RuleCatalogPort {
     appliesTo: r.appliesTo,
     references: r.references,
     remediation: r.remediation,
+    action: r.action,
     needs: r.needs,
   }));
   return { rules, notChecked: NOT_CHECKED };

@@ -6,10 +6,13 @@ import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
 import { requireTarget } from '../domain/targetLookup';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
-import { formatRuleList, renderRuleTable, ruleById } from '../rules';
+import { formatRuleList, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
-import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
+import { findingsToCsv, findingToJson, scanReport, sortFindings } from './output';
+import { colorEnabled, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
+import { renderRuleDetail, renderRuleTable } from './rules-view';
+import { DEFAULT_ROW_LIMIT, renderFindingsTable, type TableOptions } from './table';
 import { progressReporter } from './progress';
 import { printable } from '../text';
 import { checkFactValue } from '../findings/facts';
@@ -21,6 +24,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width (process.stdout.columns); unset for pipes and files. */
+  columns?: number;
 }
 
 export interface CliIo {
@@ -94,6 +99,48 @@ function parsePositiveInt(flag: string, max: number) {
   };
 }
 
+/** Options of the human output shared by `scan` and `findings`. */
+interface TableFlags {
+  width?: number;
+  limit?: number;
+  all?: boolean;
+}
+
+function addTableOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--width <columns>', 'table width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .addOption(
+      new Option('--limit <rows>', `table rows printed, most urgent first (default ${DEFAULT_ROW_LIMIT})`).argParser(
+        parsePositiveInt('--limit', 100000),
+      ),
+    )
+    .option('--all', 'print every row of the table');
+}
+
+function parseWidth(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < MIN_WIDTH || Number(value) > MAX_WIDTH) {
+    throw new ValidationError(
+      `--width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (got "${value}")`,
+      '--width',
+    );
+  }
+  return Number(value);
+}
+
+/** Width and colour of human output, from the options, the environment and whether stdout is a terminal. */
+function tableOptions(io: CliIo, flags: TableFlags, asOf: DateTime): TableOptions {
+  return {
+    width: outputWidth(io.stdout, io.env, flags.width),
+    color: colorEnabled(io.stdout, io.env),
+    asOf,
+    limit: flags.all ? undefined : (flags.limit ?? DEFAULT_ROW_LIMIT),
+  };
+}
+
 const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppressed', 'resolved'];
 
 function print(io: CliIo, text: string): void {
@@ -153,9 +200,9 @@ export function buildProgram(opts: CliOptions): {
     .showHelpAfterError(false)
     .version(`hcxmon ${productVersion()}`, '-V, --version', 'print the version');
 
-  program
-    .command('scan')
-    .description('discover, collect, evaluate, persist and dispatch alerts for every target')
+  addTableOptions(
+    program.command('scan').description('discover, collect, evaluate, persist and dispatch alerts for every target'),
+  )
     .addOption(
       new Option('--as-of <instant>', 'evaluate as of this date (planning: nothing is stored or paged)').argParser(
         parseInstant('--as-of'),
@@ -176,14 +223,16 @@ export function buildProgram(opts: CliOptions): {
       ),
     )
     .action(
-      async (o: {
-        asOf?: DateTime;
-        target?: string;
-        format: Format;
-        failOn?: Severity;
-        allowUnknown?: boolean;
-        concurrency?: number;
-      }) => {
+      async (
+        o: {
+          asOf?: DateTime;
+          target?: string;
+          format: Format;
+          failOn?: Severity;
+          allowUnknown?: boolean;
+          concurrency?: number;
+        } & TableFlags,
+      ) => {
         const cfg = ctx.config();
         if (cfg.discoveryScope?.kind === 'none' && cfg.connectors.length === 0) {
           throw new ConfigError(
@@ -219,11 +268,7 @@ export function buildProgram(opts: CliOptions): {
           const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
-          else
-            print(
-              io,
-              renderFindingsTable(json.targets, findings, { color: !!io.stdout.isTTY }, DateTime.fromISO(json.asOf)),
-            );
+          else print(io, renderFindingsTable(json.targets, findings, tableOptions(io, o, DateTime.fromISO(json.asOf))));
           for (const e of result.scan.discoveryErrors) io.stderr.write(`warning: ${printable(e.message)}\n`);
           if (o.format === 'table' && result.alerts) io.stderr.write(`${result.alerts}\n`);
           if (gate.failed) {
@@ -243,9 +288,7 @@ export function buildProgram(opts: CliOptions): {
       },
     );
 
-  program
-    .command('findings')
-    .description('list stored findings (same filters as GET /api/findings)')
+  addTableOptions(program.command('findings').description('list stored findings (same filters as GET /api/findings)'))
     .option('--status <status>', `one of ${FINDING_STATUSES.join(', ')} (default: open, unknown and suppressed)`)
     .addOption(
       new Option('--severity <severity>', 'at or above this severity').argParser(parseSeverityOption('--severity')),
@@ -256,15 +299,17 @@ export function buildProgram(opts: CliOptions): {
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
     .action(
-      async (o: {
-        status?: string;
-        severity?: Severity;
-        rule?: string;
-        target?: string;
-        owner?: 'microsoft' | 'customer';
-        dueBefore?: string;
-        format: Format;
-      }) => {
+      async (
+        o: {
+          status?: string;
+          severity?: Severity;
+          rule?: string;
+          target?: string;
+          owner?: 'microsoft' | 'customer';
+          dueBefore?: string;
+          format: Format;
+        } & TableFlags,
+      ) => {
         if (o.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(o.status)) {
           throw new ValidationError(
             `--status must be one of ${FINDING_STATUSES.join(', ')} (got "${o.status}")`,
@@ -295,7 +340,7 @@ export function buildProgram(opts: CliOptions): {
                 ]),
               ).values(),
             ];
-            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }, DateTime.utc()));
+            print(io, renderFindingsTable(targets, sorted, tableOptions(io, o, DateTime.utc())));
           }
         });
       },
@@ -481,11 +526,32 @@ export function buildProgram(opts: CliOptions): {
     });
 
   program
-    .command('rules')
-    .description('every rule with severity, owner and references, and what is not checked')
-    .option('--format <format>', 'table or json', 'table')
-    .action((o: { format: string }) => {
-      print(io, o.format === 'json' ? JSON.stringify(formatRuleList(), null, 2) : renderRuleTable());
+    .command('rules [ruleId]')
+    .description(
+      'every rule (or one, in full): severity, what it checks, what to do, references; and what is not checked',
+    )
+    .addOption(
+      new Option('--format <format>', 'table or json').default('table').argParser((v: string) => {
+        if (v !== 'table' && v !== 'json')
+          throw new ValidationError(`--format must be table or json (got "${v}")`, 'format');
+        return v;
+      }),
+    )
+    .addOption(
+      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .action((ruleId: string | undefined, o: { format: 'table' | 'json'; width?: number }) => {
+      const list = formatRuleList();
+      const text = { width: outputWidth(io.stdout, io.env, o.width), color: colorEnabled(io.stdout, io.env) };
+      if (ruleId === undefined) {
+        print(io, o.format === 'json' ? JSON.stringify(list, null, 2) : renderRuleTable(list, text));
+        return;
+      }
+      const rule = list.rules.find((r) => r.id === ruleId);
+      if (!rule) throw new NotFoundError(`no rule "${ruleId}" (hcxmon rules lists every rule id)`);
+      print(io, o.format === 'json' ? JSON.stringify(rule, null, 2) : renderRuleDetail(rule, text));
     });
 
   opts.extend?.(program, ctx);

@@ -89,6 +89,8 @@ export interface RuleMeta {
   references: readonly Reference[];
   /** What to do, who does it, which document says so. */
   remediation: string;
+  /** What to do in one sentence: the "what to do" line of `hcxmon rules` (the full text is `remediation`). */
+  action: string;
   /** Inventory fields the rule reads (documentation, and the empty-inventory test). */
   needs: readonly string[];
 }

@@ -57,6 +57,8 @@ export const wanOptimizationEnabled = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.rn411],
+  action:
+    'Remove the WAN Optimization service from the Service Mesh: a Cloud Manager with it enabled cannot be upgraded to 4.11.3.',
   remediation:
     'Remove the WAN Optimization service from the Service Mesh (edit the mesh and its compute profiles) and plan an alternative. ' +
     'WAN Optimization is deprecated in 4.11.0, formally deprecated in 4.11.3 and removed in 4.11.4: an HCX Cloud Manager with WAN Optimization enabled cannot be upgraded to 4.11.3, ' +
@@ -181,6 +183,8 @@ export const disasterRecoveryInUse = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.rn411],
+  action:
+    'Move protection to another disaster recovery product, then remove the Disaster Recovery service from the Service Mesh.',
   remediation:
     'HCX Disaster Recovery is deprecated in 4.11.0 and will be removed; upgrading to 9.x requires it removed from meshes and compute profiles first. ' +
     'Move protection to an alternative (e.g. VMware Live Site Recovery / JetStream on AVS), then remove the DISASTER_RECOVERY service from the Service Mesh. You own this change (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”).',
@@ -249,6 +253,8 @@ export const v2tMigrationInUse = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.rn411],
+  action:
+    'Finish or cancel V2T migrations and plan the remaining NSX for vSphere workloads another way before upgrading to 9.x.',
   remediation:
     'HCX V2T Migration (NSX for vSphere → NSX) is deprecated in 4.11.0 and must be gone before upgrading to 9.x. Finish or cancel V2T migrations and plan the remaining NSX-V workloads another way. ' +
     'The NSX-V finding is an inference from the Connector’s NSX registration (version 6.x) while it is paired with AVS; confirm it with the migration team. Customer-owned (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”).',

@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import { DateTime } from 'luxon';
 import type { Evaluation, Reference, RuleFamily, Severity } from '../domain/evaluation';
 import type { Fact, TargetHistory } from '../domain/finding';
@@ -166,6 +165,7 @@ export interface RuleListItem {
   appliesTo: readonly TargetKind[];
   references: readonly Reference[];
   remediation: string;
+  action: string;
   needs: readonly string[];
 }
 
@@ -188,22 +188,9 @@ export function formatRuleList(catalog: LifecycleCatalog = DEFAULT_CATALOG): Rul
       appliesTo: r.appliesTo,
       references: r.references,
       remediation: r.remediation,
+      action: r.action,
       needs: r.needs,
     })),
     notChecked: NOT_CHECKED,
   };
-}
-
-function ownerText(o: Record<TargetKind, Owner>): string {
-  return o['avs-private-cloud'] === o['hcx-connector']
-    ? o['hcx-connector']
-    : `${o['avs-private-cloud']} (cloud) / ${o['hcx-connector']} (connector)`;
-}
-
-/** Plain-text table of the rule list (no colours, fits a terminal). */
-export function renderRuleTable(list: RuleList = formatRuleList()): string {
-  const t = new Table({ head: ['id', 'family', 'severity', 'owner', 'title'], style: { head: [], border: [] } });
-  for (const r of list.rules) t.push([r.id, r.family, r.severity, ownerText(r.owner), r.title]);
-  const nc = list.notChecked.map((n) => `  - ${n.title}: ${n.reason}`).join('\n');
-  return `${t.toString()}\nLifecycle catalog ${list.catalog.catalogVersion} as of ${list.catalog.asOf}; AVS baseline ${list.catalog.baseline}.\nNot checked:\n${nc}\n`;
 }

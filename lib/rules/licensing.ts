@@ -392,6 +392,8 @@ export const activationKeyExpiry = defineRule({
   owner: CUSTOMER,
   appliesTo: ['avs-private-cloud', 'hcx-connector'],
   references: [REF.avsUpgrade, REF.rn411, REF.activationStatus],
+  action:
+    'Move to the HCX license-key model before the key stops working; if the 4.11.0 upgrade date is unknown, record it as the upgradedTo411At fact.',
   remediation:
     'Activation keys are deprecated from HCX 4.11.0 and stop working 450 days after the upgrade to 4.11.0 (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). Move the Connector to the HCX license-key model before the deadline (you own the Connector; on AVS the keys come from the HCX add-on’s enterprise sites in the Azure portal). ' +
     'When the upgrade date is not known, record it: `hcxmon fact set <target> upgradedTo411At YYYY-MM-DD` (add `--subject <enterprise site>` for one key of a private cloud). ' +
@@ -415,6 +417,7 @@ export const legacyActivationEndpoint = defineRule({
   // Licensing is read from the appliance-management interface (9443), which only Connectors expose to us.
   appliesTo: ['hcx-connector'],
   references: [REF.avsUpgrade, REF.rn411],
+  action: 'Upgrade the Connector to 4.11.x: activation against the decommissioned VMware endpoints stops working.',
   remediation:
     'connect.hcx.vmware.com and hybridity-depot.vmware.com are decommissioned: HCX systems below 4.11.0 that activate against them stop working (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Upgrade the Connector to 4.11.x (AVS: request the bundle through a support request, or use the vSAN datastore folder "AVS_Official_HCX_Connector_Binaries" once the Cloud Manager is on 4.11) and move to local licensing. Customer-owned.',

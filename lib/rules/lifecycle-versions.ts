@@ -51,6 +51,8 @@ export const versionEndOfSupport = defineRule({
   owner: VERSION_OWNER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.skew, REF.rn411],
+  action:
+    'Move the HCX Manager to a supported release before the date: Microsoft upgrades the Cloud Manager in a window you confirm; you upgrade the Connector and the Service Mesh appliances.',
   remediation:
     'Move the HCX Manager to a supported release (the AVS-validated baseline, 4.11.3 today) before its end-of-support date. ' +
     'On a private cloud Microsoft upgrades the HCX Cloud Manager: confirm or request your maintenance window when Microsoft prompts you (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
@@ -151,6 +153,8 @@ export const versionBelowBaseline = defineRule({
   owner: VERSION_OWNER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.upgradeManager],
+  action:
+    'Upgrade to the AVS-validated baseline: choose the window Microsoft offers for the Cloud Manager; upgrade the Connector yourself, Cloud Manager and Connector together.',
   remediation:
     'Bring the HCX Manager to the baseline validated for Azure VMware Solution (HCXMON_BASELINE_VERSION, else the lifecycle catalog: 4.11.3). ' +
     'Private cloud: Microsoft schedules the Cloud Manager upgrade; you choose the window when prompted (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
@@ -244,6 +248,7 @@ export const sitePairVersionSkew = defineRule({
   owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' },
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.skew, REF.kb427904],
+  action: 'Bring both ends of the site pair to the same HCX release; a 4.x to 9.x pairing is not supported.',
   remediation:
     'Bring both ends of the site pair to the same HCX release: Microsoft upgrades the AVS Cloud Manager, you upgrade the on-premises Connector — update both together for compatibility (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'A 4.x ↔ 9.x pairing is not supported even where HCX allows it (KB 427904). ' +
@@ -309,6 +314,8 @@ export const applianceOutdated = defineRule({
   owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' },
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.avsUpgrade2025, REF.upgradeManager, REF.upgradeMesh],
+  action:
+    'Upgrade the Service Mesh appliances from the source site once every paired HCX Manager is updated and the services have converged.',
   remediation:
     'Upgrade the Service Mesh appliances from the source site (HCX UI or the 443 console) once every paired HCX Manager is updated and all services have converged; there is a short data-plane outage, consider in-service upgrade for Network Extension (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Service Mesh appliance upgrades are customer-managed on AVS too. From below 4.4.0 to 4.4 or later every Service Mesh appliance must be upgraded (Photon OS, Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +

@@ -56,6 +56,8 @@ export const endpointUnreachable = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade],
+  action:
+    "Restore the monitor's access to the manager by the error class shown: network path and firewall, TLS trust (CA file or pin), credentials, HCX services.",
   remediation:
     'While the monitor cannot reach an HCX Manager every HCX rule for it is unknown, so its compliance is blind. Check by error class: timeout/refused/DNS — network path and firewall from the monitor to the manager (443, and 9443 for Connectors); ' +
     'TLS — trust the manager’s CA with HCXMON_HCX_CA_FILE or the connector’s caFile/certSha256 (never disable verification); 401/403 — the credentials (connector password setting, or the private cloud’s cloudadmin role mapping); 5xx — the HCX services (restart the app engine on 9443). Customer-owned.',
@@ -113,6 +115,7 @@ export const scanStale = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade],
+  action: 'Find why collection fails (see hcx-endpoint-unreachable) and check that the scheduled scan runs.',
   remediation:
     'The monitor has not collected this HCX Manager successfully for more than twice the scan period (HCXMON_SCAN_SCHEDULE; 48 h for the daily default), so its findings are stale. ' +
     'See hcx-endpoint-unreachable for the cause; check that the scheduled scan runs (Function App, queue hcxmon-scan) and that the target is still discovered. Customer-owned.',
@@ -181,6 +184,8 @@ export const hcxAddonMissing = defineRule({
   owner: CUSTOMER,
   appliesTo: ['avs-private-cloud'],
   references: [REF.avsHcxAddon, REF.avsUpgrade],
+  action:
+    'Enable the HCX add-on in the Azure portal if you plan migrations; if provisioning failed, retry it or open a Microsoft support request.',
   remediation:
     'No HCX add-on: nothing to check for HCX on this private cloud (info); enable it in the Azure portal (Add-ons > Migration using HCX) if you plan migrations — the offer "(Enterprise)" is needed for NE HA. ' +
     'Provisioning failed: retry from the portal, or open a Microsoft support request for the private cloud. Customer-owned request; Microsoft operates the add-on.',

@@ -46,6 +46,7 @@ export const networkExtensionWithoutHa = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsNeHa, REF.neHa],
+  action: 'Activate Network Extension HA on the NE appliances, then extend the network over the HA group.',
   remediation:
     'Protect extended networks from a Network Extension appliance failure with NE HA (Active/Standby): activate High Availability on the NE appliances (Interconnect > Appliances > Activate High Availability), then extend over the HA group (Microsoft Learn, “Configure HCX network extension high availability”). Customer-owned. ' +
     NE_HA_PREREQUISITES,
@@ -119,6 +120,8 @@ export const neHaGroupDegraded = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsNeHa, REF.neHa],
+  action:
+    'Restore one Active and one Standby member (Interconnect > HA Management: Force Sync, Redeploy or a manual failover).',
   remediation:
     'An NE HA group needs one Active and one Standby member to protect its networks. In the HCX UI (Interconnect > HA Management) check the group details, then use Force Sync, Redeploy or a manual failover as appropriate; HA has no pre-emption (Microsoft Learn, “Configure HCX network extension high availability”). Customer-owned. ' +
     NE_HA_PREREQUISITES,
@@ -190,6 +193,7 @@ export const neApplianceHaIncompatible = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsNeHa, REF.upgradeMesh],
+  action: 'Upgrade the Network Extension appliances to HCX 4.3.0 or later so they can join an HA group.',
   remediation:
     'Only Network Extension appliances upgraded to HCX 4.3.0 or later can be added to HA groups (Microsoft Learn, “Configure HCX network extension high availability”). Upgrade the Service Mesh appliances (customer-managed, Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     NE_HA_PREREQUISITES,
@@ -244,6 +248,7 @@ export const networkExtensionLongLived = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsNeHa, REF.planning],
+  action: "Finish migrating the network's VMs, then unextend it and cut the gateway over to Azure VMware Solution.",
   remediation:
     'Layer-2 extension is a migration aid, not a permanent network design: finish migrating the VMs on the network, then unextend it (HCX > Network Extension > Unextend) and cut the gateway over to AVS. ' +
     'The threshold is HCXMON_EXTENSION_MAX_DAYS (30 by default). Customer-owned.',

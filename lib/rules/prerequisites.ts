@@ -62,6 +62,8 @@ export const neHaPrerequisitesUnmet = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsNeHa, REF.neHa],
+  action:
+    'Meet the NE HA prerequisites: HCX Enterprise, two NE appliances per site, HCX 4.3.0 or later, no networks extended over the HA appliances.',
   remediation:
     'Network Extension HA needs HCX Enterprise, four NE appliances (two per site: the mesh’s NE scale-out appliance count at least 2), appliances on HCX 4.3.0 or later, and the appliances chosen for HA with no networks extended over them (Microsoft Learn, “Configure HCX network extension high availability”). ' +
     'Edit the Service Mesh to raise the Network Extension appliance count, upgrade the NE appliances, move extensions off the appliances you will pair, and on AVS choose the HCX add-on offer "(Enterprise)". Customer-owned. ' +
@@ -186,6 +188,8 @@ export const vsphereVersionLegacy = defineRule({
   // The Connector's vCenter registration is read on 9443; AVS runs a vSphere Microsoft keeps current.
   appliesTo: ['hcx-connector'],
   references: [REF.avsUpgrade, REF.legacyVsphere, REF.interop],
+  action:
+    'Plan the migration off the legacy vSphere (or upgrade vCenter and ESXi) and check the interoperability matrix for the target HCX version.',
   remediation:
     'The upgrade guide sends you to the VMware compatibility matrix and the HCX support policy for legacy vSphere environments before any upgrade (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'A vCenter past its end of general support is legacy vSphere: HCX supports it only to migrate workloads away. Plan the migration off it (or upgrade vCenter/ESXi) and check the interoperability matrix for the HCX version you upgrade to. Customer-owned.',
@@ -265,6 +269,8 @@ export const localDomainDns = defineRule({
   owner: CUSTOMER,
   appliesTo: ['hcx-connector'],
   references: [REF.upgradeManager, REF.kb90082],
+  action:
+    'Before upgrading from below 4.4.0, apply the VMware KB 90082 resolution or register vCenter, NSX and the lookup service by names outside .local.',
   remediation:
     'Starting with HCX 4.4.0 the appliances run Photon OS; when upgrading from below 4.4.0, DNS resolution might fail for FQDNs in the .local domain (VMware, “Upgrading the HCX Manager”; VMware KB 90082). ' +
     'Before the upgrade, apply the KB 90082 resolution or register vCenter, NSX and the lookup service by names outside .local. Customer-owned. ' +
@@ -343,6 +349,8 @@ export const serviceMeshUpgradeOrder = defineRule({
   // vCenter or the 443 console at the source site"): the Connector.
   appliesTo: ['hcx-connector'],
   references: [REF.avsUpgrade, REF.upgradeManager, REF.upgradeMesh],
+  action:
+    'Upgrade the paired HCX Manager first; update the Service Mesh only when every paired manager is updated and the services have converged.',
   remediation:
     'The HCX Service Mesh can be upgraded once all paired HCX Managers on the source and target sites are updated and all services are returned to a fully converged state (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
     'Upgrade the paired manager first (Microsoft upgrades the AVS Cloud Manager in its window; the Connector is yours), wait for the mesh to converge (hcx-service-mesh-degraded passes), then update the appliances from the source site. Customer-owned.',

@@ -43,6 +43,8 @@ export const managerConnectionUnhealthy = defineRule({
   // Needs the appliance-management interface (9443), which AVS does not expose for the Cloud Manager.
   appliesTo: ['hcx-connector'],
   references: [REF.avsUpgrade, REF.upgradeManager],
+  action:
+    'Fix the vCenter and NSX registrations and the app engine on the appliance management interface (9443), and clear critical HCX alerts, before upgrading.',
   remediation:
     'Before upgrading, the HCX Manager must report healthy connections to vCenter Server and NSX Manager (if registered), its services must be running and HCX must not be raising critical alerts (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). ' +
     'Fix the registration on the Connector’s appliance management interface (https://<connector>:9443, Configuration), restart the app engine there if it is not RUNNING, and clear critical alerts in the HCX UI. Customer-owned.',
@@ -188,6 +190,8 @@ export const sitePairUnhealthy = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.upgradeManager],
+  action:
+    'Check the site pair (Infrastructure > Site Pairing): credentials, certificates and reachability of the remote manager; re-pair if needed.',
   remediation:
     'Site pair configurations must be healthy before any HCX upgrade (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”; VMware, “Upgrading the HCX Manager”). Check the pairing in the HCX UI (Infrastructure > Site Pairing): credentials, certificates and reachability of the remote HCX Manager; re-pair if needed. ' +
     'The pairing is configured from the Connector side, so the customer owns it; open a Microsoft support request if the AVS Cloud Manager itself is unreachable.',
@@ -254,6 +258,8 @@ export const serviceMeshDegraded = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.upgradeManager, REF.upgradeMesh],
+  action:
+    'Resync or edit the Service Mesh (Interconnect > Service Mesh) until it is committed, its services are up and every tunnel is active.',
   remediation:
     'The HCX Manager must report healthy connections to its Interconnect service components, and the Service Mesh must be fully converged before upgrading (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'In the HCX UI (Interconnect > Service Mesh) resync or edit the mesh until it is committed, check appliance tunnels (all "Tunnel Up"), and fix the reported service reasons. Customer-owned.',
@@ -370,6 +376,7 @@ export const migrationsInProgress = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.avsUpgrade2025],
+  action: 'Let running migrations finish, or cancel them, before any HCX Manager or Service Mesh upgrade.',
   remediation:
     'No VM migrations may be in progress while HCX Managers or Service Mesh appliances are upgraded, and the window must have no queued HCX operations (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Let running migrations finish (or cancel them) before Microsoft’s Cloud Manager window and before you upgrade the Connector. ' +
@@ -444,6 +451,7 @@ export const operationsQueued = defineRule({
   owner: CUSTOMER,
   appliesTo: BOTH,
   references: [REF.avsUpgrade, REF.avsUpgrade2025],
+  action: 'Wait for running Service Mesh tasks to finish and move scheduled migrations out of the upgrade window.',
   remediation:
     'Apply HCX service updates during a maintenance window where no new HCX operations are queued up (Microsoft Learn, “Upgrade HCX on Azure VMware Solution”). ' +
     'Wait for running Service Mesh tasks (create, update, resync, redeploy) to finish and move scheduled migrations out of the upgrade window before Microsoft’s Cloud Manager window or your Connector upgrade. Customer-owned.',

@@ -133,11 +133,25 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
   it('table output opens with the next deadline and the worst target, worst target first, days left in every row', async () => {
     const json = JSON.parse((await run(['scan', '--format', 'json'])).stdout) as {
       asOf: string;
-      findings: { targetName: string; severity: string; status: string; deadline?: string; title: string }[];
+      targets: { id: string; status: string }[];
+      findings: {
+        ruleId: string;
+        targetId: string;
+        targetName: string;
+        severity: string;
+        status: string;
+        deadline?: string;
+      }[];
     };
     const r = await run(['scan']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
+    // A headline line may wrap; its continuation lines are indented.
+    const head = lines
+      .slice(0, 6)
+      .join('\n')
+      .replace(/\n {2}/g, ' ')
+      .split('\n');
     // The nearest deadline that has not passed, counted from the scan's asOf.
     const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
     const today = day(json.asOf.slice(0, 10));
@@ -146,7 +160,7 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       .sort((a, b) => a.deadline!.localeCompare(b.deadline!))[0];
     const days = (day(ahead.deadline!) - today) / 86400000;
     const left = days === 0 ? 'due today' : `${days} day${days === 1 ? '' : 's'} left`;
-    expect(lines[0]).toContain(`Next deadline: ${ahead.deadline}, ${left} — ${ahead.targetName}: ${ahead.title}`);
+    expect(head[0]).toContain(`Next deadline: ${ahead.deadline} (${left}) ${ahead.ruleId} on ${ahead.targetName}`);
     // Worst target: most open criticals, then highs, ...
     const sevs = ['critical', 'high', 'medium', 'low', 'info'];
     const names = [...new Set(json.findings.map((f) => f.targetName))];
@@ -159,25 +173,72 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
       const i = ca.findIndex((c, k) => c !== cb[k]);
       return i < 0 ? 0 : cb[i] - ca[i];
     })[0];
-    expect(lines[1]).toMatch(new RegExp(`^Worst target: ${worst} — ${counts(worst)[0]} critical`));
+    expect(head[1]).toMatch(new RegExp(`^Worst target: ${worst} \\(${counts(worst)[0]} critical`));
     // The first target block is the worst target's.
     expect(lines.find((l) => / — scan \w+, \d+ findings?$/.test(l))).toMatch(new RegExp(`^${worst} \\(`));
-    // Every deadline cell says its days (a cell may wrap over several lines: join its pieces per table row).
-    const cells: string[] = [];
-    let row: string[] = [];
-    for (const l of lines) {
-      if (l.startsWith('│')) {
-        row.push(l.split('│')[5].trim());
-      } else if (row.length) {
-        cells.push(row.join(' ').trim());
-        row = [];
-      }
+    // Every row starts with its severity as text and says its days (left, due today, overdue, or no deadline); off a
+    // terminal the width is 100, which has room for the date.
+    const rows = lines.filter((l) => /^(CRIT|HIGH|MED |LOW |INFO) /.test(l));
+    expect(rows.length).toBeGreaterThan(10);
+    const due = /^(CRIT|HIGH|MED |LOW |INFO) {2}(\d{4}-\d{2}-\d{2} (\d+ d left|due today|overdue \d+ d)|no deadline) /;
+    for (const row of rows) expect(row).toMatch(due);
+    // An unreachable target's unknowns are one line, not rows; every other finding with a deadline has a dated row.
+    const collapsed = new Set(
+      json.targets.filter((t) => ['unreachable', 'failed'].includes(t.status)).map((t) => t.id),
+    );
+    const dated = json.findings.filter((f) => f.deadline && !(f.status === 'unknown' && collapsed.has(f.targetId)));
+    expect(rows.filter((l) => /^\S+ +\d{4}-/.test(l))).toHaveLength(dated.length);
+    expect(rows.some((l) => l.includes(`${ahead.deadline} ${days === 0 ? 'due today' : `${days} d left`}`))).toBe(true);
+  });
+
+  it('fits 80 columns (COLUMNS=80): scan, findings and rules; commands and URLs whole on their own lines', async () => {
+    // Not a terminal: no colour codes at all, so a line's length is its width on screen.
+    const visible = (l: string) => Array.from(l).length;
+    const copyLine = /^(hcxmon |https?:\/\/)\S+/;
+    const narrow = { ...env, COLUMNS: '80' };
+    for (const args of [
+      ['scan'],
+      ['findings'],
+      ['findings', '--all'],
+      ['rules'],
+      ['rules', 'hcx-activation-key-expiry'],
+    ]) {
+      const r = await hcxmon(args, narrow);
+      outputs.push(r.stdout, r.stderr);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+      expect(r.stdout).not.toContain('\u001b');
+      const lines = r.stdout.split('\n');
+      const tooWide = lines.filter((l) => visible(l) > 80 && !copyLine.test(l));
+      expect({ args, tooWide }).toEqual({ args, tooWide: [] });
     }
-    const deadlines = cells.filter((c) => c && c !== 'deadline');
-    expect(deadlines.length).toBe(json.findings.filter((f) => f.deadline).length);
-    for (const c of deadlines)
-      expect(c).toMatch(/^\d{4}-\d{2}-\d{2} \((\d+ days? left|due today|overdue by \d+ days?)\)$/);
-    expect(deadlines).toContain(`${ahead.deadline} (${left})`);
+    // The lab's activation keys without a known upgrade date ask for a fact: the command is whole, on its own line.
+    const scan = (await hcxmon(['scan'], narrow)).stdout.split('\n');
+    const commands = scan.filter((l) => l.startsWith('hcxmon fact set '));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(c).toMatch(/^hcxmon fact set \S+ upgradedTo411At YYYY-MM-DD( --subject \S+)?$/);
+    // At 120 the rows have room for the deadline's date.
+    const wide = (await hcxmon(['scan', '--width', '120'], env)).stdout;
+    expect(wide).toMatch(/^CRIT {2}\d{4}-\d{2}-\d{2} overdue \d+ d /m);
+    expect(scan.join('\n')).not.toMatch(/^CRIT {2}\d{4}-/m);
+  });
+
+  it('summarises past --limit with the counts of the rest', async () => {
+    const all = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
+      severity: string;
+      status: string;
+    }[];
+    const r = await run(['findings', '--limit', '3']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^(CRIT|HIGH|MED |LOW |INFO) /.test(l));
+    expect(rows).toHaveLength(3);
+    // `findings` has no scan outcome, so no target is collapsed: every stored finding is a row or counted.
+    // The line wraps at the width; its continuation is indented.
+    const rest = r.stdout
+      .replace(/\n {2}/g, ' ')
+      .match(/… and (\d+) more \(([^)]*)\) on \d+ targets?; use --all or --format json/);
+    expect(rest).not.toBeNull();
+    expect(Number(rest![1])).toBe(all.length - 3);
+    expect((await run(['findings', '--limit', '0'])).code).toBe(2);
   });
 
   it('exits 3 when an open finding at or above --fail-on exists, 0 when none does', async () => {
@@ -320,11 +381,27 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(lines.slice(1).every((l) => l.includes(',critical,'))).toBe(true);
   });
 
-  it('lists every rule and what is not checked', async () => {
+  it('lists every rule and what is not checked; one rule in full; an unknown rule id is an error', async () => {
     const r = await run(['rules']);
     expect(r.code).toBe(0);
     for (const rule of RULES) expect(r.stdout).toContain(rule.id);
     expect(r.stdout).toMatch(/Tracking/);
+    const one = await run(['rules', 'hcx-wan-optimization-enabled', '--format', 'json']);
+    expect(one.code).toBe(0);
+    const rule = RULES.find((x) => x.id === 'hcx-wan-optimization-enabled')!;
+    expect(JSON.parse(one.stdout)).toMatchObject({
+      id: rule.id,
+      severity: 'critical',
+      action: rule.action,
+      remediation: rule.remediation,
+      references: rule.references,
+    });
+    const list = JSON.parse((await run(['rules', '--format', 'json'])).stdout) as { rules: { action: string }[] };
+    expect(list.rules.every((x) => x.action.length > 0)).toBe(true);
+    const unknown = await run(['rules', 'hcx-no-such-rule']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no rule "hcx-no-such-rule" \(hcxmon rules lists every rule id\)/);
+    expect(unknown.stdout).toBe('');
   });
 
   it('sets a fact the activation-key rule then uses', async () => {

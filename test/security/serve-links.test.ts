@@ -33,7 +33,7 @@ async function serve(settings: Record<string, string>, check: (out: string, link
   const linkPrinted = new Promise<void>((r) => (printed = r));
   const write = (t: string): boolean => {
     out += t;
-    if (/serving on /.test(out)) printed();
+    if (/Dashboard:\n\S+\n/.test(out)) printed();
     return true;
   };
   const done = runCli(['serve', '--port', '0'], {
@@ -45,7 +45,8 @@ async function serve(settings: Record<string, string>, check: (out: string, link
   });
   try {
     await Promise.race([linkPrinted, done]);
-    const link = /serving on (\S+)/.exec(out)![1];
+    // The link is printed alone on the line after its label.
+    const link = /Dashboard:\n(\S+)\n/.exec(out)![1];
     await check(out, link);
   } finally {
     for (const l of process.listeners('SIGINT').filter((x) => !before.includes(x))) (l as (s: string) => void)('SIGINT');
