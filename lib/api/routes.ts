@@ -1,3 +1,4 @@
+import { FINDING_SORT_ALIASES, FINDING_SORTS } from '../findings/urgency';
 import type { HandlerName } from './handlers';
 
 /**
@@ -87,6 +88,15 @@ export const ROUTES: readonly RouteDef[] = [
         description: 'Only findings with a deadline before this date (YYYY-MM-DD).',
         schema: { type: 'string', format: 'date' },
       },
+      {
+        name: 'sort',
+        description:
+          'Order of the whole filtered list (read up to 50000 rows, then paged; the page then has `total`): urgency ' +
+          '(worst target first, then nearest deadline, as the dashboard), deadline (nearest first), severity (worst ' +
+          'first), target (by name), rule, first-seen / last-seen (newest first; firstSeen / lastSeen also accepted). ' +
+          'Without it: store order (by target), no `total`. Anything else is refused (400).',
+        schema: { type: 'string', enum: [...FINDING_SORTS, ...Object.keys(FINDING_SORT_ALIASES)] },
+      },
       limit(1000, 100),
       token,
       {
@@ -112,8 +122,17 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'targets',
     authLevel: 'function',
     handler: 'listTargets',
-    summary: 'Every scanned target: version vs baseline, support line, last scan, finding counts.',
-    success: { status: 200, contentType: 'application/json' },
+    summary: 'Every scanned target: version vs baseline, support line, last scan, finding counts; JSON or CSV.',
+    query: [
+      {
+        name: 'format',
+        description:
+          'json (default: `{ baseline, items, total }`) or csv (the same item fields, nested ones flattened: ' +
+          'support_*, lastScan_*, open_<severity>, unknown, suppressed; formula-like cells escaped).',
+        schema: { type: 'string', enum: ['json', 'csv'] },
+      },
+    ],
+    success: { status: 200, contentType: 'application/json', schemaRef: 'TargetList' },
   },
   {
     name: 'httpGetTarget',
@@ -331,8 +350,8 @@ export const ROUTES: readonly RouteDef[] = [
       {
         name: 'sort',
         description:
-          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen.',
-        schema: { type: 'string', enum: ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen'] },
+          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen, last-seen.',
+        schema: { type: 'string', enum: [...FINDING_SORTS] },
       },
     ],
     success: { status: 200, contentType: 'text/html' },

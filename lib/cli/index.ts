@@ -9,11 +9,14 @@ import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError 
 import { formatRuleList, renderRuleTable, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
-import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
+import { renderFindingsTable, scanReport, sortFindings } from './output';
+import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
 import { progressReporter } from './progress';
 import { printable } from '../text';
-import { checkFactValue } from '../findings/facts';
-import { countsText, summarize, summaryJson } from '../findings/urgency';
+import { parseFactValue } from '../findings/facts';
+import { parseExpiry } from '../findings/suppressions';
+import { nowOf } from '../scan';
+import { countsText, latestScanTotals, summarize, summaryJson } from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -93,6 +96,8 @@ function parsePositiveInt(flag: string, max: number) {
     return Number(value);
   };
 }
+
+const referencesOf: ReferencesOf = (id) => ruleById(id)?.references;
 
 const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppressed', 'resolved'];
 
@@ -215,7 +220,7 @@ export function buildProgram(opts: CliOptions): {
           if (o.target && result.scan.targets.length === 0) {
             throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
           }
-          const { json, findings } = scanReport(result);
+          const { json, findings } = scanReport(result, referencesOf);
           const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
@@ -283,7 +288,8 @@ export function buildProgram(opts: CliOptions): {
             dueBefore: o.dueBefore,
           });
           const sorted = sortFindings(list);
-          const json = sorted.map(findingToJson);
+          const asOf = nowOf(rt.deps);
+          const json = sorted.map((f) => findingView(f, asOf, referencesOf));
           if (o.format === 'json') print(io, JSON.stringify({ findings: json }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));
           else {
@@ -295,7 +301,7 @@ export function buildProgram(opts: CliOptions): {
                 ]),
               ).values(),
             ];
-            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }, DateTime.utc()));
+            print(io, renderFindingsTable(targets, sorted, { color: !!io.stdout.isTTY }, asOf));
           }
         });
       },
@@ -307,8 +313,11 @@ export function buildProgram(opts: CliOptions): {
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { format: string }) => {
       await ctx.withRuntime(async (rt) => {
-        const list = await rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] });
-        const out = summaryJson(summarize(list, DateTime.utc()));
+        const [list, scans] = await Promise.all([
+          rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] }),
+          rt.stores.scans.list({ pageSize: 5 }),
+        ]);
+        const out = summaryJson(summarize(list, nowOf(rt.deps)), 10, latestScanTotals(scans.items));
         if (o.format === 'json') {
           print(io, JSON.stringify(out, null, 2));
           return;
@@ -342,8 +351,12 @@ export function buildProgram(opts: CliOptions): {
       new Option('--category <category>', 'waiver or mitigated').choices(['waiver', 'mitigated']).default('waiver'),
     )
     .addOption(
-      new Option('--expires <date>', 'when it stops applying (at most a year away)')
-        .argParser(parseDate('--expires'))
+      new Option(
+        '--expires <date|instant>',
+        'YYYY-MM-DD: through the end of that day, UTC; or an ISO instant (at most a year away)',
+      )
+        // Checked here to name the flag; the same function reads it again where the suppression is made (as the API).
+        .argParser((v: string) => (parseExpiry(v, '--expires'), v))
         .makeOptionMandatory(),
     )
     .option('--by <name>', 'who adds it', process.env.USER ?? 'cli')
@@ -368,7 +381,7 @@ export function buildProgram(opts: CliOptions): {
             subjectId: o.subject,
             reason: o.reason,
             category: o.category as 'waiver' | 'mitigated',
-            expiresAt: `${o.expires}T23:59:59.999Z`,
+            expiresAt: o.expires,
             createdBy: o.by,
           });
           (o.format === 'json' ? print : printText)(
@@ -430,9 +443,8 @@ export function buildProgram(opts: CliOptions): {
         if (!(FACT_NAMES as readonly string[]).includes(name)) {
           throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
         }
-        const date = parseDate('value')(value);
-        checkFactValue(date, DateTime.utc().toISODate()!);
         await ctx.withRuntime(async (rt) => {
+          const date = parseFactValue(value, nowOf(rt.deps).toISODate()!);
           const f = await rt.setFact({
             targetId: await knownTarget(rt, target, 'target'),
             subjectId: o.subject,

@@ -1,6 +1,5 @@
 import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import pc from 'picocolors';
 import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
@@ -8,24 +7,7 @@ import { daysUntil, dueText, headlines, summarize } from '../findings/urgency';
 import type { TargetKind } from '../domain/target';
 import type { TargetOutcome } from '../scan-types';
 import { printable } from '../text';
-
-/** One line per finding in `--format json` (DESIGN §7: the contract, field by field). */
-export interface FindingJson {
-  id: string;
-  ruleId: string;
-  severity: Severity;
-  status: string;
-  targetId: string;
-  targetName: string;
-  subjectId: string;
-  subjectName: string;
-  title: string;
-  message: string;
-  owner: string;
-  deadline?: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
+import { findingView, type FindingView, type ReferencesOf } from '../findings/view';
 
 export interface TargetJson {
   id: string;
@@ -39,27 +21,7 @@ export interface ScanJson {
   scanId: string;
   asOf: string;
   targets: TargetJson[];
-  findings: FindingJson[];
-}
-
-export function findingToJson(f: Finding): FindingJson {
-  const out: FindingJson = {
-    id: f.id,
-    ruleId: f.ruleId,
-    severity: f.severity,
-    status: f.status,
-    targetId: f.targetId,
-    targetName: f.targetName,
-    subjectId: f.subjectId,
-    subjectName: f.subjectName,
-    title: f.title,
-    message: f.message,
-    owner: f.owner,
-    firstSeenAt: f.firstSeenAt,
-    lastSeenAt: f.lastSeenAt,
-  };
-  if (f.deadline) out.deadline = f.deadline.date;
-  return out;
+  findings: FindingView[];
 }
 
 export function outcomeToTargetJson(o: TargetOutcome): TargetJson {
@@ -72,17 +34,21 @@ export function outcomeToTargetJson(o: TargetOutcome): TargetJson {
  * What a scan reports (the CLI's `scan` and the demo): per target its outcome, and the findings that need
  * attention or cannot be told — resolved ones are history — worst first.
  */
-export function scanReport(result: {
-  scan: { scanId: string; asOf: string };
-  targets: { outcome: TargetOutcome; findings: Finding[] }[];
-}): { json: ScanJson; findings: Finding[] } {
+export function scanReport(
+  result: {
+    scan: { scanId: string; asOf: string };
+    targets: { outcome: TargetOutcome; findings: Finding[] }[];
+  },
+  referencesOf?: ReferencesOf,
+): { json: ScanJson; findings: Finding[] } {
+  const asOf = DateTime.fromISO(result.scan.asOf, { zone: 'utc' });
   const findings = sortFindings(result.targets.flatMap((t) => t.findings.filter((f) => f.status !== 'resolved')));
   return {
     json: {
       scanId: result.scan.scanId,
       asOf: result.scan.asOf,
       targets: result.targets.map((t) => outcomeToTargetJson(t.outcome)),
-      findings: findings.map(findingToJson),
+      findings: findings.map((f) => findingView(f, asOf, referencesOf)),
     },
     findings,
   };
@@ -98,32 +64,6 @@ export function sortFindings<T extends Pick<Finding, 'severity' | 'targetName' |
       a.targetName.localeCompare(b.targetName) ||
       a.ruleId.localeCompare(b.ruleId) ||
       a.subjectName.localeCompare(b.subjectName),
-  );
-}
-
-const CSV_COLUMNS: (keyof FindingJson)[] = [
-  'id',
-  'ruleId',
-  'severity',
-  'status',
-  'targetId',
-  'targetName',
-  'subjectId',
-  'subjectName',
-  'title',
-  'message',
-  'owner',
-  'deadline',
-  'firstSeenAt',
-  'lastSeenAt',
-];
-
-export function findingsToCsv(findings: FindingJson[]): string {
-  return stringify(
-    findings.map((f) => CSV_COLUMNS.map((c) => f[c] ?? '')),
-    // Names in these cells are chosen on HCX (meshes, sites, networks): a leading = + - @ tab or CR would make a
-    // spreadsheet run them as a formula (OWASP "CSV Injection"); csv-stringify prefixes such cells with '.
-    { header: true, columns: CSV_COLUMNS as string[], escape_formulas: true },
   );
 }
 
@@ -147,7 +87,7 @@ function paint(style: Style, sev: Severity, text: string): string {
   }
 }
 
-function statusLabel(f: FindingJson & { underlyingStatus?: string }): string {
+function statusLabel(f: Pick<Finding, 'status' | 'underlyingStatus'>): string {
   return f.status === 'suppressed' && f.underlyingStatus ? `suppressed (${f.underlyingStatus})` : f.status;
 }
 
@@ -156,13 +96,13 @@ function statusLabel(f: FindingJson & { underlyingStatus?: string }): string {
  * target, worst target first, a table of its findings, worst first, each deadline with its days left as of `asOf`.
  */
 export function renderFindingsTable(targets: TargetJson[], stored: Finding[], style: Style, asOf: DateTime): string {
-  const findings = stored.map((f) => ({ ...findingToJson(f), underlyingStatus: f.underlyingStatus }));
+  const findings = stored;
   const summary = summarize(stored, asOf);
   const top = headlines(summary);
   const lines: string[] = [top.nextDeadline, top.worstTarget, ''];
   const rank = new Map(summary.targets.map((t, i) => [t.targetId, i]));
   const urgent = (t: TargetJson): number => rank.get(t.id) ?? rank.size;
-  const byTarget = new Map<string, (FindingJson & { underlyingStatus?: string })[]>();
+  const byTarget = new Map<string, Finding[]>();
   for (const f of findings) byTarget.set(f.targetId, [...(byTarget.get(f.targetId) ?? []), f]);
   const known = new Set(targets.map((t) => t.id));
   const orphanTargets: TargetJson[] = [...byTarget.keys()]
@@ -204,7 +144,7 @@ export function renderFindingsTable(targets: TargetJson[], stored: Finding[], st
           statusLabel(f),
           f.ruleId,
           f.subjectName,
-          f.deadline ? `${f.deadline} (${dueText(daysUntil(f.deadline, asOf))})` : '',
+          f.deadline ? `${f.deadline.date} (${dueText(daysUntil(f.deadline.date, asOf))})` : '',
           f.message,
         ].map(printable),
       ]);
