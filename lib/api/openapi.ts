@@ -195,6 +195,42 @@ export function buildOpenApi(): Record<string, unknown> {
             total: { type: 'integer' },
           },
         },
+        Scan: {
+          type: 'object',
+          properties: {
+            scanId: { type: 'string' },
+            trigger: { type: 'string' },
+            asOf: { type: 'string', format: 'date-time' },
+            status: { type: 'string', enum: ['running', 'completed'] },
+            completedAt: { type: 'string', format: 'date-time' },
+            totals: { $ref: '#/components/schemas/ScanTotals' },
+            outcomes: { type: 'array', items: { type: 'object' } },
+          },
+        },
+        Summary: {
+          type: 'object',
+          properties: {
+            asOf: { type: 'string', format: 'date-time' },
+            openBySeverity: { type: 'object', additionalProperties: { type: 'integer' } },
+            unknown: { type: 'integer' },
+            suppressed: { type: 'integer' },
+            overdue: { type: 'integer' },
+            nextDeadline: { type: 'object' },
+            worstTargets: { type: 'array', items: { type: 'object' } },
+            targetCount: { type: 'integer' },
+            headlines: { type: 'object' },
+            latestScan: {
+              type: 'object',
+              properties: {
+                scanId: { type: 'string' },
+                asOf: { type: 'string', format: 'date-time' },
+                completedAt: { type: 'string', format: 'date-time' },
+                targetFilter: { type: 'string' },
+                totals: { $ref: '#/components/schemas/ScanTotals' },
+              },
+            },
+          },
+        },
         ScanTotals: {
           type: 'object',
           description: 'Recorded by a scan when it finishes (scans written before they existed have none).',

@@ -189,7 +189,7 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'scans',
     authLevel: 'function',
     handler: 'listScans',
-    summary: 'Scans, newest first.',
+    summary: 'Scans, newest first (each with the `totals` it recorded when it completed, if it did).',
     query: [limit(200, 20), token],
     success: { status: 200, contentType: 'application/json' },
   },
@@ -199,8 +199,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'scans/{id}',
     authLevel: 'function',
     handler: 'getScan',
-    summary: 'One scan with its per-target outcomes.',
-    success: { status: 200, contentType: 'application/json' },
+    summary: 'One scan with its per-target outcomes and the totals it recorded when it completed.',
+    success: { status: 200, contentType: 'application/json', schemaRef: 'Scan' },
   },
   {
     name: 'httpStartScan',
@@ -295,8 +295,8 @@ export const ROUTES: readonly RouteDef[] = [
     authLevel: 'function',
     handler: 'summary',
     summary:
-      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, and the two headline sentences the dashboard and `hcxmon findings` print.',
-    success: { status: 200, contentType: 'application/json' },
+      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, the two headline sentences the dashboard and `hcxmon findings` print, and `latestScan` (the totals the newest completed scan recorded).',
+    success: { status: 200, contentType: 'application/json', schemaRef: 'Summary' },
   },
   {
     name: 'httpDashboard',
