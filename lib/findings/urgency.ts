@@ -234,7 +234,7 @@ export function summaryJson(summary: FleetSummary, top = 10, latestScan?: Latest
   };
 }
 
-/** The newest completed scan that recorded totals, as the summary shows it. */
+/** The newest completed scan's recorded totals, as the summary shows them (none when it recorded none). */
 export interface LatestScanTotals {
   scanId: string;
   asOf: string;
@@ -246,7 +246,8 @@ export interface LatestScanTotals {
 export function latestScanTotals(
   scans: readonly Pick<ScanRecord, 'scanId' | 'asOf' | 'status' | 'completedAt' | 'targetFilter' | 'totals'>[],
 ): LatestScanTotals | undefined {
-  const s = scans.find((x) => x.status === 'completed' && x.totals);
+  // The newest completed scan only: an older one's totals would read as today's.
+  const s = scans.find((x) => x.status === 'completed');
   if (!s?.totals) return undefined;
   return {
     scanId: s.scanId,
