@@ -216,7 +216,12 @@ export function createHandlers(ports: ApiPorts) {
       const size = q.format === 'csv' ? CSV_MAX_ROWS : q.limit;
       const page = sorted.slice(from, from + size);
       const next = wrapToken(offsetToken(from + size, sorted.length), queryKey);
-      if (q.format === 'csv') return csvResponse(findingsToCsv(page.map(view)), 'hcx-findings.csv', next);
+      if (q.format === 'csv') {
+        const res = csvResponse(findingsToCsv(page.map(view)), 'hcx-findings.csv', next);
+        // More matched than one sorted read holds: say so rather than let the file pass for the whole list.
+        if (truncated) res.headers!['x-truncated'] = 'true';
+        return res;
+      }
       return json({
         items: page.map(view),
         count: page.length,
