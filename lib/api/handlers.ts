@@ -10,14 +10,14 @@ import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
 import {
   compareTargetUrgency,
-  FINDING_SORT_ALIASES,
-  FINDING_SORTS,
+  findingSortOf,
   latestScanTotals,
   sortFindingsBy,
   summarize,
   summaryJson,
   type FindingSort,
   type FleetSummary,
+  unknownSortMessage,
 } from '../findings/urgency';
 import { findingsToCsv, findingView, toCsv, type ReferencesOf } from '../findings/view';
 import { DISCOVERY_RULE } from '../scan-discovery';
@@ -76,12 +76,9 @@ const findingsQuery = z.object({
     .string()
     .max(40)
     .transform((s, ctx): FindingSort => {
-      const sort = FINDING_SORT_ALIASES[s] ?? s;
-      if ((FINDING_SORTS as readonly string[]).includes(sort)) return sort as FindingSort;
-      ctx.addIssue({
-        code: 'custom',
-        message: `no sort "${clip(s, 40)}"; expected one of ${[...FINDING_SORTS, ...Object.keys(FINDING_SORT_ALIASES)].join(', ')}`,
-      });
+      const sort = findingSortOf(s);
+      if (sort) return sort;
+      ctx.addIssue({ code: 'custom', message: unknownSortMessage(clip(s, 40)) });
       return z.NEVER;
     })
     .optional(),

@@ -16,7 +16,16 @@ import { printable } from '../text';
 import { parseFactValue } from '../findings/facts';
 import { parseExpiry } from '../findings/suppressions';
 import { nowOf } from '../scan';
-import { countsText, latestScanTotals, summarize, summaryJson } from '../findings/urgency';
+import {
+  countsText,
+  findingSortOf,
+  latestScanTotals,
+  sortFindingsBy,
+  summarize,
+  summaryJson,
+  unknownSortMessage,
+  type FindingSort,
+} from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -259,9 +268,20 @@ export function buildProgram(opts: CliOptions): {
     .option('--target <id|name>', 'one target (its id or name)')
     .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
+    .addOption(
+      new Option(
+        '--sort <order>',
+        'urgency, deadline, severity, target, rule, first-seen or last-seen (as GET /api/findings?sort=)',
+      ).argParser((v: string) => {
+        const sort = findingSortOf(v);
+        if (!sort) throw new ValidationError(`--sort: ${unknownSortMessage(v)}`, '--sort');
+        return sort;
+      }),
+    )
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
     .action(
       async (o: {
+        sort?: FindingSort;
         status?: string;
         severity?: Severity;
         rule?: string;
@@ -287,8 +307,9 @@ export function buildProgram(opts: CliOptions): {
             owner: o.owner,
             dueBefore: o.dueBefore,
           });
-          const sorted = sortFindings(list);
           const asOf = nowOf(rt.deps);
+          // Table output groups by target (worst first) whatever the order; JSON and CSV keep it.
+          const sorted = o.sort ? sortFindingsBy(list, o.sort, asOf) : sortFindings(list);
           const json = sorted.map((f) => findingView(f, asOf, referencesOf));
           if (o.format === 'json') print(io, JSON.stringify({ findings: json }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));

@@ -180,6 +180,16 @@ export const FINDING_SORT_ALIASES: Readonly<Record<string, FindingSort>> = {
   firstSeen: 'first-seen',
 };
 
+/** A sort name as `GET /api/findings?sort=` and `hcxmon findings --sort` take it; undefined when it is none. */
+export function findingSortOf(value: string): FindingSort | undefined {
+  const sort = Object.hasOwn(FINDING_SORT_ALIASES, value) ? FINDING_SORT_ALIASES[value] : value;
+  return (FINDING_SORTS as readonly string[]).includes(sort) ? (sort as FindingSort) : undefined;
+}
+
+export function unknownSortMessage(value: string): string {
+  return `no sort "${value.slice(0, 40)}"; expected one of ${[...FINDING_SORTS, ...Object.keys(FINDING_SORT_ALIASES)].join(', ')}`;
+}
+
 function byDeadline(a: Finding, b: Finding): number {
   // Findings with a deadline come first, earliest first (an overdue one is the most urgent of all).
   if (!a.deadline || !b.deadline) return (a.deadline ? 0 : 1) - (b.deadline ? 0 : 1);

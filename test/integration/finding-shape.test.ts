@@ -152,10 +152,16 @@ describe('one finding shape, one expiry, one fact check: CLI and API over the sa
     });
     expect(other.status).toBe(400);
     expect(other.json.error.parameter).toBe('continuationToken');
+    // The CLI takes the same names and gives the same order.
+    const cliSorted = JSON.parse((await cli(['findings', '--sort', 'deadline', '--format', 'json'])).out).findings;
+    expect(cliSorted).toEqual(await apiAll({ sort: 'deadline', limit: '1000' }));
+    const cliBad = await cli(['findings', '--sort', 'newest']);
+    expect(cliBad.code).toBe(2);
     const bad = await call('listFindings', { query: { sort: 'newest' } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.parameter).toBe('sort');
     expect(bad.json.error.message).toMatch(/^sort: no sort "newest"; expected one of urgency, deadline, severity/);
+    expect(cliBad.err).toContain(`--${bad.json.error.message}`);
   });
 
   it('GET /api/targets?format=csv has the JSON items, flattened, with a total in JSON', async () => {
