@@ -3,6 +3,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { DateTime } from 'luxon';
 import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
+import { scanTotals } from './findings/totals';
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
 import {
   collectInventory,
@@ -221,7 +222,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     if (!s.scan.targets.every((t) => done.has(t.id))) return;
     const completedAt = now().toUTC().toISO()!;
     if (!s.scan.targetFilter) await evaluateMissedTargets(deps, s.scan);
-    await stores.scans.complete(scanId, completedAt);
+    await stores.scans.complete(scanId, completedAt, undefined, scanTotals(s.targets));
     await dispatcher.recordScanCompleted({
       scanId,
       completedAt,

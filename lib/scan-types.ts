@@ -1,5 +1,7 @@
 import type { TargetKind, TargetRef } from './domain/target';
+import type { Severity } from './domain/evaluation';
 import type { ErrorClass } from './domain/inventory';
+import type { FindingChanges, ScanTotals } from './findings/totals';
 
 /** How one target's scan ended. `unreachable` and `failed` never make its findings pass. */
 export type TargetScanStatus = 'ok' | 'partial' | 'unreachable' | 'failed';
@@ -16,6 +18,10 @@ export interface TargetOutcome {
   durationMs: number;
   /** Findings of this target after the scan, by status. */
   counts: { open: number; unknown: number; suppressed: number; resolved: number };
+  /** Open findings of this target after the scan, by severity (absent in outcomes written before it existed). */
+  openBySeverity?: Record<Severity, number>;
+  /** What this scan changed for the target: new, resolved, escalated findings. */
+  changes?: FindingChanges;
   /** Collections that failed, e.g. `serviceMeshes: timeout`. */
   issues: string[];
   /** HCX requests this target cost (both ports): retries and Retry-After waits are counted, never hidden. */
@@ -62,6 +68,8 @@ export interface ScanRecord {
   targetLabels?: Record<string, TargetLabels>;
   status: 'running' | 'completed';
   completedAt?: string;
+  /** Recorded when the scan completes (absent on scans completed before totals existed). */
+  totals?: ScanTotals;
   /** What the dispatcher did after the scan: the outbox depth tells on-call wiring that is not draining. */
   alerts?: { configured: boolean; sent: number; skipped: number; failed: number; remaining: number };
 }

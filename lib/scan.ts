@@ -9,6 +9,7 @@ import { emptyInventory, type Inventory } from './domain/inventory';
 import type { Target, TargetRef } from './domain/target';
 import { errorMessage } from './errors';
 import { countByStatus, reconcile, type ReconcileResult } from './findings';
+import { findingChanges, openBySeverity, scanTotals, type FindingChanges } from './findings/totals';
 import { mapPool } from './pool';
 import type { LifecycleCatalog } from './rules/lifecycle';
 import { ACTIVATION_KEY_RULE } from './rules/licensing';
@@ -153,7 +154,7 @@ export interface ScanResult {
   targets: TargetScanResult[];
 }
 
-function nowOf(deps: ScanDeps): DateTime {
+export function nowOf(deps: Pick<ScanDeps, 'now'>): DateTime {
   return (deps.now ?? (() => DateTime.utc()))();
 }
 
@@ -304,11 +305,12 @@ export async function scanOneTarget(
       args.suppressions ?? stores.suppressions.list({ activeAt: asOfIso }),
       !consumesActivationKeys(inventory) ? [] : (args.connectorKeys?.() ?? connectorKeyDeadlines(stores)),
     ]);
+    let changes: FindingChanges | undefined;
     const compute = (state: TargetState): ReconcileResult => {
       // Rules judge the version they see now, so this scan's observation joins the history first.
       const history: TargetHistory = updateHistory(state.history, inventory);
       const evaluations = deps.rules.evaluate(inventory, { asOf: args.asOf, history, facts, connectorKeys });
-      return reconcile({
+      const result = reconcile({
         target: ref,
         asOf: args.asOf,
         evaluations,
@@ -318,6 +320,9 @@ export async function scanOneTarget(
         scanId: args.scanId,
         evaluatedRuleIds: deps.rules.ruleIds(),
       });
+      // Against the state this (possibly retried) commit read, so a retry counts the changes once.
+      changes = findingChanges(state.findings, result.all);
+      return result;
     };
     let rec: ReconcileResult;
     if (persist) {
@@ -345,8 +350,10 @@ export async function scanOneTarget(
       finishedAt: finished.toUTC().toISO()!,
       durationMs: Math.max(0, finished.toMillis() - started.toMillis()),
       counts: { open: counts.open, unknown: counts.unknown, suppressed: counts.suppressed, resolved: counts.resolved },
+      openBySeverity: openBySeverity(rec.all),
       issues: inventory.issues.map((i) => `${i.call}: ${i.errorClass}`),
     };
+    if (changes) outcome.changes = changes;
     if (http) outcome.http = http;
     if (inventory.manager?.version) outcome.hcxVersion = inventory.manager.version;
     const down = inventory.reachability.hybridity;
@@ -525,9 +532,11 @@ export async function runScan(deps: ScanDeps, opts: ScanOptions): Promise<ScanRe
   if (persist && !scan.targetFilter) await evaluateMissedTargets(deps, scan);
   if (persist && targets.length > 0) {
     const completedAt = nowOf(deps).toUTC().toISO()!;
-    await deps.stores.scans.complete(scan.scanId, completedAt, scan);
+    const totals = scanTotals(results.map((r) => r.outcome));
+    await deps.stores.scans.complete(scan.scanId, completedAt, scan, totals);
     scan.status = 'completed';
     scan.completedAt = completedAt;
+    scan.totals = totals;
   }
   return { scan, targets: results };
 }

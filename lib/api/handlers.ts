@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { findingToJson, findingsToCsv } from '../cli/output';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type Finding, type FindingStatus, type Suppression } from '../domain/finding';
 import { requireTarget, findTarget } from '../domain/targetLookup';
 import { NotFoundError, ValidationError } from '../errors';
-import { checkFactValue } from '../findings/facts';
+import { parseFactValue } from '../findings/facts';
 import { isSuppressionActive, newSuppression } from '../findings/suppressions';
 import { compareVersionStrings } from '../rules/version';
-import { compareTargetUrgency, summarize, summaryJson, type FleetSummary } from '../findings/urgency';
+import {
+  compareTargetUrgency,
+  findingSortOf,
+  latestScanTotals,
+  sortFindingsBy,
+  summarize,
+  summaryJson,
+  type FindingSort,
+  type FleetSummary,
+  unknownSortMessage,
+} from '../findings/urgency';
+import { findingsToCsv, findingView, toCsv, type ReferencesOf } from '../findings/view';
 import { DISCOVERY_RULE } from '../scan-discovery';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { HTML_HEADERS } from './html';
@@ -62,9 +72,49 @@ const findingsQuery = z.object({
   owner: zOwner.optional(),
   dueBefore: zIsoDate.optional(),
   limit: zLimit(1000, 100),
+  sort: z
+    .string()
+    .max(40)
+    .transform((s, ctx): FindingSort => {
+      const sort = findingSortOf(s);
+      if (sort) return sort;
+      ctx.addIssue({ code: 'custom', message: unknownSortMessage(clip(s, 40)) });
+      return z.NEVER;
+    })
+    .optional(),
   continuationToken: z.string().max(8192).optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
+
+/** `GET /api/targets?format=csv`: the JSON items' fields, nested ones flattened with `_`. */
+export const TARGET_CSV_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'hcxVersion',
+  'baselineVersion',
+  'belowBaseline',
+  'support_label',
+  'support_status',
+  'support_endOfSupport',
+  'lastScan_status',
+  'lastScan_at',
+  ...SEVERITIES.map((s) => `open_${s}`),
+  'unknown',
+  'suppressed',
+];
+
+/** A position in a list the handler sorted itself (the store cannot sort): `o:<offset>`. */
+function offsetToken(offset: number, total: number): string | undefined {
+  return offset < total ? `o:${offset}` : undefined;
+}
+
+function readOffset(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const m = /^o:(\d{1,9})$/.exec(token);
+  if (!m) throw new ValidationError('continuationToken is malformed (pass the token of the previous page unchanged)', 'continuationToken');
+  return Number(m[1]);
+}
 
 /**
  * Who made a write: the platform's authenticated principal when App Service Authentication is on (it strips and
@@ -98,6 +148,15 @@ function platformPrincipal(req: ApiRequest): string | undefined {
     /* a malformed principal header falls through to the body */
   }
   return undefined;
+}
+
+function csvResponse(body: string, filename: string, continuationToken?: string): ApiResponse {
+  const headers: Record<string, string> = {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${filename}"`,
+  };
+  if (continuationToken) headers['x-continuation-token'] = continuationToken;
+  return { status: 200, headers, body };
 }
 
 function noQuery(req: ApiRequest): void {
@@ -135,12 +194,39 @@ export function createHandlers(ports: ApiPorts) {
     dueBefore: q.dueBefore,
   });
 
+  const referencesOf: ReferencesOf = (id) => ports.rules.rules.find((r) => r.id === id)?.references;
+
   async function listFindings(req: ApiRequest): Promise<ApiResponse> {
     const q = parseQuery(req.query, findingsQuery);
     knownRule(q.rule, 'rule');
     const filter = await findingFilter(q);
-    const queryKey = JSON.stringify({ ...filter, limit: q.limit, format: q.format ?? 'json' });
+    const queryKey = JSON.stringify({ ...filter, limit: q.limit, format: q.format ?? 'json', sort: q.sort ?? null });
     const storeToken = unwrapToken(q.continuationToken, queryKey);
+    const asOf = now();
+    const view = (f: Finding) => findingView(f, asOf, referencesOf);
+    if (q.sort !== undefined) {
+      // The store reads by target: an order over the whole list needs the whole list, sorted here and paged by offset
+      // (a token of this query only, like the store's).
+      const { items, truncated } = await loadFindings(filter, CSV_MAX_ROWS);
+      const sorted = sortFindingsBy(items, q.sort, asOf);
+      const from = readOffset(storeToken);
+      const size = q.format === 'csv' ? CSV_MAX_ROWS : q.limit;
+      const page = sorted.slice(from, from + size);
+      const next = wrapToken(offsetToken(from + size, sorted.length), queryKey);
+      if (q.format === 'csv') {
+        const res = csvResponse(findingsToCsv(page.map(view)), 'hcx-findings.csv', next);
+        // More matched than one sorted read holds: say so rather than let the file pass for the whole list.
+        if (truncated) res.headers!['x-truncated'] = 'true';
+        return res;
+      }
+      return json({
+        items: page.map(view),
+        count: page.length,
+        total: sorted.length,
+        ...(truncated ? { truncated: true } : {}),
+        ...(next ? { continuationToken: next } : {}),
+      });
+    }
     if (q.format === 'csv') {
       const rows: Finding[] = [];
       let token = storeToken;
@@ -152,17 +238,15 @@ export function createHandlers(ports: ApiPorts) {
         rows.push(...page.items);
         token = page.continuationToken;
       } while (token && rows.length < CSV_MAX_ROWS);
-      const headers: Record<string, string> = {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': 'attachment; filename="hcx-findings.csv"',
-      };
-      const next = wrapToken(token, queryKey);
-      if (next) headers['x-continuation-token'] = next;
-      return { status: 200, headers, body: findingsToCsv(rows.map(findingToJson)) };
+      return csvResponse(findingsToCsv(rows.map(view)), 'hcx-findings.csv', wrapToken(token, queryKey));
     }
     const page = await ports.findings.list(filter, { limit: q.limit, continuationToken: storeToken });
     const continuationToken = wrapToken(page.continuationToken, queryKey);
-    return json({ items: page.items, count: page.items.length, ...(continuationToken ? { continuationToken } : {}) });
+    return json({
+      items: page.items.map(view),
+      count: page.items.length,
+      ...(continuationToken ? { continuationToken } : {}),
+    });
   }
 
   async function getFinding(req: ApiRequest): Promise<ApiResponse> {
@@ -171,7 +255,7 @@ export function createHandlers(ports: ApiPorts) {
     if (id.length > 300) throw new ValidationError('id: too long for a finding id', 'id');
     const f = await ports.findings.get(id);
     if (!f) throw new NotFoundError(`no finding with id "${clip(id)}"`);
-    return json(f);
+    return json(findingView(f, now(), referencesOf));
   }
 
   /** Every finding matching `filter`, up to `cap` (the HTML pages and the dashboard read whole lists). */
@@ -248,27 +332,48 @@ export function createHandlers(ports: ApiPorts) {
   /** The fleet summary the dashboard draws its headlines and cards from, as JSON (the CLI prints the same shape). */
   async function summary(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
-    const { items } = await loadFindings({ statuses: DEFAULT_STATUSES });
-    return json(summaryJson(summarize(items, now())));
+    const [{ items }, scans] = await Promise.all([
+      loadFindings({ statuses: DEFAULT_STATUSES }),
+      ports.scans.list({ limit: 5 }),
+    ]);
+    return json(summaryJson(summarize(items, now()), 10, latestScanTotals(scans.items)));
   }
 
   async function listTargets(req: ApiRequest): Promise<ApiResponse> {
-    noQuery(req);
+    const q = parseQuery(req.query, z.object({ format: z.enum(['json', 'csv']).optional() }));
     const targets = await targetSummaries();
-    return json({
-      baseline: ports.lifecycle.baseline,
-      items: targets.map((t) => ({
+    const items = targets.map((t) => ({
+      id: t.id,
+      name: t.name,
+      kind: t.kind,
+      hcxVersion: t.version,
+      baselineVersion: ports.lifecycle.baseline.version,
+      belowBaseline: t.belowBaseline,
+      support: t.support,
+      lastScan: t.lastScan,
+      counts: { open: t.open, unknown: t.unknown, suppressed: t.suppressed },
+    }));
+    if (q.format === 'csv') {
+      const rows = items.map((t) => ({
         id: t.id,
         name: t.name,
         kind: t.kind,
-        hcxVersion: t.version,
-        baselineVersion: ports.lifecycle.baseline.version,
-        belowBaseline: t.belowBaseline,
-        support: t.support,
-        lastScan: t.lastScan,
-        counts: { open: t.open, unknown: t.unknown, suppressed: t.suppressed },
-      })),
-    });
+        hcxVersion: t.hcxVersion,
+        baselineVersion: t.baselineVersion,
+        belowBaseline: t.belowBaseline === undefined ? '' : String(t.belowBaseline),
+        support_label: t.support?.label,
+        support_status: t.support?.status,
+        support_endOfSupport: t.support?.endOfSupport,
+        lastScan_status: t.lastScan?.status,
+        lastScan_at: t.lastScan?.at,
+        ...Object.fromEntries(SEVERITIES.map((s) => [`open_${s}`, t.counts.open[s]])),
+        unknown: t.counts.unknown,
+        suppressed: t.counts.suppressed,
+      }));
+      return csvResponse(toCsv(TARGET_CSV_COLUMNS, rows), 'hcx-targets.csv');
+    }
+    // Every target is read anyway, so the total is free.
+    return json({ baseline: ports.lifecycle.baseline, items, total: items.length });
   }
 
   /** A target in the path: its id (URL-encoded) or its name. */
@@ -446,7 +551,7 @@ export function createHandlers(ports: ApiPorts) {
   const factBody = z
     .object({
       name: z.enum(FACT_NAMES as unknown as ['upgradedTo411At']),
-      value: zIsoDate,
+      value: z.string().max(40),
       subjectId: zText(512).optional(),
       source: zText(500).optional(),
       setBy: zText(200).optional(),
@@ -458,8 +563,10 @@ export function createHandlers(ports: ApiPorts) {
     // The same rule as `hcxmon fact set`: a fact about a target no scan has seen would never be used.
     const { id } = await requireInventory(req);
     const body = parseBody(await req.text(), factBody);
+    let value: string;
     try {
-      checkFactValue(body.value, now().toISODate()!);
+      // The same function as `hcxmon fact set`: the same dates accepted, the same words when refused.
+      value = parseFactValue(body.value, now().toISODate()!);
     } catch (err) {
       if (err instanceof ValidationError) throw new ValidationError(err.message, err.parameter, 'invalid_body');
       throw err;
@@ -467,7 +574,7 @@ export function createHandlers(ports: ApiPorts) {
     const fact = {
       targetId: id,
       name: body.name,
-      value: body.value,
+      value,
       setBy: callerName(req, body.setBy, ports.platformAuth === true),
       setAt: now().toISO()!,
       ...(body.subjectId !== undefined ? { subjectId: body.subjectId } : {}),
@@ -562,9 +669,11 @@ export function createHandlers(ports: ApiPorts) {
       latestScan: latest && {
         scanId: latest.scanId,
         asOf: latest.asOf,
-        newFindings: current.filter(
-          (f) => (f.status === 'open' || f.status === 'unknown') && f.firstSeenAt === latest.asOf,
-        ).length,
+        // What the scan recorded when it finished; a scan from before totals: its findings first seen then.
+        newFindings:
+          latest.totals?.new ??
+          current.filter((f) => (f.status === 'open' || f.status === 'unknown') && f.firstSeenAt === latest.asOf)
+            .length,
       },
       targets,
       timeline,

@@ -27,7 +27,7 @@ export function buildOpenApi(): Record<string, unknown> {
           ? { type: 'object' }
           : { type: 'string' };
       ok.content = { [r.success.contentType]: { schema } };
-      if (r.handler === 'listFindings')
+      if (r.handler === 'listFindings' || r.handler === 'listTargets')
         (ok.content as Record<string, unknown>)['text/csv'] = { schema: { type: 'string' } };
     }
     responses[String(r.success.status)] = ok;
@@ -92,31 +92,87 @@ export function buildOpenApi(): Record<string, unknown> {
         },
         Finding: {
           type: 'object',
-          required: ['id', 'ruleId', 'targetId', 'subjectId', 'status', 'severity'],
+          description:
+            'The one finding shape of GET /api/findings, GET /api/findings/{id} and hcxmon scan|findings --format json; ' +
+            'CSV flattens the same fields (deadline_date, deadline_basis, deadline_days_left, deadline_band, …).',
+          required: [
+            'id',
+            'ruleId',
+            'severity',
+            'status',
+            'targetId',
+            'targetName',
+            'targetKind',
+            'subjectId',
+            'subjectName',
+            'title',
+            'message',
+            'owner',
+            'evidence',
+            'firstSeenAt',
+            'lastSeenAt',
+            'references',
+          ],
           properties: {
             id: { type: 'string' },
             ruleId: { type: 'string' },
             title: { type: 'string' },
             targetId: { type: 'string' },
             targetName: { type: 'string' },
+            targetKind: {
+              type: 'string',
+              enum: ['avs-private-cloud', 'hcx-connector'],
+              description: 'avs-private-cloud: its HCX Cloud Manager (Microsoft-managed); hcx-connector: on premises.',
+            },
             subjectId: { type: 'string' },
             subjectName: { type: 'string' },
-            status: { type: 'string', enum: ['open', 'resolved', 'unknown', 'suppressed'] },
+            subjectKind: { type: 'string' },
+            status: {
+              type: 'string',
+              enum: ['open', 'resolved', 'unknown', 'suppressed'],
+              description: 'Effective status; suppressed while an active suppression covers it.',
+            },
+            underlyingStatus: {
+              type: 'string',
+              enum: ['open', 'resolved', 'unknown'],
+              description: 'Only when suppressed: what the rule says underneath.',
+            },
+            suppressionId: { type: 'string', description: 'Only when suppressed: the suppression that covers it.' },
             severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
             owner: { type: 'string', enum: ['microsoft', 'customer'] },
             message: { type: 'string' },
-            evidence: { type: 'object' },
+            evidence: { type: 'object', description: 'Small JSON; `source` says where it comes from.' },
             deadline: {
               type: 'object',
+              required: ['date', 'basis', 'daysLeft', 'band'],
               properties: {
                 date: { type: 'string', format: 'date' },
-                basis: { type: 'string' },
-                daysLeft: { type: 'integer' },
-                band: { type: 'string' },
+                basis: {
+                  type: 'string',
+                  description:
+                    'What the date is counted from: catalog (published end of support), appliance / hcx / operator / ' +
+                    'observed (the 4.11.0 upgrade + 450 days, as the system, an operator fact or the scans saw it).',
+                },
+                daysLeft: { type: 'integer', description: 'Whole days from today (UTC); 0 or less: passed.' },
+                band: { type: 'string', enum: ['passed', 'd30', 'd90', 'd180', 'later'] },
+                latestDate: { type: 'string', format: 'date' },
+                atTheLatest: { type: 'boolean' },
               },
             },
             firstSeenAt: { type: 'string', format: 'date-time' },
             lastSeenAt: { type: 'string', format: 'date-time' },
+            lastEvaluatedAt: { type: 'string', format: 'date-time' },
+            resolvedAt: { type: 'string', format: 'date-time' },
+            openedAt: { type: 'string', format: 'date-time' },
+            reopenCount: { type: 'integer' },
+            scanId: { type: 'string' },
+            references: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { source: { type: 'string' }, title: { type: 'string' } },
+              },
+            },
           },
         },
         FindingPage: {
@@ -124,8 +180,68 @@ export function buildOpenApi(): Record<string, unknown> {
           required: ['items', 'count'],
           properties: {
             items: { type: 'array', items: { $ref: '#/components/schemas/Finding' } },
-            count: { type: 'integer' },
+            count: { type: 'integer', description: 'Items on this page.' },
+            total: { type: 'integer', description: 'With sort=: every matching finding (over all pages).' },
+            truncated: { type: 'boolean', description: 'With sort=: more than 50000 matched; only those were sorted.' },
             continuationToken: { type: 'string' },
+          },
+        },
+        TargetList: {
+          type: 'object',
+          required: ['baseline', 'items', 'total'],
+          properties: {
+            baseline: { type: 'object' },
+            items: { type: 'array', items: { type: 'object' } },
+            total: { type: 'integer' },
+          },
+        },
+        Scan: {
+          type: 'object',
+          properties: {
+            scanId: { type: 'string' },
+            trigger: { type: 'string' },
+            asOf: { type: 'string', format: 'date-time' },
+            status: { type: 'string', enum: ['running', 'completed'] },
+            completedAt: { type: 'string', format: 'date-time' },
+            totals: { $ref: '#/components/schemas/ScanTotals' },
+            outcomes: { type: 'array', items: { type: 'object' } },
+          },
+        },
+        Summary: {
+          type: 'object',
+          properties: {
+            asOf: { type: 'string', format: 'date-time' },
+            openBySeverity: { type: 'object', additionalProperties: { type: 'integer' } },
+            unknown: { type: 'integer' },
+            suppressed: { type: 'integer' },
+            overdue: { type: 'integer' },
+            nextDeadline: { type: 'object' },
+            worstTargets: { type: 'array', items: { type: 'object' } },
+            targetCount: { type: 'integer' },
+            headlines: { type: 'object' },
+            latestScan: {
+              type: 'object',
+              properties: {
+                scanId: { type: 'string' },
+                asOf: { type: 'string', format: 'date-time' },
+                completedAt: { type: 'string', format: 'date-time' },
+                targetFilter: { type: 'string' },
+                totals: { $ref: '#/components/schemas/ScanTotals' },
+              },
+            },
+          },
+        },
+        ScanTotals: {
+          type: 'object',
+          description: 'Recorded by a scan when it finishes (scans written before they existed have none).',
+          properties: {
+            openBySeverity: { type: 'object', additionalProperties: { type: 'integer' } },
+            open: { type: 'integer' },
+            new: { type: 'integer', description: 'First seen by this scan, open or unknown.' },
+            resolved: { type: 'integer', description: 'Resolved by this scan.' },
+            escalated: { type: 'integer', description: 'Severity or deadline band worse than at the previous scan.' },
+            unknown: { type: 'integer' },
+            suppressed: { type: 'integer' },
           },
         },
       },

@@ -182,12 +182,15 @@ export function createPageHandlers(d: PageDeps) {
       ports.scans.list({ limit: TREND_SCANS }),
       d.loadFindings({ statuses: ['open', 'unknown'] }, READ_CAP),
     ]);
-    // Each scan's totals are the sum of its targets' outcome counts (read per scan: this page only, not the dashboard).
-    const details = await Promise.all(scans.items.map((s) => ports.scans.get(s.scanId)));
+    // A scan records its totals when it finishes; only older scans (none recorded) are added up from their outcomes.
+    const details = await Promise.all(
+      scans.items.map((s) => (s.totals ? Promise.resolve(undefined) : ports.scans.get(s.scanId))),
+    );
     const points: TrendPoint[] = scans.items.map((s, i) => {
       const outcomes = details[i]?.outcomes ?? [];
       const sum = (k: 'open' | 'unknown' | 'suppressed' | 'resolved') =>
         outcomes.reduce((n, o) => n + (o.counts?.[k] ?? 0), 0);
+      const t = s.totals;
       return {
         scanId: s.scanId,
         asOf: s.asOf,
@@ -195,10 +198,12 @@ export function createPageHandlers(d: PageDeps) {
         status: s.status,
         ...(s.targetFilter ? { targetFilter: s.targetFilter } : {}),
         targets: s.targets.length,
-        open: sum('open'),
-        unknown: sum('unknown'),
-        suppressed: sum('suppressed'),
-        resolved: sum('resolved'),
+        recorded: t !== undefined,
+        open: t ? t.open : sum('open'),
+        unknown: t ? t.unknown : sum('unknown'),
+        suppressed: t ? t.suppressed : sum('suppressed'),
+        resolved: t ? t.resolved : sum('resolved'),
+        ...(t ? { new: t.new, escalated: t.escalated } : {}),
         newStillOpen: current.items.filter((f) => f.firstSeenAt === s.asOf).length,
       };
     });

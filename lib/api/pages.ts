@@ -59,6 +59,7 @@ const SORT_LABELS: Record<FindingSort, string> = {
   target: 'target name',
   rule: 'rule id',
   'first-seen': 'first seen (newest first)',
+  'last-seen': 'last seen (newest first)',
 };
 
 /** "any" and then each value as its own label. */
@@ -353,10 +354,16 @@ export interface TrendPoint {
   /** Set when the scan covered only some targets: its totals are not the fleet's. */
   targetFilter?: string;
   targets: number;
+  /** Totals the scan recorded when it finished; false: added up from its outcomes (a scan from before totals). */
+  recorded: boolean;
   open: number;
   unknown: number;
   suppressed: number;
+  /** Recorded: resolved by this scan. Added up: every resolved finding kept for the targets it reached. */
   resolved: number;
+  /** Recorded totals only: first seen by this scan, and open findings whose severity or band got worse. */
+  new?: number;
+  escalated?: number;
   /** Findings first seen in this scan that are still open or unknown now. */
   newStillOpen: number;
 }
@@ -386,7 +393,7 @@ function trendSvg(points: TrendPoint[]): string {
 
 export function renderTrendPage(ctx: LinkContext, points: TrendPoint[]): string {
   const rows = points.map((p) => ({
-    attrs: `data-scan-id="${escapeHtml(p.scanId)}"`,
+    attrs: `data-scan-id="${escapeHtml(p.scanId)}" data-totals="${p.recorded ? 'recorded' : 'summed'}"`,
     cells: [
       `${escapeHtml(p.asOf)}<div class="muted small">${escapeHtml(p.scanId)} · ${escapeHtml(p.trigger)}${p.targetFilter ? ` · only ${escapeHtml(p.targetFilter)}` : ''}</div>`,
       escapeHtml(p.status),
@@ -395,6 +402,8 @@ export function renderTrendPage(ctx: LinkContext, points: TrendPoint[]): string 
       String(p.unknown),
       String(p.suppressed),
       String(p.resolved),
+      p.new === undefined ? '—' : String(p.new),
+      p.escalated === undefined ? '—' : String(p.escalated),
       p.newStillOpen
         ? `<a href="${href(ctx, pagePath.findings, { firstSeenAt: p.asOf, status: 'open,unknown', sort: 'first-seen' })}">${p.newStillOpen}</a>`
         : '0',
@@ -402,7 +411,7 @@ export function renderTrendPage(ctx: LinkContext, points: TrendPoint[]): string 
   }));
   const body =
     `<h1>Trend of the last ${points.length} scan(s)</h1>` +
-    `<p class="muted small">Totals are the findings of the targets each scan reached, by status after that scan. A scan limited to some targets is marked “only …”: its totals are not the fleet's and it is left out of the chart.</p>` +
+    `<p class="muted small">Totals are the findings of the targets each scan reached, by status after that scan, as the scan recorded them when it finished; “resolved” is what that scan resolved, “escalated” open findings whose severity or deadline band got worse. Scans from before totals were recorded show “—” under new and escalated, and under resolved every resolved finding kept for their targets. A scan limited to some targets is marked “only …”: its totals are not the fleet's and it is left out of the chart.</p>` +
     trendSvg(points) +
     table(
       'trend',
@@ -415,6 +424,8 @@ export function renderTrendPage(ctx: LinkContext, points: TrendPoint[]): string 
         { label: 'Unknown' },
         { label: 'Suppressed' },
         { label: 'Resolved' },
+        { label: 'New' },
+        { label: 'Escalated' },
         { label: 'New, still open' },
       ],
       rows,

@@ -1,3 +1,4 @@
+import { FINDING_SORT_ALIASES, FINDING_SORTS } from '../findings/urgency';
 import type { HandlerName } from './handlers';
 
 /**
@@ -87,6 +88,15 @@ export const ROUTES: readonly RouteDef[] = [
         description: 'Only findings with a deadline before this date (YYYY-MM-DD).',
         schema: { type: 'string', format: 'date' },
       },
+      {
+        name: 'sort',
+        description:
+          'Order of the whole filtered list (read up to 50000 rows, then paged; the page then has `total`): urgency ' +
+          '(worst target first, then nearest deadline, as the dashboard), deadline (nearest first), severity (worst ' +
+          'first), target (by name), rule, first-seen / last-seen (newest first; firstSeen / lastSeen also accepted). ' +
+          'Without it: store order (by target), no `total`. Anything else is refused (400).',
+        schema: { type: 'string', enum: [...FINDING_SORTS, ...Object.keys(FINDING_SORT_ALIASES)] },
+      },
       limit(1000, 100),
       token,
       {
@@ -112,8 +122,17 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'targets',
     authLevel: 'function',
     handler: 'listTargets',
-    summary: 'Every scanned target: version vs baseline, support line, last scan, finding counts.',
-    success: { status: 200, contentType: 'application/json' },
+    summary: 'Every scanned target: version vs baseline, support line, last scan, finding counts; JSON or CSV.',
+    query: [
+      {
+        name: 'format',
+        description:
+          'json (default: `{ baseline, items, total }`) or csv (the same item fields, nested ones flattened: ' +
+          'support_*, lastScan_*, open_<severity>, unknown, suppressed; formula-like cells escaped).',
+        schema: { type: 'string', enum: ['json', 'csv'] },
+      },
+    ],
+    success: { status: 200, contentType: 'application/json', schemaRef: 'TargetList' },
   },
   {
     name: 'httpGetTarget',
@@ -170,7 +189,7 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'scans',
     authLevel: 'function',
     handler: 'listScans',
-    summary: 'Scans, newest first.',
+    summary: 'Scans, newest first (each with the `totals` it recorded when it completed, if it did).',
     query: [limit(200, 20), token],
     success: { status: 200, contentType: 'application/json' },
   },
@@ -180,8 +199,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'scans/{id}',
     authLevel: 'function',
     handler: 'getScan',
-    summary: 'One scan with its per-target outcomes.',
-    success: { status: 200, contentType: 'application/json' },
+    summary: 'One scan with its per-target outcomes and the totals it recorded when it completed.',
+    success: { status: 200, contentType: 'application/json', schemaRef: 'Scan' },
   },
   {
     name: 'httpStartScan',
@@ -276,8 +295,8 @@ export const ROUTES: readonly RouteDef[] = [
     authLevel: 'function',
     handler: 'summary',
     summary:
-      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, and the two headline sentences the dashboard and `hcxmon findings` print.',
-    success: { status: 200, contentType: 'application/json' },
+      'What needs doing first: open findings by severity, unknown, suppressed, overdue, the next deadline, the worst targets, the two headline sentences the dashboard and `hcxmon findings` print, and `latestScan` (the totals the newest completed scan recorded).',
+    success: { status: 200, contentType: 'application/json', schemaRef: 'Summary' },
   },
   {
     name: 'httpDashboard',
@@ -331,8 +350,8 @@ export const ROUTES: readonly RouteDef[] = [
       {
         name: 'sort',
         description:
-          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen.',
-        schema: { type: 'string', enum: ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen'] },
+          'urgency (default: worst target, then nearest deadline), deadline, severity, target, rule, first-seen, last-seen.',
+        schema: { type: 'string', enum: [...FINDING_SORTS] },
       },
     ],
     success: { status: 200, contentType: 'text/html' },

@@ -13,7 +13,7 @@ import { NOT_CHECKED, RULES } from '../rules';
 import { baselineVersion, DEFAULT_CATALOG, supportStatus, type LifecycleCatalog } from '../rules/lifecycle';
 import { parseVersion } from '../rules/version';
 import type { Runtime } from '../runtime';
-import { enqueueScan, type ScanDeps } from '../scan';
+import { enqueueScan, nowOf, type ScanDeps } from '../scan';
 import type { ScanRecord, TargetOutcome } from '../scan-types';
 import type { AlertsPort, ApiPorts, LifecyclePort, RuleCatalogPort, ScanStarterPort, SupportLine } from './ports';
 
@@ -202,6 +202,8 @@ export function getApiPorts(env: Env = process.env): Promise<ApiPorts> {
 export function portsFromRuntime(rt: Runtime): ApiPorts {
   return storePorts(rt.stores, {
     config: rt.config,
+    // The runtime's clock: the CLI and the API count days left from the same "today" (a test moves it by hand).
+    now: () => nowOf(rt.deps).toJSDate(),
     scanStarter: scanStarterPort(rt.deps, rt.scanQueue(), (targetFilter) => rt.enqueueScan('http', { targetFilter })),
     alerts: alertsPort(rt.dispatcher),
   });

@@ -9,14 +9,26 @@ import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError 
 import { formatRuleList, ruleById } from '../rules';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
-import { findingsToCsv, findingToJson, scanReport, sortFindings } from './output';
+import { scanReport, sortFindings } from './output';
 import { colorEnabled, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
 import { renderRuleDetail, renderRuleTable } from './rules-view';
 import { DEFAULT_ROW_LIMIT, renderFindingsTable, type TableOptions } from './table';
+import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
 import { progressReporter } from './progress';
 import { printable } from '../text';
-import { checkFactValue } from '../findings/facts';
-import { countsText, summarize, summaryJson } from '../findings/urgency';
+import { parseFactValue } from '../findings/facts';
+import { parseExpiry } from '../findings/suppressions';
+import { nowOf } from '../scan';
+import {
+  countsText,
+  findingSortOf,
+  latestScanTotals,
+  sortFindingsBy,
+  summarize,
+  summaryJson,
+  unknownSortMessage,
+  type FindingSort,
+} from '../findings/urgency';
 
 /** Exit codes of DESIGN §7. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
@@ -141,6 +153,8 @@ function tableOptions(io: CliIo, flags: TableFlags, asOf: DateTime): TableOption
   };
 }
 
+const referencesOf: ReferencesOf = (id) => ruleById(id)?.references;
+
 const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppressed', 'resolved'];
 
 function print(io: CliIo, text: string): void {
@@ -264,7 +278,7 @@ export function buildProgram(opts: CliOptions): {
           if (o.target && result.scan.targets.length === 0) {
             throw new NotFoundError(`no target matches "${o.target}" (use the id or name shown by hcxmon scan)`);
           }
-          const { json, findings } = scanReport(result);
+          const { json, findings } = scanReport(result, referencesOf);
           const gate = evaluateGate(findings, o.failOn, o.allowUnknown === true);
           if (o.format === 'json') print(io, JSON.stringify({ ...json, summary: gate.summary, gate }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json.findings));
@@ -297,10 +311,21 @@ export function buildProgram(opts: CliOptions): {
     .option('--target <id|name>', 'one target (its id or name)')
     .addOption(new Option('--owner <owner>', 'microsoft or customer').choices(['microsoft', 'customer']))
     .addOption(new Option('--due-before <date>', 'deadline before this date').argParser(parseDate('--due-before')))
+    .addOption(
+      new Option(
+        '--sort <order>',
+        'urgency, deadline, severity, target, rule, first-seen or last-seen (as GET /api/findings?sort=)',
+      ).argParser((v: string) => {
+        const sort = findingSortOf(v);
+        if (!sort) throw new ValidationError(`--sort: ${unknownSortMessage(v)}`, '--sort');
+        return sort;
+      }),
+    )
     .addOption(new Option('--format <format>', 'table, json or csv').default('table').argParser(parseFormat))
     .action(
       async (
         o: {
+          sort?: FindingSort;
           status?: string;
           severity?: Severity;
           rule?: string;
@@ -327,8 +352,10 @@ export function buildProgram(opts: CliOptions): {
             owner: o.owner,
             dueBefore: o.dueBefore,
           });
-          const sorted = sortFindings(list);
-          const json = sorted.map(findingToJson);
+          const asOf = nowOf(rt.deps);
+          // Table output groups by target (worst first) whatever the order; JSON and CSV keep it.
+          const sorted = o.sort ? sortFindingsBy(list, o.sort, asOf) : sortFindings(list);
+          const json = sorted.map((f) => findingView(f, asOf, referencesOf));
           if (o.format === 'json') print(io, JSON.stringify({ findings: json }, null, 2));
           else if (o.format === 'csv') io.stdout.write(findingsToCsv(json));
           else {
@@ -340,7 +367,7 @@ export function buildProgram(opts: CliOptions): {
                 ]),
               ).values(),
             ];
-            print(io, renderFindingsTable(targets, sorted, tableOptions(io, o, DateTime.utc())));
+            print(io, renderFindingsTable(targets, sorted, tableOptions(io, o, asOf)));
           }
         });
       },
@@ -352,8 +379,11 @@ export function buildProgram(opts: CliOptions): {
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { format: string }) => {
       await ctx.withRuntime(async (rt) => {
-        const list = await rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] });
-        const out = summaryJson(summarize(list, DateTime.utc()));
+        const [list, scans] = await Promise.all([
+          rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] }),
+          rt.stores.scans.list({ pageSize: 5 }),
+        ]);
+        const out = summaryJson(summarize(list, nowOf(rt.deps)), 10, latestScanTotals(scans.items));
         if (o.format === 'json') {
           print(io, JSON.stringify(out, null, 2));
           return;
@@ -387,8 +417,12 @@ export function buildProgram(opts: CliOptions): {
       new Option('--category <category>', 'waiver or mitigated').choices(['waiver', 'mitigated']).default('waiver'),
     )
     .addOption(
-      new Option('--expires <date>', 'when it stops applying (at most a year away)')
-        .argParser(parseDate('--expires'))
+      new Option(
+        '--expires <date|instant>',
+        'YYYY-MM-DD: through the end of that day, UTC; or an ISO instant (at most a year away)',
+      )
+        // Checked here to name the flag; the same function reads it again where the suppression is made (as the API).
+        .argParser((v: string) => (parseExpiry(v, '--expires'), v))
         .makeOptionMandatory(),
     )
     .option('--by <name>', 'who adds it', process.env.USER ?? 'cli')
@@ -413,7 +447,7 @@ export function buildProgram(opts: CliOptions): {
             subjectId: o.subject,
             reason: o.reason,
             category: o.category as 'waiver' | 'mitigated',
-            expiresAt: `${o.expires}T23:59:59.999Z`,
+            expiresAt: o.expires,
             createdBy: o.by,
           });
           (o.format === 'json' ? print : printText)(
@@ -475,9 +509,8 @@ export function buildProgram(opts: CliOptions): {
         if (!(FACT_NAMES as readonly string[]).includes(name)) {
           throw new ValidationError(`fact name must be one of ${FACT_NAMES.join(', ')} (got "${name}")`, 'name');
         }
-        const date = parseDate('value')(value);
-        checkFactValue(date, DateTime.utc().toISODate()!);
         await ctx.withRuntime(async (rt) => {
+          const date = parseFactValue(value, nowOf(rt.deps).toISODate()!);
           const f = await rt.setFact({
             targetId: await knownTarget(rt, target, 'target'),
             subjectId: o.subject,

@@ -1,26 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
-import { severityRank, type Severity } from '../domain/evaluation';
+import { DateTime } from 'luxon';
+import { severityRank } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
 import type { TargetOutcome } from '../scan-types';
-
-/** One line per finding in `--format json` (DESIGN §7: the contract, field by field). */
-export interface FindingJson {
-  id: string;
-  ruleId: string;
-  severity: Severity;
-  status: string;
-  targetId: string;
-  targetName: string;
-  subjectId: string;
-  subjectName: string;
-  title: string;
-  message: string;
-  owner: string;
-  deadline?: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
+import { findingView, type FindingView, type ReferencesOf } from '../findings/view';
 
 export interface TargetJson {
   id: string;
@@ -34,27 +17,7 @@ export interface ScanJson {
   scanId: string;
   asOf: string;
   targets: TargetJson[];
-  findings: FindingJson[];
-}
-
-export function findingToJson(f: Finding): FindingJson {
-  const out: FindingJson = {
-    id: f.id,
-    ruleId: f.ruleId,
-    severity: f.severity,
-    status: f.status,
-    targetId: f.targetId,
-    targetName: f.targetName,
-    subjectId: f.subjectId,
-    subjectName: f.subjectName,
-    title: f.title,
-    message: f.message,
-    owner: f.owner,
-    firstSeenAt: f.firstSeenAt,
-    lastSeenAt: f.lastSeenAt,
-  };
-  if (f.deadline) out.deadline = f.deadline.date;
-  return out;
+  findings: FindingView[];
 }
 
 export function outcomeToTargetJson(o: TargetOutcome): TargetJson {
@@ -67,17 +30,21 @@ export function outcomeToTargetJson(o: TargetOutcome): TargetJson {
  * What a scan reports (the CLI's `scan` and the demo): per target its outcome, and the findings that need
  * attention or cannot be told — resolved ones are history — worst first.
  */
-export function scanReport(result: {
-  scan: { scanId: string; asOf: string };
-  targets: { outcome: TargetOutcome; findings: Finding[] }[];
-}): { json: ScanJson; findings: Finding[] } {
+export function scanReport(
+  result: {
+    scan: { scanId: string; asOf: string };
+    targets: { outcome: TargetOutcome; findings: Finding[] }[];
+  },
+  referencesOf?: ReferencesOf,
+): { json: ScanJson; findings: Finding[] } {
+  const asOf = DateTime.fromISO(result.scan.asOf, { zone: 'utc' });
   const findings = sortFindings(result.targets.flatMap((t) => t.findings.filter((f) => f.status !== 'resolved')));
   return {
     json: {
       scanId: result.scan.scanId,
       asOf: result.scan.asOf,
       targets: result.targets.map((t) => outcomeToTargetJson(t.outcome)),
-      findings: findings.map(findingToJson),
+      findings: findings.map((f) => findingView(f, asOf, referencesOf)),
     },
     findings,
   };
@@ -96,28 +63,3 @@ export function sortFindings<T extends Pick<Finding, 'severity' | 'targetName' |
   );
 }
 
-const CSV_COLUMNS: (keyof FindingJson)[] = [
-  'id',
-  'ruleId',
-  'severity',
-  'status',
-  'targetId',
-  'targetName',
-  'subjectId',
-  'subjectName',
-  'title',
-  'message',
-  'owner',
-  'deadline',
-  'firstSeenAt',
-  'lastSeenAt',
-];
-
-export function findingsToCsv(findings: FindingJson[]): string {
-  return stringify(
-    findings.map((f) => CSV_COLUMNS.map((c) => f[c] ?? '')),
-    // Names in these cells are chosen on HCX (meshes, sites, networks): a leading = + - @ tab or CR would make a
-    // spreadsheet run them as a formula (OWASP "CSV Injection"); csv-stringify prefixes such cells with '.
-    { header: true, columns: CSV_COLUMNS as string[], escape_formulas: true },
-  );
-}

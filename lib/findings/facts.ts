@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { ValidationError } from '../errors';
 
 /**
@@ -8,4 +9,16 @@ import { ValidationError } from '../errors';
 export function checkFactValue(value: string, today: string, parameter = 'value'): void {
   if (value > today)
     throw new ValidationError(`${parameter}: the upgrade date cannot be in the future (today is ${today})`, parameter);
+}
+
+/**
+ * A fact's value as both surfaces take it: a real calendar date `YYYY-MM-DD` (no time: the 450 days are counted in
+ * whole days), not after `today`. Returns the date; throws ValidationError with the same words for the CLI and the API.
+ */
+export function parseFactValue(value: string, today: string, parameter = 'value'): string {
+  const v = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v, { zone: 'utc' }).isValid)
+    throw new ValidationError(`${parameter}: expected a date YYYY-MM-DD (got "${v.slice(0, 40)}")`, parameter);
+  checkFactValue(v, today, parameter);
+  return v;
 }

@@ -48,7 +48,7 @@ export interface ReconcileResult {
 
 type RealStatus = Exclude<FindingStatus, 'suppressed'>;
 
-const BAND_RANK: Record<DeadlineBand, number> = { later: 0, d180: 1, d90: 2, d30: 3, passed: 4 };
+export const BAND_RANK: Record<DeadlineBand, number> = { later: 0, d180: 1, d90: 2, d30: 3, passed: 4 };
 const STATUS_PRIORITY: Record<EvaluationStatus, number> = { fail: 3, unknown: 2, pass: 1, not_applicable: 0 };
 
 export function toIsoInstant(value: DateTime | string): string {

@@ -72,6 +72,30 @@ export function staleSuppressions(list: readonly Suppression[], asOf: string | D
   });
 }
 
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/**
+ * What an operator means by an expiry, one reading for `hcxmon suppress add --expires` and `POST /api/suppressions`
+ * `expiresAt`: a calendar date `YYYY-MM-DD` is "through the end of that day, UTC" (the waiver still holds on the day
+ * written down); a full ISO 8601 instant (`2027-01-31T12:00:00Z`; without an offset it is UTC) is that instant.
+ * Anything else (a week, a month, words) is refused. `wholeDay` tells the one-year limit to count whole days too.
+ */
+export function parseExpiry(value: string, parameter = 'expiresAt'): { expiresAt: DateTime; wholeDay: boolean } {
+  const v = value.trim();
+  if (CALENDAR_DATE.test(v)) {
+    const day = DateTime.fromISO(v, { zone: 'utc' });
+    if (day.isValid) return { expiresAt: day.endOf('day'), wholeDay: true };
+  } else if (ISO_INSTANT.test(v)) {
+    const at = DateTime.fromISO(v, { zone: 'utc' });
+    if (at.isValid) return { expiresAt: at.toUTC(), wholeDay: false };
+  }
+  throw new ValidationError(
+    `${parameter}: "${v.slice(0, 40)}" is neither a date YYYY-MM-DD (through the end of that day, UTC) nor an ISO 8601 instant`,
+    parameter,
+  );
+}
+
 const RULE_ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 
 const suppressionInput = z
@@ -104,10 +128,11 @@ export function newSuppression(input: unknown, opts: { asOf: string | DateTime; 
     throw new ValidationError('subjectId: needs targetId (a subject belongs to one target)', 'subjectId');
   }
   const createdAt = instant(opts.asOf);
-  const expires = DateTime.fromISO(s.expiresAt, { zone: 'utc' });
-  if (!expires.isValid) throw new ValidationError(`expiresAt: "${s.expiresAt}" is not an ISO date`, 'expiresAt');
+  const { expiresAt: expires, wholeDay } = parseExpiry(s.expiresAt);
   if (expires <= createdAt) throw new ValidationError('expiresAt: must be in the future', 'expiresAt');
-  if (expires > createdAt.plus({ years: MAX_SUPPRESSION_YEARS })) {
+  // "A year from today" written as a date means through that day.
+  const limit = createdAt.plus({ years: MAX_SUPPRESSION_YEARS });
+  if (expires > (wholeDay ? limit.endOf('day') : limit)) {
     throw new ValidationError('expiresAt: at most one year after creation', 'expiresAt');
   }
   return {

@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import { SEVERITIES, severityRank, type Severity } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import { daysLeft } from '../rules/deadline';
+import type { ScanRecord } from '../scan-types';
+import type { ScanTotals } from './totals';
 
 /**
  * Urgency, one definition for the dashboard, the HTML findings view and the CLI: worst target first, then the nearest
@@ -170,8 +172,23 @@ export function headlines(summary: FleetSummary): { nextDeadline: string; worstT
   return { nextDeadline, worstTarget };
 }
 
-export const FINDING_SORTS = ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen'] as const;
+export const FINDING_SORTS = ['urgency', 'deadline', 'severity', 'target', 'rule', 'first-seen', 'last-seen'] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
+/** The JSON API's field names for the same orders (`sort=lastSeen` reads like the field it sorts by). */
+export const FINDING_SORT_ALIASES: Readonly<Record<string, FindingSort>> = {
+  lastSeen: 'last-seen',
+  firstSeen: 'first-seen',
+};
+
+/** A sort name as `GET /api/findings?sort=` and `hcxmon findings --sort` take it; undefined when it is none. */
+export function findingSortOf(value: string): FindingSort | undefined {
+  const sort = Object.hasOwn(FINDING_SORT_ALIASES, value) ? FINDING_SORT_ALIASES[value] : value;
+  return (FINDING_SORTS as readonly string[]).includes(sort) ? (sort as FindingSort) : undefined;
+}
+
+export function unknownSortMessage(value: string): string {
+  return `no sort "${value.slice(0, 40)}"; expected one of ${[...FINDING_SORTS, ...Object.keys(FINDING_SORT_ALIASES)].join(', ')}`;
+}
 
 function byDeadline(a: Finding, b: Finding): number {
   // Findings with a deadline come first, earliest first (an overdue one is the most urgent of all).
@@ -203,6 +220,7 @@ export function sortFindingsBy(findings: readonly Finding[], sort: FindingSort, 
     target: (a, b) => a.targetName.localeCompare(b.targetName) || bySeverity(a, b),
     rule: (a, b) => a.ruleId.localeCompare(b.ruleId) || bySeverity(a, b),
     'first-seen': (a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt),
+    'last-seen': (a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt),
   };
   return [...findings].sort((a, b) => compare[sort](a, b) || stable(a, b));
 }
@@ -211,7 +229,7 @@ export function sortFindingsBy(findings: readonly Finding[], sort: FindingSort, 
  * The summary as JSON, one shape for `GET /api/summary` and `hcxmon summary --format json`: the counts, the next
  * deadline, the worst targets (at most `top`, of `targetCount`) and the two lines the dashboard and the table print.
  */
-export function summaryJson(summary: FleetSummary, top = 10) {
+export function summaryJson(summary: FleetSummary, top = 10, latestScan?: LatestScanTotals) {
   return {
     asOf: summary.asOf,
     openBySeverity: summary.openBySeverity,
@@ -222,5 +240,30 @@ export function summaryJson(summary: FleetSummary, top = 10) {
     worstTargets: summary.targets.slice(0, top),
     targetCount: summary.targets.length,
     headlines: headlines(summary),
+    ...(latestScan ? { latestScan } : {}),
+  };
+}
+
+/** The newest completed scan's recorded totals, as the summary shows them (none when it recorded none). */
+export interface LatestScanTotals {
+  scanId: string;
+  asOf: string;
+  completedAt?: string;
+  targetFilter?: string;
+  totals: ScanTotals;
+}
+
+export function latestScanTotals(
+  scans: readonly Pick<ScanRecord, 'scanId' | 'asOf' | 'status' | 'completedAt' | 'targetFilter' | 'totals'>[],
+): LatestScanTotals | undefined {
+  // The newest completed scan only: an older one's totals would read as today's.
+  const s = scans.find((x) => x.status === 'completed');
+  if (!s?.totals) return undefined;
+  return {
+    scanId: s.scanId,
+    asOf: s.asOf,
+    ...(s.completedAt ? { completedAt: s.completedAt } : {}),
+    ...(s.targetFilter ? { targetFilter: s.targetFilter } : {}),
+    totals: s.totals,
   };
 }

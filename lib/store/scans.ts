@@ -1,4 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { ScanTotals } from '../findings/totals';
 import type { ScanRecord, TargetOutcome } from '../scan-types';
 import { encodeKey, targetKey } from '../findings/ids';
 import {
@@ -69,6 +70,8 @@ function entityToRecord(e: StoredEntity): ScanRecord {
   if (completedAt) r.completedAt = completedAt;
   const alerts = parseJson<ScanRecord['alerts']>(e.alerts);
   if (alerts) r.alerts = alerts;
+  const totals = parseJson<ScanTotals>(e.totals);
+  if (totals) r.totals = totals;
   return r;
 }
 
@@ -153,8 +156,17 @@ export class ScansRepository {
   }
 
   /** Marks a scan completed (both copies of the summary). */
-  async complete(scanId: string, completedAt: string, known?: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<void> {
-    await this.patchSummary(scanId, { status: 'completed', completedAt }, known);
+  async complete(
+    scanId: string,
+    completedAt: string,
+    known?: Pick<ScanRecord, 'scanId' | 'startedAt'>,
+    totals?: ScanTotals,
+  ): Promise<void> {
+    await this.patchSummary(
+      scanId,
+      { status: 'completed', completedAt, ...(totals ? { totals: JSON.stringify(totals) } : {}) },
+      known,
+    );
   }
 
   /** The dispatcher's report after the scan (sent, failed, outbox depth), on both copies of the summary. */

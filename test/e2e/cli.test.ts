@@ -42,8 +42,23 @@ const FINDING_KEYS = [
   'title',
   'message',
   'owner',
+  'targetKind',
+  'subjectKind',
   'firstSeenAt',
   'lastSeenAt',
+  'lastEvaluatedAt',
+];
+/** The rest of the one finding shape (lib/findings/view.ts), present when they apply. */
+const OPTIONAL_KEYS = [
+  'deadline',
+  'evidence',
+  'references',
+  'reopenCount',
+  'underlyingStatus',
+  'suppressionId',
+  'resolvedAt',
+  'openedAt',
+  'scanId',
 ];
 
 describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
@@ -103,8 +118,18 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(out.findings.length).toBeGreaterThan(10);
     for (const f of out.findings) {
       for (const k of FINDING_KEYS) expect(typeof f[k]).toBe('string');
-      expect(Object.keys(f).filter((k) => !FINDING_KEYS.includes(k) && k !== 'deadline')).toEqual([]);
-      if ('deadline' in f) expect(f.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Object.keys(f).filter((k) => !FINDING_KEYS.includes(k) && !OPTIONAL_KEYS.includes(k))).toEqual([]);
+      expect(typeof (f.evidence as { source: unknown }).source).toBe('string');
+      expect(Array.isArray(f.references)).toBe(true);
+      if ('deadline' in f)
+        expect(f.deadline).toEqual({
+          date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          basis: expect.any(String),
+          daysLeft: expect.any(Number),
+          band: expect.stringMatching(/^(passed|d30|d90|d180|later)$/),
+          ...((f.deadline as Record<string, unknown>).latestDate ? { latestDate: expect.any(String) } : {}),
+          ...((f.deadline as Record<string, unknown>).atTheLatest ? { atTheLatest: true } : {}),
+        });
       expect(['open', 'unknown', 'suppressed']).toContain(f.status);
       expect(['critical', 'high', 'medium', 'low', 'info']).toContain(f.severity);
       expect(['microsoft', 'customer']).toContain(f.owner);
@@ -122,7 +147,13 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const eos = out.findings.find(
       (f) => f.ruleId === 'hcx-version-end-of-support' && f.targetName === 'avs-legacy-neu',
     );
-    expect(eos).toMatchObject({ status: 'open', severity: 'critical', owner: 'microsoft', deadline: '2026-02-20' });
+    expect(eos).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      owner: 'microsoft',
+      targetKind: 'avs-private-cloud',
+      deadline: { date: '2026-02-20', basis: 'catalog', band: 'passed' },
+    });
     // The compliant cloud has nothing to report, the unreachable connector is unknown, never compliant.
     expect(out.findings.filter((f) => f.targetName === 'avs-prod-weu')).toEqual([]);
     expect(out.findings.filter((f) => f.targetName === 'onprem-dc3' && f.status === 'unknown').length).toBeGreaterThan(
@@ -140,7 +171,7 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
         targetName: string;
         severity: string;
         status: string;
-        deadline?: string;
+        deadline?: { date: string };
       }[];
     };
     const r = await run(['scan']);
@@ -156,6 +187,7 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
     const today = day(json.asOf.slice(0, 10));
     const ahead = json.findings
+      .map((f) => ({ ...f, deadline: f.deadline?.date }))
       .filter((f) => f.deadline && f.status !== 'suppressed' && day(f.deadline) >= today)
       .sort((a, b) => a.deadline!.localeCompare(b.deadline!))[0];
     const days = (day(ahead.deadline!) - today) / 86400000;
@@ -346,7 +378,11 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
   it('summary prints what needs doing first, the same shape as GET /api/summary', async () => {
     await run(['scan', '--format', 'json']);
     const json = JSON.parse((await run(['summary', '--format', 'json'])).stdout);
-    expect(Object.keys(json).sort()).toEqual([...SUMMARY_KEYS].sort());
+    // latestScan: the totals the last scan recorded (absent before any scan recorded them, as in test/e2e/http.test.ts).
+    expect(Object.keys(json).sort()).toEqual([...SUMMARY_KEYS, 'latestScan'].sort());
+    expect(json.latestScan.totals.open).toBe(
+      Object.values(json.latestScan.totals.openBySeverity as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
     const findings = JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings as {
       status: string;
       severity: string;
@@ -365,7 +401,12 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     const out = JSON.parse(r.stdout);
     // EOS of 4.11.3 is 2027-10-11: 40 days after 2027-09-01, inside the 90-day band.
     expect(out.findings).toEqual([
-      expect.objectContaining({ ruleId: 'hcx-version-end-of-support', severity: 'high', deadline: '2027-10-11' }),
+      expect.objectContaining({
+        ruleId: 'hcx-version-end-of-support',
+        severity: 'high',
+        // Days counted from the planning date, not from today.
+        deadline: { date: '2027-10-11', basis: 'catalog', daysLeft: 40, band: 'd90' },
+      }),
     ]);
     expect(JSON.parse((await run(['findings', '--format', 'json'])).stdout).findings).toHaveLength(before);
   });
@@ -375,7 +416,10 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe(
-      'id,ruleId,severity,status,targetId,targetName,subjectId,subjectName,title,message,owner,deadline,firstSeenAt,lastSeenAt',
+      'id,ruleId,severity,status,underlyingStatus,suppressionId,targetId,targetName,targetKind,subjectId,subjectName,' +
+        'subjectKind,title,message,owner,deadline_date,deadline_basis,deadline_days_left,deadline_band,' +
+        'deadline_latest_date,deadline_at_the_latest,firstSeenAt,lastSeenAt,lastEvaluatedAt,resolvedAt,openedAt,' +
+        'reopenCount,scanId,evidence,references',
     );
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((l) => l.includes(',critical,'))).toBe(true);

@@ -52,6 +52,14 @@ describe('HTTP API over a real scan of the lab (local host + queue + Azurite)', 
     const scan = await call('GET', `scans/${encodeURIComponent(scanId)}`);
     expect(scan.status).toBe(200);
     expect(JSON.stringify(scan.json)).toContain('"completed"');
+    // The worker that saw the last target report recorded the scan's totals: the first scan finds everything new.
+    const totals = scan.json.totals;
+    expect(totals.new).toBe(totals.open + totals.unknown);
+    expect(totals.open).toBe(
+      Object.values(totals.openBySeverity as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
+    expect(totals.open).toBeGreaterThan(0);
+    expect(totals).toMatchObject({ resolved: 0, escalated: 0, suppressed: 0 });
   });
 
   it('serves the findings the scan produced, filtered', async () => {

@@ -11,6 +11,7 @@ import { ROUTES } from '../../lib/api/routes';
 import { wrapToken } from '../../lib/api/validate';
 import { targetKey } from '../../lib/findings/ids';
 import type { ScanDeps } from '../../lib/scan';
+import { FINDING_CSV_COLUMNS } from '../../lib/findings/view';
 import { SUMMARY_KEYS } from '../support/summaryShape';
 import { CLOUD_REF, CONNECTOR_REF, healthyCloud, healthyConnector, mesh } from '../support/inventoryBuilder';
 import { makeFinding, repos, seedFindings, seedInventory, seedScan } from './http.seed';
@@ -297,7 +298,7 @@ describe('HTTP API through the local host', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toMatch(/^id,ruleId,severity,status,targetId/);
+    expect(lines[0]).toBe(FINDING_CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + seeded.filter((f) => f.targetId === CONNECTOR_REF.id).length);
   });
 

