@@ -7,18 +7,14 @@
  */
 import { DateTime } from 'luxon';
 import type { Evaluation } from './domain/evaluation';
-import type { TargetKind, TargetRef } from './domain/target';
+import type { TargetRef } from './domain/target';
+import { DISCOVERY_SCOPE_RULE } from './rules';
 import { reconcile } from './findings';
 import type { ScanRecord } from './scan-types';
 import type { Stores } from './store';
 
-export const DISCOVERY_RULE = {
-  id: 'avs-discovery-scope-unreadable',
-  title: 'Discovery scope not readable: its private clouds are not checked',
-  owner: { 'avs-private-cloud': 'customer', 'hcx-connector': 'customer' } as Record<TargetKind, 'customer'>,
-  remediation:
-    'Grant the monitor\'s identity read where the private clouds are: the AVS reader role in the subscription (main.bicep avsSubscriptionIds), or infra/discovery-reader.bicep at a management group (README "Deploy to Azure"). A subscription left unread on purpose: waive this finding (POST /api/suppressions) or choose a narrower HCXMON_DISCOVERY_SCOPE. Customer-owned.',
-};
+/** The catalog's rule for a scope discovery could not read (listed with the engine's rules, judged here). */
+export const DISCOVERY_RULE = DISCOVERY_SCOPE_RULE;
 
 const SUBJECT = { id: 'discovery', name: 'AVS private-cloud discovery', kind: 'target' as const };
 

@@ -20,7 +20,7 @@ import {
   unknownSortMessage,
 } from '../findings/urgency';
 import { findingsToCsv, findingView, toCsv, type ReferencesOf } from '../findings/view';
-import { DISCOVERY_RULE } from '../scan-discovery';
+import { DISCOVERY_SCOPE_RULE } from '../rules';
 import { renderDashboard, type DashboardTarget, type DashboardView, type TimelineEvent } from './dashboard';
 import { HTML_HEADERS } from './html';
 import { json, type ApiRequest, type ApiResponse } from './http';
@@ -505,8 +505,7 @@ export function createHandlers(ports: ApiPorts) {
   async function createSuppression(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const body = parseBody(await req.text(), suppressionBody);
-    // The discovery-scope finding is not a rule of the engine but may be waived (a subscription left unread on purpose).
-    if (!ports.rules.rules.some((r) => r.id === body.ruleId) && body.ruleId !== DISCOVERY_RULE.id) {
+    if (!ports.rules.rules.some((r) => r.id === body.ruleId)) {
       throw new ValidationError(`ruleId: no rule "${body.ruleId}" (see GET /api/rules)`, 'ruleId', 'invalid_body');
     }
     const input = {
@@ -516,7 +515,7 @@ export function createHandlers(ports: ApiPorts) {
       targetId:
         body.targetId === undefined
           ? undefined
-          : body.ruleId === DISCOVERY_RULE.id
+          : body.ruleId === DISCOVERY_SCOPE_RULE.id
             ? parseTargetId(body.targetId, 'targetId')
             : await knownTarget(body.targetId, 'targetId'),
       createdBy: callerName(req, body.createdBy, ports.platformAuth === true),
@@ -604,9 +603,7 @@ export function createHandlers(ports: ApiPorts) {
       focus = f
         ? {
             finding: f,
-            remediation:
-              ports.rules.rules.find((r) => r.id === f.ruleId)?.remediation ??
-              (f.ruleId === DISCOVERY_RULE.id ? DISCOVERY_RULE.remediation : undefined),
+            remediation: ports.rules.rules.find((r) => r.id === f.ruleId)?.remediation,
           }
         : { missingId: q.finding };
     }

@@ -9,7 +9,7 @@ import type {
 } from '../store';
 import { ConfigError } from '../errors';
 import type { ScanQueue } from '../queue';
-import { NOT_CHECKED, RULES } from '../rules';
+import { CATALOG_RULES, NOT_CHECKED } from '../rules';
 import { baselineVersion, DEFAULT_CATALOG, supportStatus, type LifecycleCatalog } from '../rules/lifecycle';
 import { parseVersion } from '../rules/version';
 import type { Runtime } from '../runtime';
@@ -53,7 +53,7 @@ export function lifecyclePort(catalog: LifecycleCatalog, override: string | unde
 
 export function ruleCatalogPort(): RuleCatalogPort {
   // Only metadata: the evaluate functions stay out of the JSON.
-  const rules = RULES.map((r) => ({
+  const rules = CATALOG_RULES.map((r) => ({
     id: r.id,
     title: r.title,
     family: r.family,

@@ -6,7 +6,8 @@ import { isSeverity, SEVERITIES, type Severity } from '../domain/evaluation';
 import { FACT_NAMES, type FactName, type FindingStatus } from '../domain/finding';
 import { requireTarget } from '../domain/targetLookup';
 import { ConfigError, errorMessage, HcxmonError, NotFoundError, ValidationError } from '../errors';
-import { formatRuleList, ruleById } from '../rules';
+import { DISCOVERY_SCOPE_RULE, formatRuleList, ruleMetaById } from '../rules';
+import { parseTargetId } from '../api/validate';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
 import { scanReport, sortFindings } from './output';
@@ -153,7 +154,7 @@ function tableOptions(io: CliIo, flags: TableFlags, asOf: DateTime): TableOption
   };
 }
 
-const referencesOf: ReferencesOf = (id) => ruleById(id)?.references;
+const referencesOf: ReferencesOf = (id) => ruleMetaById(id)?.references;
 
 const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unknown', 'suppressed', 'resolved'];
 
@@ -201,7 +202,7 @@ export function buildProgram(opts: CliOptions): {
     );
 
   const knownRule = (id: string, option: string): void => {
-    if (!ruleById(id)) throw new ValidationError(`${option}: no rule "${id}" (see hcxmon rules)`, option);
+    if (!ruleMetaById(id)) throw new ValidationError(`${option}: no rule "${id}" (see hcxmon rules)`, option);
   };
 
   const program = new Command('hcxmon')
@@ -443,7 +444,13 @@ export function buildProgram(opts: CliOptions): {
         await ctx.withRuntime(async (rt) => {
           const s = await rt.addSuppression({
             ruleId: o.rule,
-            targetId: o.target === undefined ? undefined : await knownTarget(rt, o.target, '--target'),
+            // A discovery-scope finding's target is the scope itself (a subscription, scope:…), never a scanned target.
+            targetId:
+              o.target === undefined
+                ? undefined
+                : o.rule === DISCOVERY_SCOPE_RULE.id
+                  ? parseTargetId(o.target, '--target')
+                  : await knownTarget(rt, o.target, '--target'),
             subjectId: o.subject,
             reason: o.reason,
             category: o.category as 'waiver' | 'mitigated',

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Evaluation, Reference, RuleFamily, Severity } from '../domain/evaluation';
+import type { Evaluation, Reference, RuleFamily, RuleMeta, Severity } from '../domain/evaluation';
 import type { Fact, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { Owner, TargetKind } from '../domain/target';
@@ -8,7 +8,7 @@ import { DEPRECATED_FEATURE_RULES } from './deprecated-features';
 import { DEFAULT_CATALOG, type LifecycleCatalog } from './lifecycle';
 import { LICENSING_RULES } from './licensing';
 import { LIFECYCLE_RULES } from './lifecycle-versions';
-import { MONITOR_HEALTH_RULES } from './monitor-health';
+import { DISCOVERY_SCOPE_RULE, MONITOR_HEALTH_RULES } from './monitor-health';
 import { NE_HA_RULES } from './ne-ha';
 import type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
 import { PREREQUISITE_RULES } from './prerequisites';
@@ -32,6 +32,24 @@ const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
 export function ruleById(id: string): Rule | undefined {
   return BY_ID.get(id);
+}
+
+export { DISCOVERY_SCOPE_RULE };
+
+/**
+ * Rules the scan judges itself from what discovery could read (no inventory to evaluate): listed, filterable and
+ * suppressible like the engine's, never evaluated by it.
+ */
+export const SCAN_RULES: readonly RuleMeta[] = [DISCOVERY_SCOPE_RULE];
+
+/** The whole catalog: the engine's rules, then the scan's. What `hcxmon rules` and `GET /api/rules` list. */
+export const CATALOG_RULES: readonly RuleMeta[] = [...RULES, ...SCAN_RULES];
+
+const META_BY_ID = new Map<string, RuleMeta>(CATALOG_RULES.map((r) => [r.id, r]));
+
+/** Any rule of the catalog, the scan's included: for filters, suppressions and references. */
+export function ruleMetaById(id: string): RuleMeta | undefined {
+  return META_BY_ID.get(id);
 }
 
 export interface NotChecked {
@@ -179,7 +197,7 @@ export interface RuleList {
 export function formatRuleList(catalog: LifecycleCatalog = DEFAULT_CATALOG): RuleList {
   return {
     catalog: { asOf: catalog.asOf, catalogVersion: catalog.catalogVersion, baseline: catalog.baseline },
-    rules: RULES.map((r) => ({
+    rules: CATALOG_RULES.map((r) => ({
       id: r.id,
       title: r.title,
       family: r.family,

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Evaluation } from '../domain/evaluation';
+import type { Evaluation, RuleMeta } from '../domain/evaluation';
 import type { ErrorClass, Inventory, Reachability } from '../domain/inventory';
 import { BOTH, CUSTOMER, REF, TARGET, defineRule, evaluation, lc, type Subject } from './common';
 import type { RuleContext } from './types';
@@ -266,3 +266,31 @@ export const hcxAddonMissing = defineRule({
 });
 
 export const MONITOR_HEALTH_RULES = [endpointUnreachable, scanStale, hcxAddonMissing];
+
+/**
+ * A discovery scope the monitor's identity cannot read (issue 15). Judged by the scan from its discovery errors
+ * (lib/scan-discovery.ts), not by the rule engine, since there is no inventory to evaluate; listed here so that the
+ * catalog, `hcxmon rules`, rule filters and suppressions know it like any other rule.
+ */
+export const DISCOVERY_SCOPE_RULE: RuleMeta = {
+  id: 'avs-discovery-scope-unreadable',
+  title: 'Discovery scope not readable: its private clouds are not checked',
+  family: 'monitor-health',
+  defaultSeverity: 'high',
+  owner: CUSTOMER,
+  appliesTo: ['avs-private-cloud'],
+  references: [
+    {
+      source: 'https://learn.microsoft.com/azure/governance/resource-graph/overview',
+      title: 'Microsoft Learn: What is Azure Resource Graph?',
+    },
+    {
+      source: 'https://learn.microsoft.com/azure/role-based-access-control/role-assignments-portal',
+      title: 'Microsoft Learn: Assign Azure roles using the Azure portal',
+    },
+  ],
+  action: "Grant the monitor's identity read where the private clouds are, or narrow HCXMON_DISCOVERY_SCOPE.",
+  remediation:
+    'Grant the monitor\'s identity read where the private clouds are: the AVS reader role in the subscription (main.bicep avsSubscriptionIds), or infra/discovery-reader.bicep at a management group (README "Deploy to Azure"). A subscription left unread on purpose: waive this finding (POST /api/suppressions) or choose a narrower HCXMON_DISCOVERY_SCOPE. Customer-owned.',
+  needs: [],
+};

@@ -14,6 +14,10 @@ import { createArmClientFactory } from '../../lib/collect/avs';
 import { createArmRest, discoverEstate, type EstateDiscovery } from '../../lib/collect/discovery';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import { MessageRefused } from '../../lib/queue';
+import { createHandlers } from '../../lib/api/handlers';
+import { runHandler, type ApiResponse } from '../../lib/api/http';
+import { portsFromRuntime } from '../../lib/api/runtimePorts';
+import { runCli } from '../../lib/cli';
 import { TestClock, testStorage, uniquePrefix } from '../support/runtime';
 
 const CUSTOMER_TENANT = 'c0ffee00-0000-4000-8000-00000000c057';
@@ -430,6 +434,62 @@ describe('in a scan (Azurite)', () => {
     ]);
     const [waiver] = await rt.listSuppressions();
     expect(waiver).toMatchObject({ state: 'active', lastMatchedAt: expect.any(String) });
+
+    // The rule is in the catalog like any other: filterable in the API and the CLI, listed by `hcxmon rules`, and
+    // waivable from the CLI on the subscription it names (not a scanned target).
+    const api = createHandlers(portsFromRuntime(rt));
+    const get = (name: 'listFindings' | 'listRules', query: Record<string, string> = {}): Promise<ApiResponse> =>
+      runHandler(
+        api[name],
+        {
+          method: 'GET',
+          params: {},
+          query: new URLSearchParams(query),
+          header: () => undefined,
+          text: async () => '',
+        },
+        () => {},
+      );
+    const filtered = await get('listFindings', { rule: 'avs-discovery-scope-unreadable' });
+    expect(filtered.status).toBe(200);
+    expect((filtered.jsonBody as { items: { targetId: string }[] }).items.map((f) => f.targetId)).toEqual([
+      `/subscriptions/${FORBIDDEN_SUB}`,
+    ]);
+    const rules = (await get('listRules')).jsonBody as { items: { id: string; references: unknown[] }[] };
+    expect(rules.items.find((r) => r.id === 'avs-discovery-scope-unreadable')?.references).toHaveLength(2);
+    const cli = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await runCli(args, {
+        io: { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {} },
+        openRuntime: async () => rt,
+      });
+      return { code, out, err };
+    };
+    const listed = await cli(['findings', '--rule', 'avs-discovery-scope-unreadable', '--format', 'json']);
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.out) as { findings: { targetId: string }[] }).findings.map((f) => f.targetId)).toEqual([
+      `/subscriptions/${FORBIDDEN_SUB}`,
+    ]);
+    const shown = await cli(['rules', 'avs-discovery-scope-unreadable']);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/Discovery scope not readable/);
+    const added = await cli([
+      'suppress',
+      'add',
+      '--rule',
+      'avs-discovery-scope-unreadable',
+      '--target',
+      `/subscriptions/${FORBIDDEN_SUB}`,
+      '--reason',
+      'left unread on purpose',
+      '--expires',
+      DateTime.utc().plus({ days: 10 }).toISODate()!,
+      '--format',
+      'json',
+    ]);
+    expect(added.err).toBe('');
+    expect(JSON.parse(added.out)).toMatchObject({ targetId: `/subscriptions/${FORBIDDEN_SUB}` });
   });
 
   it('timer path: a management group Resource Graph refuses (0 targets) still completes the scan, opens the scope finding and turns the clouds seen before stale', async () => {

@@ -191,7 +191,8 @@ describe('evaluateTarget', () => {
 describe('rule listing', () => {
   test('lists every rule and the items that are not checked, with the reason', () => {
     const list = formatRuleList();
-    expect(list.rules).toHaveLength(RULES.length);
+    // The engine's rules, then the one the scan judges from discovery (avs-discovery-scope-unreadable).
+    expect(list.rules.map((r) => r.id)).toEqual([...RULES.map((r) => r.id), 'avs-discovery-scope-unreadable']);
     expect(list.rules[0]).toEqual(
       expect.objectContaining({
         id: 'hcx-version-end-of-support',
