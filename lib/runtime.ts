@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { DateTime } from 'luxon';
-import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
+import { HOST_STORAGE_SETTING, loadConfig, upgradeSettings, type Config, type Env } from './config';
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
 import {
   collectInventory,
@@ -35,6 +35,8 @@ import {
   type TargetScanResult,
 } from './scan';
 import { createStores, type Stores } from './store';
+import { FOLLOWUP_QUEUE, FollowUpQueue, followUpMessages, type FollowUpMessage } from './upgrade/followup';
+import { runFollowUp, type FollowUpResult } from './upgrade/rescan';
 import { logSafe } from './text';
 
 export type SuppressionState = 'active' | 'expired' | 'stale';
@@ -58,6 +60,10 @@ export interface Runtime {
   scanQueue(): ScanQueue;
   /** Throws MessageRefused (nothing collected or written) unless the message's scan row is running and lists its target. */
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
+  /** The follow-up rescans queue (issue 16; created on first use). */
+  followUpQueue(): FollowUpQueue;
+  /** One follow-up rescan after an observed upgrade; MessageRefused unless the target's history holds that upgrade. */
+  processFollowUpMessage(msg: FollowUpMessage): Promise<FollowUpResult>;
   /** The same check as processScanMessage: a poison message for work no scan row holds records nothing. */
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
@@ -93,6 +99,9 @@ export interface RuntimeOptions {
   armRest?: ArmRest;
   credential?: TokenCredential;
   now?: () => DateTime;
+  /** Follow-up queue name and delay mapping (tests shorten minutes to seconds or to none). */
+  followUpQueueName?: string;
+  followUpDelaySeconds?: (minutes: number) => number;
   /** Extra pipeline policies on every table client (benchmarks count Table requests with one). */
   tablePolicies?: PipelinePolicy[];
 }
@@ -102,6 +111,7 @@ export function ruleEngine(config: Config): RuleEngine {
     baselineVersion: config.baselineVersion,
     extensionMaxDays: config.extensionMaxDays,
     scanPeriodHours: config.scanPeriodHours,
+    upgradeWindowHours: upgradeSettings(config).windowHours,
   };
   const ids = RULES.map((r) => r.id);
   return {
@@ -172,6 +182,20 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         opts.queueName ?? SCAN_QUEUE,
       ),
     ));
+
+  let followUps: FollowUpQueue | undefined;
+  const followUpQueue = (): FollowUpQueue =>
+    (followUps ??= new FollowUpQueue(
+      queueClient(
+        queueConnection(config, env, opts.embeddedConnectionString, lazyCredential),
+        opts.followUpQueueName ?? FOLLOWUP_QUEUE,
+      ),
+      opts.followUpDelaySeconds,
+    ));
+  /** An observed upgrade queues its follow-up rescans (HCXMON_UPGRADE_FOLLOWUP_MINUTES). */
+  const queueFollowUps = async (r: TargetScanResult, ref: TargetRef): Promise<void> => {
+    if (r.upgrade) await followUpQueue().send(followUpMessages(ref, r.upgrade, upgradeSettings(config).followUpMinutes));
+  };
 
   /**
    * Scan rows messages were checked against. A row's targets and asOf never change once written, and a running scan
@@ -307,7 +331,19 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         asOf: DateTime.fromISO(scan.asOf, { zone: 'utc' }),
       });
       if (!r.skipped) await countAndComplete(scan.scanId, scan.targets.length);
+      await queueFollowUps(r, ref);
       return r;
+    },
+    followUpQueue,
+    async processFollowUpMessage(msg) {
+      const done = await runFollowUp(deps, msg);
+      if (done.result) {
+        await dispatchAndRecord(done.scanId);
+        // A follow-up that saw yet another version change starts that upgrade's own follow-ups.
+        const o = done.result.outcome;
+        await queueFollowUps(done.result, { id: o.targetId, name: o.targetName, kind: o.targetKind });
+      }
+      return done;
     },
     async recordPoison(msg) {
       const { scan, ref } = await scanOf(msg);

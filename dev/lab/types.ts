@@ -92,6 +92,11 @@ export interface LabHandle {
   /** Change a manager's faults at run time (merged; pass `{}` to clear). */
   setFaults(managerId: string, faults: ManagerFaults): void;
   setArmFaults(faults: ArmFaults): void;
+  /**
+   * Upgrade a manager between two scans (issue 16): new version now, appliances and the first mesh lagging (out of
+   * sync) for `lagScans` scans, then converged.
+   */
+  upgradeManager(managerId: string, upgrade: { toVersion: string; lagScans: number; meshState?: string }): void;
   /** Mutate a manager's simulated state at run time (e.g. remove WAN-Opt from a mesh). */
   updateManager(managerId: string, mutate: (state: LabManagerState) => void): void;
   requests: LabRequestRecord[];
@@ -156,6 +161,8 @@ export interface LabManagerState {
   /** Appliance management (9443); connectors only. */
   applianceMgmt?: LabApplianceMgmt;
   faults: ManagerFaults;
+  /** Set by LabHandle.upgradeManager (dev/lab/upgrade.ts): scans left before the estate converges. */
+  upgradeLag?: { toVersion: string; scansLeft: number };
 }
 
 export interface LabSitePair {

@@ -14,6 +14,7 @@ import { NE_HA_RULES } from './ne-ha';
 import type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
 import { PREREQUISITE_RULES } from './prerequisites';
 import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
+import { UPGRADE_CONVERGENCE_RULES } from './upgrade-convergence';
 
 export { ALL_SUBJECTS } from './common';
 export type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...DEPRECATED_FEATURE_RULES,
   ...LICENSING_RULES,
   ...UPGRADE_READINESS_RULES,
+  ...UPGRADE_CONVERGENCE_RULES,
   ...NE_HA_RULES,
   ...PREREQUISITE_RULES,
   ...MONITOR_HEALTH_RULES,
@@ -124,6 +126,7 @@ export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
     history: {
       versions: input.history?.versions ?? [],
       lastSuccessfulCollectionAt: input.history?.lastSuccessfulCollectionAt,
+      ...(input.history?.upgrades ? { upgrades: input.history.upgrades } : {}),
     },
     connectorKeys: input.connectorKeys ?? [],
   };

@@ -45,6 +45,8 @@ const RULES_MD_IDS = [
   'hcx-vsphere-version-legacy',
   'hcx-local-domain-dns',
   'hcx-service-mesh-upgrade-order',
+  // Upgrade windows (issue 16).
+  'hcx-upgrade-not-converged',
 ];
 
 describe('rule catalog', () => {
