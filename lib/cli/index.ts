@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
 import { findingsToCsv, findingToJson, renderFindingsTable, scanReport, sortFindings } from './output';
 import { progressReporter } from './progress';
+import { registerWatch } from './watch';
 import { printable } from '../text';
 import { checkFactValue } from '../findings/facts';
 import { countsText, summarize, summaryJson } from '../findings/urgency';
@@ -38,6 +39,8 @@ export type OpenRuntime = (config: Config, io: CliIo) => Promise<Runtime>;
 export interface CliOptions {
   io?: Partial<CliIo>;
   openRuntime: OpenRuntime;
+  /** `hcxmon watch` waits with this between rounds (tests inject one that moves their clock). */
+  sleep?: (ms: number) => Promise<void>;
   /** Extra commands (lab, serve, demo) registered by dev/. */
   extend?: (program: Command, ctx: CliContext) => void;
 }
@@ -488,6 +491,7 @@ export function buildProgram(opts: CliOptions): {
       print(io, o.format === 'json' ? JSON.stringify(formatRuleList(), null, 2) : renderRuleTable());
     });
 
+  registerWatch(program, ctx, { sleep: opts.sleep });
   opts.extend?.(program, ctx);
 
   return {
