@@ -170,7 +170,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     rules: ruleEngine(config),
     discover: () => discoverEstate(config, { armClients: opts.armClients, rest: opts.armRest }),
     collect: (target, asOf, onStats, signal) =>
-      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats, signal }),
+      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, armRest: opts.armRest, onStats, signal }),
     now,
   };
   const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });

@@ -15,6 +15,7 @@ import type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './ty
 import { PREREQUISITE_RULES } from './prerequisites';
 import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
 import { UPGRADE_CONVERGENCE_RULES } from './upgrade-convergence';
+import { escalateForWindow, UPGRADE_WINDOW_RULES } from './upgrade-window';
 
 export { ALL_SUBJECTS } from './common';
 export type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   ...LICENSING_RULES,
   ...UPGRADE_READINESS_RULES,
   ...UPGRADE_CONVERGENCE_RULES,
+  ...UPGRADE_WINDOW_RULES,
   ...NE_HA_RULES,
   ...PREREQUISITE_RULES,
   ...MONITOR_HEALTH_RULES,
@@ -157,7 +159,8 @@ export function evaluateTarget(inventory: Inventory, ctx: RuleContext, rules: re
       );
     }
   }
-  return out;
+  // A scheduled maintenance window dates the gate's failing prerequisites (issue 16).
+  return escalateForWindow(out, inventory, ctx);
 }
 
 export interface RuleListItem {

@@ -118,3 +118,31 @@ describe('hcx-upgrade-not-converged', () => {
     expect(DateTime.fromISO(e.evidence.convergedAt as string).isValid).toBe(true);
   });
 });
+
+describe('hcx-upgrade-window-blocked', () => {
+  const WINDOW = ruleById('hcx-upgrade-window-blocked')!;
+  const withSchedule = (maintenance: unknown, over = {}) =>
+    healthyCloud({ arm: { ...healthyCloud().arm!, maintenance: maintenance as never }, ...over });
+  const window = { source: 'avs-maintenance', id: 'm1', title: 'HCX upgrade', startsAt: '2026-03-10T22:00:00.000Z' };
+
+  it('unknown when the schedule was not read, or only partly read', () => {
+    expect(evaluateTarget(withSchedule(undefined), ctxAt(), [WINDOW])[0].status).toBe('unknown');
+    expect(evaluateTarget(withSchedule({ windows: [], problems: ['maintenances: the answer has no "value" list'] }), ctxAt(), [WINDOW])[0].status).toBe('unknown');
+  });
+
+  it('fails with the window start as deadline when the gate is blocked; the gate findings take the same deadline', () => {
+    const inv = withSchedule({ windows: [window], problems: [] }, { serviceMeshes: [mesh({ services: ['INTERCONNECT', 'WANOPT'] })] });
+    const all = evaluateTarget(inv, ctxAt('2026-03-01T06:00:00Z'));
+    const w = all.find((e) => e.ruleId === WINDOW.id)!;
+    expect(w).toMatchObject({ status: 'fail', severity: 'critical', deadline: { date: '2026-03-10', daysLeft: 9, basis: 'arm' } });
+    const wan = all.find((e) => e.ruleId === 'hcx-wan-optimization-enabled' && e.status === 'fail')!;
+    expect(wan.deadline).toMatchObject({ date: '2026-03-10' });
+    expect(wan.message).toContain('It blocks the upgrade');
+  });
+
+  it('passes when the gate passes, or nothing is scheduled; not applicable to Connectors', () => {
+    expect(evaluateTarget(withSchedule({ windows: [window], problems: [] }), ctxAt('2026-03-01T06:00:00Z'), [WINDOW])[0].status).toBe('pass');
+    expect(evaluateTarget(withSchedule({ windows: [], problems: [] }), ctxAt(), [WINDOW])[0].status).toBe('pass');
+    expect(evaluateTarget(healthyConnector(), ctxAt(), [WINDOW])[0].status).toBe('not_applicable');
+  });
+});

@@ -1,4 +1,4 @@
-import type { LabScenario } from '../types';
+import type { LabMaintenance, LabPlannedMaintenance, LabScenario } from '../types';
 import { ENTERPRISE_OFFER, meshSide, SERVICES_CORE } from './builders';
 
 export const UPGRADE_SUBSCRIPTION = '16161616-aaaa-4bbb-8ccc-161616161616';
@@ -7,7 +7,9 @@ export const UPGRADE_SUBSCRIPTION = '16161616-aaaa-4bbb-8ccc-161616161616';
  * One private cloud on 4.11.2 paired with one Connector on 4.11.3 over one Service Mesh, everything healthy: the
  * estate the upgrade-window tests and `hcxmon watch` drive with `lab.upgradeManager('avs-up', …)` (issue 16).
  */
-export function upgradeScenario(opts: { wanOpt?: boolean } = {}): LabScenario {
+export function upgradeScenario(
+  opts: { wanOpt?: boolean; maintenances?: LabMaintenance[]; plannedMaintenance?: LabPlannedMaintenance[] } = {},
+): LabScenario {
   const services = opts.wanOpt ? [...SERVICES_CORE, 'WANOPT'] : SERVICES_CORE;
   const cloud = meshSide({
     meshId: 'sm-up',
@@ -43,6 +45,7 @@ export function upgradeScenario(opts: { wanOpt?: boolean } = {}): LabScenario {
     subscriptions: [
       {
         id: UPGRADE_SUBSCRIPTION,
+        plannedMaintenance: opts.plannedMaintenance,
         clouds: [
           {
             id: 'avs-up',
@@ -50,6 +53,7 @@ export function upgradeScenario(opts: { wanOpt?: boolean } = {}): LabScenario {
             resourceGroup: 'rg-up',
             location: 'westeurope',
             hcxAddon: { offer: ENTERPRISE_OFFER },
+            maintenances: opts.maintenances,
             manager: {
               name: 'hcx-cloud-avs-up',
               version: '4.11.2',

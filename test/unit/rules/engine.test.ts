@@ -47,6 +47,7 @@ const RULES_MD_IDS = [
   'hcx-service-mesh-upgrade-order',
   // Upgrade windows (issue 16).
   'hcx-upgrade-not-converged',
+  'hcx-upgrade-window-blocked',
 ];
 
 describe('rule catalog', () => {

@@ -118,4 +118,13 @@ export const CORPUS: { inv: Inventory; ctx: RuleContext }[] = [
   { inv: healthyCloud(), ctx: UPGRADED_CTX },
   { inv: healthyCloud({ serviceMeshes: [mesh({ state: 'OUT_OF_SYNC' })] }), ctx: UPGRADED_CTX },
   { inv: emptyCloud(), ctx: UPGRADED_CTX },
+  // A maintenance window scheduled (issue 16): nothing in the way, and WAN Optimization blocking the gate.
+  { inv: healthyCloud({ arm: { ...healthyCloud().arm!, maintenance: { windows: [], problems: [] } } }), ctx: ctxAt() },
+  {
+    inv: healthyCloud({
+      arm: { ...healthyCloud().arm!, maintenance: { windows: [{ source: 'avs-maintenance', id: 'm1', title: 'HCX upgrade', startsAt: '2026-03-10T22:00:00.000Z' }], problems: [] } },
+      serviceMeshes: [mesh({ services: ['INTERCONNECT', 'WANOPT'] })],
+    }),
+    ctx: ctxAt(),
+  },
 ];
