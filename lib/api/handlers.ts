@@ -309,7 +309,7 @@ export function createHandlers(ports: ApiPorts) {
       lastSuccessfulCollectionAt: history.lastSuccessfulCollectionAt,
       // Upgrades observed, and the live convergence checklist while the latest has not converged (issue 16).
       upgrades: history.upgrades ?? [],
-      upgradeWindow: upgradeView(history.upgrades, inv, []).window,
+      upgradeWindow: upgradeView(history.upgrades, inv, [], now()).window,
       inventory: inv,
     });
   }

@@ -162,7 +162,7 @@ export function createPageHandlers(d: PageDeps) {
         readiness: evaluateReadiness(inv, ports.lifecycle.baseline.version, asOf),
         findings: sortFindingsBy(loaded.items, 'urgency', asOf),
         facts,
-        upgrade: upgradeView(history.upgrades, inv, loaded.items),
+        upgrade: upgradeView(history.upgrades, inv, loaded.items, asOf),
       }),
     );
   }

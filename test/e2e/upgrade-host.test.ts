@@ -40,7 +40,11 @@ describe('upgrade window through the local host (timer → queue → delayed fol
 
   beforeAll(async () => {
     ctx = await labRuntime('uh', {
-      lab: { scenario: upgradeScenario() },
+      lab: {
+        scenario: upgradeScenario({
+          maintenances: [{ name: 'hcx-4113', displayName: 'HCX Cloud Manager upgrade', component: 'HCX', scheduledStartTime: '2026-12-10T22:00:00Z', estimatedDurationInMinutes: 480 }],
+        }),
+      },
       start: '2026-12-01T05:00:00Z',
       // One follow-up, made visible at once (the host polls; the delays are asserted in the integration test).
       env: { HCXMON_UPGRADE_FOLLOWUP_MINUTES: '15' },
@@ -61,6 +65,11 @@ describe('upgrade window through the local host (timer → queue → delayed fol
     const targets = await call('targets');
     cloudId = (targets.json.items ?? targets.json).find((t: any) => t.name === 'avs-up').id;
     expect(cloudId).toMatch(/avs-up$/);
+    // The cloud's upcoming window, read from ARM, on its page.
+    const page = await call(`dashboard/targets/${encodeURIComponent(cloudId)}`);
+    expect(page.text).toContain('Scheduled maintenance');
+    expect(page.text).toContain('HCX Cloud Manager upgrade');
+    expect(page.text).toContain('2026-12-10T22:00:00.000Z');
   });
 
   it('an upgrade is seen by the next daily scan and verified by its follow-up through the queue; the page shows the live checklist', async () => {

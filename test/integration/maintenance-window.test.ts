@@ -126,3 +126,46 @@ describe('a maintenance window end to end (lab + Azurite + the Functions)', () =
     expect(brief(await newEvents())).toEqual(expect.arrayContaining(['resolved hcx-upgrade-not-converged medium']));
   });
 });
+
+describe('an unreadable schedule is unknown, never "nothing scheduled" (lab)', () => {
+  let ctx: LabRuntime;
+  beforeAll(async () => {
+    ctx = await labRuntime('mu', { lab: { scenario: upgradeScenario() }, start: '2026-12-01T05:00:00Z' });
+  });
+  afterAll(async () => ctx.stop());
+
+  const windowFinding = async () => {
+    const id = (await ctx.rt.stores.inventory.listTargets()).find((t) => t.targetName === 'avs-up')!.targetId;
+    return { id, f: (await ctx.rt.stores.findings.listForTarget(id)).find((x) => x.ruleId === 'hcx-upgrade-window-blocked') };
+  };
+
+  it('nothing scheduled: pass (no finding opened)', async () => {
+    await ctx.rt.scan({ trigger: 'cli' });
+    const { id, f } = await windowFinding();
+    expect(f).toBeUndefined();
+    expect((await ctx.rt.stores.inventory.getLatest(id))?.arm?.maintenance).toEqual({ windows: [], problems: [] });
+  });
+
+  it('the maintenances API answers 404: unknown, with the call named', async () => {
+    ctx.lab.scenario.subscriptions[0].clouds[0].maintenancesStatus = 404;
+    ctx.clock.advance(24);
+    await ctx.rt.scan({ trigger: 'cli' });
+    const { id, f } = await windowFinding();
+    expect(f).toMatchObject({ status: 'unknown' });
+    expect(f!.message).toContain('arm maintenances: HTTP 404');
+    const inv = await ctx.rt.stores.inventory.getLatest(id);
+    expect(inv?.arm?.maintenance).toBeUndefined();
+    expect(inv?.issues).toEqual(expect.arrayContaining([expect.objectContaining({ call: 'maintenances', status: 404 })]));
+  });
+
+  it('an answer in another shape: unknown, with what could not be read', async () => {
+    const cloud = ctx.lab.scenario.subscriptions[0].clouds[0];
+    delete cloud.maintenancesStatus;
+    cloud.maintenancesBody = { maintenances: [{ start: 'tomorrow' }] };
+    ctx.clock.advance(24);
+    await ctx.rt.scan({ trigger: 'cli' });
+    const { f } = await windowFinding();
+    expect(f).toMatchObject({ status: 'unknown' });
+    expect(f!.message).toContain('maintenances: the answer has no "value" list');
+  });
+});
