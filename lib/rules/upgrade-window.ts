@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Evaluation } from '../domain/evaluation';
+import { severityAtLeast, type Evaluation } from '../domain/evaluation';
 import type { Inventory } from '../domain/inventory';
 import { upcomingWindows, type MaintenanceWindow } from '../upgrade/schedule';
 import { CUSTOMER, MANAGER, REF, defineRule, evaluation } from './common';
@@ -50,8 +50,7 @@ export function escalateForWindow(evaluations: Evaluation[], inv: Inventory, ctx
     if (e.deadline && e.deadline.date <= start) return e;
     const deadline = makeDeadline(start, 'arm', ctx.asOf);
     const banded = severityForBand(deadline.band, e.severity);
-    const rank = ['info', 'low', 'medium', 'high', 'critical'];
-    const severity = rank.indexOf(banded) > rank.indexOf(e.severity) ? banded : e.severity;
+    const severity = severityAtLeast(banded, e.severity) ? banded : e.severity;
     return {
       ...e,
       severity,

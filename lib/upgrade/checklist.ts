@@ -1,6 +1,6 @@
 import type { Inventory } from '../domain/inventory';
 import { readState } from '../rules/common';
-import { compareVersionStrings } from '../rules/version';
+import { compareVersionStrings, parseVersion } from '../rules/version';
 
 /**
  * The post-upgrade convergence checklist, as the upgrade guides define "converged": Microsoft Learn ("Upgrade HCX on
@@ -59,14 +59,13 @@ function sitePairs(inv: Inventory): ChecklistItem {
   const title = 'Site pairs connected, both versions readable';
   if (!inv.sitePairs) return item('site-pairs', title, [], ['site pairs were not collected this scan']);
   const bad: string[] = [];
-  const unknown: string[] = [];
   for (const p of inv.sitePairs) {
     const name = p.name ?? p.id;
     if (p.error || readState(p.status) === 'bad') bad.push(`site pair ${name} reports ${p.error ?? p.status}`);
-    if (!p.remoteVersion || compareVersionStrings(p.remoteVersion, p.remoteVersion) === undefined)
+    if (!parseVersion(p.remoteVersion).ok)
       bad.push(`site pair ${name}: the remote site's version cannot be read (${p.remoteVersion ?? 'none'})`);
   }
-  return item('site-pairs', title, bad, unknown);
+  return item('site-pairs', title, bad, []);
 }
 
 function serviceMeshes(inv: Inventory): ChecklistItem {

@@ -1,14 +1,14 @@
-import { InvocationContext, type Timer } from '@azure/functions';
 import '../../functions/index';
 import { followUpScan } from '../../functions/followUpScan';
 import { scanTarget } from '../../functions/scanTarget';
 import { scheduleScan } from '../../functions/scheduleScan';
 import { upgradeScenario } from '../../dev/lab';
 import type { AlertEvent } from '../../lib/domain/alert';
-import { queueClient, type ScanMessage } from '../../lib/queue';
+import type { ScanMessage } from '../../lib/queue';
 import { setRuntime } from '../../lib/runtime';
 import type { FollowUpMessage } from '../../lib/upgrade/followup';
-import { labRuntime, testStorage, uniquePrefix, type LabRuntime } from '../support/runtime';
+import { invocation, receiveMessages, timer } from '../support/functionsHarness';
+import { labRuntime, uniquePrefix, type LabRuntime } from '../support/runtime';
 
 /**
  * A full maintenance window in the lab through the Functions (issue 16): Microsoft schedules the HCX upgrade of a
@@ -16,16 +16,9 @@ import { labRuntime, testStorage, uniquePrefix, type LabRuntime } from '../suppo
  * the customer disables WAN Optimization → Microsoft upgrades → the scan detects it → follow-up rescans → converged →
  * resolved; each step's alert events are checked.
  */
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
-const context = (name: string): InvocationContext => new InvocationContext({ functionName: name, invocationId: name, logHandler: () => {} });
-const connection = { kind: 'connectionString', connectionString: testStorage() } as const;
+const context = (name: string) => invocation(name);
 
-async function receive<T>(queue: string): Promise<T[]> {
-  const client = queueClient(connection, queue);
-  await client.createIfNotExists();
-  const got = await client.receiveMessages({ numberOfMessages: 32 });
-  return got.receivedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as T);
-}
+const receive = receiveMessages;
 
 describe('a maintenance window end to end (lab + Azurite + the Functions)', () => {
   let ctx: LabRuntime;

@@ -1,4 +1,3 @@
-import { InvocationContext, type Timer } from '@azure/functions';
 import '../../functions/index';
 import { followUpScan } from '../../functions/followUpScan';
 import { scanTarget } from '../../functions/scanTarget';
@@ -8,22 +7,16 @@ import { queueClient, type ScanMessage } from '../../lib/queue';
 import { setRuntime } from '../../lib/runtime';
 import { FollowUpQueue, followUpMessages, type FollowUpMessage } from '../../lib/upgrade/followup';
 import { registrations } from '../support/fakeFunctionsCore';
+import { invocation, receiveMessages, timer } from '../support/functionsHarness';
 import { labRuntime, testStorage, uniquePrefix, type LabRuntime } from '../support/runtime';
 
 const RULE = 'hcx-upgrade-not-converged';
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 const logs: string[] = [];
-const context = (name: string): InvocationContext =>
-  new InvocationContext({ functionName: name, invocationId: name, logHandler: (_level, ...args) => logs.push(args.join(' ')) });
+const context = (name: string) => invocation(name, logs);
 
 const connection = { kind: 'connectionString', connectionString: testStorage() } as const;
 
-async function receive<T>(queue: string): Promise<T[]> {
-  const client = queueClient(connection, queue);
-  await client.createIfNotExists();
-  const got = await client.receiveMessages({ numberOfMessages: 32 });
-  return got.receivedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as T);
-}
+const receive = receiveMessages;
 
 describe('registrations', () => {
   it('registers the follow-up queue trigger on the host storage connection', () => {
