@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../domain/alert';
 import type { TargetHistory, UpgradeRecord } from '../domain/finding';
 import type { TargetRef } from '../domain/target';
-import { findingId, targetKey } from '../findings/ids';
+import { targetKey } from '../findings/ids';
 import { UPGRADE_NOT_CONVERGED_RULE } from '../rules/upgrade-convergence';
 
 /** Upgrades in `after` that `before` did not hold (at most one per scan). */
@@ -12,15 +12,16 @@ export function newUpgrades(before: TargetHistory, after: TargetHistory): Upgrad
 
 /**
  * The info alert event of an observed upgrade. Its id is derived from the target and the scan time that saw the new
- * version, so a retried write upserts the same outbox row; it points at the convergence finding of the target's
- * manager (the dashboard link opens the checklist).
+ * version, so a retried write upserts the same outbox row. It names no finding: the per-finding log alerts and the
+ * workbook's open-findings view take a finding's latest row as its state (infra/modules/monitoring.bicep), and an
+ * `upgraded` row there would read as an open finding — rows without a FindingId (like the scan heartbeat) stay out.
  */
 export function upgradeEvent(target: TargetRef, u: UpgradeRecord): AlertEvent {
   const stamp = u.firstSeenToAt.replace(/[^0-9]/g, '').slice(0, 17);
   return {
     id: `upgraded-${targetKey(target.id)}-${stamp}`,
     event: 'upgraded',
-    findingId: findingId(UPGRADE_NOT_CONVERGED_RULE, target.id, 'manager'),
+    findingId: '',
     ruleId: UPGRADE_NOT_CONVERGED_RULE,
     severity: 'info',
     title: 'HCX Manager upgraded',

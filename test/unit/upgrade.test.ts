@@ -41,12 +41,13 @@ describe('upgrade detection', () => {
     expect(h2.upgrades![0].convergedAt).toBe('2026-02-02T06:00:00Z');
   });
 
-  it('the info alert event names both versions and points at the convergence finding', () => {
+  it('the info alert event names both versions and no finding (its row must not read as an open finding in Azure Monitor)', () => {
     const inv = healthyCloud();
     const u = detectUpgrade(before, { ...inv, ...at('2026-02-02T05:00:00Z') })!;
     const ev = upgradeEvent(inv.target, u);
     expect(ev).toMatchObject({ event: 'upgraded', severity: 'info', ruleId: RULE.id, owner: 'microsoft', subjectId: 'manager' });
-    expect(ev.findingId.startsWith(`${RULE.id}.`)).toBe(true);
+    expect(ev.findingId).toBe('');
+    expect(ev.message).toContain('from 4.11.2 to 4.11.3');
     expect(upgradeEvent(inv.target, u).id).toBe(ev.id);
   });
 });
