@@ -36,7 +36,7 @@ import {
 } from './scan';
 import { createStores, type Stores } from './store';
 import { FOLLOWUP_QUEUE, FollowUpQueue, followUpMessages, type FollowUpMessage } from './upgrade/followup';
-import { runFollowUp, type FollowUpResult } from './upgrade/rescan';
+import { recordFollowUpPoison, runFollowUp, type FollowUpResult } from './upgrade/rescan';
 import { logSafe } from './text';
 
 export type SuppressionState = 'active' | 'expired' | 'stale';
@@ -64,6 +64,8 @@ export interface Runtime {
   followUpQueue(): FollowUpQueue;
   /** One follow-up rescan after an observed upgrade; MessageRefused unless the target's history holds that upgrade. */
   processFollowUpMessage(msg: FollowUpMessage): Promise<FollowUpResult>;
+  /** A follow-up that failed every delivery: its scan row, if any, ends failed instead of running for ever. */
+  recordFollowUpPoison(msg: FollowUpMessage): Promise<string | undefined>;
   /** The same check as processScanMessage: a poison message for work no scan row holds records nothing. */
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
@@ -335,6 +337,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       return r;
     },
     followUpQueue,
+    recordFollowUpPoison: (msg) => recordFollowUpPoison(deps, msg),
     async processFollowUpMessage(msg) {
       const done = await runFollowUp(deps, msg);
       if (done.result) {

@@ -70,3 +70,22 @@ export async function runFollowUp(deps: ScanDeps, msg: FollowUpMessage): Promise
   await stores.scans.complete(scanId, now().toUTC().toISO()!, scan);
   return { scanId, result };
 }
+
+/**
+ * A follow-up message that failed every delivery: its scan row (if the worker got that far) gets a failed outcome and
+ * is completed, so no follow-up scan stays `running` for ever. Nothing is collected; the finding keeps its status.
+ */
+export async function recordFollowUpPoison(deps: ScanDeps, msg: FollowUpMessage): Promise<string | undefined> {
+  const { stores } = deps;
+  const scanId = followUpScanId(msg);
+  const scan = await stores.scans.record(scanId);
+  if (!scan || scan.status !== 'running') return undefined;
+  const ref = scan.targets[0];
+  const at = (deps.now ?? (() => DateTime.utc()))();
+  if (!(await stores.scans.getTarget(scanId, ref.id)))
+    await stores.scans.recordTarget(
+      failedOutcome(scanId, ref, at, at, 'the follow-up rescan failed repeatedly (poison message); its findings keep their last status'),
+    );
+  await stores.scans.complete(scanId, at.toUTC().toISO()!, scan);
+  return scanId;
+}

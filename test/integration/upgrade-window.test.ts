@@ -1,11 +1,11 @@
 import '../../functions/index';
-import { followUpScan } from '../../functions/followUpScan';
+import { followUpScan, followUpScanPoison } from '../../functions/followUpScan';
 import { scanTarget } from '../../functions/scanTarget';
 import { scheduleScan } from '../../functions/scheduleScan';
 import { upgradeScenario } from '../../dev/lab';
 import { queueClient, type ScanMessage } from '../../lib/queue';
 import { setRuntime } from '../../lib/runtime';
-import { FollowUpQueue, followUpMessages, type FollowUpMessage } from '../../lib/upgrade/followup';
+import { FollowUpQueue, followUpMessages, followUpScanId, type FollowUpMessage } from '../../lib/upgrade/followup';
 import { registrations } from '../support/fakeFunctionsCore';
 import { invocation, receiveMessages, timer } from '../support/functionsHarness';
 import { labRuntime, testStorage, uniquePrefix, type LabRuntime } from '../support/runtime';
@@ -23,6 +23,10 @@ describe('registrations', () => {
     const r = registrations.find((x) => x.metadata.name === 'followUpScan');
     expect(Object.values(r!.metadata.bindings)).toEqual([
       expect.objectContaining({ type: 'queueTrigger', queueName: 'hcxmon-followup', connection: 'AzureWebJobsStorage' }),
+    ]);
+    const poison = registrations.find((x) => x.metadata.name === 'followUpScanPoison');
+    expect(Object.values(poison!.metadata.bindings)).toEqual([
+      expect.objectContaining({ type: 'queueTrigger', queueName: 'hcxmon-followup-poison', connection: 'AzureWebJobsStorage' }),
     ]);
   });
 });
@@ -132,6 +136,27 @@ describe('an upgrade window through the Functions (timer → queue → follow-up
     await followUpScan({ ...followUps[0], step: 7 }, context('followUpScan'));
     expect(ctx.lab.requests.length).toBe(before);
     expect(logs.filter((l) => /refused a message/.test(l))).toHaveLength(2);
+  });
+
+  it('a follow-up that failed every delivery ends its scan row failed, never left running', async () => {
+    const msg = { ...followUps[0], step: 2 };
+    const scanId = followUpScanId(msg);
+    const at = ctx.clock.now().toUTC().toISO()!;
+    // As a worker that died after writing the row would leave it.
+    await ctx.rt.stores.scans.start({
+      scanId,
+      trigger: 'followup',
+      asOf: at,
+      startedAt: at,
+      targets: [{ id: cloudId, name: 'avs-up', kind: 'avs-private-cloud' }],
+      targetFilter: cloudId,
+      discoveryErrors: [],
+      status: 'running',
+    });
+    await followUpScanPoison(msg, context('followUpScanPoison'));
+    const got = await ctx.rt.stores.scans.get(scanId);
+    expect(got?.scan.status).toBe('completed');
+    expect(got?.targets).toEqual([expect.objectContaining({ status: 'failed', message: expect.stringContaining('poison message') })]);
   });
 
   it('sends each follow-up with its configured delay as the visibility timeout (nothing visible until then)', async () => {
