@@ -64,7 +64,7 @@ export function followUpMessages(
  */
 export function followUpScanId(msg: FollowUpMessage): string {
   const stamp = msg.upgradeAt.replace(/[^0-9]/g, '').slice(0, 14);
-  return `${stamp.slice(0, 8)}T${stamp.slice(8, 14)}-fu${msg.step}-${targetKey(msg.target.id).slice(0, 8)}`;
+  return `${stamp.slice(0, 8)}T${stamp.slice(8, 14)}-fu${msg.step}-${targetKey(msg.target.id).slice(0, 12)}`;
 }
 
 export class FollowUpQueue {
