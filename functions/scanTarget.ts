@@ -9,7 +9,7 @@ import { logSafe, redact } from '../lib/text';
  * so it is logged as refused instead of bouncing into the poison queue. Anything else is rethrown (the host retries
  * it) with its message and stack redacted: the host logs a thrown error, and its message may quote a response body.
  */
-async function handled(context: InvocationContext, work: () => Promise<void>): Promise<void> {
+export async function handled(context: InvocationContext, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {

@@ -22,6 +22,8 @@ export const SETTINGS = {
   baselineVersion: 'HCXMON_BASELINE_VERSION',
   extensionMaxDays: 'HCXMON_EXTENSION_MAX_DAYS',
   historyDays: 'HCXMON_HISTORY_DAYS',
+  upgradeFollowUpMinutes: 'HCXMON_UPGRADE_FOLLOWUP_MINUTES',
+  upgradeWindowHours: 'HCXMON_UPGRADE_WINDOW_HOURS',
   alertEndpoint: 'HCXMON_ALERT_ENDPOINT',
   alertRuleId: 'HCXMON_ALERT_RULE_ID',
   alertStream: 'HCXMON_ALERT_STREAM',
@@ -94,6 +96,8 @@ export interface Config {
   baselineVersion?: string;
   extensionMaxDays: number;
   historyDays: number;
+  /** Upgrade windows (issue 16); absent in hand-built configs: the defaults below apply. */
+  upgrade?: UpgradeSettings;
   alert: AlertConfig;
   dashboardUrl?: string;
   /**
@@ -101,6 +105,39 @@ export interface Config {
    * x-ms-client-principal headers the platform's; without it any caller can write them.
    */
   platformAuth: boolean;
+}
+
+export interface UpgradeSettings {
+  /** Delays (minutes) of the follow-up rescans queued when an upgrade is observed (HCXMON_UPGRADE_FOLLOWUP_MINUTES). */
+  followUpMinutes: readonly number[];
+  /** Hours after an observed upgrade by which it should have converged (HCXMON_UPGRADE_WINDOW_HOURS). */
+  windowHours: number;
+}
+
+/** The upgrade settings of a config, defaults filled in. */
+export function upgradeSettings(config: Pick<Config, 'upgrade'>): UpgradeSettings {
+  return config.upgrade ?? { followUpMinutes: DEFAULTS.upgradeFollowUpMinutes, windowHours: DEFAULTS.upgradeWindowHours };
+}
+
+/**
+ * Comma list of minutes, each 1–10080 (a queue message can stay invisible for 7 days at most), at most 10, strictly
+ * increasing; empty (`none`) turns follow-up rescans off.
+ */
+function parseFollowUps(env: Env): readonly number[] {
+  const name = SETTINGS.upgradeFollowUpMinutes;
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return DEFAULTS.upgradeFollowUpMinutes;
+  if (raw.toLowerCase() === 'none') return [];
+  const parts = raw.split(',').map((p) => p.trim());
+  const out: number[] = [];
+  for (const p of parts) {
+    const n = /^\d+$/.test(p) ? Number(p) : NaN;
+    if (!(n >= 1 && n <= 10080)) throw new ConfigError(name, `expected minutes between 1 and 10080, got "${p}"`);
+    if (out.length > 0 && n <= out[out.length - 1]) throw new ConfigError(name, 'expected increasing delays, e.g. 15,60,360');
+    out.push(n);
+  }
+  if (out.length > 10) throw new ConfigError(name, 'expected at most 10 delays');
+  return out;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -113,6 +150,8 @@ export const DEFAULTS = {
   httpTimeoutMs: 15000,
   extensionMaxDays: 30,
   historyDays: 90,
+  upgradeFollowUpMinutes: [15, 60, 360] as readonly number[],
+  upgradeWindowHours: 8,
   alertStream: 'Custom-HcxComplianceFindings_CL',
   alertMinSeverity: 'high' as Severity,
 };
@@ -378,6 +417,10 @@ export function loadConfig(env: Env = process.env): Config {
     baselineVersion,
     extensionMaxDays: parseIntSetting(env, SETTINGS.extensionMaxDays, DEFAULTS.extensionMaxDays, 1, 3650),
     historyDays: parseIntSetting(env, SETTINGS.historyDays, DEFAULTS.historyDays, 1, 3650),
+    upgrade: {
+      followUpMinutes: parseFollowUps(env),
+      windowHours: parseIntSetting(env, SETTINGS.upgradeWindowHours, DEFAULTS.upgradeWindowHours, 1, 720),
+    },
     alert: {
       endpoint: alertEndpoint,
       ruleId: alertRuleId,

@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { DateTime } from 'luxon';
-import { HOST_STORAGE_SETTING, loadConfig, type Config, type Env } from './config';
+import { HOST_STORAGE_SETTING, loadConfig, upgradeSettings, type Config, type Env } from './config';
 import { scanTotals } from './findings/totals';
 import { createAlertDispatcher, type AlertDispatcher, type DispatchReport } from './alerts';
 import {
@@ -36,6 +36,8 @@ import {
   type TargetScanResult,
 } from './scan';
 import { createStores, type Stores } from './store';
+import { FOLLOWUP_QUEUE, FollowUpQueue, followUpMessages, type FollowUpMessage } from './upgrade/followup';
+import { recordFollowUpPoison, runFollowUp, type FollowUpResult } from './upgrade/rescan';
 import { logSafe } from './text';
 
 export type SuppressionState = 'active' | 'expired' | 'stale';
@@ -59,6 +61,12 @@ export interface Runtime {
   scanQueue(): ScanQueue;
   /** Throws MessageRefused (nothing collected or written) unless the message's scan row is running and lists its target. */
   processScanMessage(msg: ScanMessage): Promise<TargetScanResult>;
+  /** The follow-up rescans queue (issue 16; created on first use). */
+  followUpQueue(): FollowUpQueue;
+  /** One follow-up rescan after an observed upgrade; MessageRefused unless the target's history holds that upgrade. */
+  processFollowUpMessage(msg: FollowUpMessage): Promise<FollowUpResult>;
+  /** A follow-up that failed every delivery: its scan row, if any, ends failed instead of running for ever. */
+  recordFollowUpPoison(msg: FollowUpMessage): Promise<string | undefined>;
   /** The same check as processScanMessage: a poison message for work no scan row holds records nothing. */
   recordPoison(msg: ScanMessage): Promise<void>;
   dispatchAlerts(): Promise<DispatchReport>;
@@ -94,6 +102,9 @@ export interface RuntimeOptions {
   armRest?: ArmRest;
   credential?: TokenCredential;
   now?: () => DateTime;
+  /** Follow-up queue name and delay mapping (tests shorten minutes to seconds or to none). */
+  followUpQueueName?: string;
+  followUpDelaySeconds?: (minutes: number) => number;
   /** Extra pipeline policies on every table client (benchmarks count Table requests with one). */
   tablePolicies?: PipelinePolicy[];
 }
@@ -103,6 +114,7 @@ export function ruleEngine(config: Config): RuleEngine {
     baselineVersion: config.baselineVersion,
     extensionMaxDays: config.extensionMaxDays,
     scanPeriodHours: config.scanPeriodHours,
+    upgradeWindowHours: upgradeSettings(config).windowHours,
   };
   const ids = RULES.map((r) => r.id);
   return {
@@ -161,7 +173,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     rules: ruleEngine(config),
     discover: () => discoverEstate(config, { armClients: opts.armClients, rest: opts.armRest }),
     collect: (target, asOf, onStats, signal) =>
-      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, onStats, signal }),
+      collectInventory(target, { config, env, asOf: asOf.toJSDate(), armClients: opts.armClients, armRest: opts.armRest, onStats, signal }),
     now,
   };
   const dispatcher = createAlertDispatcher(config, stores.outbox, { credential: opts.credential });
@@ -173,6 +185,20 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         opts.queueName ?? SCAN_QUEUE,
       ),
     ));
+
+  let followUps: FollowUpQueue | undefined;
+  const followUpQueue = (): FollowUpQueue =>
+    (followUps ??= new FollowUpQueue(
+      queueClient(
+        queueConnection(config, env, opts.embeddedConnectionString, lazyCredential),
+        opts.followUpQueueName ?? FOLLOWUP_QUEUE,
+      ),
+      opts.followUpDelaySeconds,
+    ));
+  /** An observed upgrade queues its follow-up rescans (HCXMON_UPGRADE_FOLLOWUP_MINUTES). */
+  const queueFollowUps = async (r: TargetScanResult, ref: TargetRef): Promise<void> => {
+    if (r.upgrade) await followUpQueue().send(followUpMessages(ref, r.upgrade, upgradeSettings(config).followUpMinutes));
+  };
 
   /**
    * Scan rows messages were checked against. A row's targets and asOf never change once written, and a running scan
@@ -308,7 +334,20 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
         asOf: DateTime.fromISO(scan.asOf, { zone: 'utc' }),
       });
       if (!r.skipped) await countAndComplete(scan.scanId, scan.targets.length);
+      await queueFollowUps(r, ref);
       return r;
+    },
+    followUpQueue,
+    recordFollowUpPoison: (msg) => recordFollowUpPoison(deps, msg),
+    async processFollowUpMessage(msg) {
+      const done = await runFollowUp(deps, msg);
+      if (done.result) {
+        await dispatchAndRecord(done.scanId);
+        // A follow-up that saw yet another version change starts that upgrade's own follow-ups.
+        const o = done.result.outcome;
+        await queueFollowUps(done.result, { id: o.targetId, name: o.targetName, kind: o.targetKind });
+      }
+      return done;
     },
     async recordPoison(msg) {
       const { scan, ref } = await scanOf(msg);

@@ -30,7 +30,8 @@ export interface TargetOutcome {
   message?: string;
 }
 
-export type ScanTrigger = 'timer' | 'http' | 'cli' | 'demo';
+/** `followup`: a rescan queued after an observed upgrade (issue 16). */
+export type ScanTrigger = 'timer' | 'http' | 'cli' | 'demo' | 'followup';
 
 /** What discovery says about a private cloud beyond its id: its subscription's tenant, Lighthouse, its SKU. */
 export interface TargetLabels {

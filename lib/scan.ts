@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Config, Env } from './config';
 import type { AlertEvent } from './domain/alert';
 import type { Evaluation } from './domain/evaluation';
-import type { Fact, Finding, Suppression, TargetHistory } from './domain/finding';
+import type { Fact, Finding, Suppression, TargetHistory, UpgradeRecord } from './domain/finding';
 import { emptyInventory, type Inventory } from './domain/inventory';
 import type { Target, TargetRef } from './domain/target';
 import { errorMessage } from './errors';
@@ -17,6 +17,7 @@ import type { ConnectorKeyDeadline } from './rules/types';
 import { updateHistory, type Stores, type TargetState } from './store';
 import type { ScanMessage } from './queue';
 import { recordDiscoveryFindings } from './scan-discovery';
+import { newUpgrades, upgradeEvent } from './upgrade/events';
 import type { ScanRecord, ScanTrigger, TargetLabels, TargetOutcome, TargetScanStatus } from './scan-types';
 
 export type { ScanRecord, ScanTrigger, TargetOutcome, TargetScanStatus } from './scan-types';
@@ -147,6 +148,8 @@ export interface TargetScanResult {
   events: AlertEvent[];
   /** true when a redelivered message found the work already done. */
   skipped?: boolean;
+  /** This scan saw the manager's version change (issue 16): follow-up rescans verify convergence. */
+  upgrade?: UpgradeRecord;
 }
 
 export interface ScanResult {
@@ -325,6 +328,7 @@ export async function scanOneTarget(
       return result;
     };
     let rec: ReconcileResult;
+    let upgrade: UpgradeRecord | undefined;
     if (persist) {
       // One partition read and one transaction: findings + outbox + latest + snapshot + history + pruning.
       rec = await stores.targetScans.commit({
@@ -333,6 +337,11 @@ export async function scanOneTarget(
         scanId: args.scanId,
         historyDays: deps.config.historyDays,
         compute,
+        // An observed upgrade is an info alert event, stored with the history that records it.
+        historyEvents: (before, after) => {
+          upgrade = newUpgrades(before, after)[0];
+          return upgrade ? [upgradeEvent(ref, upgrade)] : [];
+        },
       });
       if (rec.matchedSuppressionIds.length) await stores.suppressions.markMatched(rec.matchedSuppressionIds, asOfIso);
     } else {
@@ -361,7 +370,8 @@ export async function scanOneTarget(
       outcome.errorClass = down.errorClass;
       if (down.message) outcome.message = down.message;
     }
-    result = { outcome, findings: rec.all, events: rec.events };
+    result = { outcome, findings: rec.all, events: upgrade ? [...rec.events, upgradeEvent(ref, upgrade)] : rec.events };
+    if (upgrade) result.upgrade = upgrade;
   } catch (err) {
     const finished = nowOf(deps);
     result = {

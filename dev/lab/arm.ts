@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { record, type LabContext } from './context';
 import { listSubscriptions, queryResources } from './graph';
 import { readBody, sendJson } from './http';
-import type { LabCloudSpec } from './types';
+import type { LabCloudSpec, LabMaintenance } from './types';
 
 /**
  * The fake Azure Resource Manager for Microsoft.AVS. Every body starts as a deep clone of Microsoft's own example
@@ -149,6 +149,8 @@ async function handle(ctx: LabContext, req: IncomingMessage, res: ServerResponse
       `The client does not have authorization to perform action 'Microsoft.AVS/privateClouds/read' over scope '/subscriptions/${forbidden}'.`,
     );
   }
+  const ev = RE_EVENTS.exec(url.pathname);
+  if (ev && method === 'GET') return listEvents(ctx, res, ev[1]);
   let m = RE_PC_SUB.exec(url.pathname);
   if (m && method === 'GET') return listClouds(ctx, res, url, apiVersion, m[1]);
   m = RE_PC_RG.exec(url.pathname);
@@ -264,6 +266,14 @@ function cloudChild(
         return b;
       });
       break;
+    case 'maintenances':
+      // Issue 16: Microsoft's Maintenances_Get example (2025-09-01) per scheduled maintenance, in ARM's list envelope
+      // (the specs publish no Maintenances_List example; the list is the standard `value` array).
+      if (c.maintenancesStatus)
+        return armError(res, c.maintenancesStatus, 'NoRegisteredProviderFound', `No registered resource provider found for maintenances at api-version ${apiVersion}.`);
+      if (c.maintenancesBody !== undefined) return sendJson(res, 200, c.maintenancesBody);
+      items = (c.maintenances ?? []).map((mt) => renderMaintenance(base, mt));
+      break;
     case 'clusters':
       items = (c.clusters ?? [{ name: 'Cluster-1', size: 3 }]).map((cl, i) => {
         const b = exampleBody<{ value: Obj[] }>(apiVersion, 'Clusters_List').value[0];
@@ -281,6 +291,53 @@ function cloudChild(
   const one = items.find((i) => eqi(String(i.name), name));
   if (!one) return armError(res, 404, 'ResourceNotFound', `The Resource '${coll}/${name}' was not found.`);
   sendJson(res, 200, one);
+}
+
+function renderMaintenance(base: string, mt: LabMaintenance): Obj {
+  const b = exampleFileBody<Obj>('2025-09-01', 'Maintenances_Get');
+  b.id = `${base}/maintenances/${mt.name}`;
+  b.name = mt.name;
+  const p = b.properties as Obj;
+  p.scheduledStartTime = mt.scheduledStartTime;
+  if (mt.estimatedDurationInMinutes !== undefined) p.estimatedDurationInMinutes = mt.estimatedDurationInMinutes;
+  if (mt.displayName !== undefined) p.displayName = mt.displayName;
+  if (mt.component !== undefined) p.component = mt.component;
+  const state = p.state as Obj;
+  state.name = mt.state ?? 'Scheduled';
+  state.startedAt = mt.scheduledStartTime;
+  delete state.endedAt;
+  return b;
+}
+
+const RE_EVENTS = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.resourcehealth\/events\/?$/i;
+
+/**
+ * Service Health events of a subscription: Microsoft's Events_ListBySubscriptionId example (2025-05-01) per planned
+ * maintenance, with its type, service, times and tracking id replaced; no nextLink (one page).
+ */
+function listEvents(ctx: LabContext, res: ServerResponse, sub: string): void {
+  const spec = ctx.subscriptions.find((s) => eqi(s.id, sub));
+  if (!spec) return armError(res, 404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
+  if (spec.eventsStatus) return armError(res, spec.eventsStatus, 'InternalServerError', 'Service Health is not available.');
+  const value = (spec.plannedMaintenance ?? []).map((e) => {
+    const b = exampleFileBody<{ value: Obj[] }>('resourcehealth', 'Events_ListBySubscriptionId').value[0];
+    b.name = e.trackingId;
+    b.id = `/providers/Microsoft.ResourceHealth/events/${e.trackingId}`;
+    const p = b.properties as Obj;
+    p.eventType = 'PlannedMaintenance';
+    p.title = e.title;
+    p.status = e.status ?? 'Active';
+    p.impactStartTime = e.impactStartTime;
+    if (e.impactMitigationTime) p.impactMitigationTime = e.impactMitigationTime;
+    else delete p.impactMitigationTime;
+    const impact = (p.impact as Obj[])[0];
+    impact.impactedService = e.service ?? 'Azure VMware Solution';
+    const region = (impact.impactedRegions as Obj[])[0];
+    region.impactedRegion = e.region ?? 'West Europe';
+    region.impactedSubscriptions = [sub];
+    return b;
+  });
+  sendJson(res, 200, { value });
 }
 
 function addons(apiVersion: string, base: string, c: LabCloudSpec): Obj[] {

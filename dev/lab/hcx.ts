@@ -1,3 +1,4 @@
+import { onVersionRead } from './upgrade';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { record, type LabContext } from './context';
@@ -145,6 +146,7 @@ function hybridity(
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /hybridity/api/metainfo/context/support':
+      onVersionRead(manager);
       sendJson(res, 200, envelope({ localEndpoints: [{ endpoint: localEndpoint(manager) }] }));
       return;
     case 'GET /hybridity/api/cloudConfigs':

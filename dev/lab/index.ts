@@ -5,3 +5,4 @@ export { generateEstate, type GenerateEstateOptions } from './scenarios/generate
 export { loadScenario } from './scenarios/load';
 export { runLab, envFileText, type RunLabOptions } from './run';
 export * from './types';
+export { upgradeScenario, UPGRADE_SUBSCRIPTION } from './scenarios/upgrade';

@@ -1,3 +1,4 @@
+import { startUpgrade } from './upgrade';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -213,6 +214,9 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       ctx.armFaults = Object.keys(faults).length === 0 ? {} : { ...ctx.armFaults, ...faults };
       if (faults.throttle) ctx.throttleLeft.set('arm', faults.throttle.times);
       if (faults.graphThrottle) ctx.throttleLeft.set('graph', faults.graphThrottle.times);
+    },
+    upgradeManager(managerId, upgrade) {
+      startUpgrade(get(managerId), upgrade);
     },
     updateManager(managerId, mutate) {
       mutate(get(managerId));

@@ -92,6 +92,11 @@ export interface LabHandle {
   /** Change a manager's faults at run time (merged; pass `{}` to clear). */
   setFaults(managerId: string, faults: ManagerFaults): void;
   setArmFaults(faults: ArmFaults): void;
+  /**
+   * Upgrade a manager between two scans (issue 16): new version now, appliances and the first mesh lagging (out of
+   * sync) for `lagScans` scans, then converged.
+   */
+  upgradeManager(managerId: string, upgrade: { toVersion: string; lagScans: number; meshState?: string }): void;
   /** Mutate a manager's simulated state at run time (e.g. remove WAN-Opt from a mesh). */
   updateManager(managerId: string, mutate: (state: LabManagerState) => void): void;
   requests: LabRequestRecord[];
@@ -156,6 +161,8 @@ export interface LabManagerState {
   /** Appliance management (9443); connectors only. */
   applianceMgmt?: LabApplianceMgmt;
   faults: ManagerFaults;
+  /** Set by LabHandle.upgradeManager (dev/lab/upgrade.ts): scans left before the estate converges. */
+  upgradeLag?: { toVersion: string; scansLeft: number };
 }
 
 export interface LabSitePair {
@@ -350,6 +357,37 @@ export interface LabCloudSpec {
   clusters?: { name: string; size: number }[];
   /** The HCX Cloud Manager; absent when HCX is not deployed (its URL then refuses connections). */
   manager?: ManagerSpec;
+  /**
+   * `GET …/maintenances` (api-version 2025-09-01, issue 16): each item is Microsoft's Maintenances_Get example with
+   * these fields replaced. Absent: `{ value: [] }`.
+   */
+  maintenances?: LabMaintenance[];
+  /** `…/maintenances` answers this status (e.g. 404: the API is not offered in this region or api-version). */
+  maintenancesStatus?: number;
+  /** `…/maintenances` answers this body verbatim (an unexpected shape). */
+  maintenancesBody?: unknown;
+}
+
+export interface LabMaintenance {
+  name: string;
+  displayName?: string;
+  component?: string;
+  scheduledStartTime: string;
+  estimatedDurationInMinutes?: number;
+  /** `state.name`, e.g. Scheduled, InProgress, Completed. */
+  state?: string;
+}
+
+/** A Service Health planned-maintenance event (Events_ListBySubscriptionId, eventType PlannedMaintenance). */
+export interface LabPlannedMaintenance {
+  trackingId: string;
+  title: string;
+  impactStartTime: string;
+  impactMitigationTime?: string;
+  /** `impact[].impactedService`; default Azure VMware Solution. */
+  service?: string;
+  region?: string;
+  status?: string;
 }
 
 export interface LabSubscriptionSpec {
@@ -362,6 +400,10 @@ export interface LabSubscriptionSpec {
   managementGroup?: string;
   /** Listed by GET /subscriptions, but the identity cannot read it: ARM answers 403, Resource Graph leaves it out. */
   forbidden?: boolean;
+  /** Service Health events of the subscription (`Microsoft.ResourceHealth/events`, issue 16). */
+  plannedMaintenance?: LabPlannedMaintenance[];
+  /** The events list answers this status. */
+  eventsStatus?: number;
 }
 
 export interface LabConnectorSpec {

@@ -283,6 +283,9 @@ var baseSettings = {
   HCXMON_BASELINE_VERSION: baselineVersion
   HCXMON_EXTENSION_MAX_DAYS: extensionMaxDays
   HCXMON_HISTORY_DAYS: historyDays
+  // Upgrade windows (README "Upgrade windows"): follow-up rescans after an observed upgrade, and its convergence window.
+  HCXMON_UPGRADE_FOLLOWUP_MINUTES: '15,60,360'
+  HCXMON_UPGRADE_WINDOW_HOURS: '8'
   HCXMON_ALERT_ENDPOINT: logsIngestionEndpoint
   HCXMON_ALERT_RULE_ID: dcrImmutableId
   HCXMON_ALERT_STREAM: alertStream

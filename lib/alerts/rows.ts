@@ -55,7 +55,8 @@ export function toAlertRow(event: AlertEvent, dashboardUrl?: string): AlertRow {
     Message: clip(event.message, MAX_MESSAGE_CHARS),
     Deadline: event.deadline ?? '',
     Owner: event.owner,
-    DashboardLink: dashboardLink(dashboardUrl, event.findingId),
+    // An event about no finding (an observed upgrade) links to the dashboard itself.
+    DashboardLink: dashboardLink(dashboardUrl, event.findingId || undefined),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { upgradeView } from '../upgrade/page';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
@@ -411,6 +412,9 @@ export function createHandlers(ports: ApiPorts) {
       support: ports.lifecycle.supportOf(version),
       versionHistory: history.versions,
       lastSuccessfulCollectionAt: history.lastSuccessfulCollectionAt,
+      // Upgrades observed, and the live convergence checklist while the latest has not converged (issue 16).
+      upgrades: history.upgrades ?? [],
+      upgradeWindow: upgradeView(history.upgrades, inv, [], now()).window,
       inventory: inv,
     });
   }

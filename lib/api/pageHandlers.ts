@@ -9,6 +9,7 @@ import type { ApiRequest, ApiResponse } from './http';
 import { renderFindingsPage, renderReadinessPage, renderTargetPage, renderTrendPage, type TrendPoint } from './pages';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
+import { upgradeView } from '../upgrade/page';
 import { parseQuery, zInstant, zIsoDate, zOwner, zRuleId, zSeverity } from './validate';
 
 /**
@@ -161,6 +162,7 @@ export function createPageHandlers(d: PageDeps) {
         readiness: evaluateReadiness(inv, ports.lifecycle.baseline.version, asOf),
         findings: sortFindingsBy(loaded.items, 'urgency', asOf),
         facts,
+        upgrade: upgradeView(history.upgrades, inv, loaded.items, asOf),
       }),
     );
   }

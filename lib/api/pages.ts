@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { renderUpgradeSection, type UpgradeView } from '../upgrade/page';
 import { SEVERITIES, type RuleMeta, type Severity } from '../domain/evaluation';
 import type { Fact, Finding, FindingStatus, VersionObservation } from '../domain/finding';
 import { FINDING_SORTS, type FindingSort } from '../findings/urgency';
@@ -203,6 +204,8 @@ export interface TargetPageView {
   readiness: Readiness;
   findings: Finding[];
   facts: Fact[];
+  /** Upgrades observed and the live convergence checklist during a window (issue 16). */
+  upgrade?: UpgradeView;
 }
 
 function kv(rows: [string, string | undefined][]): string {
@@ -261,6 +264,7 @@ export function renderTargetPage(v: TargetPageView): string {
         .map((o) => ({ cells: [escapeHtml(o.version), escapeHtml(o.firstSeenAt), escapeHtml(o.lastSeenAt)] })),
       'no version observed yet',
     ) +
+    (v.upgrade ? renderUpgradeSection(v.upgrade) : '') +
     `<h2>Findings</h2>` +
     table(
       'target-findings',

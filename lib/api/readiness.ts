@@ -198,6 +198,9 @@ export function upgradePath(current: string, target: string): string[] | undefin
   return steps;
 }
 
+/** The rules behind the gate's prerequisites (not the version checks beside it): lib/rules/upgrade-window.ts's list. */
+export const GATE_PREREQUISITE_RULES: readonly string[] = CHECKS.flatMap((c) => c.rules);
+
 const GATE_RULES = new Set([...CHECKS, ...VERSION_CHECKS].flatMap((c) => c.rules));
 
 export function evaluateReadiness(inv: Inventory, baseline: string, asOf: DateTime = DateTime.utc()): Readiness {

@@ -16,6 +16,7 @@ import { renderRuleDetail, renderRuleTable } from './rules-view';
 import { DEFAULT_ROW_LIMIT, renderFindingsTable, type TableOptions } from './table';
 import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
 import { progressReporter } from './progress';
+import { registerWatch } from './watch';
 import { printable } from '../text';
 import { parseFactValue } from '../findings/facts';
 import { parseExpiry } from '../findings/suppressions';
@@ -56,6 +57,8 @@ export type OpenRuntime = (config: Config, io: CliIo) => Promise<Runtime>;
 export interface CliOptions {
   io?: Partial<CliIo>;
   openRuntime: OpenRuntime;
+  /** `hcxmon watch` waits with this between rounds (tests inject one that moves their clock). */
+  sleep?: (ms: number) => Promise<void>;
   /** Extra commands (lab, serve, demo) registered by dev/. */
   extend?: (program: Command, ctx: CliContext) => void;
 }
@@ -594,6 +597,7 @@ export function buildProgram(opts: CliOptions): {
       print(io, o.format === 'json' ? JSON.stringify(rule, null, 2) : renderRuleDetail(rule, text));
     });
 
+  registerWatch(program, ctx, { sleep: opts.sleep });
   opts.extend?.(program, ctx);
 
   return {

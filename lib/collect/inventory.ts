@@ -10,6 +10,8 @@ import { armClientFor, armIssue, cloudAdminCredentials, collectArmFacts, type Ar
 import { ApplianceClient, HybridityClient, type Credentials } from './hcx/client';
 import { HCX_MAX_SOCKETS_PER_ENDPOINT, HttpTransport, type TransportOptions, type TransportStats } from './hcx/http';
 import { mapPool } from '../pool';
+import { collectMaintenance } from './maintenance';
+import type { ArmRest } from './discovery';
 import { resolveTrust, type ResolvedTrust } from './hcx/tls';
 
 export interface CollectStats {
@@ -28,6 +30,8 @@ export interface CollectDeps {
   transport?: Partial<Pick<TransportOptions, 'maxRetries' | 'maxBytes' | 'retryAfterCapMs' | 'backoffBaseMs' | 'backoffCapMs'>>;
   /** Receives request/retry/wait counts when the collection ends. */
   onStats?: (stats: CollectStats) => void;
+  /** ARM REST client for the calls `@azure/arm-avs` lacks (maintenances, Service Health); default: one per config. */
+  armRest?: ArmRest;
   /** Aborted when the scan abandons this collection (its budget ran out): every request still pending ends. */
   signal?: AbortSignal;
 }
@@ -77,6 +81,10 @@ export async function collectInventory(target: Target, deps: CollectDeps): Promi
       const facts = await collectArmFacts(config, target, client, deps.signal);
       inv.arm = facts.arm;
       inv.issues.push(...facts.issues);
+      // What is scheduled for the cloud (issue 16): its own REST calls, never fatal to the rest of the collection. A
+      // caller that injects its ARM clients (tests of the SDK path) gives the REST client too, or the schedule stays
+      // unread (`unknown` to the rules).
+      if (deps.armRest || !deps.armClients) await collectMaintenance(config, target, inv, deps.armRest);
       hcxUrl = facts.hcxUrl;
       // `none`: ARM facts only; HCX is not attempted (reachability stays undefined = not attempted).
       if (config.cloudCredentials === 'none') return inv;

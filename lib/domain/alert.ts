@@ -7,7 +7,8 @@ import type { Owner } from './target';
  * event: the per-finding log alert looks back a bounded window, and without it an open finding would auto-resolve
  * in Azure Monitor after that window — a false "compliant" on the paging channel.
  */
-export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'reminder' | 'still-open' | 'test';
+/** `upgraded`: a scan saw the manager's version change (issue 16); info, written with the history that records it. */
+export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'reminder' | 'still-open' | 'test' | 'upgraded';
 
 /**
  * One outbox row: written in the same Table transaction as the finding change that caused it, sent to Azure

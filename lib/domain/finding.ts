@@ -83,8 +83,27 @@ export interface VersionObservation {
   lastSeenAt: string;
 }
 
+/**
+ * A change of the manager's version between two scans (issue 16): both versions and the scan times that bracket it
+ * (the upgrade happened after `lastSeenFromAt` and before `firstSeenToAt`).
+ */
+export interface UpgradeRecord {
+  fromVersion: string;
+  toVersion: string;
+  lastSeenFromAt: string;
+  firstSeenToAt: string;
+  /** Extended networks the last scan before the upgrade saw (the "no extension lost" check compares with it). */
+  extensionsBefore?: number;
+  /** First scan after the upgrade whose convergence checklist passed. */
+  convergedAt?: string;
+}
+
 export interface TargetHistory {
   versions: VersionObservation[];
+  /** Upgrades seen, oldest first (bounded). */
+  upgrades?: UpgradeRecord[];
+  /** Extended networks at the last scan that collected them. */
+  lastExtensionCount?: number;
   /** Last scan that collected the manager successfully (for hcx-scan-stale). */
   lastSuccessfulCollectionAt?: string;
 }

@@ -1,4 +1,5 @@
 import type { TargetRef } from './target';
+import type { MaintenanceSchedule } from '../upgrade/schedule';
 
 /**
  * The one typed snapshot that rules read.
@@ -92,6 +93,11 @@ export interface ArmFacts {
   /** `null` = collected and there is no HCX add-on; `undefined` = not collected. */
   hcxAddon?: HcxAddon | null;
   enterpriseSites?: EnterpriseSite[];
+  /**
+   * Scheduled AVS maintenances and Service Health planned maintenance for this cloud (issue 16); `undefined` = not
+   * collected (then the window rule is `unknown`). `problems` lists what was there but not in the documented shape.
+   */
+  maintenance?: MaintenanceSchedule;
 }
 
 export interface HcxAddon {

@@ -13,6 +13,8 @@ import { NE_HA_RULES } from './ne-ha';
 import type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
 import { PREREQUISITE_RULES } from './prerequisites';
 import { UPGRADE_READINESS_RULES } from './upgrade-readiness';
+import { UPGRADE_CONVERGENCE_RULES } from './upgrade-convergence';
+import { escalateForWindow, UPGRADE_WINDOW_RULES } from './upgrade-window';
 
 export { ALL_SUBJECTS } from './common';
 export type { ConnectorKeyDeadline, Rule, RuleContext, RuleSettings } from './types';
@@ -23,6 +25,8 @@ export const RULES: readonly Rule[] = [
   ...DEPRECATED_FEATURE_RULES,
   ...LICENSING_RULES,
   ...UPGRADE_READINESS_RULES,
+  ...UPGRADE_CONVERGENCE_RULES,
+  ...UPGRADE_WINDOW_RULES,
   ...NE_HA_RULES,
   ...PREREQUISITE_RULES,
   ...MONITOR_HEALTH_RULES,
@@ -141,6 +145,7 @@ export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
     history: {
       versions: input.history?.versions ?? [],
       lastSuccessfulCollectionAt: input.history?.lastSuccessfulCollectionAt,
+      ...(input.history?.upgrades ? { upgrades: input.history.upgrades } : {}),
     },
     connectorKeys: input.connectorKeys ?? [],
   };
@@ -171,7 +176,8 @@ export function evaluateTarget(inventory: Inventory, ctx: RuleContext, rules: re
       );
     }
   }
-  return out;
+  // A scheduled maintenance window dates the gate's failing prerequisites (issue 16).
+  return escalateForWindow(out, inventory, ctx);
 }
 
 export interface RuleListItem {

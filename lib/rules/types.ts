@@ -11,6 +11,8 @@ export interface RuleSettings {
   extensionMaxDays: number;
   /** Period of the scan schedule in hours (24 for the daily default); stale after twice this. */
   scanPeriodHours: number;
+  /** HCXMON_UPGRADE_WINDOW_HOURS: how long after an observed upgrade convergence may take (default 8). */
+  upgradeWindowHours?: number;
 }
 
 export interface RuleContext {

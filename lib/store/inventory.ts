@@ -3,6 +3,7 @@ import type { TargetHistory, VersionObservation } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { TargetKind } from '../domain/target';
 import { targetKey } from '../findings/ids';
+import { foldUpgrades } from '../upgrade/history';
 import { FINDINGS_TABLE } from './findings';
 import {
   chunk,
@@ -146,7 +147,8 @@ export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
     .sort()
     .pop();
   if (last) next.lastSuccessfulCollectionAt = last;
-  return next;
+  // A version change between two scans is an upgrade event (issue 16), kept with its bracket and convergence.
+  return foldUpgrades(h, next, inv);
 }
 
 /**

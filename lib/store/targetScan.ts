@@ -2,9 +2,11 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { DateTime } from 'luxon';
 import type { Finding, TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
+import type { AlertEvent } from '../domain/alert';
 import { targetKey } from '../findings/ids';
 import {
   entityToFinding,
+  eventToEntity,
   FINDING_COLUMNS,
   FINDING_ROW,
   FINDINGS_TABLE,
@@ -58,6 +60,11 @@ export interface CommitOptions<R extends FindingChanges> {
   /** Reconcile: pure, may run again on fresh state when another writer got there first. */
   compute: (state: TargetState) => R;
   maxAttempts?: number;
+  /**
+   * Alert events about the history change itself (an observed upgrade, issue 16): written in the same transaction as
+   * the history row, so an event is stored exactly when the history that records it is (a retry recomputes both).
+   */
+  historyEvents?: (before: TargetHistory, after: TargetHistory) => AlertEvent[];
   /** Called after compute, before writing (tests use it to make two writers meet). */
   beforeWrite?: (attempt: number) => Promise<void>;
 }
@@ -152,14 +159,17 @@ export class TargetScanRepository {
       const prevRows = read.latest ? (num(read.latest.rows) ?? 1) : 1;
       // Overflow rows of a previous, larger `latest` would otherwise linger.
       for (let i = latestRows.length; i < prevRows; i++) head.push(del(pk, `${LATEST}~x${String(i).padStart(3, '0')}`));
+      const after = updateHistory(read.state.history, inventory);
       const history = {
         partitionKey: pk,
         rowKey: HISTORY,
         rowType: 'history',
         targetId: opts.targetId,
-        history: JSON.stringify(updateHistory(read.state.history, inventory)),
+        history: JSON.stringify(after),
       };
       head.push(read.history ? ['update', history, 'Replace', { etag: read.history.etag }] : ['create', history]);
+      for (const ev of opts.historyEvents?.(read.state.history, after) ?? [])
+        head.push(['upsert', eventToEntity(pk, ev) as { partitionKey: string; rowKey: string }, 'Replace']);
       groups.push(head);
       // This scan's own snapshot is never expired (collectedAt is after the cutoff), so it is never in this list.
       for (const rk of read.expired) groups.push([del(pk, rk)]);

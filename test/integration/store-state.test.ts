@@ -107,6 +107,15 @@ describe('inventory repository (Azurite)', () => {
         { version: '4.11.0', firstSeenAt: '2026-01-03T05:00:00.000Z', lastSeenAt: '2026-01-03T05:00:00.000Z' },
       ],
       lastSuccessfulCollectionAt: '2026-01-03T05:00:00.000Z',
+      // The version change is an upgrade event with its bracket (issue 16): it also dates the move to 4.11.0.
+      upgrades: [
+        {
+          fromVersion: '4.10.2',
+          toVersion: '4.11.0',
+          lastSeenFromAt: '2026-01-02T05:00:00.000Z',
+          firstSeenToAt: '2026-01-03T05:00:00.000Z',
+        },
+      ],
     });
     expect(await stores.inventory.getHistory(cloud.id)).toEqual({ versions: [] });
     // The latest is the unreachable one: the history is what still says which version ran.

@@ -156,6 +156,8 @@ export function healthyCloud(over: Partial<Inventory> = {}): Inventory {
       hcxCloudManagerUrl: 'https://hcx.abc.westeurope.avs.azure.com/',
       hcxAddon: { offer: 'VMware MaaS Cloud Provider (Enterprise)', provisioningState: 'Succeeded' },
       enterpriseSites: [{ name: 'site-unused', keyLast4: 'ZZ99', status: 'Available' }],
+      // The schedule was read and nothing is scheduled (issue 16).
+      maintenance: { windows: [], problems: [] },
     },
     ...common,
     manager: { ...common.manager, build: '24972693' },

@@ -37,6 +37,9 @@ const RULES_MD_IDS = [
   'hcx-vsphere-version-legacy',
   'hcx-local-domain-dns',
   'hcx-service-mesh-upgrade-order',
+  // Upgrade windows (issue 16).
+  'hcx-upgrade-not-converged',
+  'hcx-upgrade-window-blocked',
 ];
 
 describe('rule catalog', () => {

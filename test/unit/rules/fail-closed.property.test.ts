@@ -29,6 +29,7 @@ const PARTS = [
   'arm.hcxAddon',
   'arm.enterpriseSites',
   'arm.provisioningState',
+  'arm.maintenance',
 ] as const;
 type Part = (typeof PARTS)[number];
 

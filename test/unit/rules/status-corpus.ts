@@ -76,6 +76,15 @@ export const CORPUS_CTX: RuleContext = ctxAt('2026-03-01T06:00:00Z', {
   history: { versions: [observation('4.11.0', '2025-08-01T00:00:00Z', '2026-03-01T00:00:00Z')] },
 });
 
+export const UPGRADED_CTX: RuleContext = ctxAt(undefined, {
+  history: {
+    versions: [observation('4.11.2', '2026-01-01T00:00:00Z', '2026-02-01T05:00:00Z'), observation('4.11.3', '2026-02-02T05:00:00Z', '2026-02-02T05:00:00Z')],
+    upgrades: [
+      { fromVersion: '4.11.2', toVersion: '4.11.3', lastSeenFromAt: '2026-02-01T05:00:00Z', firstSeenToAt: '2026-02-02T05:00:00Z', extensionsBefore: 0 },
+    ],
+  },
+});
+
 export const CORPUS: { inv: Inventory; ctx: RuleContext }[] = [
   ...BASES.map((inv) => ({ inv, ctx: CORPUS_CTX })),
   { inv: emptyConnector(), ctx: ctxAt() },
@@ -105,4 +114,17 @@ export const CORPUS: { inv: Inventory; ctx: RuleContext }[] = [
     ctx: ctxAt('2026-03-10T06:00:00Z'),
   },
   { inv: emptyConnector(), ctx: ctxAt(undefined, { history: { lastSuccessfulCollectionAt: undefined } }) },
+  // After an observed upgrade to 4.11.3 (issue 16): converged, a mesh out of sync, and nothing collected.
+  { inv: healthyCloud(), ctx: UPGRADED_CTX },
+  { inv: healthyCloud({ serviceMeshes: [mesh({ state: 'OUT_OF_SYNC' })] }), ctx: UPGRADED_CTX },
+  { inv: emptyCloud(), ctx: UPGRADED_CTX },
+  // A maintenance window scheduled (issue 16): nothing in the way, and WAN Optimization blocking the gate.
+  { inv: healthyCloud({ arm: { ...healthyCloud().arm!, maintenance: { windows: [], problems: [] } } }), ctx: ctxAt() },
+  {
+    inv: healthyCloud({
+      arm: { ...healthyCloud().arm!, maintenance: { windows: [{ source: 'avs-maintenance', id: 'm1', title: 'HCX upgrade', startsAt: '2026-03-10T22:00:00.000Z' }], problems: [] } },
+      serviceMeshes: [mesh({ services: ['INTERCONNECT', 'WANOPT'] })],
+    }),
+    ctx: ctxAt(),
+  },
 ];

@@ -1,0 +1,78 @@
+import type { Config } from '../config';
+import type { CollectionIssue, Inventory } from '../domain/inventory';
+import type { Target } from '../domain/target';
+import { errorMessage } from '../errors';
+import { parseMaintenances, parseServiceHealthEvents, type MaintenanceSchedule } from '../upgrade/schedule';
+import { createArmRest, type ArmRest } from './discovery';
+
+/** `@azure/arm-avs` 4.0.0 has no maintenances operations: this api-version is called through the ARM REST pipeline. */
+export const MAINTENANCES_API_VERSION = '2025-09-01';
+/** Service Health events (Microsoft.ResourceHealth). */
+export const EVENTS_API_VERSION = '2025-05-01';
+/** A subscription with more event pages than this is read no further (and says so). */
+const MAX_EVENT_PAGES = 10;
+
+const rests = new WeakMap<Config, ArmRest>();
+
+/** One authenticated ARM pipeline per configuration (pinned to HCXMON_ARM_ENDPOINT, like discovery's). */
+function restFor(config: Config): ArmRest {
+  let r = rests.get(config);
+  if (!r) rests.set(config, (r = createArmRest(config)));
+  return r;
+}
+
+function issue(call: string, message: string, status?: number): CollectionIssue {
+  const i: CollectionIssue = {
+    source: 'arm',
+    call,
+    errorClass: status === 401 || status === 403 ? 'auth' : status ? 'http' : 'malformed',
+    message,
+  };
+  if (status) i.status = status;
+  return i;
+}
+
+/**
+ * Reads what is scheduled for one private cloud (AVS maintenances, Service Health planned maintenance for AVS) into
+ * `inv.arm.maintenance`. Either call failing leaves `maintenance` undefined and records an issue: an unread schedule
+ * is `unknown` to the rules, never "nothing scheduled". Never throws.
+ */
+export async function collectMaintenance(config: Config, target: Target, inv: Inventory, given?: ArmRest): Promise<void> {
+  const arm = target.arm;
+  if (!arm || !inv.arm) return;
+  const base = `/subscriptions/${encodeURIComponent(arm.subscriptionId)}`;
+  const cloud = `${base}/resourceGroups/${encodeURIComponent(arm.resourceGroup)}/providers/Microsoft.AVS/privateClouds/${encodeURIComponent(arm.privateCloudName)}`;
+  const schedule: MaintenanceSchedule = { windows: [], problems: [] };
+  try {
+    const rest = given ?? restFor(config);
+    const r = await rest.send('GET', `${cloud}/maintenances?api-version=${MAINTENANCES_API_VERSION}`);
+    if (r.status !== 200) {
+      inv.issues.push(issue('maintenances', `arm maintenances: HTTP ${r.status}`, r.status));
+      return;
+    }
+    const m = parseMaintenances(r.json);
+    schedule.windows.push(...m.windows);
+    schedule.problems.push(...m.problems);
+    let url: string | undefined = `${base}/providers/Microsoft.ResourceHealth/events?api-version=${EVENTS_API_VERSION}`;
+    for (let page = 0; url; page++) {
+      if (page >= MAX_EVENT_PAGES) {
+        schedule.problems.push(`Service Health events: more than ${MAX_EVENT_PAGES} pages; the rest was not read`);
+        break;
+      }
+      const e = await rest.send('GET', url);
+      if (e.status !== 200) {
+        inv.issues.push(issue('serviceHealthEvents', `arm Service Health events: HTTP ${e.status}`, e.status));
+        return;
+      }
+      const parsed = parseServiceHealthEvents(e.json);
+      schedule.windows.push(...parsed.windows);
+      schedule.problems.push(...parsed.problems);
+      const next = (e.json as { nextLink?: unknown } | undefined)?.nextLink;
+      // Only absolute links back to the configured ARM endpoint are followed (the pipeline refuses other origins too).
+      url = typeof next === 'string' && next.startsWith(`${config.armEndpoint}/`) ? next : undefined;
+    }
+    inv.arm.maintenance = schedule;
+  } catch (err) {
+    inv.issues.push({ source: 'arm', call: 'maintenances', errorClass: 'http', message: `arm maintenances: ${errorMessage(err).slice(0, 200)}` });
+  }
+}

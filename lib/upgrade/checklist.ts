@@ -1,0 +1,126 @@
+import type { Inventory } from '../domain/inventory';
+import { readState } from '../rules/common';
+import { compareVersionStrings, parseVersion } from '../rules/version';
+
+/**
+ * The post-upgrade convergence checklist, as the upgrade guides define "converged": Microsoft Learn ("Upgrade HCX on
+ * Azure VMware Solution") lets the Service Mesh be upgraded once "all paired HCX Managers … are updated and all
+ * services are returned to a fully converged state"; VMware ("Upgrading the HCX Manager") expects the Service Mesh
+ * to reflect an available update once the managers are upgraded. Pure: one inventory in, one checklist out.
+ * Anything not collected is `unknown`, never `pass` (fail closed).
+ */
+export type CheckStatus = 'pass' | 'fail' | 'unknown';
+
+export interface ChecklistItem {
+  id: 'manager-services' | 'site-pairs' | 'service-meshes' | 'extensions';
+  title: string;
+  status: CheckStatus;
+  /** One line per problem (or the reason it cannot be told); empty when it passes. */
+  details: string[];
+}
+
+export interface Checklist {
+  status: CheckStatus;
+  items: ChecklistItem[];
+}
+
+/** What a checklist compares with: the manager's version after the upgrade and the extensions seen before it. */
+export interface ChecklistBasis {
+  /** Extended networks seen by the last scan before the upgrade (`undefined`: not known). */
+  extensionsBefore?: number;
+}
+
+const RUNNING = /^(running|up|started|healthy|active)$/i;
+
+function item(id: ChecklistItem['id'], title: string, details: string[], unknown: string[]): ChecklistItem {
+  if (details.length > 0) return { id, title, status: 'fail', details: [...details, ...unknown] };
+  if (unknown.length > 0) return { id, title, status: 'unknown', details: unknown };
+  return { id, title, status: 'pass', details: [] };
+}
+
+function managerServices(inv: Inventory): ChecklistItem {
+  const title = 'HCX Manager services running';
+  const reach = inv.reachability.hybridity;
+  if (!reach) return item('manager-services', title, [], ['the HCX Manager was not contacted this scan']);
+  if (!reach.ok) return item('manager-services', title, [`the HCX Manager API did not answer (${reach.errorClass ?? 'error'})`], []);
+  const bad: string[] = [];
+  const unknown: string[] = [];
+  if (!inv.manager?.version) unknown.push('the HCX Manager did not report its version');
+  // The appliance components (9443) are readable on Connectors only; a Cloud Manager's API answering is the signal.
+  if (inv.services) {
+    for (const s of inv.services) if (!RUNNING.test(s.result ?? '')) bad.push(`service ${s.name} is ${s.result ?? 'not reported'}`);
+  } else if (inv.target.kind === 'hcx-connector' && inv.reachability.applianceManagement && !inv.reachability.applianceManagement.ok) {
+    unknown.push('the appliance management interface (9443) did not answer, so the services could not be read');
+  }
+  return item('manager-services', title, bad, unknown);
+}
+
+function sitePairs(inv: Inventory): ChecklistItem {
+  const title = 'Site pairs connected, both versions readable';
+  if (!inv.sitePairs) return item('site-pairs', title, [], ['site pairs were not collected this scan']);
+  const bad: string[] = [];
+  for (const p of inv.sitePairs) {
+    const name = p.name ?? p.id;
+    if (p.error || readState(p.status) === 'bad') bad.push(`site pair ${name} reports ${p.error ?? p.status}`);
+    if (!parseVersion(p.remoteVersion).ok)
+      bad.push(`site pair ${name}: the remote site's version cannot be read (${p.remoteVersion ?? 'none'})`);
+  }
+  return item('site-pairs', title, bad, []);
+}
+
+function serviceMeshes(inv: Inventory): ChecklistItem {
+  const title = 'Every Service Mesh converged (appliances on the manager version, tunnels up, no error or out-of-sync)';
+  const unknown: string[] = [];
+  if (!inv.serviceMeshes) unknown.push('service meshes were not collected this scan');
+  if (!inv.appliances) unknown.push('appliances were not collected this scan');
+  const version = inv.manager?.version;
+  if (!version) unknown.push('the manager version is not known');
+  if (!inv.serviceMeshes || !inv.appliances) return item('service-meshes', title, [], unknown);
+  const bad: string[] = [];
+  for (const m of inv.serviceMeshes) {
+    const state = m.state ?? '';
+    if (!/^committed$/i.test(state)) {
+      bad.push(`mesh ${m.name} is ${state || 'in no reported state'}`);
+    }
+    for (const s of m.serviceStatuses ?? []) {
+      if (readState(s.status) === 'bad') bad.push(`mesh ${m.name}: service ${s.name} is ${s.status}`);
+    }
+  }
+  for (const a of inv.appliances) {
+    const mesh = inv.serviceMeshes.find((m) => m.id === a.serviceMeshId);
+    const where = mesh ? ` (mesh ${mesh.name})` : '';
+    if (version) {
+      const cmp = compareVersionStrings(a.version, version);
+      if (cmp === undefined) unknown.push(`appliance ${a.name}${where} did not report a readable version`);
+      else if (cmp < 0) bad.push(`appliance ${a.name}${where} runs ${a.version}, the manager ${version}`);
+    }
+    const metric = inv.tunnelMetrics?.find((t) => t.applianceId === a.id);
+    const total = metric?.tunnelTotal ?? a.tunnelTotal;
+    const active = metric?.tunnelActive ?? a.tunnelActive;
+    if (total !== undefined && active !== undefined && active < total)
+      bad.push(`appliance ${a.name}${where} has ${total - active} of ${total} tunnel(s) down`);
+    if (readState(a.state) === 'bad') bad.push(`appliance ${a.name}${where} is ${a.state}`);
+  }
+  return item('service-meshes', title, bad, unknown);
+}
+
+function extensions(inv: Inventory, basis: ChecklistBasis): ChecklistItem {
+  const title = 'No network extension lost';
+  if (!inv.extensions) return item('extensions', title, [], ['extended networks were not collected this scan']);
+  const bad: string[] = [];
+  for (const e of inv.extensions)
+    if (readState(e.state) === 'bad') bad.push(`extension ${e.networkName ?? e.id} is ${e.state}`);
+  if (basis.extensionsBefore !== undefined && inv.extensions.length < basis.extensionsBefore)
+    bad.push(`${basis.extensionsBefore} network(s) were extended before the upgrade, ${inv.extensions.length} now`);
+  return item('extensions', title, bad, []);
+}
+
+export function convergenceChecklist(inv: Inventory, basis: ChecklistBasis = {}): Checklist {
+  const items = [managerServices(inv), sitePairs(inv), serviceMeshes(inv), extensions(inv, basis)];
+  const status: CheckStatus = items.some((i) => i.status === 'fail')
+    ? 'fail'
+    : items.some((i) => i.status === 'unknown')
+      ? 'unknown'
+      : 'pass';
+  return { status, items };
+}

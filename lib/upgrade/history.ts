@@ -1,0 +1,57 @@
+import type { TargetHistory, UpgradeRecord } from '../domain/finding';
+import type { Inventory } from '../domain/inventory';
+import { convergenceChecklist } from './checklist';
+
+/** Upgrades kept in the compact history row (a target upgrades a few times a year). */
+const MAX_UPGRADES = 10;
+
+/** The version the previous scans saw last (the observation with the newest lastSeenAt), if any. */
+function lastSeenVersion(h: TargetHistory): { version: string; lastSeenAt: string } | undefined {
+  let best: { version: string; lastSeenAt: string } | undefined;
+  for (const v of h.versions) if (!best || v.lastSeenAt > best.lastSeenAt) best = { version: v.version, lastSeenAt: v.lastSeenAt };
+  return best;
+}
+
+/**
+ * An upgrade event: this scan read a manager version other than the one the previous scan read. A scan that could
+ * not read the version (undefined) is no event: it neither starts nor hides one. A collection older than the last
+ * observation (an out-of-order write) is no event either.
+ */
+export function detectUpgrade(prev: TargetHistory, inv: Inventory): UpgradeRecord | undefined {
+  const version = inv.manager?.version;
+  const last = lastSeenVersion(prev);
+  if (!version || !last || last.version === version || inv.collectedAt <= last.lastSeenAt) return undefined;
+  const u: UpgradeRecord = {
+    fromVersion: last.version,
+    toVersion: version,
+    lastSeenFromAt: last.lastSeenAt,
+    firstSeenToAt: inv.collectedAt,
+  };
+  if (prev.lastExtensionCount !== undefined) u.extensionsBefore = prev.lastExtensionCount;
+  return u;
+}
+
+/** The latest upgrade of a history, if any. */
+export function latestUpgrade(h: Pick<TargetHistory, 'upgrades'>): UpgradeRecord | undefined {
+  const list = h.upgrades ?? [];
+  return list.length > 0 ? list[list.length - 1] : undefined;
+}
+
+/**
+ * Folds this scan into the upgrade part of the history: a new upgrade is appended; the latest upgrade not yet
+ * converged gets `convergedAt` when this scan's checklist passes (on the version it upgraded to).
+ */
+export function foldUpgrades(prev: TargetHistory, next: TargetHistory, inv: Inventory): TargetHistory {
+  const upgrades = (prev.upgrades ?? []).map((u) => ({ ...u }));
+  const fresh = detectUpgrade(prev, inv);
+  if (fresh) upgrades.push(fresh);
+  const latest = upgrades[upgrades.length - 1];
+  if (latest && !latest.convergedAt && inv.manager?.version === latest.toVersion && inv.collectedAt >= latest.firstSeenToAt) {
+    if (convergenceChecklist(inv, latest).status === 'pass') latest.convergedAt = inv.collectedAt;
+  }
+  const out: TargetHistory = { ...next };
+  if (upgrades.length > 0) out.upgrades = upgrades.slice(-MAX_UPGRADES);
+  const ext = inv.extensions?.length ?? prev.lastExtensionCount;
+  if (ext !== undefined) out.lastExtensionCount = ext;
+  return out;
+}
