@@ -29,7 +29,7 @@ const CONNECTION_SUBJECTS: Record<'vcenter' | 'nsx' | 'sso' | 'appengine' | 'ale
   alerts: { id: 'alerts', name: 'HCX critical alerts', kind: 'connection' },
 };
 
-const HEALTHY_SERVICE = /^(up|healthy|running|active)$/i;
+export const HEALTHY_SERVICE = /^(up|healthy|running|active)$/i;
 
 /** Appliance types that carry tunnels (Interconnect and Network Extension); WAN-Opt and OSAM appliances do not. */
 const TUNNELLED = /wan[-_ ]?ix|interconnect|net[-_ ]?ext|l2c|l2concentrator/i;
@@ -336,7 +336,7 @@ export const serviceMeshDegraded = defineRule({
  * One appliance's health: its reported state, and its tunnels (the interconnect metrics first, then any counts the
  * appliance list carries). Active < total, or no tunnel at all, fails; counts nobody reported are unknown.
  */
-function applianceTunnels(
+export function applianceTunnels(
   inv: Inventory,
   a: Appliance,
 ): { problems: string[]; unknowns: string[]; evidence: Record<string, unknown> } {

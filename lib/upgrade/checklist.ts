@@ -1,5 +1,6 @@
 import type { Inventory } from '../domain/inventory';
 import { readState } from '../rules/common';
+import { applianceTunnels, HEALTHY_SERVICE } from '../rules/upgrade-readiness';
 import { compareVersionStrings, parseVersion } from '../rules/version';
 
 /**
@@ -77,14 +78,19 @@ function serviceMeshes(inv: Inventory): ChecklistItem {
   if (!version) unknown.push('the manager version is not known');
   if (!inv.serviceMeshes || !inv.appliances) return item('service-meshes', title, [], unknown);
   const bad: string[] = [];
+  // The same reading of a mesh and its appliances as hcx-service-mesh-degraded (a state, a service status or tunnel
+  // counts nobody reported are unknown, never up), plus the upgrade's own condition: appliances on the manager's
+  // version and no update pending ("With the HCX Managers upgraded, the HCX Service Mesh reflects that an update is
+  // available" — until it is applied the mesh has not converged).
   for (const m of inv.serviceMeshes) {
-    const state = m.state ?? '';
-    if (!/^committed$/i.test(state)) {
-      bad.push(`mesh ${m.name} is ${state || 'in no reported state'}`);
-    }
+    if (m.state === undefined || m.state.trim() === '') unknown.push(`mesh ${m.name} reports no state`);
+    else if (!/^committed$/i.test(m.state.trim())) bad.push(`mesh ${m.name} is ${m.state}`);
     for (const s of m.serviceStatuses ?? []) {
-      if (readState(s.status) === 'bad') bad.push(`mesh ${m.name}: service ${s.name} is ${s.status}`);
+      if (s.status.trim() === '') unknown.push(`mesh ${m.name}: service ${s.name || '(unnamed)'} reports no status`);
+      else if (!HEALTHY_SERVICE.test(s.status.trim())) bad.push(`mesh ${m.name}: service ${s.name} is ${s.status}`);
     }
+    if (m.lastTask?.status && /fail/i.test(m.lastTask.status))
+      bad.push(`mesh ${m.name}: its last interconnect task${m.lastTask.type ? ` (${m.lastTask.type})` : ''} ${m.lastTask.status}`);
   }
   for (const a of inv.appliances) {
     const mesh = inv.serviceMeshes.find((m) => m.id === a.serviceMeshId);
@@ -94,12 +100,11 @@ function serviceMeshes(inv: Inventory): ChecklistItem {
       if (cmp === undefined) unknown.push(`appliance ${a.name}${where} did not report a readable version`);
       else if (cmp < 0) bad.push(`appliance ${a.name}${where} runs ${a.version}, the manager ${version}`);
     }
-    const metric = inv.tunnelMetrics?.find((t) => t.applianceId === a.id);
-    const total = metric?.tunnelTotal ?? a.tunnelTotal;
-    const active = metric?.tunnelActive ?? a.tunnelActive;
-    if (total !== undefined && active !== undefined && active < total)
-      bad.push(`appliance ${a.name}${where} has ${total - active} of ${total} tunnel(s) down`);
-    if (readState(a.state) === 'bad') bad.push(`appliance ${a.name}${where} is ${a.state}`);
+    if (a.updateAvailable === true)
+      bad.push(`appliance ${a.name}${where} reports an update available${a.availableVersion ? ` (${a.availableVersion})` : ''}`);
+    const t = applianceTunnels(inv, a);
+    bad.push(...t.problems.map((p) => `${p}${where}`));
+    unknown.push(...t.unknowns.map((p) => `${p}${where}`));
   }
   return item('service-meshes', title, bad, unknown);
 }

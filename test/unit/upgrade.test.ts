@@ -81,8 +81,31 @@ describe('convergence checklist', () => {
     });
     const text = c.items.flatMap((i) => i.details).join('\n');
     expect(text).toMatch(/runs 4\.11\.2, the manager 4\.11\.3/);
-    expect(text).toMatch(/1 of 2 tunnel\(s\) down/);
+    expect(text).toMatch(/sm-avs-IX-I1 has 1\/2 tunnels up/);
     expect(text).toMatch(/2 network\(s\) were extended before the upgrade, 0 now/);
+  });
+});
+
+describe('convergence checklist: what was not reported is never converged', () => {
+  const meshItem = (inv: Parameters<typeof convergenceChecklist>[0]) =>
+    convergenceChecklist(inv).items.find((i) => i.id === 'service-meshes')!;
+
+  it('tunnel counts nobody reported are unknown, and an appliance with no tunnel is not up', () => {
+    const noCounts = meshItem(healthyCloud({ appliances: [appliance({ tunnelTotal: undefined, tunnelActive: undefined })] }));
+    expect(noCounts.status).toBe('unknown');
+    expect(noCounts.details.join('\n')).toMatch(/tunnel status of sm-avs-IX-I1 not collected/);
+    expect(meshItem(healthyCloud({ appliances: [appliance({ tunnelTotal: 0, tunnelActive: 0 })] })).status).toBe('fail');
+  });
+
+  it('a mesh service in an unfamiliar or empty status, a failed interconnect task, a pending appliance update', () => {
+    const svc = (status: string) => mesh({ serviceStatuses: [{ name: 'INTERCONNECT', status }] });
+    expect(meshItem(healthyCloud({ serviceMeshes: [svc('DEGRADED_PERFORMANCE')] })).status).toBe('fail');
+    expect(meshItem(healthyCloud({ serviceMeshes: [svc('')] })).status).toBe('unknown');
+    expect(meshItem(healthyCloud({ serviceMeshes: [mesh({ state: undefined })] })).status).toBe('unknown');
+    expect(meshItem(healthyCloud({ serviceMeshes: [mesh({ lastTask: { type: 'UPGRADE', status: 'FAILED' } })] })).status).toBe('fail');
+    const pending = meshItem(healthyCloud({ appliances: [appliance({ updateAvailable: true, availableVersion: '4.11.3.1' })] }));
+    expect(pending.status).toBe('fail');
+    expect(pending.details.join('\n')).toMatch(/reports an update available \(4\.11\.3\.1\)/);
   });
 });
 
