@@ -1,26 +1,38 @@
 import type { TargetHistory, UpgradeRecord } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
+import { compareVersionStrings, parseVersion } from '../rules/version';
 import { convergenceChecklist } from './checklist';
 
 /** Upgrades kept in the compact history row (a target upgrades a few times a year). */
 const MAX_UPGRADES = 10;
 
-/** The version the previous scans saw last (the observation with the newest lastSeenAt), if any. */
+/**
+ * The version the previous scans saw last (the observation with the newest lastSeenAt) among versions that parse: an
+ * unreadable version string once read is no version to upgrade from (the next readable one is compared with the
+ * readable one before it).
+ */
 function lastSeenVersion(h: TargetHistory): { version: string; lastSeenAt: string } | undefined {
   let best: { version: string; lastSeenAt: string } | undefined;
-  for (const v of h.versions) if (!best || v.lastSeenAt > best.lastSeenAt) best = { version: v.version, lastSeenAt: v.lastSeenAt };
+  for (const v of h.versions) {
+    if (!parseVersion(v.version).ok) continue;
+    if (!best || v.lastSeenAt > best.lastSeenAt) best = { version: v.version, lastSeenAt: v.lastSeenAt };
+  }
   return best;
 }
 
 /**
- * An upgrade event: this scan read a manager version other than the one the previous scan read. A scan that could
- * not read the version (undefined) is no event: it neither starts nor hides one. A collection older than the last
- * observation (an out-of-order write) is no event either.
+ * An upgrade event: this scan read a manager version numerically higher than the one the previous scans read last.
+ * A scan that could not read the version (undefined, or a string that does not parse) is no event: it neither starts
+ * nor hides one. A downgrade (a snapshot rollback) is no upgrade and neither is the same version written otherwise
+ * (4.11.3 / 4.11.3.0): either would send an "upgraded" alert and queue follow-ups for an upgrade that did not happen.
+ * A collection older than the last observation (an out-of-order write) is no event either.
  */
 export function detectUpgrade(prev: TargetHistory, inv: Inventory): UpgradeRecord | undefined {
   const version = inv.manager?.version;
   const last = lastSeenVersion(prev);
   if (!version || !last || last.version === version || inv.collectedAt <= last.lastSeenAt) return undefined;
+  const cmp = compareVersionStrings(version, last.version);
+  if (cmp === undefined || cmp <= 0) return undefined;
   const u: UpgradeRecord = {
     fromVersion: last.version,
     toVersion: version,

@@ -31,6 +31,21 @@ describe('upgrade detection', () => {
     expect(detectUpgrade(before, { ...healthyCloud(), ...at('2026-01-15T05:00:00Z') })).toBeUndefined();
   });
 
+  it('no event for a downgrade (snapshot rollback), the same version written otherwise, or an unreadable version', () => {
+    const v = (version: string) => ({ ...healthyCloud({ manager: { version } }), ...at('2026-02-02T05:00:00Z') });
+    expect(detectUpgrade(before, v('4.11.0'))).toBeUndefined();
+    expect(detectUpgrade(before, v('4.11.2.0'))).toBeUndefined();
+    expect(detectUpgrade(before, v('unknown'))).toBeUndefined();
+    // An unreadable version once read does not hide the next real upgrade: it is compared with the last readable one.
+    const garbled: TargetHistory = { versions: [...before.versions, observation('N/A', '2026-02-01T17:00:00Z', '2026-02-01T17:00:00Z')] };
+    expect(detectUpgrade(garbled, v('4.11.3'))).toMatchObject({ fromVersion: '4.11.2', toVersion: '4.11.3', lastSeenFromAt: '2026-02-01T05:00:00Z' });
+    // A rollback then a new upgrade: the re-upgrade is an event of its own, from the version rolled back to.
+    const rolledBack: TargetHistory = {
+      versions: [observation('4.11.3', '2026-01-01T05:00:00Z', '2026-01-20T05:00:00Z'), observation('4.11.2', '2026-01-21T05:00:00Z', '2026-02-01T05:00:00Z')],
+    };
+    expect(detectUpgrade(rolledBack, v('4.11.3'))).toMatchObject({ fromVersion: '4.11.2', toVersion: '4.11.3' });
+  });
+
   it('the history records the upgrade once, and its convergence when a later scan passes the checklist', () => {
     const lagging = healthyCloud({ serviceMeshes: [mesh({ state: 'OUT_OF_SYNC' })], collectedAt: '2026-02-02T05:00:00Z' });
     const h1 = updateHistory({ versions: before.versions }, lagging);
