@@ -50,8 +50,14 @@ function managerServices(inv: Inventory): ChecklistItem {
   // The appliance components (9443) are readable on Connectors only; a Cloud Manager's API answering is the signal.
   if (inv.services) {
     for (const s of inv.services) if (!RUNNING.test(s.result ?? '')) bad.push(`service ${s.name} is ${s.result ?? 'not reported'}`);
-  } else if (inv.target.kind === 'hcx-connector' && inv.reachability.applianceManagement && !inv.reachability.applianceManagement.ok) {
-    unknown.push('the appliance management interface (9443) did not answer, so the services could not be read');
+  } else if (inv.target.kind === 'hcx-connector') {
+    // Not read is not running: without 9443 (not configured, or not answering) the services are unknown.
+    const am = inv.reachability.applianceManagement;
+    unknown.push(
+      am && !am.ok
+        ? 'the appliance management interface (9443) did not answer, so the services could not be read'
+        : 'the services were not read (configure the appliance management interface, port 9443, for this Connector)',
+    );
   }
   return item('manager-services', title, bad, unknown);
 }

@@ -112,6 +112,14 @@ describe('convergence checklist: what was not reported is never converged', () =
     expect(meshItem(healthyCloud({ appliances: [appliance({ tunnelTotal: 0, tunnelActive: 0 })] })).status).toBe('fail');
   });
 
+  it('a Connector whose services were not read (9443 not configured) is unknown, never running', () => {
+    const c = convergenceChecklist(healthyConnector({ services: undefined, reachability: { hybridity: { ok: true } } }));
+    expect(c.items.find((i) => i.id === 'manager-services')).toMatchObject({ status: 'unknown' });
+    expect(c.status).toBe('unknown');
+    // A Cloud Manager exposes no 9443: its API answering is the signal.
+    expect(convergenceChecklist(healthyCloud()).items.find((i) => i.id === 'manager-services')?.status).toBe('pass');
+  });
+
   it('a mesh service in an unfamiliar or empty status, a failed interconnect task, a pending appliance update', () => {
     const svc = (status: string) => mesh({ serviceStatuses: [{ name: 'INTERCONNECT', status }] });
     expect(meshItem(healthyCloud({ serviceMeshes: [svc('DEGRADED_PERFORMANCE')] })).status).toBe('fail');
