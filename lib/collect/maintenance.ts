@@ -64,7 +64,8 @@ export async function collectMaintenance(config: Config, target: Target, inv: In
         inv.issues.push(issue('serviceHealthEvents', `arm Service Health events: HTTP ${e.status}`, e.status));
         return;
       }
-      const parsed = parseServiceHealthEvents(e.json);
+      // Only this cloud's region: the subscription's other private clouds have their own windows.
+      const parsed = parseServiceHealthEvents(e.json, inv.arm.location);
       schedule.windows.push(...parsed.windows);
       schedule.problems.push(...parsed.problems);
       const next = (e.json as { nextLink?: unknown } | undefined)?.nextLink;

@@ -78,11 +78,23 @@ export function parseMaintenances(body: unknown): MaintenanceSchedule {
   return out;
 }
 
-/** Planned-maintenance events for Azure VMware Solution; other event types and services are not ours. */
-export function parseServiceHealthEvents(body: unknown): MaintenanceSchedule {
+/** Service Health's name of the service (impact[].impactedService); any other service's events are not ours. */
+export const AVS_SERVICE_NAME = 'Azure VMware Solution';
+
+/** "West Europe", "westeurope", "West-Europe" → "westeurope": Service Health names regions, ARM gives locations. */
+const regionKey = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Planned-maintenance events of Azure VMware Solution that can concern a private cloud in `location` (its ARM
+ * location). The events are the subscription's: another service's (a name merely containing "VMware" included) or
+ * an AVS maintenance of another region (another private cloud of the subscription) is not this cloud's window. An
+ * AVS event that names no region, or a global one, is kept (it may be this cloud's).
+ */
+export function parseServiceHealthEvents(body: unknown, location?: string): MaintenanceSchedule {
   const list = listItems(body, 'Service Health events');
   if ('problem' in list) return { windows: [], problems: [list.problem] };
   const out: MaintenanceSchedule = { windows: [], problems: [] };
+  const here = location ? regionKey(location) : undefined;
   list.items.forEach((item, i) => {
     const p = isObj(item) && isObj(item.properties) ? item.properties : undefined;
     const name = isObj(item) ? str(item.name) : undefined;
@@ -91,8 +103,17 @@ export function parseServiceHealthEvents(body: unknown): MaintenanceSchedule {
       return;
     }
     if (str(p.eventType) !== 'PlannedMaintenance') return;
-    const services = Array.isArray(p.impact) ? p.impact.map((x) => (isObj(x) ? str(x.impactedService) : undefined)) : [];
-    if (!services.some((s) => s !== undefined && /vmware/i.test(s))) return;
+    const avs = (Array.isArray(p.impact) ? p.impact : []).filter(
+      (x): x is Obj => isObj(x) && str(x.impactedService)?.trim().toLowerCase() === AVS_SERVICE_NAME.toLowerCase(),
+    );
+    if (avs.length === 0) return;
+    if (here) {
+      const regions = avs.flatMap((x) =>
+        Array.isArray(x.impactedRegions) ? x.impactedRegions.map((r) => (isObj(r) ? str(r.impactedRegion) : undefined)) : [],
+      );
+      const named = regions.filter((r): r is string => r !== undefined).map(regionKey);
+      if (named.length > 0 && !named.some((r) => r === here || r === 'global')) return;
+    }
     const startsAt = instant(p.impactStartTime);
     if (!startsAt) {
       out.problems.push(`planned maintenance ${name ?? `#${i + 1}`}: no readable impactStartTime`);
@@ -113,7 +134,9 @@ export function parseServiceHealthEvents(body: unknown): MaintenanceSchedule {
   return out;
 }
 
-const OVER = /^(completed|succeeded|cancell?ed|resolved|failed)$/i;
+// Maintenance state.name (2025-09-01: NotScheduled, Scheduled, InProgress, Success, Failed, Canceled) and Service
+// Health status (Active, Resolved) values that end a window.
+const OVER = /^(success|succeeded|completed|cancell?ed|resolved|failed)$/i;
 
 /**
  * Windows that have not ended at `asOf`, earliest first: a window without an end counts until its start has passed

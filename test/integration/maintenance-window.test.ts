@@ -161,4 +161,20 @@ describe('an unreadable schedule is unknown, never "nothing scheduled" (lab)', (
     expect(f).toMatchObject({ status: 'unknown' });
     expect(f!.message).toContain('maintenances: the answer has no "value" list');
   });
+
+  it("Service Health: another region's AVS maintenance and another service's are not this cloud's windows", async () => {
+    const cloud = ctx.lab.scenario.subscriptions[0].clouds[0];
+    delete cloud.maintenancesBody;
+    ctx.lab.scenario.subscriptions[0].plannedMaintenance = [
+      { trackingId: 'PM-EUS', title: 'AVS maintenance in East US', impactStartTime: '2026-12-20T22:00:00Z', region: 'East US' },
+      { trackingId: 'PM-OTHER', title: 'Another service', impactStartTime: '2026-12-20T22:00:00Z', service: 'VMware Tanzu on Azure' },
+      { trackingId: 'PM-WEU', title: 'AVS maintenance in West Europe', impactStartTime: '2026-12-21T22:00:00Z', region: 'West Europe' },
+    ];
+    ctx.clock.advance(24);
+    await ctx.rt.scan({ trigger: 'cli' });
+    const { id } = await windowFinding();
+    const inv = await ctx.rt.stores.inventory.getLatest(id);
+    expect(inv?.arm?.location).toBe('westeurope');
+    expect(inv?.arm?.maintenance?.windows.map((w) => w.id)).toEqual(['PM-WEU']);
+  });
 });

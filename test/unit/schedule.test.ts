@@ -45,6 +45,30 @@ describe('maintenance schedule parsing (Microsoft examples verbatim)', () => {
     ]);
   });
 
+  it('a maintenance ended as Success or Canceled (the 2025-09-01 state names) is no longer a window', () => {
+    const w = (id: string, state: string) => ({ source: 'avs-maintenance' as const, id, title: id, state, startsAt: '2026-12-05T00:00:00.000Z', endsAt: '2026-12-05T08:00:00.000Z' });
+    const s = { windows: [w('ok', 'Success'), w('off', 'Canceled'), w('bad', 'Failed'), w('on', 'InProgress')], problems: [] };
+    expect(upcomingWindows(s, DateTime.fromISO('2026-12-05T01:00:00Z', { zone: 'utc' })).map((x) => x.id)).toEqual(['on']);
+  });
+
+  it("Service Health: only Azure VMware Solution's events, of the cloud's region (or none named, or global)", () => {
+    const body = structuredClone(example('resourcehealth/Events_ListBySubscriptionId.json').responses['200'].body) as any;
+    body.value[0].properties.eventType = 'PlannedMaintenance';
+    body.value[0].properties.impact[0].impactedService = 'Azure VMware Solution';
+    const inRegion = (region: unknown) => {
+      const b = structuredClone(body);
+      b.value[0].properties.impact[0].impactedRegions = region === undefined ? [] : [{ impactedRegion: region }];
+      return b;
+    };
+    expect(parseServiceHealthEvents(inRegion('West US'), 'westus').windows).toHaveLength(1);
+    expect(parseServiceHealthEvents(inRegion('West US'), 'westeurope').windows).toHaveLength(0);
+    expect(parseServiceHealthEvents(inRegion('Global'), 'westeurope').windows).toHaveLength(1);
+    expect(parseServiceHealthEvents(inRegion(undefined), 'westeurope').windows).toHaveLength(1);
+    const other = structuredClone(body);
+    other.value[0].properties.impact[0].impactedService = 'Azure VMware Solution by CloudSimple';
+    expect(parseServiceHealthEvents(other, 'westus').windows).toHaveLength(0);
+  });
+
   it('unexpected shapes are problems (the schedule is then unknown), never silence', () => {
     expect(parseMaintenances({ items: [] }).problems).toEqual(['maintenances: the answer has no "value" list']);
     expect(parseMaintenances({ value: [{ name: 'm', properties: { scheduledStartTime: 'soon' } }] }).problems).toEqual([
