@@ -9,8 +9,8 @@ import { createArmRest, type ArmRest } from './discovery';
 export const MAINTENANCES_API_VERSION = '2025-09-01';
 /** Service Health events (Microsoft.ResourceHealth). */
 export const EVENTS_API_VERSION = '2025-05-01';
-/** A subscription with more event pages than this is read no further (and says so). */
-const MAX_EVENT_PAGES = 10;
+/** A list with more pages than this is read no further (and says so: the schedule is then unknown). */
+const MAX_PAGES = 10;
 
 const rests = new WeakMap<Config, ArmRest>();
 
@@ -43,20 +43,37 @@ export async function collectMaintenance(config: Config, target: Target, inv: In
   const base = `/subscriptions/${encodeURIComponent(arm.subscriptionId)}`;
   const cloud = `${base}/resourceGroups/${encodeURIComponent(arm.resourceGroup)}/providers/Microsoft.AVS/privateClouds/${encodeURIComponent(arm.privateCloudName)}`;
   const schedule: MaintenanceSchedule = { windows: [], problems: [] };
+  // A page link is followed only when it points back to the configured ARM endpoint (the pipeline refuses other
+  // origins too); any other link means pages exist that were not read: a problem (unknown), never the end of the list.
+  const nextOf = (body: unknown, what: string): string | undefined => {
+    const next = (body as { nextLink?: unknown } | undefined)?.nextLink;
+    if (next === undefined || next === null || next === '') return undefined;
+    if (typeof next === 'string' && next.startsWith(`${config.armEndpoint}/`)) return next;
+    schedule.problems.push(`${what}: a next page was announced at another address and not read`);
+    return undefined;
+  };
   try {
     const rest = given ?? restFor(config);
-    const r = await rest.send('GET', `${cloud}/maintenances?api-version=${MAINTENANCES_API_VERSION}`);
-    if (r.status !== 200) {
-      inv.issues.push(issue('maintenances', `arm maintenances: HTTP ${r.status}`, r.status));
-      return;
-    }
-    const m = parseMaintenances(r.json);
-    schedule.windows.push(...m.windows);
-    schedule.problems.push(...m.problems);
-    let url: string | undefined = `${base}/providers/Microsoft.ResourceHealth/events?api-version=${EVENTS_API_VERSION}`;
+    let url: string | undefined = `${cloud}/maintenances?api-version=${MAINTENANCES_API_VERSION}`;
     for (let page = 0; url; page++) {
-      if (page >= MAX_EVENT_PAGES) {
-        schedule.problems.push(`Service Health events: more than ${MAX_EVENT_PAGES} pages; the rest was not read`);
+      if (page >= MAX_PAGES) {
+        schedule.problems.push(`maintenances: more than ${MAX_PAGES} pages; the rest was not read`);
+        break;
+      }
+      const r = await rest.send('GET', url);
+      if (r.status !== 200) {
+        inv.issues.push(issue('maintenances', `arm maintenances: HTTP ${r.status}`, r.status));
+        return;
+      }
+      const m = parseMaintenances(r.json);
+      schedule.windows.push(...m.windows);
+      schedule.problems.push(...m.problems);
+      url = nextOf(r.json, 'maintenances');
+    }
+    url = `${base}/providers/Microsoft.ResourceHealth/events?api-version=${EVENTS_API_VERSION}`;
+    for (let page = 0; url; page++) {
+      if (page >= MAX_PAGES) {
+        schedule.problems.push(`Service Health events: more than ${MAX_PAGES} pages; the rest was not read`);
         break;
       }
       const e = await rest.send('GET', url);
@@ -68,9 +85,7 @@ export async function collectMaintenance(config: Config, target: Target, inv: In
       const parsed = parseServiceHealthEvents(e.json, inv.arm.location);
       schedule.windows.push(...parsed.windows);
       schedule.problems.push(...parsed.problems);
-      const next = (e.json as { nextLink?: unknown } | undefined)?.nextLink;
-      // Only absolute links back to the configured ARM endpoint are followed (the pipeline refuses other origins too).
-      url = typeof next === 'string' && next.startsWith(`${config.armEndpoint}/`) ? next : undefined;
+      url = nextOf(e.json, 'Service Health events');
     }
     inv.arm.maintenance = schedule;
   } catch (err) {

@@ -162,6 +162,16 @@ describe('an unreadable schedule is unknown, never "nothing scheduled" (lab)', (
     expect(f!.message).toContain('maintenances: the answer has no "value" list');
   });
 
+  it('a next page announced at another address: unknown (pages exist that were not read), never the end of the list', async () => {
+    const cloud = ctx.lab.scenario.subscriptions[0].clouds[0];
+    cloud.maintenancesBody = { value: [], nextLink: 'https://elsewhere.example/maintenances?page=2' };
+    ctx.clock.advance(24);
+    await ctx.rt.scan({ trigger: 'cli' });
+    const { f } = await windowFinding();
+    expect(f).toMatchObject({ status: 'unknown' });
+    expect(f!.message).toContain('maintenances: a next page was announced at another address and not read');
+  });
+
   it("Service Health: another region's AVS maintenance and another service's are not this cloud's windows", async () => {
     const cloud = ctx.lab.scenario.subscriptions[0].clouds[0];
     delete cloud.maintenancesBody;
