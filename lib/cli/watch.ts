@@ -75,14 +75,27 @@ async function round(rt: Runtime, targetId: string, expectUpgradeAfter?: string)
   ]);
   const u = latestUpgrade(history);
   const relevant = u && (!expectUpgradeAfter || u.firstSeenToAt >= expectUpgradeAfter) ? u : undefined;
-  const checklist = inv
+  // Only this round's collection counts: a scan that stored nothing (it failed before its commit) leaves the previous
+  // round's inventory as the latest, and judging that one could print CONVERGED (exit 0) on data this round never read.
+  const fresh = inv !== undefined && DateTime.fromISO(inv.collectedAt, { zone: 'utc' }) >= now;
+  const checklist: Checklist = fresh
     ? convergenceChecklist(inv, relevant ?? {})
-    : { status: 'unknown' as const, items: [] };
+    : {
+        status: 'unknown',
+        items: [
+          {
+            id: 'manager-services',
+            title: 'This round’s scan',
+            status: 'unknown',
+            details: [inv ? `it stored no inventory (the latest is from ${inv.collectedAt}): not judged on old data` : 'no inventory of this target is stored'],
+          },
+        ],
+      };
   const f = findings.find((x) => x.ruleId === UPGRADE_NOT_CONVERGED_RULE && x.status !== 'resolved');
   const end = f?.evidence.windowEndsAt;
   // Waiting for an upgrade (--expect-upgrade) is never "converged" before the upgrade is seen.
   const converged =
-    checklist.status === 'pass' && (!expectUpgradeAfter || relevant !== undefined) && (!relevant || relevant.toVersion === inv?.manager?.version);
+    fresh && checklist.status === 'pass' && (!expectUpgradeAfter || relevant !== undefined) && (!relevant || relevant.toVersion === inv?.manager?.version);
   const r: WatchRound = { at: now, checklist, converged };
   if (inv?.manager?.version) r.version = inv.manager.version;
   if (relevant) r.upgrade = relevant;

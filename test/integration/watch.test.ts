@@ -52,6 +52,25 @@ describe('hcxmon watch (lab + Azurite, injected sleep)', () => {
     expect(heads.every((h) => h.endsWith('NOT CONVERGED'))).toBe(true);
   });
 
+  it('a round whose scan stored nothing is never CONVERGED on the previous round’s inventory (exit 3 at --until)', async () => {
+    // The target is converged on what is stored; this round's scan fails before its commit (simulated: it stores nothing).
+    ctx.lab.upgradeManager('avs-up', { toVersion: '4.11.5', lagScans: 0 });
+    ctx.clock.advance(1);
+    await ctx.rt.scan({ trigger: 'cli' });
+    ctx.clock.advance(1);
+    let out = '';
+    let err = '';
+    const code = await runCli(['watch', '--target', 'avs-up', '--every', '10m', '--until', '2026-12-01T10:20:00Z'], {
+      io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: ctx.env },
+      openRuntime: async () => ({ ...ctx.rt, scan: async () => ({}) as never }),
+      sleep: async (ms) => ctx.clock.advance(ms / 3_600_000),
+    });
+    expect(code).toBe(3);
+    expect(out).not.toMatch(/: CONVERGED$/m);
+    expect(out).toMatch(/UNKNOWN This round’s scan: it stored no inventory \(the latest is from 2026-12-01T08:50/);
+    expect(err).toContain('not converged by 2026-12-01T10:20:00.000Z');
+  });
+
   it('refuses bad usage with exit 2', async () => {
     expect((await watch(['--target', 'avs-up', '--every', 'soon'])).code).toBe(2);
     expect((await watch(['--target', 'avs-up', '--until', 'later'])).code).toBe(2);
