@@ -105,7 +105,9 @@ export const upgradeWindowBlocked: Rule = defineRule({
     const blockedEvidence = { ...evidence, failing: [...new Set(failing.map((g) => g.ruleId))], unknown: [...new Set(unknown.map((g) => g.ruleId))] };
     if (failing.length > 0)
       return [
-        evaluation(RULE, inv, MANAGER, 'fail', severityForBand(deadline.band, 'high'), `${windowText(w)}, and the upgrade gate is blocked by ${names(failing)}: clear them before ${describeDeadline(deadline)}.`, blockedEvidence, deadline),
+        // RULES.md bands (passed/≤30 d critical, ≤90 high, ≤180 medium); a window further out is low, not the rule's
+        // default high: severity must not rise again as the window moves away.
+        evaluation(RULE, inv, MANAGER, 'fail', severityForBand(deadline.band, 'low'), `${windowText(w)}, and the upgrade gate is blocked by ${names(failing)}: clear them before ${describeDeadline(deadline)}.`, blockedEvidence, deadline),
       ];
     if (unknown.length > 0)
       return [

@@ -187,6 +187,15 @@ describe('hcx-upgrade-window-blocked', () => {
     expect(wan.message).toContain('It blocks the upgrade');
   });
 
+  it('the window finding follows the deadline bands and never rises as the window moves away', () => {
+    const blocked = withSchedule({ windows: [window], problems: [] }, { serviceMeshes: [mesh({ services: ['INTERCONNECT', 'WANOPT'] })] });
+    const sev = (asOf: string) => evaluateTarget(blocked, ctxAt(asOf), [WINDOW])[0].severity;
+    expect(sev('2026-03-11T06:00:00Z')).toBe('critical'); // started (passed)
+    expect(sev('2026-01-01T06:00:00Z')).toBe('high'); // 68 days
+    expect(sev('2025-11-01T06:00:00Z')).toBe('medium'); // 129 days
+    expect(sev('2025-08-01T06:00:00Z')).toBe('low'); // 221 days
+  });
+
   it('passes when the gate passes, or nothing is scheduled; not applicable to Connectors', () => {
     expect(evaluateTarget(withSchedule({ windows: [window], problems: [] }), ctxAt('2026-03-01T06:00:00Z'), [WINDOW])[0].status).toBe('pass');
     expect(evaluateTarget(withSchedule({ windows: [], problems: [] }), ctxAt(), [WINDOW])[0].status).toBe('pass');
