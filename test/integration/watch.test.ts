@@ -63,7 +63,9 @@ describe('hcxmon watch (lab + Azurite, injected sleep)', () => {
     const code = await runCli(['watch', '--target', 'avs-up', '--every', '10m', '--until', '2026-12-01T10:20:00Z'], {
       io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: ctx.env },
       openRuntime: async () => ({ ...ctx.rt, scan: async () => ({}) as never }),
-      sleep: async (ms) => ctx.clock.advance(ms / 3_600_000),
+      sleep: async (ms) => {
+        ctx.clock.advance(ms / 3_600_000);
+      },
     });
     expect(code).toBe(3);
     expect(out).not.toMatch(/: CONVERGED$/m);
