@@ -4,6 +4,13 @@ import type { TargetRef } from '../domain/target';
 import { targetKey } from '../findings/ids';
 import { UPGRADE_NOT_CONVERGED_RULE } from '../rules/upgrade-convergence';
 
+/** What is left to the customer after this manager's upgrade (Microsoft Learn, "Upgrade HCX on Azure VMware Solution"). */
+const NEXT: Record<TargetRef['kind'], string> = {
+  'avs-private-cloud':
+    'Microsoft upgrades the HCX Cloud Manager; upgrading the paired HCX Connector(s) and then the Service Mesh appliances is the customer’s.',
+  'hcx-connector': 'The Connector is the customer’s to upgrade, and so are the Service Mesh appliances, once every paired manager is updated.',
+};
+
 /** Upgrades in `after` that `before` did not hold (at most one per scan). */
 export function newUpgrades(before: TargetHistory, after: TargetHistory): UpgradeRecord[] {
   const seen = new Set((before.upgrades ?? []).map((u) => u.firstSeenToAt));
@@ -25,7 +32,7 @@ export function upgradeEvent(target: TargetRef, u: UpgradeRecord): AlertEvent {
     ruleId: UPGRADE_NOT_CONVERGED_RULE,
     severity: 'info',
     title: 'HCX Manager upgraded',
-    message: `The HCX Manager of ${target.name} was upgraded from ${u.fromVersion} to ${u.toVersion} (last seen on ${u.fromVersion} at ${u.lastSeenFromAt}, first seen on ${u.toVersion} at ${u.firstSeenToAt}). Follow-up scans verify convergence (hcx-upgrade-not-converged).`,
+    message: `The HCX Manager of ${target.name} was upgraded from ${u.fromVersion} to ${u.toVersion} (last seen on ${u.fromVersion} at ${u.lastSeenFromAt}, first seen on ${u.toVersion} at ${u.firstSeenToAt}). ${NEXT[target.kind]} Follow-up scans verify convergence (hcx-upgrade-not-converged).`,
     targetId: target.id,
     targetName: target.name,
     subjectId: 'manager',

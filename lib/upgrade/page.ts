@@ -7,6 +7,11 @@ import { convergenceChecklist, type Checklist } from './checklist';
 import { latestUpgrade } from './history';
 import { upcomingWindows, type MaintenanceWindow } from './schedule';
 
+const AVS_UPGRADE_DOC = 'https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions';
+/** Who upgrades what, as that guide states it (the page must not leave the Connector or the mesh to Microsoft). */
+const OWNERSHIP =
+  'Microsoft upgrades the HCX Cloud Manager; the HCX Connector and the Service Mesh appliances are upgraded by the customer.';
+
 /** What the target page shows about upgrades (issue 16): the ones observed, and the live checklist during a window. */
 export interface UpgradeView {
   upgrades: UpgradeRecord[];
@@ -87,7 +92,8 @@ export function renderUpgradeSection(v: UpgradeView): string {
       `<h2>Upgrade window</h2>` +
       `<p>Upgraded from ${escapeHtml(u.fromVersion)} to ${escapeHtml(u.toVersion)} (seen ${escapeHtml(u.firstSeenToAt)}); ` +
       (v.window.windowEndsAt ? `the window ends ${escapeHtml(v.window.windowEndsAt)}. ` : '') +
-      `Convergence as Microsoft Learn “Upgrade HCX on Azure VMware Solution” defines it: all services returned to a fully converged state.</p>` +
+      `Convergence as <a href="${AVS_UPGRADE_DOC}">Microsoft Learn, “Upgrade HCX on Azure VMware Solution”</a> defines it: all services returned to a fully converged state. ` +
+      `${OWNERSHIP}</p>` +
       renderChecklist(v.window.checklist);
   }
   if (v.upgrades.length === 0) return out;

@@ -85,6 +85,8 @@ describe('upgrade window through the local host (timer → queue → delayed fol
     const during = await call(`dashboard/targets/${encodeURIComponent(cloudId)}`);
     expect(during.status).toBe(200);
     expect(during.text).toContain('Upgrade window');
+    expect(during.text).toContain('<a href="https://learn.microsoft.com/azure/azure-vmware/upgrade-hcx-azure-vmware-solutions">');
+    expect(during.text).toContain('Microsoft upgrades the HCX Cloud Manager; the HCX Connector and the Service Mesh appliances are upgraded by the customer.');
     expect(during.text).toContain('4.11.2 → 4.11.3');
     expect(during.text).toMatch(/OUT_OF_SYNC/);
     expect(during.text).toContain('2026-12-02T13:00:00.000Z');

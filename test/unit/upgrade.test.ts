@@ -63,6 +63,9 @@ describe('upgrade detection', () => {
     expect(ev).toMatchObject({ event: 'upgraded', severity: 'info', ruleId: RULE.id, owner: 'microsoft', subjectId: 'manager' });
     expect(ev.findingId).toBe('');
     expect(ev.message).toContain('from 4.11.2 to 4.11.3');
+    // Ownership as the guide states it: Microsoft the Cloud Manager, the customer the Connector and the Service Mesh.
+    expect(ev.message).toContain('Microsoft upgrades the HCX Cloud Manager; upgrading the paired HCX Connector(s) and then the Service Mesh appliances is the customer’s.');
+    expect(upgradeEvent(healthyConnector().target, u).message).toMatch(/The Connector is the customer’s to upgrade, and so are the Service Mesh appliances/);
     expect(upgradeEvent(inv.target, u).id).toBe(ev.id);
   });
 });
