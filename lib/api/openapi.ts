@@ -199,7 +199,7 @@ export function buildOpenApi(): Record<string, unknown> {
           type: 'object',
           properties: {
             scanId: { type: 'string' },
-            trigger: { type: 'string' },
+            trigger: { type: 'string', enum: ['timer', 'http', 'cli', 'demo', 'followup'], description: 'What started it; followup is a rescan after an observed upgrade.' },
             asOf: { type: 'string', format: 'date-time' },
             status: { type: 'string', enum: ['running', 'completed'] },
             completedAt: { type: 'string', format: 'date-time' },

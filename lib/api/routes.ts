@@ -141,7 +141,7 @@ export const ROUTES: readonly RouteDef[] = [
     authLevel: 'function',
     handler: 'getTarget',
     summary:
-      'One target: latest inventory and version history. The id is URL-encoded; the target\u2019s name works too.',
+      'One target: latest inventory and version history, the upgrades observed (`upgrades`: both versions, the bracketing scan times, `convergedAt`) and, while the latest has not converged, `upgradeWindow` (its convergence checklist and window end). A private cloud\u2019s scheduled maintenance is `inventory.arm.maintenance`. The id is URL-encoded; the target\u2019s name works too.',
     success: { status: 200, contentType: 'application/json' },
   },
   {
@@ -362,7 +362,8 @@ export const ROUTES: readonly RouteDef[] = [
     route: 'dashboard/targets/{id}',
     authLevel: 'function',
     handler: 'dashboardTarget',
-    summary: 'One target as an HTML page: version and support line, version history, findings, facts, readiness.',
+    summary:
+      'One target as an HTML page: version and support line, version history, findings, facts, readiness; scheduled maintenance (private clouds), the upgrades observed and, during an upgrade window, the live convergence checklist.',
     success: { status: 200, contentType: 'text/html' },
   },
   {
