@@ -36,9 +36,11 @@ export type Until = { kind: 'converged' } | { kind: 'time'; at: DateTime };
 
 export function parseUntil(value: string): Until {
   if (value === 'converged') return { kind: 'converged' };
-  const at = DateTime.fromISO(value, { zone: 'utc' });
+  // A date is required: Luxon reads a bare "13:00" as that time on the machine's today, which is neither the window's
+  // day nor anything the user wrote (past it, the first round would exit 3). A missing zone means UTC.
+  const at = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? DateTime.fromISO(value.trim(), { zone: 'utc' }) : DateTime.invalid('no date');
   if (!at.isValid)
-    throw new ValidationError(`--until must be "converged" or an ISO instant, e.g. 2026-12-02T13:00Z (got "${value}")`, '--until');
+    throw new ValidationError(`--until must be "converged" or an ISO date-time (UTC unless it names a zone), e.g. 2026-12-02T13:00Z (got "${value}")`, '--until');
   return { kind: 'time', at };
 }
 
