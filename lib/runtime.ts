@@ -37,6 +37,7 @@ import {
 } from './scan';
 import { createStores, type Stores } from './store';
 import { FOLLOWUP_QUEUE, FollowUpQueue, followUpMessages, type FollowUpMessage } from './upgrade/followup';
+import { latestUpgrade } from './upgrade/history';
 import { recordFollowUpPoison, runFollowUp, type FollowUpResult } from './upgrade/rescan';
 import { logSafe } from './text';
 
@@ -197,7 +198,18 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     ));
   /** An observed upgrade queues its follow-up rescans (HCXMON_UPGRADE_FOLLOWUP_MINUTES). */
   const queueFollowUps = async (r: TargetScanResult, ref: TargetRef): Promise<void> => {
-    if (r.upgrade) await followUpQueue().send(followUpMessages(ref, r.upgrade, upgradeSettings(config).followUpMinutes));
+    let u = r.upgrade;
+    // A redelivered scan message (its first delivery committed the scan, then failed before or while queueing the
+    // follow-ups) finds its outcome recorded and skips the scan: the upgrade that scan recorded — first seen inside
+    // that outcome's run — still gets its follow-ups. Sending them again is harmless: each has a deterministic scan id.
+    if (!u && r.skipped && r.outcome.status !== 'failed') {
+      const latest = latestUpgrade(await stores.inventory.getHistory(ref.id));
+      const seen = latest && DateTime.fromISO(latest.firstSeenToAt, { zone: 'utc' });
+      const from = DateTime.fromISO(r.outcome.startedAt, { zone: 'utc' });
+      const to = DateTime.fromISO(r.outcome.finishedAt, { zone: 'utc' });
+      if (latest && seen && !latest.convergedAt && seen >= from && seen <= to) u = latest;
+    }
+    if (u) await followUpQueue().send(followUpMessages(ref, u, upgradeSettings(config).followUpMinutes));
   };
 
   /**

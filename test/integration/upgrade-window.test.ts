@@ -170,3 +170,48 @@ describe('an upgrade window through the Functions (timer → queue → follow-up
     await client.delete();
   });
 });
+
+describe('a scan message redelivered after its follow-ups failed to queue (lab + Azurite)', () => {
+  let ctx: LabRuntime;
+  const followUpQueueName = `g${uniquePrefix('ur').toLowerCase()}`;
+  // The follow-up queue fails once (a transient storage error after the scan's commit), then works.
+  let failures = 1;
+
+  beforeAll(async () => {
+    ctx = await labRuntime('ur', {
+      lab: { scenario: upgradeScenario() },
+      start: '2026-12-01T05:00:00Z',
+      runtime: {
+        followUpQueueName,
+        followUpDelaySeconds: () => {
+          if (failures-- > 0) throw new Error('queue unavailable');
+          return 0;
+        },
+      },
+    });
+    setRuntime(ctx.rt);
+  });
+  afterAll(async () => {
+    setRuntime(undefined);
+    await ctx.stop();
+  });
+
+  it('the retried message finds the scan done and still queues the upgrade’s follow-ups', async () => {
+    await scheduleScan(timer, context('scheduleScan'));
+    await Promise.all((await receive<ScanMessage>(ctx.queueName)).map((m) => scanTarget(m, context('scanTarget'))));
+    ctx.lab.upgradeManager('avs-up', { toVersion: '4.11.3', lagScans: 2 });
+    ctx.clock.advance(24);
+    await scheduleScan(timer, context('scheduleScan'));
+    const messages = await receive<ScanMessage>(ctx.queueName);
+    const cloud = messages.find((m) => m.target.name === 'avs-up')!;
+    // First delivery: the scan commits (the upgrade is in the history), the follow-ups do not get queued.
+    await expect(scanTarget(cloud, context('scanTarget'))).rejects.toThrow();
+    expect((await ctx.rt.stores.inventory.getHistory(cloud.target.id)).upgrades).toHaveLength(1);
+    expect(await receive<FollowUpMessage>(followUpQueueName)).toEqual([]);
+    // The host redelivers it.
+    await scanTarget(cloud, context('scanTarget'));
+    const followUps = await receive<FollowUpMessage>(followUpQueueName);
+    expect(followUps.map((m) => m.step).sort()).toEqual([0, 1, 2]);
+    expect(new Set(followUps.map((m) => m.upgradeAt))).toEqual(new Set(['2026-12-02T05:00:00.000Z']));
+  });
+});
