@@ -80,6 +80,8 @@ export function parseMaintenances(body: unknown): MaintenanceSchedule {
 
 /** Service Health's name of the service (impact[].impactedService); any other service's events are not ours. */
 export const AVS_SERVICE_NAME = 'Azure VMware Solution';
+// The name exactly, any case, with the plural some Microsoft pages use; not merely any name containing "VMware".
+const AVS_SERVICE = /^azure vmware solutions?$/i;
 
 /** "West Europe", "westeurope", "West-Europe" → "westeurope": Service Health names regions, ARM gives locations. */
 const regionKey = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -104,7 +106,7 @@ export function parseServiceHealthEvents(body: unknown, location?: string): Main
     }
     if (str(p.eventType) !== 'PlannedMaintenance') return;
     const avs = (Array.isArray(p.impact) ? p.impact : []).filter(
-      (x): x is Obj => isObj(x) && str(x.impactedService)?.trim().toLowerCase() === AVS_SERVICE_NAME.toLowerCase(),
+      (x): x is Obj => isObj(x) && AVS_SERVICE.test(str(x.impactedService)?.trim() ?? ''),
     );
     if (avs.length === 0) return;
     if (here) {
