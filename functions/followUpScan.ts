@@ -15,7 +15,8 @@ export async function followUpScan(message: unknown, context: InvocationContext)
     const msg = parseFollowUpMessage(message);
     const rt = await getRuntime();
     const r = await rt.processFollowUpMessage(msg);
-    const who = `follow-up ${msg.step + 1} of ${logSafe(msg.target.name)}`;
+    // The stored name: the message carries ids only.
+    const who = `follow-up ${msg.step + 1} of ${logSafe(r.targetName ?? msg.target.id.slice(0, 120))}`;
     context.log(r.skipped ? `${who}: skipped (${r.skipped})` : `${who}: scan ${r.scanId} ${r.result?.outcome.status ?? ''}`);
   });
 }
@@ -26,7 +27,7 @@ export async function followUpScanPoison(message: unknown, context: InvocationCo
     const msg = parseFollowUpMessage(message);
     const rt = await getRuntime();
     const scanId = await rt.recordFollowUpPoison(msg);
-    context.error(`follow-up ${msg.step + 1} of ${logSafe(msg.target.name)} failed after repeated attempts${scanId ? `; scan ${scanId} recorded as failed` : ''}`);
+    context.error(`follow-up ${msg.step + 1} of ${logSafe(msg.target.id.slice(0, 120))} failed after repeated attempts${scanId ? `; scan ${scanId} recorded as failed` : ''}`);
   });
 }
 

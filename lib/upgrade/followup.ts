@@ -16,17 +16,19 @@ export const FOLLOWUP_QUEUE = 'hcxmon-followup';
 export const FOLLOWUP_POISON_QUEUE = `${FOLLOWUP_QUEUE}-poison`;
 
 export interface FollowUpMessage {
-  target: TargetRef;
+  /** Ids only: the name (display data from ARM or configuration) is read from storage, never from the message. */
+  target: Pick<TargetRef, 'id' | 'kind'>;
   /** The upgrade's `firstSeenToAt` (its identity in the target's history). */
   upgradeAt: string;
   /** Index into HCXMON_UPGRADE_FOLLOWUP_MINUTES. */
   step: number;
 }
 
+// Unknown keys are stripped: a `name` (messages queued before ids-only) or anything a forged message adds never
+// reaches the worker or its logs.
 const schema = z.object({
   target: z.object({
     id: z.string().min(1).max(1024),
-    name: z.string().min(1).max(256),
     kind: z.enum(['avs-private-cloud', 'hcx-connector']),
   }),
   upgradeAt: z.string().min(1).max(40),
@@ -50,11 +52,11 @@ export function parseFollowUpMessage(raw: unknown): FollowUpMessage {
 
 /** The follow-up messages of one upgrade, with their delays in minutes. */
 export function followUpMessages(
-  target: TargetRef,
+  target: Pick<TargetRef, 'id' | 'kind'>,
   u: UpgradeRecord,
   minutes: readonly number[],
 ): { message: FollowUpMessage; delayMinutes: number }[] {
-  const ref = { id: target.id, name: target.name, kind: target.kind };
+  const ref = { id: target.id, kind: target.kind };
   return minutes.map((delayMinutes, step) => ({ message: { target: ref, upgradeAt: u.firstSeenToAt, step }, delayMinutes }));
 }
 

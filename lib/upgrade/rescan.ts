@@ -8,6 +8,8 @@ import { followUpScanId, type FollowUpMessage } from './followup';
 import { latestUpgrade } from './history';
 
 export interface FollowUpResult {
+  /** The stored name of the target (for logs; the message carries none). */
+  targetName?: string;
   /** Why nothing was scanned: the upgrade already converged, a newer one replaced it, or this step already ran. */
   skipped?: 'converged' | 'superseded' | 'done';
   scanId: string;
@@ -35,12 +37,13 @@ export async function runFollowUp(deps: ScanDeps, msg: FollowUpMessage): Promise
   const u = history.upgrades?.find((x) => x.firstSeenToAt === msg.upgradeAt);
   if (!u) throw new MessageRefused(`no upgrade of ${who} was observed at that time; follow-up message refused`);
   const scanId = followUpScanId(msg);
-  if (u.convergedAt) return { skipped: 'converged', scanId };
-  if (latestUpgrade(history)?.firstSeenToAt !== u.firstSeenToAt) return { skipped: 'superseded', scanId };
+  const targetName = summary.targetName;
+  if (u.convergedAt) return { skipped: 'converged', scanId, targetName };
+  if (latestUpgrade(history)?.firstSeenToAt !== u.firstSeenToAt) return { skipped: 'superseded', scanId, targetName };
   // The stored name, never the message's.
   const ref = { id: summary.targetId, name: summary.targetName, kind: summary.targetKind };
   let scan = await stores.scans.record(scanId);
-  if (scan?.status === 'completed') return { skipped: 'done', scanId };
+  if (scan?.status === 'completed') return { skipped: 'done', scanId, targetName };
   const started = now();
   if (!scan) {
     scan = {
@@ -68,7 +71,7 @@ export async function runFollowUp(deps: ScanDeps, msg: FollowUpMessage): Promise
     result = { outcome, findings: [], events: [] };
   }
   await stores.scans.complete(scanId, now().toUTC().toISO()!, scan);
-  return { scanId, result };
+  return { scanId, result, targetName };
 }
 
 /**

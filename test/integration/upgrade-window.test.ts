@@ -98,8 +98,11 @@ describe('an upgrade window through the Functions (timer → queue → follow-up
     expect(events.filter((e) => e.event === 'opened' && e.ruleId === RULE)).toHaveLength(1);
     followUps = await receive<FollowUpMessage>(followUpQueueName);
     expect(followUps.map((m) => m.step).sort()).toEqual([0, 1, 2]);
-    // Ids only: the worker re-reads everything else.
-    for (const m of followUps) expect(Object.keys(m).sort()).toEqual(['step', 'target', 'upgradeAt']);
+    // Ids only: the worker re-reads everything else (the target's name included).
+    for (const m of followUps) {
+      expect(Object.keys(m).sort()).toEqual(['step', 'target', 'upgradeAt']);
+      expect(Object.keys(m.target).sort()).toEqual(['id', 'kind']);
+    }
   });
 
   it('a follow-up still inside the lag keeps the finding open; the next one sees convergence and resolves it', async () => {
@@ -127,6 +130,14 @@ describe('an upgrade window through the Functions (timer → queue → follow-up
     await followUpScan(followUps.find((m) => m.step === 1)!, context('followUpScan'));
     expect(ctx.lab.requests.length).toBe(before);
     expect(logs.some((l) => /skipped \(converged\)/.test(l))).toBe(true);
+  });
+
+  it('a name in a follow-up message (forged, or queued before ids-only) never reaches the logs: the stored name does', async () => {
+    const n = logs.length;
+    await followUpScan({ ...followUps[0], target: { ...followUps[0].target, name: 'evil\nname' } }, context('followUpScan'));
+    const fresh = logs.slice(n);
+    expect(fresh.join('\n')).not.toContain('evil');
+    expect(fresh.some((l) => /follow-up 1 of avs-up: skipped/.test(l))).toBe(true);
   });
 
   it('refuses a follow-up for an upgrade the history does not hold, without collecting anything', async () => {
@@ -163,7 +174,7 @@ describe('an upgrade window through the Functions (timer → queue → follow-up
     const name = `d${uniquePrefix('up').toLowerCase()}`;
     const client = queueClient(connection, name);
     const history = await ctx.rt.stores.inventory.getHistory(cloudId);
-    const ref = { id: cloudId, name: 'avs-up', kind: 'avs-private-cloud' as const };
+    const ref = { id: cloudId, kind: 'avs-private-cloud' as const };
     await new FollowUpQueue(client).send(followUpMessages(ref, history.upgrades![0], [15, 60, 360]));
     expect((await client.getProperties()).approximateMessagesCount).toBe(3);
     expect((await client.peekMessages({ numberOfMessages: 32 })).peekedMessageItems).toHaveLength(0);
