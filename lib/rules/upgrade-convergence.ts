@@ -65,7 +65,10 @@ export const upgradeNotConverged = defineRule({
       checklist: checklist.items.map((i) => ({ id: i.id, status: i.status, details: i.details.slice(0, 10) })),
     };
     const late = ctx.asOf >= end;
-    const severity = late ? 'high' : 'medium';
+    // A passed deadline is critical, as everywhere in the catalog (RULES.md deadline bands). Inside the window the
+    // lag is the upgrade in progress (the customer upgrades the Service Mesh after the managers), so it is
+    // reported without paging: the ≤ 30-day band would page every upgrade from its first scan.
+    const severity = late ? 'critical' : 'medium';
     const when = late ? `the window ended at ${endIso}` : `the window ends at ${endIso}`;
     if (inv.manager?.version !== undefined && inv.manager.version !== u.toVersion) {
       // The manager reports yet another version than the upgrade went to: checked against the upgrade it is on.

@@ -152,7 +152,7 @@ describe('hcx-upgrade-not-converged', () => {
     const inside = run(lagging, '2026-02-02T12:59:59Z')[0];
     expect(inside).toMatchObject({ status: 'fail', severity: 'medium', deadline: { date: '2026-02-02', basis: 'observed' } });
     expect(inside.evidence).toMatchObject({ windowEndsAt: '2026-02-02T13:00:00.000Z', fromVersion: '4.11.2', toVersion: '4.11.3' });
-    expect(run(lagging, '2026-02-02T13:00:00Z')[0]).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(run(lagging, '2026-02-02T13:00:00Z')[0]).toMatchObject({ status: 'fail', severity: 'critical' });
     expect(run(lagging, '2026-02-02T13:00:00Z', 24)[0]).toMatchObject({ status: 'fail', severity: 'medium' });
   });
 
