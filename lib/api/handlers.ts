@@ -11,6 +11,7 @@ import { compareVersionStrings } from '../rules/version';
 import {
   compareTargetUrgency,
   findingSortOf,
+  latestCompletedScan,
   latestScanTotals,
   sortFindingsBy,
   summarize,
@@ -112,7 +113,11 @@ function offsetToken(offset: number, total: number): string | undefined {
 function readOffset(token: string | undefined): number {
   if (token === undefined) return 0;
   const m = /^o:(\d{1,9})$/.exec(token);
-  if (!m) throw new ValidationError('continuationToken is malformed (pass the token of the previous page unchanged)', 'continuationToken');
+  if (!m)
+    throw new ValidationError(
+      'continuationToken is malformed (pass the token of the previous page unchanged)',
+      'continuationToken',
+    );
   return Number(m[1]);
 }
 
@@ -334,7 +339,7 @@ export function createHandlers(ports: ApiPorts) {
     noQuery(req);
     const [{ items }, scans] = await Promise.all([
       loadFindings({ statuses: DEFAULT_STATUSES }),
-      ports.scans.list({ limit: 5 }),
+      ports.scans.list({ limit: 10 }),
     ]);
     return json(summaryJson(summarize(items, now()), 10, latestScanTotals(scans.items)));
   }
@@ -610,7 +615,8 @@ export function createHandlers(ports: ApiPorts) {
     const asOf = now();
     const [{ items: current }, latest] = await Promise.all([
       loadFindings({ statuses: DEFAULT_STATUSES }),
-      ports.scans.list({ limit: 1 }).then((p) => p.items[0]),
+      // The same scan as GET /api/summary's latestScan (not a running or empty one): see latestCompletedScan.
+      ports.scans.list({ limit: 10 }).then((p) => latestCompletedScan(p.items)),
     ]);
     const summary = summarize(current, asOf);
     const targets = (await targetSummaries(summary)).sort((a, b) =>
@@ -666,6 +672,7 @@ export function createHandlers(ports: ApiPorts) {
       latestScan: latest && {
         scanId: latest.scanId,
         asOf: latest.asOf,
+        ...(latest.targetFilter ? { targetFilter: latest.targetFilter } : {}),
         // What the scan recorded when it finished; a scan from before totals: its findings first seen then.
         newFindings:
           latest.totals?.new ??

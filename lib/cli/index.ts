@@ -382,7 +382,7 @@ export function buildProgram(opts: CliOptions): {
       await ctx.withRuntime(async (rt) => {
         const [list, scans] = await Promise.all([
           rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] }),
-          rt.stores.scans.list({ pageSize: 5 }),
+          rt.stores.scans.list({ pageSize: 10 }),
         ]);
         const out = summaryJson(summarize(list, nowOf(rt.deps)), 10, latestScanTotals(scans.items));
         if (o.format === 'json') {

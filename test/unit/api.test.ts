@@ -208,6 +208,61 @@ describe('API input handling (property-based, in-process)', () => {
     expect(dup.jsonBody).toMatchObject({ error: { parameter: 'rule' } });
   });
 
+  it('"the latest scan" is the newest completed scan that reached a target, on the dashboard and in the summary alike', async () => {
+    // A scan still running has found nothing yet, and a scan whose --target matched nothing (refused with 404/exit 2,
+    // still recorded) scanned nothing: neither may make the dashboard say "no new findings" or the summary drop its
+    // latestScan. Newest first, as the store lists them.
+    const totals = {
+      openBySeverity: { critical: 0, high: 0, medium: 1, low: 0, info: 0 },
+      open: 1,
+      unknown: 0,
+      suppressed: 0,
+      new: 3,
+      resolved: 0,
+      escalated: 0,
+    };
+    const target = { id: CONNECTOR_REF.id, name: CONNECTOR_REF.name, kind: CONNECTOR_REF.kind };
+    const base = { trigger: 'http' as const, discoveryErrors: [] };
+    const scans = [
+      {
+        ...base,
+        scanId: 'running',
+        asOf: '2026-03-02T00:00:00.000Z',
+        startedAt: '2026-03-02T00:00:00.000Z',
+        targets: [target],
+        status: 'running' as const,
+      },
+      {
+        ...base,
+        scanId: 'refused',
+        asOf: '2026-03-01T23:00:00.000Z',
+        startedAt: '2026-03-01T23:00:00.000Z',
+        targets: [],
+        targetFilter: 'nope',
+        status: 'completed' as const,
+        completedAt: '2026-03-01T23:00:00.000Z',
+      },
+      {
+        ...base,
+        scanId: 'full',
+        asOf: '2026-03-01T05:00:00.000Z',
+        startedAt: '2026-03-01T05:00:00.000Z',
+        targets: [target],
+        status: 'completed' as const,
+        completedAt: '2026-03-01T05:01:00.000Z',
+        totals,
+      },
+    ];
+    const ports = memoryPorts();
+    ports.scans.list = async () => ({ items: scans });
+    const h = createHandlers(ports);
+    const summary = await runHandler(h.summary, request('GET', {}, new URLSearchParams(), ''), () => {});
+    expect(summary.jsonBody).toMatchObject({ latestScan: { scanId: 'full', totals: { new: 3 } } });
+    const page = await runHandler(h.dashboard, request('GET', {}, new URLSearchParams(), ''), () => {});
+    const line = /<p data-testid="new-since">([\s\S]*?)<\/p>/.exec(String(page.body))?.[1] ?? '';
+    expect(line).toContain('3 new finding(s)</a> in the latest scan (2026-03-01T05:00:00.000Z)');
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {
