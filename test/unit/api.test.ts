@@ -263,6 +263,22 @@ describe('API input handling (property-based, in-process)', () => {
     expect(line).toContain('3 new finding(s)</a> in the latest scan (2026-03-01T05:00:00.000Z)');
   });
 
+  it("the findings page's CSV link asks for the page's order, and the API answers it", async () => {
+    const h = createHandlers(memoryPorts());
+    const page = await runHandler(
+      h.dashboardFindings,
+      request('GET', {}, new URLSearchParams('sort=deadline&severity=medium'), ''),
+      () => {},
+    );
+    const link = /href="([^"]*format=csv[^"]*)"/.exec(String(page.body))?.[1]?.replaceAll('&amp;', '&');
+    expect(link).toBeDefined();
+    const query = new URLSearchParams(link!.split('?')[1]);
+    expect(query.get('sort')).toBe('deadline');
+    const csv = await runHandler(h.listFindings, request('GET', {}, query, ''), () => {});
+    expect(csv.status).toBe(200);
+    expect(csv.headers?.['content-type']).toMatch(/^text\/csv/);
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {
