@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../domain/evaluation';
@@ -105,20 +105,38 @@ export const TARGET_CSV_COLUMNS = [
   'suppressed',
 ];
 
-/** A position in a list the handler sorted itself (the store cannot sort): `o:<offset>`. */
-function offsetToken(offset: number, total: number): string | undefined {
-  return offset < total ? `o:${offset}` : undefined;
+/**
+ * A position in a list the handler sorted itself (the store cannot sort): `o:<offset>:<fingerprint>`. Each page
+ * sorts the list afresh, so a scan (or a deadline passing at midnight) between two pages can move rows across the
+ * page boundary: an offset alone would then repeat or skip rows without a word. The fingerprint is a hash of the ids
+ * already served (the rows before the offset, in order); the next page refuses to continue when they are no longer
+ * the same rows in the same order, and the caller reads again from the first page.
+ */
+function servedFingerprint(sorted: readonly Finding[], offset: number): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < offset && i < sorted.length; i++) h.update(sorted[i].id).update('\n');
+  return h.digest('base64url').slice(0, 22);
 }
 
-function readOffset(token: string | undefined): number {
+function offsetToken(sorted: readonly Finding[], offset: number): string | undefined {
+  return offset < sorted.length ? `o:${offset}:${servedFingerprint(sorted, offset)}` : undefined;
+}
+
+function readOffset(token: string | undefined, sorted: readonly Finding[]): number {
   if (token === undefined) return 0;
-  const m = /^o:(\d{1,9})$/.exec(token);
+  const m = /^o:(\d{1,9}):([A-Za-z0-9_-]{22})$/.exec(token);
   if (!m)
     throw new ValidationError(
       'continuationToken is malformed (pass the token of the previous page unchanged)',
       'continuationToken',
     );
-  return Number(m[1]);
+  const offset = Number(m[1]);
+  if (servedFingerprint(sorted, offset) !== m[2])
+    throw new ValidationError(
+      'continuationToken: the sorted list changed since the previous page (a scan ran, or a deadline passed); read again from the first page',
+      'continuationToken',
+    );
+  return offset;
 }
 
 /**
@@ -214,10 +232,10 @@ export function createHandlers(ports: ApiPorts) {
       // (a token of this query only, like the store's).
       const { items, truncated } = await loadFindings(filter, CSV_MAX_ROWS);
       const sorted = sortFindingsBy(items, q.sort, asOf);
-      const from = readOffset(storeToken);
+      const from = readOffset(storeToken, sorted);
       const size = q.format === 'csv' ? CSV_MAX_ROWS : q.limit;
       const page = sorted.slice(from, from + size);
-      const next = wrapToken(offsetToken(from + size, sorted.length), queryKey);
+      const next = wrapToken(offsetToken(sorted, from + size), queryKey);
       if (q.format === 'csv') {
         const res = csvResponse(findingsToCsv(page.map(view)), 'hcx-findings.csv', next);
         // More matched than one sorted read holds: say so rather than let the file pass for the whole list.

@@ -279,6 +279,35 @@ describe('API input handling (property-based, in-process)', () => {
     expect(csv.headers?.['content-type']).toMatch(/^text\/csv/);
   });
 
+  it('sorted pages never repeat or skip a row silently when the list changes between pages', async () => {
+    const ports = memoryPorts();
+    const base = (await ports.findings.list({ statuses: ['open'] }, { limit: 1 })).items[0];
+    const make = (id: string, severity: Finding['severity']): Finding => ({ ...base, id, severity, subjectName: id });
+    const list: Finding[] = [make('a', 'high'), make('b', 'medium'), make('c', 'low')];
+    ports.findings.list = async () => ({ items: [...list] });
+    const h = createHandlers(ports);
+    const get = (query: string) =>
+      runHandler(h.listFindings, request('GET', {}, new URLSearchParams(query), ''), () => {});
+    const ids = (res: Awaited<ReturnType<typeof get>>) =>
+      (res.jsonBody as { items: { id: string }[] }).items.map((i) => i.id);
+    const first = await get('sort=severity&limit=2');
+    expect(ids(first)).toEqual(['a', 'b']);
+    const token = (first.jsonBody as { continuationToken: string }).continuationToken;
+
+    // A row that sorts after the rows already served changes nothing served: the next page goes on.
+    list.push(make('d', 'info'));
+    const next = await get(`sort=severity&limit=2&continuationToken=${encodeURIComponent(token)}`);
+    expect(ids(next)).toEqual(['c', 'd']);
+
+    // A row that sorts before them would push 'b' onto the next page (a repeat) — refused, not answered.
+    list.push(make('z', 'critical'));
+    const moved = await get(`sort=severity&limit=2&continuationToken=${encodeURIComponent(token)}`);
+    expect(moved.status).toBe(400);
+    expect(moved.jsonBody).toMatchObject({
+      error: { parameter: 'continuationToken', message: expect.stringContaining('read again from the first page') },
+    });
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {
