@@ -80,8 +80,9 @@ export interface FocusedFinding {
 }
 
 /** A deadline with its days left (or overdue) counted from `asOf`. */
-export function deadlineCell(deadline: Finding['deadline'], asOf: DateTime): string {
-  if (!deadline) return '<span class="muted">none</span>';
+/** `unknown`: the check could not be made, so a missing deadline is "not known", never "none" (nothing due). */
+export function deadlineCell(deadline: Finding['deadline'], asOf: DateTime, unknown = false): string {
+  if (!deadline) return unknown ? 'not known' : '<span class="muted">none</span>';
   const days = daysUntil(deadline.date, asOf);
   const cls = days < 0 ? 'bad' : days <= 30 ? 'warn' : '';
   return `${escapeHtml(deadline.date)} <span class="${cls} due" data-days="${days}">(${escapeHtml(dueText(days))})</span>`;

@@ -86,7 +86,7 @@ export function findingRows(ctx: LinkContext, asOf: DateTime, findings: Finding[
       statusPill(f.status, findingStatusText(f)),
       ...(withTarget ? [`<a href="${href(ctx, pagePath.target(f.targetId))}">${escapeHtml(f.targetName)}</a>`] : []),
       escapeHtml(f.subjectName),
-      deadlineCell(f.deadline, asOf),
+      deadlineCell(f.deadline, asOf, f.status === 'unknown' || f.underlyingStatus === 'unknown'),
       escapeHtml(f.owner),
     ],
   }));

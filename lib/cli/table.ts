@@ -57,12 +57,24 @@ const OMITTED_GROUPS = 8;
 const GAP = '  ';
 const SEV_WIDTH = 4;
 
-/** "13 d left", "due today", "overdue 3 d"; "no deadline" when the finding has none. */
-export function dueCell(f: Pick<Finding, 'deadline'>, asOf: DateTime, withDate: boolean): string {
-  if (!f.deadline) return 'no deadline';
+/**
+ * "13 d left", "due today", "overdue 3 d"; "no deadline" when the finding has none; "not known" when it has none
+ * because the check could not be made (status unknown, under a suppression too): "no deadline" there would read as
+ * "nothing is due" about a version or key nobody could read.
+ */
+export function dueCell(
+  f: Pick<Finding, 'deadline' | 'status' | 'underlyingStatus'>,
+  asOf: DateTime,
+  withDate: boolean,
+): string {
+  if (!f.deadline) return isUnknown(f) ? 'not known' : 'no deadline';
   const days = daysUntil(f.deadline.date, asOf);
   const left = days === 0 ? 'due today' : days > 0 ? `${days} d left` : `overdue ${-days} d`;
   return withDate ? `${f.deadline.date} ${left}` : left;
+}
+
+export function isUnknown(f: Pick<Finding, 'status' | 'underlyingStatus'>): boolean {
+  return f.status === 'unknown' || (f.status === 'suppressed' && f.underlyingStatus === 'unknown');
 }
 
 function statusPrefix(f: Finding): string {

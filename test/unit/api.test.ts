@@ -308,6 +308,22 @@ describe('API input handling (property-based, in-process)', () => {
     });
   });
 
+  it('the findings page says a deadline is "not known" when the check is unknown, not "none"', async () => {
+    const ports = memoryPorts();
+    const base = (await ports.findings.list({ statuses: ['open'] }, { limit: 1 })).items[0];
+    const unknown: Finding = { ...base, id: 'u', status: 'unknown', ruleId: 'hcx-version-end-of-support' };
+    delete unknown.deadline;
+    ports.findings.list = async () => ({ items: [unknown] });
+    const page = await runHandler(
+      createHandlers(ports).dashboardFindings,
+      request('GET', {}, new URLSearchParams(), ''),
+      () => {},
+    );
+    const row = /<tr[^>]*data-finding-id="u"[\s\S]*?<\/tr>/.exec(String(page.body))?.[0] ?? '';
+    expect(row).toContain('not known');
+    expect(row).not.toContain('>none<');
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {

@@ -83,6 +83,29 @@ const render = (width: number, limit?: number, data = ESTATE) =>
 /** Table rows are the lines that start with a severity label. */
 const rows = (text: string) => text.split('\n').filter((l) => /^(CRIT|HIGH|MED |LOW |INFO)\s/.test(l));
 
+describe('a deadline that could not be read', () => {
+  it('is "not known", never "no deadline", when the check itself is unknown (suppressed too)', () => {
+    const t = target('onprem-dc4');
+    const data = {
+      targets: [t],
+      findings: [
+        finding(t, { ruleId: 'hcx-version-end-of-support', severity: 'high', status: 'unknown' }),
+        finding(t, {
+          ruleId: 'hcx-activation-key-expiry',
+          severity: 'high',
+          status: 'suppressed',
+          underlyingStatus: 'unknown',
+        }),
+        finding(t, { ruleId: 'hcx-appliance-outdated', severity: 'medium' }),
+      ],
+    };
+    const r = rows(render(120, undefined, data));
+    expect(r.find((l) => l.includes('hcx-version-end-of-support'))).toMatch(/ not known /);
+    expect(r.find((l) => l.includes('hcx-activation-key-expiry'))).toMatch(/ not known /);
+    expect(r.find((l) => l.includes('hcx-appliance-outdated'))).toMatch(/ no deadline /);
+  });
+});
+
 describe.each([80, 120])('findings table at %i columns', (width) => {
   const text = render(width);
   const lines = text.split('\n');
@@ -100,7 +123,7 @@ describe.each([80, 120])('findings table at %i columns', (width) => {
     const r = rows(text);
     expect(r).toHaveLength(ESTATE.findings.length);
     for (const l of r)
-      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO) {2}.*(\d+ d left|due today|overdue \d+ d|no deadline)/);
+      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO) {2}.*(\d+ d left|due today|overdue \d+ d|no deadline|not known)/);
     // 2026-02-20 is 10 days before 2026-03-02; 2026-04-11 is 40 days after.
     expect(r.find((l) => l.includes('hcx-version-end-of-support'))).toMatch(/overdue 10 d/);
     expect(r.find((l) => l.includes('hcx-activation-key-expiry'))).toMatch(/40 d left/);
