@@ -400,13 +400,19 @@ export function createHandlers(ports: ApiPorts) {
   }
 
   /** A target in the path: its id (URL-encoded) or its name. */
+  /** The words every surface uses for a target no scan has stored (the filters' 400, the paths' 404, the CLI). */
+  const noSuchTarget = (raw: string) =>
+    new NotFoundError(`no scanned target has the id or name "${clip(raw, 200)}" (${TARGETS_HINT})`);
+
   async function pathTarget(req: ApiRequest): Promise<string> {
     const raw = req.params.id ?? '';
     try {
       return parseTargetId(raw);
-    } catch (err) {
+    } catch {
+      // Not an id: a name, or nothing known. A path names a resource, so an unknown one is a 404 with the same words
+      // as target= (it was a 400 "expected a target id", which reads as if names were not accepted).
       const named = findTarget(decodeTarget(raw), await ports.inventory.listTargets(), 'id');
-      if (named === undefined) throw err;
+      if (named === undefined) throw noSuchTarget(decodeTarget(raw));
       return named;
     }
   }
@@ -414,7 +420,7 @@ export function createHandlers(ports: ApiPorts) {
   async function requireInventory(req: ApiRequest) {
     const id = await pathTarget(req);
     const inv = await ports.inventory.latest(id);
-    if (!inv) throw new NotFoundError(`no target with id "${clip(id, 200)}" has been scanned`);
+    if (!inv) throw noSuchTarget(id);
     return { id, inv };
   }
 

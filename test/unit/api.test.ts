@@ -324,6 +324,30 @@ describe('API input handling (property-based, in-process)', () => {
     expect(row).not.toContain('>none<');
   });
 
+  it('a target no scan stored: the same words in a filter (400) and in a path, by name or by id (404)', async () => {
+    const h = createHandlers(memoryPorts());
+    const words = (name: string) => `no scanned target has the id or name "${name}" (GET /api/targets lists them)`;
+    const filter = await runHandler(
+      h.listFindings,
+      request('GET', {}, new URLSearchParams('target=nope'), ''),
+      () => {},
+    );
+    expect(filter.status).toBe(400);
+    expect((filter.jsonBody as { error: { message: string } }).error.message).toContain(words('nope'));
+    for (const id of ['nope', 'connector:ghost']) {
+      const path = await runHandler(h.getTarget, request('GET', { id }, new URLSearchParams(), ''), () => {});
+      expect(path.status).toBe(404);
+      expect((path.jsonBody as { error: { message: string } }).error.message).toBe(words(id));
+    }
+    // And the known target by its name still answers.
+    const named = await runHandler(
+      h.getTarget,
+      request('GET', { id: CONNECTOR_REF.name }, new URLSearchParams(), ''),
+      () => {},
+    );
+    expect(named.status).toBe(200);
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {
