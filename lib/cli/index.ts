@@ -13,7 +13,7 @@ import { productVersion } from '../version';
 import { scanReport, sortFindings } from './output';
 import { colorEnabled, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
 import { renderRuleDetail, renderRuleTable } from './rules-view';
-import { DEFAULT_ROW_LIMIT, renderFindingsTable, type TableOptions } from './table';
+import { DEFAULT_ROW_LIMIT, renderFindingsTable, renderSummaryText, type TableOptions } from './table';
 import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
 import { progressReporter } from './progress';
 import { printable } from '../text';
@@ -21,7 +21,6 @@ import { parseFactValue } from '../findings/facts';
 import { parseExpiry } from '../findings/suppressions';
 import { nowOf } from '../scan';
 import {
-  countsText,
   findingSortOf,
   latestScanTotals,
   sortFindingsBy,
@@ -378,7 +377,12 @@ export function buildProgram(opts: CliOptions): {
     .command('summary')
     .description('what needs doing first: counts, the next deadline, the worst targets (same as GET /api/summary)')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (o: { format: string }) => {
+    .addOption(
+      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const [list, scans] = await Promise.all([
           rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] }),
@@ -389,18 +393,7 @@ export function buildProgram(opts: CliOptions): {
           print(io, JSON.stringify(out, null, 2));
           return;
         }
-        const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
-        print(
-          io,
-          [
-            out.headlines.nextDeadline,
-            out.headlines.worstTarget,
-            `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
-            ...out.worstTargets.map(
-              (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
-            ),
-          ].join('\n'),
-        );
+        print(io, renderSummaryText(out, outputWidth(io.stdout, io.env, o.width)));
       });
     });
 

@@ -2,7 +2,15 @@ import type { DateTime } from 'luxon';
 import { SEVERITIES, severityRank } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
-import { countsText, daysUntil, dueText, sortFindingsBy, summarize, type FleetSummary } from '../findings/urgency';
+import {
+  countsText,
+  daysUntil,
+  dueText,
+  sortFindingsBy,
+  summarize,
+  type FleetSummary,
+  type summaryJson,
+} from '../findings/urgency';
 import { printable } from '../text';
 import {
   SEVERITY_LABEL,
@@ -88,6 +96,31 @@ function severityCounts(list: readonly Finding[]): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
+}
+
+/**
+ * `hcxmon summary` as text: the summary route's two headlines, the counts and the worst targets, each wrapped to the
+ * terminal (a target name and a finding title make a headline longer than 80 columns) with control characters taken
+ * out of the names, as in the table.
+ */
+export function renderSummaryText(
+  out: Pick<
+    ReturnType<typeof summaryJson>,
+    'headlines' | 'openBySeverity' | 'unknown' | 'suppressed' | 'overdue' | 'worstTargets'
+  >,
+  width: number,
+): string {
+  const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
+  return [
+    out.headlines.nextDeadline,
+    out.headlines.worstTarget,
+    `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
+    ...out.worstTargets.map(
+      (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
+    ),
+  ]
+    .flatMap((l) => continued(printable(l), width))
+    .join('\n');
 }
 
 /** The lines at the top: the next deadline, the worst target, the counts (the same summary as `hcxmon summary`). */

@@ -4,7 +4,8 @@ import type { Finding } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { colorEnabled, extractCommands, isCopyLine, outputWidth, visibleWidth, wrap } from '../../lib/cli/layout';
 import { renderRuleDetail, renderRuleTable } from '../../lib/cli/rules-view';
-import { renderFindingsTable, type TableTarget } from '../../lib/cli/table';
+import { renderFindingsTable, renderSummaryText, type TableTarget } from '../../lib/cli/table';
+import { summarize, summaryJson } from '../../lib/findings/urgency';
 import { formatRuleList, RULES } from '../../lib/rules';
 
 const ASOF = DateTime.fromISO('2026-03-02T15:30:00Z', { zone: 'utc' });
@@ -82,6 +83,26 @@ const render = (width: number, limit?: number, data = ESTATE) =>
 
 /** Table rows are the lines that start with a severity label. */
 const rows = (text: string) => text.split('\n').filter((l) => /^(CRIT|HIGH|MED |LOW |INFO)\s/.test(l));
+
+describe('hcxmon summary as text', () => {
+  it('fits 80 columns (a headline carries a target name and a title) and keeps no control character of a name', () => {
+    const t = target(`onprem-${'long-connector-name-'.repeat(3)}\u001b]0;pwned\u0007`);
+    const findings = [
+      finding(t, {
+        ruleId: 'hcx-activation-key-expiry',
+        title: 'HCX activation key stops working 450 days after the upgrade to 4.11.0',
+        severity: 'critical',
+        deadline: due('2026-03-20'),
+      }),
+    ];
+    const text = renderSummaryText(summaryJson(summarize(findings, ASOF)), 80);
+    const lines = text.split('\n');
+    for (const l of lines) expect({ l, fits: visibleWidth(l) <= 80 }).toEqual({ l, fits: true });
+    expect(text).toContain('Next deadline: 2026-03-20');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
 
 describe('a deadline that could not be read', () => {
   it('is "not known", never "no deadline", when the check itself is unknown (suppressed too)', () => {
