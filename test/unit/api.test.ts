@@ -348,6 +348,26 @@ describe('API input handling (property-based, in-process)', () => {
     expect(named.status).toBe(200);
   });
 
+  it('a suppression expiry is refused in the words of `hcxmon suppress add --expires`, whatever is wrong with it', async () => {
+    const h = createHandlers(memoryPorts());
+    for (const expiresAt of ['2026-02-30', '2026-3-5', '2026-12', 'tomorrow']) {
+      const res = await runHandler(
+        h.createSuppression,
+        request(
+          'POST',
+          {},
+          new URLSearchParams(),
+          JSON.stringify({ ruleId: 'hcx-appliance-outdated', reason: 'r', category: 'waiver', expiresAt }),
+        ),
+        () => {},
+      );
+      expect(res.status).toBe(400);
+      expect((res.jsonBody as { error: { message: string } }).error.message).toBe(
+        `expiresAt: "${expiresAt}" is neither a date YYYY-MM-DD (through the end of that day, UTC) nor an ISO 8601 instant`,
+      );
+    }
+  });
+
   it('an internal fault is a 500 without details, logged without secrets', async () => {
     const ports = memoryPorts();
     ports.findings.list = async () => {
