@@ -11,7 +11,7 @@ import { parseTargetId } from '../api/validate';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
 import { scanReport, sortFindings } from './output';
-import { colorEnabled, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
+import { colorEnabled, continued, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
 import { renderRuleDetail, renderRuleTable } from './rules-view';
 import { DEFAULT_ROW_LIMIT, renderFindingsTable, renderSummaryText, type TableOptions } from './table';
 import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
@@ -463,16 +463,21 @@ export function buildProgram(opts: CliOptions): {
     .command('list')
     .description('list suppressions (active, expired and stale)')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (o: { format: string }) => {
+    .addOption(
+      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const list = await rt.listSuppressions();
         if (o.format === 'json') return print(io, JSON.stringify({ suppressions: list }, null, 2));
         if (list.length === 0) return print(io, 'no suppressions');
+        const width = outputWidth(io.stdout, io.env, o.width);
         for (const s of list) {
-          printText(
-            io,
-            `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`,
-          );
+          // Wrapped at spaces, so the id (what `suppress expire` takes) and a target id stay whole on their line.
+          const text = `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`;
+          print(io, continued(printable(text), width).join('\n'));
         }
       });
     });
