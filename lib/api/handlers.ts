@@ -26,7 +26,7 @@ import { renderDashboard, type DashboardTarget, type DashboardView, type Timelin
 import { HTML_HEADERS } from './html';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import { buildOpenApi } from './openapi';
-import { createPageHandlers } from './pageHandlers';
+import { createPageHandlers, htmlErrors } from './pageHandlers';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
 import {
@@ -743,7 +743,7 @@ export function createHandlers(ports: ApiPorts) {
     putFact,
     alertTest,
     summary,
-    dashboard,
+    dashboard: htmlErrors(dashboard, ''),
     ...createPageHandlers({
       ports,
       now,

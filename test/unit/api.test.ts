@@ -177,7 +177,7 @@ describe('API input handling (property-based, in-process)', () => {
       .map((o) => JSON.stringify(o)),
   );
 
-  it('never answers 5xx; every 4xx carries { error: { code, message } }', async () => {
+  it('never answers 5xx; every 4xx carries { error: { code, message } } (a dashboard page: the message in HTML)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ROUTES), id, query, body, async (route, idValue, q, b) => {
         const res = await runHandler(
@@ -186,7 +186,10 @@ describe('API input handling (property-based, in-process)', () => {
           () => {},
         );
         expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(errorShape.safeParse(res.jsonBody).success).toBe(true);
+        // The dashboard's pages answer a page (the API's words in it) rather than raw JSON.
+        if (res.status >= 400 && route.route.startsWith('dashboard'))
+          expect(res.body).toMatch(/data-testid="error-message">[^<]+</);
+        else if (res.status >= 400) expect(errorShape.safeParse(res.jsonBody).success).toBe(true);
       }),
       { numRuns: 4000 },
     );
@@ -366,6 +369,38 @@ describe('API input handling (property-based, in-process)', () => {
         `expiresAt: "${expiresAt}" is neither a date YYYY-MM-DD (through the end of that day, UTC) nor an ISO 8601 instant`,
       );
     }
+  });
+
+  it("a dashboard page that cannot be drawn is an HTML page in the API's words, never raw JSON", async () => {
+    // The target of a discovery-scope finding is a subscription: the findings page links it, and no scan stores it.
+    const h = createHandlers(memoryPorts());
+    const cases = [
+      { fn: h.dashboardTarget, params: { id: '/subscriptions/00000000-0000-0000-0000-000000000001' }, status: 404 },
+      { fn: h.dashboardReadiness, params: { id: 'nope' }, status: 404 },
+      { fn: h.dashboardFindings, params: {}, query: 'rule=hcx-no-such-rule', status: 400 },
+    ];
+    for (const c of cases) {
+      const res = await runHandler(
+        c.fn,
+        request('GET', c.params, new URLSearchParams(c.query ?? 'code=k1'), ''),
+        () => {},
+      );
+      expect(res.status).toBe(c.status);
+      expect(res.headers?.['content-type']).toMatch(/^text\/html/);
+      expect(res.jsonBody).toBeUndefined();
+      expect(res.body).toMatch(/data-testid="error-message">(no scanned target|rule: no rule)/);
+    }
+    // 500s keep the one logged, detail-free path.
+    const ports = memoryPorts();
+    ports.findings.list = async () => {
+      throw new Error('boom');
+    };
+    const fault = await runHandler(
+      createHandlers(ports).dashboardFindings,
+      request('GET', {}, new URLSearchParams(), ''),
+      () => {},
+    );
+    expect(fault).toMatchObject({ status: 500, jsonBody: { error: { code: 'internal' } } });
   });
 
   it('an internal fault is a 500 without details, logged without secrets', async () => {
