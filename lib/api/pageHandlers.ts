@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Finding, FindingStatus } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
-import { FINDING_SORTS, sortFindingsBy } from '../findings/urgency';
+import { findingSortOf, sortFindingsBy, unknownSortMessage, type FindingSort } from '../findings/urgency';
 import { compareVersionStrings } from '../rules/version';
 import { NotFoundError, ValidationError } from '../errors';
 import { escapeHtml, href, HTML_HEADERS, page, pagePath, type LinkContext } from './html';
@@ -66,7 +66,17 @@ export function createPageHandlers(d: PageDeps) {
     dueOn: zIsoDate.optional(),
     firstSeenAt: zInstant.optional(),
     q: z.string().max(200).optional(),
-    sort: z.enum(FINDING_SORTS).optional(),
+    // The names GET /api/findings?sort= and `hcxmon findings --sort` take (lastSeen/firstSeen too), refused alike.
+    sort: z
+      .string()
+      .max(40)
+      .transform((v, ctx): FindingSort => {
+        const sort = findingSortOf(v);
+        if (sort) return sort;
+        ctx.addIssue({ code: 'custom', message: unknownSortMessage(v) });
+        return z.NEVER;
+      })
+      .optional(),
   });
 
   async function dashboardFindings(req: ApiRequest): Promise<ApiResponse> {

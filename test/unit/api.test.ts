@@ -374,7 +374,7 @@ describe('API input handling (property-based, in-process)', () => {
   it("a dashboard page that cannot be drawn is an HTML page in the API's words, never raw JSON", async () => {
     // The target of a discovery-scope finding is a subscription: the findings page links it, and no scan stores it.
     const h = createHandlers(memoryPorts());
-    const cases = [
+    const cases: { fn: typeof h.dashboardTarget; params: Record<string, string>; query?: string; status: number }[] = [
       { fn: h.dashboardTarget, params: { id: '/subscriptions/00000000-0000-0000-0000-000000000001' }, status: 404 },
       { fn: h.dashboardReadiness, params: { id: 'nope' }, status: 404 },
       { fn: h.dashboardFindings, params: {}, query: 'rule=hcx-no-such-rule', status: 400 },
@@ -401,6 +401,21 @@ describe('API input handling (property-based, in-process)', () => {
       () => {},
     );
     expect(fault).toMatchObject({ status: 500, jsonBody: { error: { code: 'internal' } } });
+  });
+
+  it('the findings page takes the sort names of GET /api/findings, aliases included, and refuses others alike', async () => {
+    const h = createHandlers(memoryPorts());
+    const get = (fn: typeof h.listFindings, q: string) =>
+      runHandler(fn, request('GET', {}, new URLSearchParams(q), ''), () => {});
+    for (const sort of ['lastSeen', 'firstSeen', 'last-seen', 'urgency']) {
+      expect((await get(h.listFindings, `sort=${sort}`)).status).toBe(200);
+      expect((await get(h.dashboardFindings, `sort=${sort}`)).status).toBe(200);
+    }
+    const api = await get(h.listFindings, 'sort=worst');
+    const page = await get(h.dashboardFindings, 'sort=worst');
+    expect([api.status, page.status]).toEqual([400, 400]);
+    const words = (api.jsonBody as { error: { message: string } }).error.message;
+    expect(page.body).toContain(words.replaceAll('"', '&quot;'));
   });
 
   it('an internal fault is a 500 without details, logged without secrets', async () => {
