@@ -391,8 +391,12 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(json.openBySeverity.critical).toBe(
       findings.filter((f) => f.status === 'open' && f.severity === 'critical').length,
     );
+    // The route's two sentences, whole when the width allows; off a terminal (100 columns) wrapped, never wider.
+    const wide = await run(['summary', '--width', '400']);
+    expect(wide.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
     const table = await run(['summary']);
-    expect(table.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
+    for (const l of table.stdout.split('\n')) expect({ l, fits: l.length <= 100 }).toEqual({ l, fits: true });
+    expect(table.stdout.replace(/\n {2}/g, ' ')).toContain(json.headlines.nextDeadline);
   });
 
   it('plans with --as-of without storing anything', async () => {
