@@ -67,7 +67,7 @@ export interface DashboardView {
   /** The next-deadline and worst-target lines; absent when nothing was summarised. */
   summary?: FleetSummary;
   /** What the latest scan found that no scan had before (still open or unknown). */
-  latestScan?: { scanId: string; asOf: string; newFindings: number };
+  latestScan?: { scanId: string; asOf: string; newFindings: number; targetFilter?: string };
   /** Appended to links when the page was opened with a function key in the query. */
   linkQuery?: string;
   /** The finding an alert linked to (`?finding=<id>`), shown first with what to do about it. */
@@ -80,8 +80,9 @@ export interface FocusedFinding {
 }
 
 /** A deadline with its days left (or overdue) counted from `asOf`. */
-export function deadlineCell(deadline: Finding['deadline'], asOf: DateTime): string {
-  if (!deadline) return '<span class="muted">none</span>';
+/** `unknown`: the check could not be made, so a missing deadline is "not known", never "none" (nothing due). */
+export function deadlineCell(deadline: Finding['deadline'], asOf: DateTime, unknown = false): string {
+  if (!deadline) return unknown ? 'not known' : '<span class="muted">none</span>';
   const days = daysUntil(deadline.date, asOf);
   const cls = days < 0 ? 'bad' : days <= 30 ? 'warn' : '';
   return `${escapeHtml(deadline.date)} <span class="${cls} due" data-days="${days}">(${escapeHtml(dueText(days))})</span>`;
@@ -310,7 +311,7 @@ function newLine(view: DashboardView, ctx: LinkContext): string {
     l.newFindings > 0
       ? `<a href="${href(ctx, pagePath.findings, { firstSeenAt: l.asOf, status: 'open,unknown', sort: 'urgency' })}">${l.newFindings} new finding(s)</a>`
       : 'no new findings';
-  return `<p data-testid="new-since">New since the previous scan: ${what} in the latest scan (${escapeHtml(l.asOf)}) · <a href="${href(ctx, pagePath.trend)}">trend of the last 30 scans</a></p>`;
+  return `<p data-testid="new-since">New since the previous scan: ${what} in the latest scan (${escapeHtml(l.asOf)}${l.targetFilter ? `, only ${escapeHtml(l.targetFilter)}` : ''}) · <a href="${href(ctx, pagePath.trend)}">trend of the last 30 scans</a></p>`;
 }
 
 export function renderDashboard(view: DashboardView): string {

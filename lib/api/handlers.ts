@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { upgradeView } from '../upgrade/page';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { compareVersionStrings } from '../rules/version';
 import {
   compareTargetUrgency,
   findingSortOf,
+  latestCompletedScan,
   latestScanTotals,
   sortFindingsBy,
   summarize,
@@ -26,7 +27,7 @@ import { renderDashboard, type DashboardTarget, type DashboardView, type Timelin
 import { HTML_HEADERS } from './html';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import { buildOpenApi } from './openapi';
-import { createPageHandlers } from './pageHandlers';
+import { createPageHandlers, htmlErrors } from './pageHandlers';
 import type { ApiPorts, FindingFilter } from './ports';
 import { evaluateReadiness } from './readiness';
 import {
@@ -36,7 +37,6 @@ import {
   parseTargetId,
   unwrapToken,
   wrapToken,
-  zInstant,
   zIsoDate,
   zLimit,
   zOwner,
@@ -105,16 +105,38 @@ export const TARGET_CSV_COLUMNS = [
   'suppressed',
 ];
 
-/** A position in a list the handler sorted itself (the store cannot sort): `o:<offset>`. */
-function offsetToken(offset: number, total: number): string | undefined {
-  return offset < total ? `o:${offset}` : undefined;
+/**
+ * A position in a list the handler sorted itself (the store cannot sort): `o:<offset>:<fingerprint>`. Each page
+ * sorts the list afresh, so a scan (or a deadline passing at midnight) between two pages can move rows across the
+ * page boundary: an offset alone would then repeat or skip rows without a word. The fingerprint is a hash of the ids
+ * already served (the rows before the offset, in order); the next page refuses to continue when they are no longer
+ * the same rows in the same order, and the caller reads again from the first page.
+ */
+function servedFingerprint(sorted: readonly Finding[], offset: number): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < offset && i < sorted.length; i++) h.update(sorted[i].id).update('\n');
+  return h.digest('base64url').slice(0, 22);
 }
 
-function readOffset(token: string | undefined): number {
+function offsetToken(sorted: readonly Finding[], offset: number): string | undefined {
+  return offset < sorted.length ? `o:${offset}:${servedFingerprint(sorted, offset)}` : undefined;
+}
+
+function readOffset(token: string | undefined, sorted: readonly Finding[]): number {
   if (token === undefined) return 0;
-  const m = /^o:(\d{1,9})$/.exec(token);
-  if (!m) throw new ValidationError('continuationToken is malformed (pass the token of the previous page unchanged)', 'continuationToken');
-  return Number(m[1]);
+  const m = /^o:(\d{1,9}):([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m)
+    throw new ValidationError(
+      'continuationToken is malformed (pass the token of the previous page unchanged)',
+      'continuationToken',
+    );
+  const offset = Number(m[1]);
+  if (servedFingerprint(sorted, offset) !== m[2])
+    throw new ValidationError(
+      'continuationToken: the sorted list changed since the previous page (a scan ran, or a deadline passed); read again from the first page',
+      'continuationToken',
+    );
+  return offset;
 }
 
 /**
@@ -210,10 +232,10 @@ export function createHandlers(ports: ApiPorts) {
       // (a token of this query only, like the store's).
       const { items, truncated } = await loadFindings(filter, CSV_MAX_ROWS);
       const sorted = sortFindingsBy(items, q.sort, asOf);
-      const from = readOffset(storeToken);
+      const from = readOffset(storeToken, sorted);
       const size = q.format === 'csv' ? CSV_MAX_ROWS : q.limit;
       const page = sorted.slice(from, from + size);
-      const next = wrapToken(offsetToken(from + size, sorted.length), queryKey);
+      const next = wrapToken(offsetToken(sorted, from + size), queryKey);
       if (q.format === 'csv') {
         const res = csvResponse(findingsToCsv(page.map(view)), 'hcx-findings.csv', next);
         // More matched than one sorted read holds: say so rather than let the file pass for the whole list.
@@ -335,7 +357,7 @@ export function createHandlers(ports: ApiPorts) {
     noQuery(req);
     const [{ items }, scans] = await Promise.all([
       loadFindings({ statuses: DEFAULT_STATUSES }),
-      ports.scans.list({ limit: 5 }),
+      ports.scans.list({ limit: 10 }),
     ]);
     return json(summaryJson(summarize(items, now()), 10, latestScanTotals(scans.items)));
   }
@@ -378,13 +400,19 @@ export function createHandlers(ports: ApiPorts) {
   }
 
   /** A target in the path: its id (URL-encoded) or its name. */
+  /** The words every surface uses for a target no scan has stored (the filters' 400, the paths' 404, the CLI). */
+  const noSuchTarget = (raw: string) =>
+    new NotFoundError(`no scanned target has the id or name "${clip(raw, 200)}" (${TARGETS_HINT})`);
+
   async function pathTarget(req: ApiRequest): Promise<string> {
     const raw = req.params.id ?? '';
     try {
       return parseTargetId(raw);
-    } catch (err) {
+    } catch {
+      // Not an id: a name, or nothing known. A path names a resource, so an unknown one is a 404 with the same words
+      // as target= (it was a 400 "expected a target id", which reads as if names were not accepted).
       const named = findTarget(decodeTarget(raw), await ports.inventory.listTargets(), 'id');
-      if (named === undefined) throw err;
+      if (named === undefined) throw noSuchTarget(decodeTarget(raw));
       return named;
     }
   }
@@ -392,7 +420,7 @@ export function createHandlers(ports: ApiPorts) {
   async function requireInventory(req: ApiRequest) {
     const id = await pathTarget(req);
     const inv = await ports.inventory.latest(id);
-    if (!inv) throw new NotFoundError(`no target with id "${clip(id, 200)}" has been scanned`);
+    if (!inv) throw noSuchTarget(id);
     return { id, inv };
   }
 
@@ -501,7 +529,9 @@ export function createHandlers(ports: ApiPorts) {
       subjectId: zText(512).optional(),
       reason: zText(2000),
       category: z.enum(['waiver', 'mitigated']),
-      expiresAt: zInstant,
+      // Checked by parseExpiry (in newSuppression), as `hcxmon suppress add --expires`: the same inputs refused with
+      // the same words (a schema check here answered "2026-02-30" in other words than the CLI).
+      expiresAt: z.string().max(40),
       createdBy: zText(200).optional(),
     })
     .strict();
@@ -614,7 +644,8 @@ export function createHandlers(ports: ApiPorts) {
     const asOf = now();
     const [{ items: current }, latest] = await Promise.all([
       loadFindings({ statuses: DEFAULT_STATUSES }),
-      ports.scans.list({ limit: 1 }).then((p) => p.items[0]),
+      // The same scan as GET /api/summary's latestScan (not a running or empty one): see latestCompletedScan.
+      ports.scans.list({ limit: 10 }).then((p) => latestCompletedScan(p.items)),
     ]);
     const summary = summarize(current, asOf);
     const targets = (await targetSummaries(summary)).sort((a, b) =>
@@ -670,6 +701,7 @@ export function createHandlers(ports: ApiPorts) {
       latestScan: latest && {
         scanId: latest.scanId,
         asOf: latest.asOf,
+        ...(latest.targetFilter ? { targetFilter: latest.targetFilter } : {}),
         // What the scan recorded when it finished; a scan from before totals: its findings first seen then.
         newFindings:
           latest.totals?.new ??
@@ -715,7 +747,7 @@ export function createHandlers(ports: ApiPorts) {
     putFact,
     alertTest,
     summary,
-    dashboard,
+    dashboard: htmlErrors(dashboard, ''),
     ...createPageHandlers({
       ports,
       now,

@@ -2,9 +2,10 @@ import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Finding, FindingStatus } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
-import { FINDING_SORTS, sortFindingsBy } from '../findings/urgency';
+import { findingSortOf, sortFindingsBy, unknownSortMessage, type FindingSort } from '../findings/urgency';
 import { compareVersionStrings } from '../rules/version';
-import { HTML_HEADERS, type LinkContext } from './html';
+import { NotFoundError, ValidationError } from '../errors';
+import { escapeHtml, href, HTML_HEADERS, page, pagePath, type LinkContext } from './html';
 import type { ApiRequest, ApiResponse } from './http';
 import { renderFindingsPage, renderReadinessPage, renderTargetPage, renderTrendPage, type TrendPoint } from './pages';
 import type { ApiPorts, FindingFilter } from './ports';
@@ -66,7 +67,17 @@ export function createPageHandlers(d: PageDeps) {
     dueOn: zIsoDate.optional(),
     firstSeenAt: zInstant.optional(),
     q: z.string().max(200).optional(),
-    sort: z.enum(FINDING_SORTS).optional(),
+    // The names GET /api/findings?sort= and `hcxmon findings --sort` take (lastSeen/firstSeen too), refused alike.
+    sort: z
+      .string()
+      .max(40)
+      .transform((v, ctx): FindingSort => {
+        const sort = findingSortOf(v);
+        if (sort) return sort;
+        ctx.addIssue({ code: 'custom', message: unknownSortMessage(v) });
+        return z.NEVER;
+      })
+      .optional(),
   });
 
   async function dashboardFindings(req: ApiRequest): Promise<ApiResponse> {
@@ -212,5 +223,36 @@ export function createPageHandlers(d: PageDeps) {
     return html(renderTrendPage(linkContext(req, '../'), points));
   }
 
-  return { dashboardFindings, dashboardTarget, dashboardReadiness, dashboardTrend };
+  return {
+    dashboardFindings: htmlErrors(dashboardFindings, '../'),
+    dashboardTarget: htmlErrors(dashboardTarget, '../../'),
+    dashboardReadiness: htmlErrors(dashboardReadiness, '../../../'),
+    dashboardTrend: htmlErrors(dashboardTrend, '../'),
+  };
+}
+
+/**
+ * A page that cannot be drawn (an unknown rule in the filter, a target no scan stored — the target of a
+ * discovery-scope finding is a subscription, which has no page) answers an HTML page with the same status and the
+ * same words as the JSON API, and links back to the fleet: a click from the dashboard never lands on raw JSON.
+ * Other errors (500) keep the one path of lib/api/http.ts (logged, no details).
+ */
+export function htmlErrors(
+  fn: (req: ApiRequest) => Promise<ApiResponse>,
+  up: string,
+): (req: ApiRequest) => Promise<ApiResponse> {
+  return async (req) => {
+    try {
+      return await fn(req);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof NotFoundError)) throw err;
+      const status = err instanceof NotFoundError ? 404 : 400;
+      const ctx = linkContext(req, up);
+      const title = status === 404 ? 'Not found' : 'This page cannot be shown';
+      const body =
+        `<h1>${title}</h1><p data-testid="error-message">${escapeHtml(err.message)}</p>` +
+        `<p><a href="${href(ctx, pagePath.fleet)}">Back to the fleet</a> · <a href="${href(ctx, pagePath.findings)}">all findings</a></p>`;
+      return { status, headers: { ...HTML_HEADERS }, body: page({ title: `HCX compliance — ${title}`, ctx, body }) };
+    }
+  };
 }

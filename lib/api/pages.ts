@@ -87,7 +87,7 @@ export function findingRows(ctx: LinkContext, asOf: DateTime, findings: Finding[
       statusPill(f.status, findingStatusText(f)),
       ...(withTarget ? [`<a href="${href(ctx, pagePath.target(f.targetId))}">${escapeHtml(f.targetName)}</a>`] : []),
       escapeHtml(f.subjectName),
-      deadlineCell(f.deadline, asOf),
+      deadlineCell(f.deadline, asOf, f.status === 'unknown' || f.underlyingStatus === 'unknown'),
       escapeHtml(f.owner),
     ],
   }));
@@ -171,6 +171,8 @@ export function renderFindingsPage(view: FindingsPageView): string {
           rule: f.rule,
           target: f.target,
           dueBefore: f.dueBefore,
+          // In the order the page shows (the API's sort names are the page's): without it the file came in storage order.
+          sort: f.sort,
         })}" download>Download these findings as CSV</a></p>`
       : '';
   const body =

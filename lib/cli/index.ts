@@ -11,9 +11,9 @@ import { parseTargetId } from '../api/validate';
 import type { Runtime } from '../runtime';
 import { productVersion } from '../version';
 import { scanReport, sortFindings } from './output';
-import { colorEnabled, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
+import { colorEnabled, continued, MAX_WIDTH, MIN_WIDTH, outputWidth } from './layout';
 import { renderRuleDetail, renderRuleTable } from './rules-view';
-import { DEFAULT_ROW_LIMIT, renderFindingsTable, type TableOptions } from './table';
+import { DEFAULT_ROW_LIMIT, renderFindingsTable, renderSummaryText, type TableOptions } from './table';
 import { findingsToCsv, findingView, type ReferencesOf } from '../findings/view';
 import { progressReporter } from './progress';
 import { registerWatch } from './watch';
@@ -22,7 +22,6 @@ import { parseFactValue } from '../findings/facts';
 import { parseExpiry } from '../findings/suppressions';
 import { nowOf } from '../scan';
 import {
-  countsText,
   findingSortOf,
   latestScanTotals,
   sortFindingsBy,
@@ -381,29 +380,23 @@ export function buildProgram(opts: CliOptions): {
     .command('summary')
     .description('what needs doing first: counts, the next deadline, the worst targets (same as GET /api/summary)')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (o: { format: string }) => {
+    .addOption(
+      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const [list, scans] = await Promise.all([
           rt.stores.findings.queryAll({ status: ['open', 'unknown', 'suppressed'] }),
-          rt.stores.scans.list({ pageSize: 5 }),
+          rt.stores.scans.list({ pageSize: 10 }),
         ]);
         const out = summaryJson(summarize(list, nowOf(rt.deps)), 10, latestScanTotals(scans.items));
         if (o.format === 'json') {
           print(io, JSON.stringify(out, null, 2));
           return;
         }
-        const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
-        print(
-          io,
-          [
-            out.headlines.nextDeadline,
-            out.headlines.worstTarget,
-            `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
-            ...out.worstTargets.map(
-              (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
-            ),
-          ].join('\n'),
-        );
+        print(io, renderSummaryText(out, outputWidth(io.stdout, io.env, o.width)));
       });
     });
 
@@ -473,16 +466,21 @@ export function buildProgram(opts: CliOptions): {
     .command('list')
     .description('list suppressions (active, expired and stale)')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (o: { format: string }) => {
+    .addOption(
+      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
+        parseWidth,
+      ),
+    )
+    .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const list = await rt.listSuppressions();
         if (o.format === 'json') return print(io, JSON.stringify({ suppressions: list }, null, 2));
         if (list.length === 0) return print(io, 'no suppressions');
+        const width = outputWidth(io.stdout, io.env, o.width);
         for (const s of list) {
-          printText(
-            io,
-            `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`,
-          );
+          // Wrapped at spaces, so the id (what `suppress expire` takes) and a target id stay whole on their line.
+          const text = `${s.id}  ${s.state.padEnd(7)}  ${s.ruleId}  ${s.targetId ?? '*'}  ${s.subjectId ?? '*'}  until ${s.expiresAt}  ${s.category}: ${s.reason} (by ${s.createdBy})`;
+          print(io, continued(printable(text), width).join('\n'));
         }
       });
     });

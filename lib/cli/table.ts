@@ -2,7 +2,15 @@ import type { DateTime } from 'luxon';
 import { SEVERITIES, severityRank } from '../domain/evaluation';
 import type { Finding } from '../domain/finding';
 import type { TargetKind } from '../domain/target';
-import { countsText, daysUntil, dueText, sortFindingsBy, summarize, type FleetSummary } from '../findings/urgency';
+import {
+  countsText,
+  daysUntil,
+  dueText,
+  sortFindingsBy,
+  summarize,
+  type FleetSummary,
+  type summaryJson,
+} from '../findings/urgency';
 import { printable } from '../text';
 import {
   SEVERITY_LABEL,
@@ -57,12 +65,24 @@ const OMITTED_GROUPS = 8;
 const GAP = '  ';
 const SEV_WIDTH = 4;
 
-/** "13 d left", "due today", "overdue 3 d"; "no deadline" when the finding has none. */
-export function dueCell(f: Pick<Finding, 'deadline'>, asOf: DateTime, withDate: boolean): string {
-  if (!f.deadline) return 'no deadline';
+/**
+ * "13 d left", "due today", "overdue 3 d"; "no deadline" when the finding has none; "not known" when it has none
+ * because the check could not be made (status unknown, under a suppression too): "no deadline" there would read as
+ * "nothing is due" about a version or key nobody could read.
+ */
+export function dueCell(
+  f: Pick<Finding, 'deadline' | 'status' | 'underlyingStatus'>,
+  asOf: DateTime,
+  withDate: boolean,
+): string {
+  if (!f.deadline) return isUnknown(f) ? 'not known' : 'no deadline';
   const days = daysUntil(f.deadline.date, asOf);
   const left = days === 0 ? 'due today' : days > 0 ? `${days} d left` : `overdue ${-days} d`;
   return withDate ? `${f.deadline.date} ${left}` : left;
+}
+
+export function isUnknown(f: Pick<Finding, 'status' | 'underlyingStatus'>): boolean {
+  return f.status === 'unknown' || (f.status === 'suppressed' && f.underlyingStatus === 'unknown');
 }
 
 function statusPrefix(f: Finding): string {
@@ -76,6 +96,31 @@ function severityCounts(list: readonly Finding[]): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
+}
+
+/**
+ * `hcxmon summary` as text: the summary route's two headlines, the counts and the worst targets, each wrapped to the
+ * terminal (a target name and a finding title make a headline longer than 80 columns) with control characters taken
+ * out of the names, as in the table.
+ */
+export function renderSummaryText(
+  out: Pick<
+    ReturnType<typeof summaryJson>,
+    'headlines' | 'openBySeverity' | 'unknown' | 'suppressed' | 'overdue' | 'worstTargets'
+  >,
+  width: number,
+): string {
+  const counts = SEVERITIES.map((s) => `${out.openBySeverity[s]} ${s}`).join(', ');
+  return [
+    out.headlines.nextDeadline,
+    out.headlines.worstTarget,
+    `Open: ${counts}; unknown: ${out.unknown}; suppressed: ${out.suppressed}; overdue: ${out.overdue}`,
+    ...out.worstTargets.map(
+      (t, i) => `${i + 1}. ${t.targetName} — ${countsText(t.open)}${t.unknown ? `, ${t.unknown} unknown` : ''}`,
+    ),
+  ]
+    .flatMap((l) => continued(printable(l), width))
+    .join('\n');
 }
 
 /** The lines at the top: the next deadline, the worst target, the counts (the same summary as `hcxmon summary`). */

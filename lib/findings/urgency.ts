@@ -253,11 +253,20 @@ export interface LatestScanTotals {
   totals: ScanTotals;
 }
 
-export function latestScanTotals(
-  scans: readonly Pick<ScanRecord, 'scanId' | 'asOf' | 'status' | 'completedAt' | 'targetFilter' | 'totals'>[],
-): LatestScanTotals | undefined {
-  // The newest completed scan only: an older one's totals would read as today's.
-  const s = scans.find((x) => x.status === 'completed');
+type ScanRow = Pick<ScanRecord, 'scanId' | 'asOf' | 'status' | 'completedAt' | 'targetFilter' | 'totals' | 'targets'>;
+
+/**
+ * The scan "the latest scan" means on the dashboard and in the summary: the newest completed scan that reached at
+ * least one target. A running scan has found nothing yet, and a scan whose target filter matched nothing (refused by
+ * `POST /api/scans` and `hcxmon scan --target`, but still recorded) scanned nothing: either would read as "no new
+ * findings", which is not known.
+ */
+export function latestCompletedScan<S extends ScanRow>(scans: readonly S[]): S | undefined {
+  return scans.find((x) => x.status === 'completed' && x.targets.length > 0);
+}
+
+export function latestScanTotals(scans: readonly ScanRow[]): LatestScanTotals | undefined {
+  const s = latestCompletedScan(scans);
   if (!s?.totals) return undefined;
   return {
     scanId: s.scanId,

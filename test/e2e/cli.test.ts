@@ -212,7 +212,8 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     // terminal the width is 100, which has room for the date.
     const rows = lines.filter((l) => /^(CRIT|HIGH|MED |LOW |INFO) /.test(l));
     expect(rows.length).toBeGreaterThan(10);
-    const due = /^(CRIT|HIGH|MED |LOW |INFO) {2}(\d{4}-\d{2}-\d{2} (\d+ d left|due today|overdue \d+ d)|no deadline) /;
+    const due =
+      /^(CRIT|HIGH|MED |LOW |INFO) {2}(\d{4}-\d{2}-\d{2} (\d+ d left|due today|overdue \d+ d)|no deadline|not known) /;
     for (const row of rows) expect(row).toMatch(due);
     // An unreachable target's unknowns are one line, not rows; every other finding with a deadline has a dated row.
     const collapsed = new Set(
@@ -390,8 +391,12 @@ describe('hcxmon CLI (child process, built package, lab + Azurite)', () => {
     expect(json.openBySeverity.critical).toBe(
       findings.filter((f) => f.status === 'open' && f.severity === 'critical').length,
     );
+    // The route's two sentences, whole when the width allows; off a terminal (100 columns) wrapped, never wider.
+    const wide = await run(['summary', '--width', '400']);
+    expect(wide.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
     const table = await run(['summary']);
-    expect(table.stdout.split('\n').slice(0, 2)).toEqual([json.headlines.nextDeadline, json.headlines.worstTarget]);
+    for (const l of table.stdout.split('\n')) expect({ l, fits: l.length <= 100 }).toEqual({ l, fits: true });
+    expect(table.stdout.replace(/\n {2}/g, ' ')).toContain(json.headlines.nextDeadline);
   });
 
   it('plans with --as-of without storing anything', async () => {

@@ -268,7 +268,11 @@ it('findings list: filters, free-text search and sort, every row with its days l
 it('refuses an unknown rule id in the findings filter instead of answering an empty list', async () => {
   const res = await fetch(withKey(`${host.url}/api/dashboard/findings?rule=hcx-no-such-rule`));
   expect(res.status).toBe(400);
-  expect(((await res.json()) as { error: { message: string } }).error.message).toContain('no rule "hcx-no-such-rule"');
+  // A page, not raw JSON: the API's words, and a way back.
+  expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  const body = await res.text();
+  expect(body).toContain('no rule &quot;hcx-no-such-rule&quot;');
+  expect(body).toContain('Back to the fleet');
 });
 
 it('a target page shows versions, history, findings, facts and readiness; its gate page shows the checks', async () => {

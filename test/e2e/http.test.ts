@@ -168,7 +168,9 @@ describe('HTTP API through the local host', () => {
     const [payload] = (first.json.continuationToken as string).split('.');
     const { q: queryKey } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { q: string };
     // A position inside another target's partition, wrapped the way this API wraps tokens.
-    const store = Buffer.from(JSON.stringify({ nextPartitionKey: targetKey(CLOUD_REF.id), nextRowKey: '' })).toString('base64');
+    const store = Buffer.from(JSON.stringify({ nextPartitionKey: targetKey(CLOUD_REF.id), nextRowKey: '' })).toString(
+      'base64',
+    );
     const forged = await call('GET', `${q}&continuationToken=${enc(wrapToken(store, queryKey)!)}`);
     expect(forged.status).toBe(200);
     expect(forged.json.items.filter((f: Finding) => f.targetId !== CONNECTOR_REF.id)).toEqual([]);
@@ -344,7 +346,10 @@ describe('HTTP API through the local host', () => {
     // Upper-case ARM ids are the same target.
     expect((await call('GET', `targets/${enc(CLOUD_REF.id.toUpperCase())}`)).status).toBe(200);
     expect((await call('GET', `targets/${enc('connector:nobody')}`)).status).toBe(404);
-    expect((await call('GET', `targets/${enc('not a target')}`)).status).toBe(400);
+    // Neither an id nor a known name: a 404 too, in the words of target= (README: "400; 404 in a path").
+    const unknown = await call('GET', `targets/${enc('not a target')}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toContain('no scanned target has the id or name "not a target"');
   });
 
   it('readiness: WAN Optimization blocks the upgrade gate, with evidence', async () => {

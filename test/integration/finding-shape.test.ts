@@ -243,6 +243,17 @@ describe('one finding shape, one expiry, one fact check: CLI and API over the sa
     expect(apiBad.json.error.message).toMatch(/^expiresAt: "2026-12" is neither a date YYYY-MM-DD/);
   });
 
+  it('`hcxmon suppress list` fits the terminal, each suppression id whole (what `suppress expire` takes)', async () => {
+    // The suppressions of the test above are stored: one line each was 150 columns and more.
+    const r = await cli(['suppress', 'list', '--width', '80']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    for (const l of lines) expect({ l, fits: l.length <= 80 }).toEqual({ l, fits: true });
+    const stored = await ctx.rt.stores.suppressions.list();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const s of stored) expect(lines.some((l) => l.startsWith(`${s.id} `))).toBe(true);
+  });
+
   it('a fact value is checked by one function: the same dates refused with the same words', async () => {
     for (const value of ['2999-01-01', '2025-08-01T10:00:00Z']) {
       const viaCli = await cli(['fact', 'set', 'onprem-dc1', 'upgradedTo411At', value]);

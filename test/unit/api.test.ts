@@ -177,7 +177,7 @@ describe('API input handling (property-based, in-process)', () => {
       .map((o) => JSON.stringify(o)),
   );
 
-  it('never answers 5xx; every 4xx carries { error: { code, message } }', async () => {
+  it('never answers 5xx; every 4xx carries { error: { code, message } } (a dashboard page: the message in HTML)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ROUTES), id, query, body, async (route, idValue, q, b) => {
         const res = await runHandler(
@@ -186,7 +186,10 @@ describe('API input handling (property-based, in-process)', () => {
           () => {},
         );
         expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(errorShape.safeParse(res.jsonBody).success).toBe(true);
+        // The dashboard's pages answer a page (the API's words in it) rather than raw JSON.
+        if (res.status >= 400 && route.route.startsWith('dashboard'))
+          expect(res.body).toMatch(/data-testid="error-message">[^<]+</);
+        else if (res.status >= 400) expect(errorShape.safeParse(res.jsonBody).success).toBe(true);
       }),
       { numRuns: 4000 },
     );
@@ -206,6 +209,213 @@ describe('API input handling (property-based, in-process)', () => {
       () => {},
     );
     expect(dup.jsonBody).toMatchObject({ error: { parameter: 'rule' } });
+  });
+
+  it('"the latest scan" is the newest completed scan that reached a target, on the dashboard and in the summary alike', async () => {
+    // A scan still running has found nothing yet, and a scan whose --target matched nothing (refused with 404/exit 2,
+    // still recorded) scanned nothing: neither may make the dashboard say "no new findings" or the summary drop its
+    // latestScan. Newest first, as the store lists them.
+    const totals = {
+      openBySeverity: { critical: 0, high: 0, medium: 1, low: 0, info: 0 },
+      open: 1,
+      unknown: 0,
+      suppressed: 0,
+      new: 3,
+      resolved: 0,
+      escalated: 0,
+    };
+    const target = { id: CONNECTOR_REF.id, name: CONNECTOR_REF.name, kind: CONNECTOR_REF.kind };
+    const base = { trigger: 'http' as const, discoveryErrors: [] };
+    const scans = [
+      {
+        ...base,
+        scanId: 'running',
+        asOf: '2026-03-02T00:00:00.000Z',
+        startedAt: '2026-03-02T00:00:00.000Z',
+        targets: [target],
+        status: 'running' as const,
+      },
+      {
+        ...base,
+        scanId: 'refused',
+        asOf: '2026-03-01T23:00:00.000Z',
+        startedAt: '2026-03-01T23:00:00.000Z',
+        targets: [],
+        targetFilter: 'nope',
+        status: 'completed' as const,
+        completedAt: '2026-03-01T23:00:00.000Z',
+      },
+      {
+        ...base,
+        scanId: 'full',
+        asOf: '2026-03-01T05:00:00.000Z',
+        startedAt: '2026-03-01T05:00:00.000Z',
+        targets: [target],
+        status: 'completed' as const,
+        completedAt: '2026-03-01T05:01:00.000Z',
+        totals,
+      },
+    ];
+    const ports = memoryPorts();
+    ports.scans.list = async () => ({ items: scans });
+    const h = createHandlers(ports);
+    const summary = await runHandler(h.summary, request('GET', {}, new URLSearchParams(), ''), () => {});
+    expect(summary.jsonBody).toMatchObject({ latestScan: { scanId: 'full', totals: { new: 3 } } });
+    const page = await runHandler(h.dashboard, request('GET', {}, new URLSearchParams(), ''), () => {});
+    const line = /<p data-testid="new-since">([\s\S]*?)<\/p>/.exec(String(page.body))?.[1] ?? '';
+    expect(line).toContain('3 new finding(s)</a> in the latest scan (2026-03-01T05:00:00.000Z)');
+  });
+
+  it("the findings page's CSV link asks for the page's order, and the API answers it", async () => {
+    const h = createHandlers(memoryPorts());
+    const page = await runHandler(
+      h.dashboardFindings,
+      request('GET', {}, new URLSearchParams('sort=deadline&severity=medium'), ''),
+      () => {},
+    );
+    const link = /href="([^"]*format=csv[^"]*)"/.exec(String(page.body))?.[1]?.replaceAll('&amp;', '&');
+    expect(link).toBeDefined();
+    const query = new URLSearchParams(link!.split('?')[1]);
+    expect(query.get('sort')).toBe('deadline');
+    const csv = await runHandler(h.listFindings, request('GET', {}, query, ''), () => {});
+    expect(csv.status).toBe(200);
+    expect(csv.headers?.['content-type']).toMatch(/^text\/csv/);
+  });
+
+  it('sorted pages never repeat or skip a row silently when the list changes between pages', async () => {
+    const ports = memoryPorts();
+    const base = (await ports.findings.list({ statuses: ['open'] }, { limit: 1 })).items[0];
+    const make = (id: string, severity: Finding['severity']): Finding => ({ ...base, id, severity, subjectName: id });
+    const list: Finding[] = [make('a', 'high'), make('b', 'medium'), make('c', 'low')];
+    ports.findings.list = async () => ({ items: [...list] });
+    const h = createHandlers(ports);
+    const get = (query: string) =>
+      runHandler(h.listFindings, request('GET', {}, new URLSearchParams(query), ''), () => {});
+    const ids = (res: Awaited<ReturnType<typeof get>>) =>
+      (res.jsonBody as { items: { id: string }[] }).items.map((i) => i.id);
+    const first = await get('sort=severity&limit=2');
+    expect(ids(first)).toEqual(['a', 'b']);
+    const token = (first.jsonBody as { continuationToken: string }).continuationToken;
+
+    // A row that sorts after the rows already served changes nothing served: the next page goes on.
+    list.push(make('d', 'info'));
+    const next = await get(`sort=severity&limit=2&continuationToken=${encodeURIComponent(token)}`);
+    expect(ids(next)).toEqual(['c', 'd']);
+
+    // A row that sorts before them would push 'b' onto the next page (a repeat) — refused, not answered.
+    list.push(make('z', 'critical'));
+    const moved = await get(`sort=severity&limit=2&continuationToken=${encodeURIComponent(token)}`);
+    expect(moved.status).toBe(400);
+    expect(moved.jsonBody).toMatchObject({
+      error: { parameter: 'continuationToken', message: expect.stringContaining('read again from the first page') },
+    });
+  });
+
+  it('the findings page says a deadline is "not known" when the check is unknown, not "none"', async () => {
+    const ports = memoryPorts();
+    const base = (await ports.findings.list({ statuses: ['open'] }, { limit: 1 })).items[0];
+    const unknown: Finding = { ...base, id: 'u', status: 'unknown', ruleId: 'hcx-version-end-of-support' };
+    delete unknown.deadline;
+    ports.findings.list = async () => ({ items: [unknown] });
+    const page = await runHandler(
+      createHandlers(ports).dashboardFindings,
+      request('GET', {}, new URLSearchParams(), ''),
+      () => {},
+    );
+    const row = /<tr[^>]*data-finding-id="u"[\s\S]*?<\/tr>/.exec(String(page.body))?.[0] ?? '';
+    expect(row).toContain('not known');
+    expect(row).not.toContain('>none<');
+  });
+
+  it('a target no scan stored: the same words in a filter (400) and in a path, by name or by id (404)', async () => {
+    const h = createHandlers(memoryPorts());
+    const words = (name: string) => `no scanned target has the id or name "${name}" (GET /api/targets lists them)`;
+    const filter = await runHandler(
+      h.listFindings,
+      request('GET', {}, new URLSearchParams('target=nope'), ''),
+      () => {},
+    );
+    expect(filter.status).toBe(400);
+    expect((filter.jsonBody as { error: { message: string } }).error.message).toContain(words('nope'));
+    for (const id of ['nope', 'connector:ghost']) {
+      const path = await runHandler(h.getTarget, request('GET', { id }, new URLSearchParams(), ''), () => {});
+      expect(path.status).toBe(404);
+      expect((path.jsonBody as { error: { message: string } }).error.message).toBe(words(id));
+    }
+    // And the known target by its name still answers.
+    const named = await runHandler(
+      h.getTarget,
+      request('GET', { id: CONNECTOR_REF.name }, new URLSearchParams(), ''),
+      () => {},
+    );
+    expect(named.status).toBe(200);
+  });
+
+  it('a suppression expiry is refused in the words of `hcxmon suppress add --expires`, whatever is wrong with it', async () => {
+    const h = createHandlers(memoryPorts());
+    for (const expiresAt of ['2026-02-30', '2026-3-5', '2026-12', 'tomorrow']) {
+      const res = await runHandler(
+        h.createSuppression,
+        request(
+          'POST',
+          {},
+          new URLSearchParams(),
+          JSON.stringify({ ruleId: 'hcx-appliance-outdated', reason: 'r', category: 'waiver', expiresAt }),
+        ),
+        () => {},
+      );
+      expect(res.status).toBe(400);
+      expect((res.jsonBody as { error: { message: string } }).error.message).toBe(
+        `expiresAt: "${expiresAt}" is neither a date YYYY-MM-DD (through the end of that day, UTC) nor an ISO 8601 instant`,
+      );
+    }
+  });
+
+  it("a dashboard page that cannot be drawn is an HTML page in the API's words, never raw JSON", async () => {
+    // The target of a discovery-scope finding is a subscription: the findings page links it, and no scan stores it.
+    const h = createHandlers(memoryPorts());
+    const cases: { fn: typeof h.dashboardTarget; params: Record<string, string>; query?: string; status: number }[] = [
+      { fn: h.dashboardTarget, params: { id: '/subscriptions/00000000-0000-0000-0000-000000000001' }, status: 404 },
+      { fn: h.dashboardReadiness, params: { id: 'nope' }, status: 404 },
+      { fn: h.dashboardFindings, params: {}, query: 'rule=hcx-no-such-rule', status: 400 },
+    ];
+    for (const c of cases) {
+      const res = await runHandler(
+        c.fn,
+        request('GET', c.params, new URLSearchParams(c.query ?? 'code=k1'), ''),
+        () => {},
+      );
+      expect(res.status).toBe(c.status);
+      expect(res.headers?.['content-type']).toMatch(/^text\/html/);
+      expect(res.jsonBody).toBeUndefined();
+      expect(res.body).toMatch(/data-testid="error-message">(no scanned target|rule: no rule)/);
+    }
+    // 500s keep the one logged, detail-free path.
+    const ports = memoryPorts();
+    ports.findings.list = async () => {
+      throw new Error('boom');
+    };
+    const fault = await runHandler(
+      createHandlers(ports).dashboardFindings,
+      request('GET', {}, new URLSearchParams(), ''),
+      () => {},
+    );
+    expect(fault).toMatchObject({ status: 500, jsonBody: { error: { code: 'internal' } } });
+  });
+
+  it('the findings page takes the sort names of GET /api/findings, aliases included, and refuses others alike', async () => {
+    const h = createHandlers(memoryPorts());
+    const get = (fn: typeof h.listFindings, q: string) =>
+      runHandler(fn, request('GET', {}, new URLSearchParams(q), ''), () => {});
+    for (const sort of ['lastSeen', 'firstSeen', 'last-seen', 'urgency']) {
+      expect((await get(h.listFindings, `sort=${sort}`)).status).toBe(200);
+      expect((await get(h.dashboardFindings, `sort=${sort}`)).status).toBe(200);
+    }
+    const api = await get(h.listFindings, 'sort=worst');
+    const page = await get(h.dashboardFindings, 'sort=worst');
+    expect([api.status, page.status]).toEqual([400, 400]);
+    const words = (api.jsonBody as { error: { message: string } }).error.message;
+    expect(page.body).toContain(words.replaceAll('"', '&quot;'));
   });
 
   it('an internal fault is a 500 without details, logged without secrets', async () => {

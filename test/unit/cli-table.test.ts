@@ -4,7 +4,8 @@ import type { Finding } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { colorEnabled, extractCommands, isCopyLine, outputWidth, visibleWidth, wrap } from '../../lib/cli/layout';
 import { renderRuleDetail, renderRuleTable } from '../../lib/cli/rules-view';
-import { renderFindingsTable, type TableTarget } from '../../lib/cli/table';
+import { renderFindingsTable, renderSummaryText, type TableTarget } from '../../lib/cli/table';
+import { summarize, summaryJson } from '../../lib/findings/urgency';
 import { formatRuleList, RULES } from '../../lib/rules';
 
 const ASOF = DateTime.fromISO('2026-03-02T15:30:00Z', { zone: 'utc' });
@@ -83,6 +84,49 @@ const render = (width: number, limit?: number, data = ESTATE) =>
 /** Table rows are the lines that start with a severity label. */
 const rows = (text: string) => text.split('\n').filter((l) => /^(CRIT|HIGH|MED |LOW |INFO)\s/.test(l));
 
+describe('hcxmon summary as text', () => {
+  it('fits 80 columns (a headline carries a target name and a title) and keeps no control character of a name', () => {
+    const t = target(`onprem-${'long-connector-name-'.repeat(3)}\u001b]0;pwned\u0007`);
+    const findings = [
+      finding(t, {
+        ruleId: 'hcx-activation-key-expiry',
+        title: 'HCX activation key stops working 450 days after the upgrade to 4.11.0',
+        severity: 'critical',
+        deadline: due('2026-03-20'),
+      }),
+    ];
+    const text = renderSummaryText(summaryJson(summarize(findings, ASOF)), 80);
+    const lines = text.split('\n');
+    for (const l of lines) expect({ l, fits: visibleWidth(l) <= 80 }).toEqual({ l, fits: true });
+    expect(text).toContain('Next deadline: 2026-03-20');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('a deadline that could not be read', () => {
+  it('is "not known", never "no deadline", when the check itself is unknown (suppressed too)', () => {
+    const t = target('onprem-dc4');
+    const data = {
+      targets: [t],
+      findings: [
+        finding(t, { ruleId: 'hcx-version-end-of-support', severity: 'high', status: 'unknown' }),
+        finding(t, {
+          ruleId: 'hcx-activation-key-expiry',
+          severity: 'high',
+          status: 'suppressed',
+          underlyingStatus: 'unknown',
+        }),
+        finding(t, { ruleId: 'hcx-appliance-outdated', severity: 'medium' }),
+      ],
+    };
+    const r = rows(render(120, undefined, data));
+    expect(r.find((l) => l.includes('hcx-version-end-of-support'))).toMatch(/ not known /);
+    expect(r.find((l) => l.includes('hcx-activation-key-expiry'))).toMatch(/ not known /);
+    expect(r.find((l) => l.includes('hcx-appliance-outdated'))).toMatch(/ no deadline /);
+  });
+});
+
 describe.each([80, 120])('findings table at %i columns', (width) => {
   const text = render(width);
   const lines = text.split('\n');
@@ -100,7 +144,7 @@ describe.each([80, 120])('findings table at %i columns', (width) => {
     const r = rows(text);
     expect(r).toHaveLength(ESTATE.findings.length);
     for (const l of r)
-      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO) {2}.*(\d+ d left|due today|overdue \d+ d|no deadline)/);
+      expect(l).toMatch(/^(CRIT|HIGH|MED |LOW |INFO) {2}.*(\d+ d left|due today|overdue \d+ d|no deadline|not known)/);
     // 2026-02-20 is 10 days before 2026-03-02; 2026-04-11 is 40 days after.
     expect(r.find((l) => l.includes('hcx-version-end-of-support'))).toMatch(/overdue 10 d/);
     expect(r.find((l) => l.includes('hcx-activation-key-expiry'))).toMatch(/40 d left/);
