@@ -83,6 +83,25 @@ describe('reconcile: lifecycle transitions', () => {
     expect(f).toMatchObject({ status: 'resolved', resolvedAt: T1, lastSeenAt: T0, firstSeenAt: T0, severity: 'high' });
   });
 
+  it('keeps resolvedAt at the first passing scan while later scans keep passing', () => {
+    let stored = persist([], run(T0, [ev('fail')], []));
+    stored = persist(stored, run(T1, [ev('pass')], stored));
+    const r2 = run(T2, [ev('pass')], stored);
+    expect(only(r2)).toMatchObject({ status: 'resolved', resolvedAt: T1, lastEvaluatedAt: T2, lastSeenAt: T0 });
+    stored = persist(stored, r2);
+    expect(only(run(T3, [ev('not_applicable')], stored))).toMatchObject({ status: 'resolved', resolvedAt: T1 });
+    expect(run(T3, [ev('pass')], stored).events).toEqual([]);
+  });
+
+  it('keeps the deadline and severity the finding had while failing when it resolves', () => {
+    const deadline = { band: 'd90' as const, date: '2026-03-20', daysLeft: 78 };
+    const stored = persist([], run(T0, [ev('fail', { severity: 'critical', deadline })], []));
+    const f = only(run(T1, [ev('pass', { severity: 'info' })], stored));
+    expect(f.status).toBe('resolved');
+    expect(f.severity).toBe('critical');
+    expect(f.deadline).toEqual({ basis: 'catalog', band: 'd90', date: '2026-03-20', daysLeft: 78 });
+  });
+
   it('reopens a resolved finding that fails again and counts each reopening', () => {
     let stored = persist([], run(T0, [ev('fail')], []));
     stored = persist(stored, run(T1, [ev('pass')], stored));
@@ -181,6 +200,18 @@ describe('reconcile: lifecycle transitions', () => {
     expect(f).toMatchObject({ status: 'open', severity: 'low' });
   });
 
+  it('between two verdicts of the same status, keeps the higher severity whatever the order', () => {
+    const fails = [ev('fail', { severity: 'low' }), ev('fail', { severity: 'critical' }), ev('fail', { severity: 'medium' })];
+    expect(only(run(T0, fails, [])).severity).toBe('critical');
+    expect(only(run(T0, [...fails].reverse(), [])).severity).toBe('critical');
+    const unknowns = [ev('unknown', { severity: 'medium' }), ev('unknown', { severity: 'high' })];
+    expect(only(run(T0, unknowns, []))).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(only(run(T0, [...unknowns].reverse(), []))).toMatchObject({ status: 'unknown', severity: 'high' });
+    // Same status and severity: the first report stands.
+    const twins = [{ ...ev('fail'), message: 'first' }, { ...ev('fail'), message: 'second' }];
+    expect(only(run(T0, twins, [])).message).toBe('first');
+  });
+
   it('uses the owner for the target kind', () => {
     const cloud: TargetRef = { id: '/subscriptions/x/privateclouds/pc1', name: 'pc1', kind: 'avs-private-cloud' };
     const r = reconcile({ target: cloud, asOf: T0, evaluations: [{ ...ev('fail'), targetId: cloud.id }], stored: [], suppressions: [], rules });
@@ -235,6 +266,16 @@ describe('reconcile: suppressions', () => {
     const narrow = { ...base, id: 'sup-n', targetId: target.id, subjectId: 'mesh-1', expiresAt: T1 };
     const r = run(T0, [ev('fail')], [], { suppressions: [base, narrow] });
     expect(only(r).suppressionId).toBe('sup-n');
+  });
+
+  it('between suppressions of the same scope, the one that expires last wins, then the smaller id', () => {
+    const early = { ...base, id: 'sup-a', expiresAt: T3 };
+    const late = { ...base, id: 'sup-z', expiresAt: T4 };
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [early, late] })).suppressionId).toBe('sup-z');
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [late, early] })).suppressionId).toBe('sup-z');
+    const twin = { ...late, id: 'sup-b' };
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [late, twin] })).suppressionId).toBe('sup-b');
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [twin, late] })).suppressionId).toBe('sup-b');
   });
 
   it('does not apply a suppression before it was created', () => {

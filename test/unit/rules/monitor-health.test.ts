@@ -78,7 +78,29 @@ describe('hcx-scan-stale', () => {
     const ctx = ctxAt('2026-03-01T06:00:00Z', { history: { lastSuccessfulCollectionAt: undefined } });
     expect(run(R, failed(), ctx)[0].status).toBe('unknown');
     expect(run(R, emptyConnector(), ctx)[0].status).toBe('unknown');
-    expect(COLLECTED_AT).toBeDefined();
+  });
+  test('login worked but the version call failed: this scan is not a successful collection', () => {
+    // Reached and authenticated, manager (version) not collected: only the recorded history counts.
+    const partial = healthyConnector({ reachability: { hybridity: { ok: true } }, manager: undefined });
+    const noHistory = ctxAt(COLLECTED_AT, { history: { lastSuccessfulCollectionAt: undefined } });
+    expect(run(R, partial, noHistory)[0]).toMatchObject({ status: 'unknown', severity: 'high' });
+    const old = ctxAt('2026-03-05T06:00:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    expect(run(R, partial, old)[0]).toMatchObject({
+      status: 'fail',
+      evidence: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00.000Z', ageHours: 97, limitHours: 48 },
+    });
+  });
+  test('the newer of history and this scan decides, and the age is reported in whole hours', () => {
+    const ctx = ctxAt('2026-03-04T06:30:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    const now = healthyConnector({ collectedAt: '2026-03-03T05:00:00Z' });
+    expect(run(R, now, ctx)[0]).toMatchObject({
+      status: 'pass',
+      message: 'Last successful collection was 25 h ago.',
+      evidence: { lastSuccessfulCollectionAt: '2026-03-03T05:00:00.000Z', ageHours: 25 },
+    });
+    // An --as-of before the last collection: 0 h, not a negative age.
+    const before = ctxAt('2026-03-03T04:00:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    expect(run(R, now, before)[0].evidence).toMatchObject({ ageHours: 0 });
   });
 });
 
