@@ -173,6 +173,14 @@ describe('appliances', () => {
     ]);
   });
 
+  it('reads updateAvailable as a boolean whether HCX sends true or "true"; anything else is not collected', () => {
+    const flag = (v: unknown) => p.parseAppliances({ items: [{ applianceId: 'a1', updateAvailable: v }] })[0].updateAvailable;
+    expect([flag(true), flag('true'), flag(false), flag('false')]).toEqual([true, true, false, false]);
+    expect([flag('yes'), flag(1), flag(null), flag(undefined)]).toEqual([undefined, undefined, undefined, undefined]);
+    const mesh = (v: unknown) => p.parseServiceMeshes({ items: [{ serviceMeshId: 'sm', updateAvailable: v }] })[0].updateAvailable;
+    expect([mesh('true'), mesh('false'), mesh('TRUE')]).toEqual([true, false, undefined]);
+  });
+
   it('falls back to currentVersion and reads tunnel counts from a tunnel summary', () => {
     const [a] = p.parseAppliances({
       items: [
@@ -486,6 +494,21 @@ describe('licensing', () => {
     expect(a).toEqual({ url: 'https://connect.hcx.vmware.com', keyLast4: 'WXYZ', hasKey: true });
     expect(JSON.stringify(a)).not.toContain('ABCD');
     expect(p.last4('abc')).toBeUndefined();
+  });
+
+  it('never shows a key of four characters or fewer whole: last 4 only of a longer key, trimmed', () => {
+    expect(p.last4('ABCD')).toBeUndefined();
+    expect(p.last4('  ABCD  ')).toBeUndefined();
+    expect(p.last4('ABCDE')).toBe('BCDE');
+    expect(p.last4(' ABCDE\n')).toBe('BCDE');
+    expect(p.last4('')).toBeUndefined();
+    expect(p.last4(undefined)).toBeUndefined();
+    const config = (c: Record<string, string>) => ({ data: { items: [{ section: 'hcx', config: c }] } });
+    expect(p.parseActivationConfig(config({ url: 'https://connect.hcx.vmware.com', activationKey: 'WXYZ' }))).toEqual({
+      url: 'https://connect.hcx.vmware.com',
+      hasKey: true,
+    });
+    expect(p.parseActivationConfig(config({ activationKey: '   ' }))).toEqual({ hasKey: false });
   });
 
   it('reads the activation status and its expiry', () => {
