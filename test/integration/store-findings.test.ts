@@ -85,6 +85,7 @@ describe('findings repository (Azurite)', () => {
 
     // A second scan that resolves them all writes 260 updates + 260 resolved events.
     const res2 = await scan(stores, connector, '2026-01-02T05:00:00.000Z', []);
+    expect(res2.changed).toHaveLength(260);
     expect(res2.changed.every((f) => f.status === 'resolved')).toBe(true);
     expect(await stores.outbox.depth()).toBe(520);
   });
@@ -126,6 +127,10 @@ describe('findings repository (Azurite)', () => {
     expect(await ids({ owner: 'customer' })).toEqual(['c1']);
     expect(await ids({ owner: 'microsoft', status: 'open' })).toEqual(['s1', 's2']);
     expect(await ids({ dueBefore: '2026-06-01' })).toEqual(['s1']);
+    // Strictly before: a deadline ON the date is not "due before" it (Table Storage `lt`, not `le`).
+    expect(await ids({ dueBefore: '2026-03-01' })).toEqual([]);
+    expect(await ids({ dueBefore: '2026-03-02' })).toEqual(['s1']);
+    expect(await ids({ dueBefore: '2026-09-01' })).toEqual(['s1']);
     expect(await ids({ dueBefore: '2027-01-01' })).toEqual(['c1', 's1']);
     await expect(stores.findings.queryAll({ dueBefore: "2026-01-01' or '1' eq '1" })).rejects.toBeInstanceOf(ValidationError);
     await expect(stores.findings.queryAll({ minSeverity: 'urgent' as Severity })).rejects.toBeInstanceOf(ValidationError);
