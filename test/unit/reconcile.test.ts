@@ -2,7 +2,7 @@ import type { Deadline, DeadlineBand, Evaluation, EvaluationStatus, Severity } f
 import type { Finding, Suppression } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { findingId } from '../../lib/findings/ids';
-import { reconcile, type ReconcileInput, type ReconcileResult, type RuleLookup } from '../../lib/findings/reconcile';
+import { countByStatus, reconcile, type ReconcileInput, type ReconcileResult, type RuleLookup } from '../../lib/findings/reconcile';
 
 const target: TargetRef = { id: 'connector:onprem-1', name: 'onprem-1', kind: 'hcx-connector' };
 const rules: RuleLookup = (id) =>
@@ -219,6 +219,83 @@ describe('reconcile: lifecycle transitions', () => {
   });
 });
 
+describe('reconcile: rows and ordering', () => {
+  it('returns all rows and events sorted by id, whatever the order of the evaluations', () => {
+    const subjects = ['mesh-c', 'mesh-a', 'mesh-b'];
+    const r = run(T0, subjects.map((subject) => ev('fail', { subject })), []);
+    const ids = r.all.map((f) => f.id);
+    expect(ids).toHaveLength(3);
+    expect(ids).toEqual([...ids].sort());
+    expect(r.changed.map((f) => f.id)).toEqual(ids);
+    const eventIds = r.events.map((e) => e.id);
+    expect(eventIds).toHaveLength(3);
+    expect(eventIds).toEqual([...eventIds].sort());
+  });
+
+  it('a replay changes nothing even when the store hands rows back with other key order and empty fields', () => {
+    const stored = persist([], run(T0, [ev('fail', { deadline: { band: 'd90' } })], []));
+    const reorder = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reorder)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)]))
+          : v;
+    const fromStore = stored.map((f) => ({ ...(reorder(f) as Finding), suppressionId: undefined }));
+    const r = run(T0, [ev('fail', { deadline: { band: 'd90' } })], fromStore);
+    expect(r.changed).toEqual([]);
+    expect(r.events).toEqual([]);
+    // A real change is still a change.
+    expect(run(T0, [ev('fail', { severity: 'critical', deadline: { band: 'd90' } })], fromStore).changed).toHaveLength(1);
+  });
+
+  it('explains a vanished subject, and one not reported while its rule was unsure', () => {
+    const stored = persist([], run(T0, [ev('fail')], []));
+    const gone = only(run(T1, [], stored));
+    expect(gone).toMatchObject({
+      status: 'resolved',
+      message: 'name of mesh-1 is no longer present on onprem-1.',
+      evidence: { source: 'observed', reason: 'subject-vanished', lastSeenAt: T0 },
+    });
+    const unsure = run(T1, [ev('unknown', { subject: 'mesh-2' })], stored).all.find((f) => f.subjectId === 'mesh-1')!;
+    expect(unsure).toMatchObject({
+      status: 'unknown',
+      message:
+        'name of mesh-1 was not reported this scan and the rule could not decide everything it needed; status unknown until a complete collection.',
+      evidence: { reason: 'subject-not-reported' },
+    });
+  });
+
+  it('names a subject by the evaluation, else by the stored row, else by its id', () => {
+    const stored = persist([], run(T0, [ev('fail')], []));
+    expect(only(run(T1, [{ ...ev('fail'), subjectName: '' }], stored)).subjectName).toBe('name of mesh-1');
+    expect(only(run(T1, [{ ...ev('fail'), subjectName: '' }], [])).subjectName).toBe('mesh-1');
+  });
+
+  it('refuses an evaluation of another target and an invalid asOf', () => {
+    expect(() => run(T0, [{ ...ev('fail'), targetId: 'connector:other' }], [])).toThrow(
+      'evaluation of hcx-wan-optimization-enabled is about target connector:other, not connector:onprem-1',
+    );
+    expect(() => run('yesterday', [ev('fail')], [])).toThrow('not a valid instant: yesterday');
+  });
+
+  it('reads a stored suppressed row without its underlying status as open (fail closed)', () => {
+    const stored = persist([], run(T0, [ev('fail')], [])).map((f) => ({ ...f, status: 'suppressed' as const }));
+    const r = run(T1, [ev('pass')], stored);
+    expect(only(r)).toMatchObject({ status: 'resolved', resolvedAt: T1 });
+    expect(r.events.map((e) => e.event)).toEqual(['resolved']);
+  });
+
+  it('owns a finding of a rule it does not know as customer', () => {
+    expect(only(run(T0, [ev('fail', { rule: 'unlisted-rule' })], [])).owner).toBe('customer');
+  });
+
+  it('counts findings by status', () => {
+    const stored = persist([], run(T0, [ev('fail'), ev('unknown', { subject: 'm2' }), ev('fail', { subject: 'm3' })], []));
+    const r = run(T1, [ev('fail'), ev('unknown', { subject: 'm2' }), ev('pass', { subject: 'm3' })], stored);
+    expect(countByStatus(r.all)).toEqual({ open: 1, unknown: 1, suppressed: 0, resolved: 1 });
+  });
+});
+
 describe('reconcile: suppressions', () => {
   const base: Suppression = {
     id: 'sup-1',
@@ -276,6 +353,26 @@ describe('reconcile: suppressions', () => {
     const twin = { ...late, id: 'sup-b' };
     expect(only(run(T0, [ev('fail')], [], { suppressions: [late, twin] })).suppressionId).toBe('sup-b');
     expect(only(run(T0, [ev('fail')], [], { suppressions: [twin, late] })).suppressionId).toBe('sup-b');
+  });
+
+  it('the narrower scope wins over a longer-lasting wider one: subject over target over rule-wide; other rules never match', () => {
+    const ruleWide = { ...base, id: 'sup-r', expiresAt: T4 };
+    const targetOnly = { ...base, id: 'sup-t', targetId: target.id, expiresAt: T3 };
+    const subject = { ...base, id: 'sup-s', targetId: target.id, subjectId: 'mesh-1', expiresAt: T2 };
+    const otherRule = { ...base, id: 'sup-o', ruleId: 'hcx-other-rule', targetId: target.id, subjectId: 'mesh-1', expiresAt: T4 };
+    const pick = (list: Suppression[]) => only(run(T0, [ev('fail')], [], { suppressions: list })).suppressionId;
+    expect(pick([ruleWide, targetOnly])).toBe('sup-t');
+    expect(pick([targetOnly, ruleWide])).toBe('sup-t');
+    expect(pick([ruleWide, subject, targetOnly])).toBe('sup-s');
+    expect(pick([otherRule])).toBeUndefined();
+    expect(pick([otherRule, ruleWide])).toBe('sup-r');
+  });
+
+  it('lists the suppressions that matched, sorted', () => {
+    const a = { ...base, id: 'sup-a', targetId: target.id, subjectId: 'mesh-2' };
+    const z = { ...base, id: 'sup-z', targetId: target.id, subjectId: 'mesh-1' };
+    const r = run(T0, [ev('fail', { subject: 'mesh-1' }), ev('fail', { subject: 'mesh-2' })], [], { suppressions: [z, a] });
+    expect(r.matchedSuppressionIds).toEqual(['sup-a', 'sup-z']);
   });
 
   it('does not apply a suppression before it was created', () => {
