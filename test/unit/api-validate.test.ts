@@ -213,8 +213,16 @@ describe('parseTargetId', () => {
     expect(err.message.startsWith('target: expected a target id')).toBe(true);
   });
 
-  it('rejects a missing id with the default parameter name', () => {
-    expect(rejection(() => parseTargetId(undefined)).parameter).toBe('id');
+  it('rejects a missing id with the default parameter name, echoing nothing', () => {
+    const err = rejection(() => parseTargetId(undefined));
+    expect(err.parameter).toBe('id');
+    expect(err.message.endsWith('got ""')).toBe(true);
+  });
+
+  it('decodes only an id that a proxy left with %2F; other escapes are not target ids', () => {
+    expect(rejection(() => parseTargetId('connector:lab%41', 'target')).message).toBe(
+      'target: expected a target id (an AVS private cloud\'s ARM resource id, URL-encoded, connector:<name>, or a discovery scope: /subscriptions/<id>, scope:…), got "connector:lab%41"',
+    );
   });
 
   it('rejects a broken percent-encoding', () => {
@@ -269,6 +277,10 @@ describe('continuation tokens', () => {
     const fits = wrapToken('s'.repeat(6073), q) as string;
     expect(fits.length).toBe(8191);
     expect(unwrapToken(fits, q)).toBe('s'.repeat(6073));
+    // Exactly 8192 (a payload with one trailing character that decodes to nothing): still read.
+    const exact = forged(`${b64({ t: 's'.repeat(6073), q })}A`);
+    expect(exact.length).toBe(8192);
+    expect(unwrapToken(exact, q)).toBe('s'.repeat(6073));
     const tooLong = wrapToken('s'.repeat(6074), q) as string;
     expect(tooLong.length).toBe(8193);
     expect(rejection(() => unwrapToken(tooLong, q)).message).toBe(malformed);
