@@ -622,3 +622,39 @@ describe('scalar fields as HCX sends them', () => {
     expect(p.parseDate(NaN)).toBeUndefined();
   });
 });
+
+describe('licensing model (best evidence first)', () => {
+  const key = { url: 'https://connect.hcx.vmware.com', keyLast4: 'WXYZ', hasKey: true };
+  it('only evaluation entries → evaluation, even with an activation status that says nothing', () => {
+    expect(p.decideLicensing({ licenses: [{ type: 'EVALUATION_MODE' }], status: { status: 'activated' } })).toEqual({
+      model: 'evaluation',
+      activationStatus: 'activated',
+    });
+  });
+  it('no licence entries and no key: unknown unless the activation itself says evaluation (type or status)', () => {
+    expect(p.decideLicensing({ licenses: [] }).model).toBe('unknown');
+    expect(p.decideLicensing({}).model).toBe('unknown');
+    expect(p.decideLicensing({ status: { type: 'Evaluation' } }).model).toBe('evaluation');
+    expect(p.decideLicensing({ status: { status: 'EVAL' } }).model).toBe('evaluation');
+    expect(p.decideLicensing({ status: { status: 'activated', type: 'standard' } }).model).toBe('unknown');
+  });
+  it('shows the last 4 of the key only for the activation-key model; the server URL whenever known', () => {
+    expect(p.decideLicensing({ activation: key })).toEqual({ model: 'activation-key', activationServerUrl: key.url, keyLast4: 'WXYZ' });
+    expect(p.decideLicensing({ licenses: [{ type: 'NSX' }], activation: key })).toEqual({
+      model: 'license-key',
+      activationServerUrl: key.url,
+    });
+    expect(p.decideLicensing({ activation: { url: key.url, hasKey: false } })).toEqual({ model: 'unknown', activationServerUrl: key.url });
+  });
+  it('an evaluation licence is one whose text fields say so; numbers do not count', () => {
+    expect(p.isEvaluationLicense({ mode: 'EVALUATION_MODE' })).toBe(true);
+    expect(p.isEvaluationLicense({ mode: 'PERPETUAL', days: 60 })).toBe(false);
+  });
+  it('reads the activation expiry from moreInfo millis, the grace period, or moreInfo text', () => {
+    const status = (data: Record<string, unknown>) => p.parseActivationStatus({ success: true, data }).expiresAt;
+    expect(status({ moreInfo: { expiryTimeInMillis: 1732732245000 }, gracePeriodExpiration: 1 })).toBe('2024-11-27T18:30:45.000Z');
+    expect(status({ gracePeriodExpiration: '1732732245000' })).toBe('2024-11-27T18:30:45.000Z');
+    expect(status({ moreInfo: { expiryTime: '2026-12-25T00:00:00Z' } })).toBe('2026-12-25T00:00:00.000Z');
+    expect(status({})).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import fc from 'fast-check';
 import type { Suppression } from '../../lib/domain/finding';
 import { ValidationError } from '../../lib/errors';
@@ -129,6 +130,9 @@ describe('suppressions', () => {
     expect(isSuppressionActive(s, '2026-04-01T00:00:00Z')).toBe(true);
     expect(isSuppressionActive({ ...s, createdAt: 'x' }, '2026-04-01T00:00:00Z')).toBe(false);
     expect(isSuppressionActive({ ...s, expiresAt: 'x' }, '2026-04-01T00:00:00Z')).toBe(false);
+    // asOf may be a DateTime in any zone: the instant counts.
+    expect(isSuppressionActive(s, DateTime.fromISO('2026-06-01T01:59:59', { zone: 'UTC+2' }))).toBe(true);
+    expect(isSuppressionActive(s, DateTime.fromISO('2026-06-01T02:00:00', { zone: 'UTC+2' }))).toBe(false);
   });
 
   it('accepts exactly one year', () => {
