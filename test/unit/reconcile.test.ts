@@ -483,6 +483,42 @@ describe('reconcile: alert events', () => {
     expect(again.events).toEqual([]);
   });
 
+  it('gives every page of a long episode its own id (no page replaces an earlier one in the outbox)', () => {
+    const days = Array.from({ length: 12 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}T05:00:00.000Z`);
+    const script: Evaluation[][] = [
+      [ev('fail', { severity: 'high' })], // opened
+      [ev('fail', { severity: 'critical' })], // escalated
+      [ev('fail', { severity: 'high' })], // still-open (lower: no page)
+      [ev('fail', { severity: 'critical' })], // escalated again
+      [ev('fail', { severity: 'critical', deadline: { band: 'd180' } })], // reminder d180 (no deadline before)
+      [ev('fail', { severity: 'critical', deadline: { band: 'd90' } })], // reminder d90
+      [ev('fail', { severity: 'critical', deadline: { band: 'd30' } })], // reminder d30
+      [ev('pass')], // resolved
+      [ev('fail', { severity: 'critical' })], // opened (reopening)
+      [ev('pass')], // resolved again
+    ];
+    let stored: Finding[] = [];
+    const events: { event: string; id: string }[] = [];
+    script.forEach((evaluations, i) => {
+      const r = run(days[i], evaluations, stored);
+      events.push(...r.events.map((e) => ({ event: e.event, id: e.id })));
+      stored = persist(stored, r);
+    });
+    expect(events.map((e) => e.event)).toEqual([
+      'opened', 'escalated', 'still-open', 'escalated', 'reminder', 'reminder', 'reminder', 'resolved', 'opened', 'resolved',
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('a daily keep-alive has its own id each day', () => {
+    let stored = persist([], run(T0, [ev('fail')], []));
+    const r1 = run(T1, [ev('fail')], stored);
+    stored = persist(stored, r1);
+    const r2 = run(T2, [ev('fail')], stored);
+    expect([r1.events[0]?.event, r2.events[0]?.event]).toEqual(['still-open', 'still-open']);
+    expect(r1.events[0].id).not.toBe(r2.events[0].id);
+  });
+
   it('gives event ids that differ per finding, kind and occasion', () => {
     let stored = persist([], run(T0, [ev('fail')], []));
     const opened1 = run(T0, [ev('fail')], []).events[0].id;
