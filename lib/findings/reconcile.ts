@@ -58,7 +58,7 @@ export function toIsoInstant(value: DateTime | string): string {
 }
 
 function realStatusOf(f: Finding): RealStatus {
-  // Stryker disable next-line ConditionalExpression,StringLiteral,LogicalOperator: equivalent — callers only ask "resolved?", and a suppression never hides a resolution
+  // Stryker disable next-line StringLiteral,LogicalOperator: equivalent — callers only ask "resolved?", and a suppression never hides a resolution
   return f.status === 'suppressed' ? (f.underlyingStatus ?? 'open') : f.status;
 }
 
@@ -96,7 +96,7 @@ function canonical(f: Finding): string {
       return Object.fromEntries(
         Object.entries(v as Record<string, unknown>)
           .filter(([, x]) => x !== undefined)
-          // Stryker disable next-line EqualityOperator,ConditionalExpression,UnaryOperator: equivalent — the keys of one object are distinct, so the 0 branch and the bounds never matter
+          // Stryker disable next-line EqualityOperator: equivalent — the keys of one object are distinct, so < and <= (> and >=) agree
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([k, x]) => [k, sortKeys(x)]),
       );
@@ -225,7 +225,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         const newBand = next.deadline?.band;
         const oldBand = prev.deadline?.band ?? 'later';
         // One page per change: a band crossing that also raised the severity is the escalation.
-        // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent — `later` has the lowest rank, so the rank test alone already refuses it
+        // Stryker disable next-line StringLiteral: equivalent — `later` has the lowest rank, so the rank test alone already refuses it
         if (!escalated && newBand && newBand !== 'later' && BAND_RANK[newBand] > BAND_RANK[oldBand]) {
           emit('reminder', `${newBand}#${reopenCount}`);
         }
@@ -236,7 +236,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     // Keeps the per-finding alert firing while the problem lasts (unknown inside an open episode counts: fail closed),
     // once a day — on the first evaluation of a new UTC day, so a same-day rescan or a replay says nothing new.
     const stillOpen = status === 'open' || (status === 'unknown' && inOpenEpisode(next));
-    // Stryker disable next-line MethodExpression: equivalent — a full instant compares with a date exactly as its own date does
     const newDay = prev !== undefined && prev.lastEvaluatedAt.slice(0, 10) < asOf.slice(0, 10);
     if (stillOpen && newDay && events.length === eventsBefore) emit('still-open', `${asOf.slice(0, 10)}#${reopenCount}`);
   };
@@ -289,13 +288,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     apply(prev, synthetic, unsure ? 'unknown' : 'resolved', prev.id);
   }
 
-  // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent — finding ids are distinct (map keys), so the 0 branch and the bounds never matter
+  // Stryker disable next-line EqualityOperator: equivalent — finding ids are distinct (map keys), so < and <= (> and >=) agree
   const all = [...results.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const changed = all.filter((f) => {
     const prev = storedById.get(f.id);
     return !prev || canonical(prev) !== canonical(f);
   });
-  // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent — event ids are distinct (finding, kind, occasion)
+  // Stryker disable next-line EqualityOperator: equivalent — event ids are distinct (finding, kind, occasion), so < and <= (> and >=) agree
   events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { changed, events, all, matchedSuppressionIds: [...matched].sort() };
 }
