@@ -96,7 +96,6 @@ function canonical(f: Finding): string {
       return Object.fromEntries(
         Object.entries(v as Record<string, unknown>)
           .filter(([, x]) => x !== undefined)
-          // Stryker disable next-line EqualityOperator: equivalent — the keys of one object are distinct, so < and <= (> and >=) agree
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([k, x]) => [k, sortKeys(x)]),
       );
@@ -288,13 +287,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     apply(prev, synthetic, unsure ? 'unknown' : 'resolved', prev.id);
   }
 
-  // Stryker disable next-line EqualityOperator: equivalent — finding ids are distinct (map keys), so < and <= (> and >=) agree
   const all = [...results.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const changed = all.filter((f) => {
     const prev = storedById.get(f.id);
     return !prev || canonical(prev) !== canonical(f);
   });
-  // Stryker disable next-line EqualityOperator: equivalent — event ids are distinct (finding, kind, occasion), so < and <= (> and >=) agree
   events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { changed, events, all, matchedSuppressionIds: [...matched].sort() };
 }
