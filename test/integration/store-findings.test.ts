@@ -224,7 +224,7 @@ describe('findings repository (Azurite)', () => {
     expect(await stores.findings.queryAll({})).toHaveLength(2);
   });
 
-  it('stores numbers as Int32/Double, never Int64, and dates as strings', async () => {
+  it('stores counts as Int32, never Int64 or DateTime (dates are strings)', async () => {
     const stores = freshStores();
     await scan(stores, connector, '2026-01-01T05:00:00.000Z', [ev(connector, 'm-1')]);
     const raw = TableClient.fromConnectionString(connectionString, stores.tableNames.findings, { allowInsecureConnection: true });
