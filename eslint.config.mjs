@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.hcxmon/**', 'coverage/**', 'bin/**', 'jest.config.js', 'infra/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.hcxmon/**', 'coverage/**', 'bin/**', 'jest.config.js', 'infra/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,8 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/test/support/fakeFunctionsCore.ts' },
+  // StrykerJS sandboxes (npm run test:mutation) hold a copy of the project: never a module or a test of this run.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 module.exports = {
   // Integration tests start servers and scan a whole lab estate; unit tests finish far below this.

@@ -7,12 +7,14 @@ import { HCX_MAX_IN_FLIGHT, HCX_MAX_SOCKETS_PER_ENDPOINT, hcxRequestLimiter } fr
 import type { Inventory } from '../../lib/domain/inventory';
 import { scanOneTarget, startScan, type ScanDeps, type ScanResult } from '../../lib/scan';
 import { labRuntime, testStorage, type LabRuntime } from '../support/runtime';
-import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, prng, type Baseline } from './support';
+import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, expectedStatuses, prng, type Baseline } from './support';
 
 export const FAULT_TIMEOUT_MS = 1000;
 
 export interface FaultWorld extends LabRuntime {
   baseline: Baseline;
+  /** Scan status of each target in the clean first scan. */
+  baselineStatus: Map<string, string>;
   targetIds: string[];
   connectionString: string;
 }
@@ -25,7 +27,8 @@ export async function faultWorld(tag: string, opts: { storage?: string } = {}): 
   });
   const first = await w.rt.scan({ trigger: 'cli' });
   const targetIds = first.targets.map((t) => t.outcome.targetId);
-  return { ...w, baseline: await baselineOf(w.rt, targetIds), targetIds, connectionString: storage };
+  const baselineStatus = new Map(first.targets.map((t) => [t.outcome.targetId, t.outcome.status as string]));
+  return { ...w, baseline: await baselineOf(w.rt, targetIds), baselineStatus, targetIds, connectionString: storage };
 }
 
 /** The discovered target served by a lab manager (matched by its HCX URL). */
@@ -46,9 +49,35 @@ export function clearFaults(w: FaultWorld): void {
   w.lab.setArmFaults({});
 }
 
-/** `rounds` scans of the unchanged estate, each with a random fault per manager and ARM throttling. */
+/** Scan status of each lab manager's target in a collection without faults (read-only: nothing is stored). */
+type CleanStatus = { targetId: string; status: string; urlFollowsLab: boolean };
+async function cleanStatuses(w: FaultWorld): Promise<Map<string, CleanStatus>> {
+  clearFaults(w);
+  const out = new Map<string, CleanStatus>();
+  const targets = (await w.rt.deps.discover()).targets;
+  for (const id of w.lab.managerIds) {
+    // A Connector is the target named after its manager; a private cloud's HCX URL comes from ARM on every scan.
+    const url = w.lab.hcxUrl(id).replace(/\/$/, '');
+    const target =
+      targets.find((x) => x.kind === 'hcx-connector' && x.id === `connector:${id}`) ??
+      targets.find((x) => x.kind === 'avs-private-cloud' && x.hcxUrl?.replace(/\/$/, '') === url);
+    if (!target) continue;
+    const inv = await collectInventory(target, { config: w.rt.config, env: w.env });
+    const reach = inv.reachability.hybridity;
+    const status = reach && !reach.ok ? 'unreachable' : inv.issues.length ? 'partial' : 'ok';
+    out.set(id, { targetId: target.id, status, urlFollowsLab: target.kind === 'avs-private-cloud' });
+  }
+  return out;
+}
+
+/**
+ * `rounds` scans of the unchanged estate, each with a random fault per manager and ARM throttling. Besides the
+ * invariants, every manager's target must end with the status its seeded fault produces (expectedStatus).
+ */
 export async function randomFaultRounds(w: FaultWorld, seed: number, rounds: number): Promise<void> {
   const r = prng(seed);
+  const clean = await cleanStatuses(w);
+  expect(clean.size).toBeGreaterThan(2);
   for (let round = 0; round < rounds; round++) {
     const plan = applyRandomFaults(w.lab, r, FAULT_TIMEOUT_MS);
     w.lab.setArmFaults(r() < 0.5 ? { throttle: { times: 1 + Math.floor(r() * 3), retryAfterSeconds: 1 } } : {});
@@ -61,10 +90,15 @@ export async function randomFaultRounds(w: FaultWorld, seed: number, rounds: num
       out.restore();
     }
     await checkInvariants({ ...w, results: [result], logs: out.lines, context: `seed ${seed} round ${round}: ${JSON.stringify(plan)}` });
-    // A fault round must show its faults: a manager that could not be reached is never reported `ok`.
-    for (const t of result.targets) {
-      if (t.outcome.status === 'ok') expect(t.outcome.issues).toEqual([]);
+    // A fault round must show its faults: each manager's target ends with the status its fault produces.
+    const status = new Map(result.targets.map((t) => [t.outcome.targetId, t.outcome.status as string]));
+    const unexpected: string[] = [];
+    for (const [id, c] of clean) {
+      const want = expectedStatuses(plan[id], c.status, c.urlFollowsLab);
+      const got = status.get(c.targetId);
+      if (!got || !want.includes(got)) unexpected.push(`${id} (${plan[id]}, clean ${c.status}): ${got} instead of ${want.join(' or ')}`);
     }
+    expect({ context: `seed ${seed} round ${round}`, unexpected }).toEqual({ context: `seed ${seed} round ${round}`, unexpected: [] });
     clearFaults(w);
   }
 }

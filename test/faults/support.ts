@@ -41,6 +41,28 @@ export function randomFault(r: () => number, timeoutMs: number): { name: string;
   return kinds[Math.floor(r() * kinds.length)];
 }
 
+/**
+ * The scan status(es) each seeded fault must produce for its manager's target, given the status a clean collection
+ * of that target has (`clean`):
+ * - a target that is unreachable without faults stays unreachable whatever else goes wrong;
+ * - none, or a 429 with Retry-After (retried): as clean;
+ * - a manager that does not answer in time, or is not trusted or not there: `unreachable`;
+ * - one call failing (5xx after the retries, malformed JSON): `partial`;
+ * - a 401 mid-scan: as clean, or `partial` — the client re-logs in once per call, and the lab expires every new
+ *   session after the same number of calls, so whether a concurrent call meets a second expiry depends on timing;
+ * - `urlFollowsLab` false (a Connector: its URL is read from the settings when the runtime starts, so the lab moving
+ *   it to the dead or untrusted origin is not seen): unreachable and TLS faults do not reach it, as clean.
+ */
+export function expectedStatuses(fault: string, clean: string, urlFollowsLab: boolean): string[] {
+  if (clean === 'unreachable') return ['unreachable'];
+  if (fault === 'none' || fault.startsWith('429 on')) return [clean];
+  if (fault === '401 mid-scan') return [...new Set([clean, 'partial'])];
+  if (fault === 'timeout') return ['unreachable'];
+  if (fault === 'TLS mismatch' || fault === 'unreachable') return urlFollowsLab ? ['unreachable'] : [clean];
+  if (fault.startsWith('5xx on') || fault.startsWith('malformed JSON on')) return ['partial'];
+  throw new Error(`no expected status for fault "${fault}"`);
+}
+
 export function applyRandomFaults(lab: LabHandle, r: () => number, timeoutMs: number): Record<string, string> {
   const plan: Record<string, string> = {};
   for (const id of lab.managerIds) {

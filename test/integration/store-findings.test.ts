@@ -85,6 +85,7 @@ describe('findings repository (Azurite)', () => {
 
     // A second scan that resolves them all writes 260 updates + 260 resolved events.
     const res2 = await scan(stores, connector, '2026-01-02T05:00:00.000Z', []);
+    expect(res2.changed).toHaveLength(260);
     expect(res2.changed.every((f) => f.status === 'resolved')).toBe(true);
     expect(await stores.outbox.depth()).toBe(520);
   });
@@ -126,6 +127,10 @@ describe('findings repository (Azurite)', () => {
     expect(await ids({ owner: 'customer' })).toEqual(['c1']);
     expect(await ids({ owner: 'microsoft', status: 'open' })).toEqual(['s1', 's2']);
     expect(await ids({ dueBefore: '2026-06-01' })).toEqual(['s1']);
+    // Strictly before: a deadline ON the date is not "due before" it (Table Storage `lt`, not `le`).
+    expect(await ids({ dueBefore: '2026-03-01' })).toEqual([]);
+    expect(await ids({ dueBefore: '2026-03-02' })).toEqual(['s1']);
+    expect(await ids({ dueBefore: '2026-09-01' })).toEqual(['s1']);
     expect(await ids({ dueBefore: '2027-01-01' })).toEqual(['c1', 's1']);
     await expect(stores.findings.queryAll({ dueBefore: "2026-01-01' or '1' eq '1" })).rejects.toBeInstanceOf(ValidationError);
     await expect(stores.findings.queryAll({ minSeverity: 'urgent' as Severity })).rejects.toBeInstanceOf(ValidationError);
@@ -219,17 +224,20 @@ describe('findings repository (Azurite)', () => {
     expect(await stores.findings.queryAll({})).toHaveLength(2);
   });
 
-  it('stores numbers as Int32/Double, never Int64, and dates as strings', async () => {
+  it('stores counts as Int32, never Int64 or DateTime (dates are strings)', async () => {
     const stores = freshStores();
     await scan(stores, connector, '2026-01-01T05:00:00.000Z', [ev(connector, 'm-1')]);
     const raw = TableClient.fromConnectionString(connectionString, stores.tableNames.findings, { allowInsecureConnection: true });
-    for await (const e of raw.listEntities({ disableTypeConversion: true })) {
-      for (const [k, v] of Object.entries(e)) {
-        const type = (v as { type?: string })?.type;
-        if (k !== 'timestamp' && k !== 'etag') expect(['Int64', 'DateTime']).not.toContain(type);
-        if (k === 'reopenCount' || k === 'severityRank') expect(type).toBe('Int32');
-        if (k === 'firstSeenAt') expect(type).toBe('String');
-      }
-    }
+    const rows: Record<string, unknown>[] = [];
+    for await (const e of raw.listEntities({ disableTypeConversion: true })) rows.push(e);
+    // The finding and its outbox row.
+    const typeOf = (row: Record<string, unknown>, k: string) => (row[k] as { type?: string } | undefined)?.type;
+    expect(rows.map((r) => typeOf(r, 'rowType') && (r.rowType as { value: string }).value).sort()).toEqual(['finding', 'outbox']);
+    const finding = rows.find((r) => (r.rowType as { value: string }).value === 'finding')!;
+    expect(['reopenCount', 'severityRank', 'firstSeenAt'].map((k) => typeOf(finding, k))).toEqual(['Int32', 'Int32', 'String']);
+    const wide = rows.flatMap((r) =>
+      Object.keys(r).filter((k) => k !== 'timestamp' && k !== 'etag' && ['Int64', 'DateTime'].includes(typeOf(r, k) ?? '')),
+    );
+    expect(wide).toEqual([]);
   });
 });

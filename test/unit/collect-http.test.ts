@@ -84,6 +84,19 @@ describe('HttpTransport retries', () => {
     expect(waits).toEqual([188, 375, 750]);
   });
 
+  it.each([501, 505])('does not retry %i (the server will never support it)', async (status) => {
+    const { transport, seen, waits } = scripted([res(status), res(200)]);
+    expect((await transport.request({ method: 'GET', path: '/x', call: 'x' })).status).toBe(status);
+    expect(seen).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it.each([502, 504, 599])('retries %i', async (status) => {
+    const { transport, seen } = scripted([res(status), res(200)]);
+    expect((await transport.request({ method: 'GET', path: '/x', call: 'x' })).status).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
   it('does not retry 4xx other than 429', async () => {
     const { transport, seen } = scripted([res(404), res(200)]);
     expect((await transport.request({ method: 'GET', path: '/x', call: 'x' })).status).toBe(404);

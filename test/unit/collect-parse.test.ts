@@ -173,6 +173,14 @@ describe('appliances', () => {
     ]);
   });
 
+  it('reads updateAvailable as a boolean whether HCX sends true or "true"; anything else is not collected', () => {
+    const flag = (v: unknown) => p.parseAppliances({ items: [{ applianceId: 'a1', updateAvailable: v }] })[0].updateAvailable;
+    expect([flag(true), flag('true'), flag(false), flag('false')]).toEqual([true, true, false, false]);
+    expect([flag('yes'), flag(1), flag(null), flag(undefined)]).toEqual([undefined, undefined, undefined, undefined]);
+    const mesh = (v: unknown) => p.parseServiceMeshes({ items: [{ serviceMeshId: 'sm', updateAvailable: v }] })[0].updateAvailable;
+    expect([mesh('true'), mesh('false'), mesh('TRUE')]).toEqual([true, false, undefined]);
+  });
+
   it('falls back to currentVersion and reads tunnel counts from a tunnel summary', () => {
     const [a] = p.parseAppliances({
       items: [
@@ -488,6 +496,21 @@ describe('licensing', () => {
     expect(p.last4('abc')).toBeUndefined();
   });
 
+  it('never shows a key of four characters or fewer whole: last 4 only of a longer key, trimmed', () => {
+    expect(p.last4('ABCD')).toBeUndefined();
+    expect(p.last4('  ABCD  ')).toBeUndefined();
+    expect(p.last4('ABCDE')).toBe('BCDE');
+    expect(p.last4(' ABCDE\n')).toBe('BCDE');
+    expect(p.last4('')).toBeUndefined();
+    expect(p.last4(undefined)).toBeUndefined();
+    const config = (c: Record<string, string>) => ({ data: { items: [{ section: 'hcx', config: c }] } });
+    expect(p.parseActivationConfig(config({ url: 'https://connect.hcx.vmware.com', activationKey: 'WXYZ' }))).toEqual({
+      url: 'https://connect.hcx.vmware.com',
+      hasKey: true,
+    });
+    expect(p.parseActivationConfig(config({ activationKey: '   ' }))).toEqual({ hasKey: false });
+  });
+
   it('reads the activation status and its expiry', () => {
     expect(p.parseActivationStatus(activationStatus)).toEqual({ status: 'activated', type: 'standalone', expiresAt: '2024-11-27T18:30:45.000Z' });
   });
@@ -507,5 +530,131 @@ describe('licensing', () => {
     const evalOnly = p.parseLicenses({ licenses: [{ type: 'EVALUATION_MODE', gracePeriodEnd: '2026-01-01' }] });
     expect(p.decideLicensing({ licenses: evalOnly, activation: { hasKey: false } }).model).toBe('evaluation');
     expect(p.decideLicensing({ licenses: [], activation: { hasKey: false } }).model).toBe('unknown');
+  });
+});
+
+describe('what a malformed answer is called (the message an operator reads in the scan outcome)', () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      expect(err).toBeInstanceOf(CollectionError);
+      return `${(err as CollectionError).details.source} ${(err as Error).message}`;
+    }
+    throw new Error('accepted');
+  };
+
+  it('names the call, the source and what was wrong', () => {
+    expect(message(() => p.parseJsonBody('{', 'sitePairs'))).toBe('hcx sitePairs: malformed (response is not valid JSON)');
+    expect(message(() => p.parseJsonBody(Buffer.from('nope'), 'licensing', 'appliance'))).toBe(
+      'appliance licensing: malformed (response is not valid JSON)',
+    );
+    expect(message(() => p.parseSupportContext('x'))).toBe('hcx manager: malformed (expected a JSON object)');
+    expect(message(() => p.parseSupportContext({ success: false }))).toBe('hcx manager: malformed (the response reports success=false)');
+    expect(message(() => p.parseSupportContext({ data: {} }))).toBe('hcx manager: malformed (no data.localEndpoints)');
+    expect(message(() => p.parseSupportContext({ data: { localEndpoints: [{ endpoint: { name: 'm' } }] } }))).toBe(
+      'hcx manager: malformed (the local endpoint has no version)',
+    );
+    expect(message(() => p.parseCloudConfigs(42))).toBe('hcx sitePairs: malformed (expected a JSON object)');
+    expect(message(() => p.parseCloudConfigs({ success: false, data: { items: [] } }))).toBe(
+      'hcx sitePairs: malformed (the response reports success=false)',
+    );
+    expect(message(() => p.parseCloudConfigs({ data: { other: [] } }))).toBe('hcx sitePairs: malformed (no items or rows list)');
+    expect(message(() => p.parseCloudConfigs({ items: [{ cloudName: 'x' }] }))).toBe('hcx sitePairs: malformed (an item has no endpointId)');
+    expect(message(() => p.parseServiceMeshes({ items: [{}] }))).toBe('hcx serviceMeshes: malformed (an item has no serviceMeshId)');
+    expect(message(() => p.parseAppliances({ items: [{}] }))).toBe('hcx appliances: malformed (an item has no applianceId)');
+    expect(message(() => p.parseHaGroups({ items: [{}] }, 'sm'))).toBe('hcx haGroups: malformed (an item has no groupId)');
+    expect(message(() => p.parseL2Extensions({ items: [{}] }))).toBe('hcx extensions: malformed (an item has no stretchId)');
+    expect(message(() => p.parseMigrations({ items: [{}] }))).toBe('hcx migrations: malformed (an item has no migrationId)');
+    expect(message(() => p.parseReplicationSummary([]))).toBe('hcx replicationSummary: malformed (expected a JSON object)');
+    expect(message(() => p.parseComponentStatus('x', 'appengine'))).toBe('appliance services: malformed (expected a JSON object)');
+    expect(message(() => p.parseComponentStatus({}, 'appengine'))).toBe('appliance services: malformed (no result)');
+    expect(message(() => p.parseActivationStatus('x'))).toBe('appliance licensing: malformed (expected a JSON object)');
+    expect(message(() => p.parseActivationStatus({ success: false }))).toBe(
+      'appliance licensing: malformed (the response reports success=false)',
+    );
+    expect(message(() => p.parseLicenses('x'))).toBe('appliance licensing: malformed (expected a JSON object)');
+  });
+
+  it('reads every list envelope, and keeps only the objects in it', () => {
+    const item = { endpointId: 'e1' };
+    for (const body of [[item, 3], { items: [item, 'x'] }, { rows: [item, null] }, { data: [item, 1] }, { data: { items: [item] } }, { data: { rows: [item, []] } }]) {
+      expect(p.parseCloudConfigs(body).map((s) => s.id)).toEqual(['e1']);
+    }
+  });
+});
+
+describe('scalar fields as HCX sends them', () => {
+  it('numbers may come as digit strings; anything else is not a number', () => {
+    const count = (v: unknown) => p.parseAppliances({ items: [{ applianceId: 'a', networkExtensionCount: v }] })[0].networkExtensionCount;
+    expect([count(3), count('12'), count('1.5'), count('x12'), count('12x'), count(''), count(Infinity), count(null)]).toEqual([
+      3, 12, undefined, undefined, undefined, undefined, undefined, undefined,
+    ]);
+  });
+
+  it('texts may come as numbers (a build number), never as objects or NaN', () => {
+    const build = (v: unknown) =>
+      p.parseSupportContext({ data: { localEndpoints: [{ endpoint: { version: '4.11.3', buildNumber: v } }] } }).build;
+    expect([build('24972693'), build(24972693), build(NaN), build({ n: 1 }), build(true)]).toEqual(['24972693', '24972693', undefined, undefined, undefined]);
+  });
+
+  it('an appliance version from parts, a dotted string or currentVersion — never a partial guess', () => {
+    const version = (it: Record<string, unknown>) => p.applianceVersion(it);
+    expect(version({ applianceVersion: { major: 4, minor: 11, patch: 3 } })).toBe('4.11.3');
+    expect(version({ applianceVersion: { major: '9', minor: '0' } })).toBe('9.0');
+    expect(version({ applianceVersion: { major: 4 }, currentVersion: '4.10.2' })).toBe('4.10.2');
+    expect(version({ applianceVersion: { minor: 11, patch: 3 } })).toBeUndefined();
+    expect(version({ applianceVersion: '4.11.3.0' })).toBe('4.11.3.0');
+    expect(version({ applianceVersion: '4' })).toBeUndefined();
+    expect(version({ applianceVersion: 'v4.11' })).toBeUndefined();
+    expect(version({ applianceVersion: '4.11.x' })).toBeUndefined();
+    expect(version({ CurrentVersion: '4.9.1' })).toBe('4.9.1');
+  });
+
+  it('dates: epoch milliseconds as number or digit string, ISO text; nothing for 0, blanks or short numbers', () => {
+    expect(p.parseDate(1732732245000)).toBe('2024-11-27T18:30:45.000Z');
+    expect(p.parseDate(' 1732732245000 ')).toBe('2024-11-27T18:30:45.000Z');
+    expect(p.parseDate(0)).toBeUndefined();
+    expect(p.parseDate(-5)).toBeUndefined();
+    expect(p.parseDate('   ')).toBeUndefined();
+    expect(p.parseDate(' 2026-03-01T05:00:00Z ')).toBe('2026-03-01T05:00:00.000Z');
+    expect(p.parseDate('123456789')).toBeUndefined();
+    expect(p.parseDate(NaN)).toBeUndefined();
+  });
+});
+
+describe('licensing model (best evidence first)', () => {
+  const key = { url: 'https://connect.hcx.vmware.com', keyLast4: 'WXYZ', hasKey: true };
+  it('only evaluation entries → evaluation, even with an activation status that says nothing', () => {
+    expect(p.decideLicensing({ licenses: [{ type: 'EVALUATION_MODE' }], status: { status: 'activated' } })).toEqual({
+      model: 'evaluation',
+      activationStatus: 'activated',
+    });
+  });
+  it('no licence entries and no key: unknown unless the activation itself says evaluation (type or status)', () => {
+    expect(p.decideLicensing({ licenses: [] }).model).toBe('unknown');
+    expect(p.decideLicensing({}).model).toBe('unknown');
+    expect(p.decideLicensing({ status: { type: 'Evaluation' } }).model).toBe('evaluation');
+    expect(p.decideLicensing({ status: { status: 'EVAL' } }).model).toBe('evaluation');
+    expect(p.decideLicensing({ status: { status: 'activated', type: 'standard' } }).model).toBe('unknown');
+  });
+  it('shows the last 4 of the key only for the activation-key model; the server URL whenever known', () => {
+    expect(p.decideLicensing({ activation: key })).toEqual({ model: 'activation-key', activationServerUrl: key.url, keyLast4: 'WXYZ' });
+    expect(p.decideLicensing({ licenses: [{ type: 'NSX' }], activation: key })).toEqual({
+      model: 'license-key',
+      activationServerUrl: key.url,
+    });
+    expect(p.decideLicensing({ activation: { url: key.url, hasKey: false } })).toEqual({ model: 'unknown', activationServerUrl: key.url });
+  });
+  it('an evaluation licence is one whose text fields say so; numbers do not count', () => {
+    expect(p.isEvaluationLicense({ mode: 'EVALUATION_MODE' })).toBe(true);
+    expect(p.isEvaluationLicense({ mode: 'PERPETUAL', days: 60 })).toBe(false);
+  });
+  it('reads the activation expiry from moreInfo millis, the grace period, or moreInfo text', () => {
+    const status = (data: Record<string, unknown>) => p.parseActivationStatus({ success: true, data }).expiresAt;
+    expect(status({ moreInfo: { expiryTimeInMillis: 1732732245000 }, gracePeriodExpiration: 1 })).toBe('2024-11-27T18:30:45.000Z');
+    expect(status({ gracePeriodExpiration: '1732732245000' })).toBe('2024-11-27T18:30:45.000Z');
+    expect(status({ moreInfo: { expiryTime: '2026-12-25T00:00:00Z' } })).toBe('2026-12-25T00:00:00.000Z');
+    expect(status({})).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import fc from 'fast-check';
 import type { Suppression } from '../../lib/domain/finding';
 import { ValidationError } from '../../lib/errors';
@@ -102,6 +103,36 @@ describe('suppressions', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).parameter).toBe(field);
     }
+  });
+
+  it('keeps a subject scope with its target, and leaves out the scope not given', () => {
+    const subject = newSuppression({ ...valid, subjectId: 'mesh-1' }, { asOf, id: 'x' });
+    expect(subject).toMatchObject({ targetId: 'connector:onprem-1', subjectId: 'mesh-1' });
+    const ruleWide = newSuppression({ ...valid, targetId: undefined }, { asOf, id: 'x' });
+    expect(Object.keys(ruleWide)).not.toContain('targetId');
+    expect(Object.keys(ruleWide)).not.toContain('subjectId');
+  });
+
+  it('refuses an expiry at the creation instant itself, and says why', () => {
+    expect(() => newSuppression({ ...valid, expiresAt: asOf }, { asOf, id: 'x' })).toThrow('expiresAt: must be in the future');
+    expect(() => newSuppression({ ...valid, expiresAt: '2027-03-01T00:00:01Z' }, { asOf, id: 'x' })).toThrow(
+      'expiresAt: at most one year after creation',
+    );
+    expect(() => newSuppression({ ...valid, targetId: undefined, subjectId: 'm' }, { asOf, id: 'x' })).toThrow(
+      'subjectId: needs targetId (a subject belongs to one target)',
+    );
+    expect(() => newSuppression({ ...valid, expiresAt: 'soon' }, { asOf, id: 'x' })).toThrow('expiresAt: "soon" is not an ISO date');
+    expect(() => newSuppression({ ...valid, reason: ' ' }, { asOf, id: 'x' })).toThrow(/^reason: /);
+  });
+
+  it('is never active with an unreadable creation or expiry date', () => {
+    const s = { id: 's', ruleId: 'r', reason: 'x', category: 'waiver' as const, createdBy: 'a', createdAt: asOf, expiresAt: '2026-06-01T00:00:00Z' };
+    expect(isSuppressionActive(s, '2026-04-01T00:00:00Z')).toBe(true);
+    expect(isSuppressionActive({ ...s, createdAt: 'x' }, '2026-04-01T00:00:00Z')).toBe(false);
+    expect(isSuppressionActive({ ...s, expiresAt: 'x' }, '2026-04-01T00:00:00Z')).toBe(false);
+    // asOf may be a DateTime in any zone: the instant counts.
+    expect(isSuppressionActive(s, DateTime.fromISO('2026-06-01T01:59:59', { zone: 'UTC+2' }))).toBe(true);
+    expect(isSuppressionActive(s, DateTime.fromISO('2026-06-01T02:00:00', { zone: 'UTC+2' }))).toBe(false);
   });
 
   it('accepts exactly one year', () => {

@@ -2,7 +2,7 @@ import type { Deadline, DeadlineBand, Evaluation, EvaluationStatus, Severity } f
 import type { Finding, Suppression } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { findingId } from '../../lib/findings/ids';
-import { reconcile, type ReconcileInput, type ReconcileResult, type RuleLookup } from '../../lib/findings/reconcile';
+import { countByStatus, reconcile, type ReconcileInput, type ReconcileResult, type RuleLookup } from '../../lib/findings/reconcile';
 
 const target: TargetRef = { id: 'connector:onprem-1', name: 'onprem-1', kind: 'hcx-connector' };
 const rules: RuleLookup = (id) =>
@@ -81,6 +81,25 @@ describe('reconcile: lifecycle transitions', () => {
     const s1 = persist([], run(T0, [ev('fail')], []));
     const f = only(run(T1, [ev('pass')], s1));
     expect(f).toMatchObject({ status: 'resolved', resolvedAt: T1, lastSeenAt: T0, firstSeenAt: T0, severity: 'high' });
+  });
+
+  it('keeps resolvedAt at the first passing scan while later scans keep passing', () => {
+    let stored = persist([], run(T0, [ev('fail')], []));
+    stored = persist(stored, run(T1, [ev('pass')], stored));
+    const r2 = run(T2, [ev('pass')], stored);
+    expect(only(r2)).toMatchObject({ status: 'resolved', resolvedAt: T1, lastEvaluatedAt: T2, lastSeenAt: T0 });
+    stored = persist(stored, r2);
+    expect(only(run(T3, [ev('not_applicable')], stored))).toMatchObject({ status: 'resolved', resolvedAt: T1 });
+    expect(run(T3, [ev('pass')], stored).events).toEqual([]);
+  });
+
+  it('keeps the deadline and severity the finding had while failing when it resolves', () => {
+    const deadline = { band: 'd90' as const, date: '2026-03-20', daysLeft: 78 };
+    const stored = persist([], run(T0, [ev('fail', { severity: 'critical', deadline })], []));
+    const f = only(run(T1, [ev('pass', { severity: 'info' })], stored));
+    expect(f.status).toBe('resolved');
+    expect(f.severity).toBe('critical');
+    expect(f.deadline).toEqual({ basis: 'catalog', band: 'd90', date: '2026-03-20', daysLeft: 78 });
   });
 
   it('reopens a resolved finding that fails again and counts each reopening', () => {
@@ -181,10 +200,99 @@ describe('reconcile: lifecycle transitions', () => {
     expect(f).toMatchObject({ status: 'open', severity: 'low' });
   });
 
+  it('between two verdicts of the same status, keeps the higher severity whatever the order', () => {
+    const fails = [ev('fail', { severity: 'low' }), ev('fail', { severity: 'critical' }), ev('fail', { severity: 'medium' })];
+    expect(only(run(T0, fails, [])).severity).toBe('critical');
+    expect(only(run(T0, [...fails].reverse(), [])).severity).toBe('critical');
+    const unknowns = [ev('unknown', { severity: 'medium' }), ev('unknown', { severity: 'high' })];
+    expect(only(run(T0, unknowns, []))).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(only(run(T0, [...unknowns].reverse(), []))).toMatchObject({ status: 'unknown', severity: 'high' });
+    // Same status and severity: the first report stands.
+    const twins = [{ ...ev('fail'), message: 'first' }, { ...ev('fail'), message: 'second' }];
+    expect(only(run(T0, twins, [])).message).toBe('first');
+  });
+
   it('uses the owner for the target kind', () => {
     const cloud: TargetRef = { id: '/subscriptions/x/privateclouds/pc1', name: 'pc1', kind: 'avs-private-cloud' };
     const r = reconcile({ target: cloud, asOf: T0, evaluations: [{ ...ev('fail'), targetId: cloud.id }], stored: [], suppressions: [], rules });
     expect(only(r).owner).toBe('microsoft');
+  });
+});
+
+describe('reconcile: rows and ordering', () => {
+  it('returns all rows and events sorted by id, whatever the order of the evaluations', () => {
+    const subjects = ['mesh-c', 'mesh-a', 'mesh-b'];
+    const r = run(T0, subjects.map((subject) => ev('fail', { subject })), []);
+    const ids = r.all.map((f) => f.id);
+    expect(ids).toHaveLength(3);
+    expect(ids).toEqual([...ids].sort());
+    expect(r.changed.map((f) => f.id)).toEqual(ids);
+    const eventIds = r.events.map((e) => e.id);
+    expect(eventIds).toHaveLength(3);
+    expect(eventIds).toEqual([...eventIds].sort());
+  });
+
+  it('a replay changes nothing even when the store hands rows back with other key order and empty fields', () => {
+    const stored = persist([], run(T0, [ev('fail', { deadline: { band: 'd90' } })], []));
+    const reorder = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reorder)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)]))
+          : v;
+    const fromStore = stored.map((f) => ({ ...(reorder(f) as Finding), suppressionId: undefined }));
+    const r = run(T0, [ev('fail', { deadline: { band: 'd90' } })], fromStore);
+    expect(r.changed).toEqual([]);
+    expect(r.events).toEqual([]);
+    // A real change is still a change.
+    expect(run(T0, [ev('fail', { severity: 'critical', deadline: { band: 'd90' } })], fromStore).changed).toHaveLength(1);
+  });
+
+  it('explains a vanished subject, and one not reported while its rule was unsure', () => {
+    const stored = persist([], run(T0, [ev('fail')], []));
+    const gone = only(run(T1, [], stored));
+    expect(gone).toMatchObject({
+      status: 'resolved',
+      message: 'name of mesh-1 is no longer present on onprem-1.',
+      evidence: { source: 'observed', reason: 'subject-vanished', lastSeenAt: T0 },
+    });
+    const unsure = run(T1, [ev('unknown', { subject: 'mesh-2' })], stored).all.find((f) => f.subjectId === 'mesh-1')!;
+    expect(unsure).toMatchObject({
+      status: 'unknown',
+      message:
+        'name of mesh-1 was not reported this scan and the rule could not decide everything it needed; status unknown until a complete collection.',
+      evidence: { reason: 'subject-not-reported' },
+    });
+  });
+
+  it('names a subject by the evaluation, else by the stored row, else by its id', () => {
+    const stored = persist([], run(T0, [ev('fail')], []));
+    expect(only(run(T1, [{ ...ev('fail'), subjectName: '' }], stored)).subjectName).toBe('name of mesh-1');
+    expect(only(run(T1, [{ ...ev('fail'), subjectName: '' }], [])).subjectName).toBe('mesh-1');
+  });
+
+  it('refuses an evaluation of another target and an invalid asOf', () => {
+    expect(() => run(T0, [{ ...ev('fail'), targetId: 'connector:other' }], [])).toThrow(
+      'evaluation of hcx-wan-optimization-enabled is about target connector:other, not connector:onprem-1',
+    );
+    expect(() => run('yesterday', [ev('fail')], [])).toThrow('not a valid instant: yesterday');
+  });
+
+  it('reads a stored suppressed row without its underlying status as open (fail closed)', () => {
+    const stored = persist([], run(T0, [ev('fail')], [])).map((f) => ({ ...f, status: 'suppressed' as const }));
+    const r = run(T1, [ev('pass')], stored);
+    expect(only(r)).toMatchObject({ status: 'resolved', resolvedAt: T1 });
+    expect(r.events.map((e) => e.event)).toEqual(['resolved']);
+  });
+
+  it('owns a finding of a rule it does not know as customer', () => {
+    expect(only(run(T0, [ev('fail', { rule: 'unlisted-rule' })], [])).owner).toBe('customer');
+  });
+
+  it('counts findings by status', () => {
+    const stored = persist([], run(T0, [ev('fail'), ev('unknown', { subject: 'm2' }), ev('fail', { subject: 'm3' })], []));
+    const r = run(T1, [ev('fail'), ev('unknown', { subject: 'm2' }), ev('pass', { subject: 'm3' })], stored);
+    expect(countByStatus(r.all)).toEqual({ open: 1, unknown: 1, suppressed: 0, resolved: 1 });
   });
 });
 
@@ -235,6 +343,36 @@ describe('reconcile: suppressions', () => {
     const narrow = { ...base, id: 'sup-n', targetId: target.id, subjectId: 'mesh-1', expiresAt: T1 };
     const r = run(T0, [ev('fail')], [], { suppressions: [base, narrow] });
     expect(only(r).suppressionId).toBe('sup-n');
+  });
+
+  it('between suppressions of the same scope, the one that expires last wins, then the smaller id', () => {
+    const early = { ...base, id: 'sup-a', expiresAt: T3 };
+    const late = { ...base, id: 'sup-z', expiresAt: T4 };
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [early, late] })).suppressionId).toBe('sup-z');
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [late, early] })).suppressionId).toBe('sup-z');
+    const twin = { ...late, id: 'sup-b' };
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [late, twin] })).suppressionId).toBe('sup-b');
+    expect(only(run(T0, [ev('fail')], [], { suppressions: [twin, late] })).suppressionId).toBe('sup-b');
+  });
+
+  it('the narrower scope wins over a longer-lasting wider one: subject over target over rule-wide; other rules never match', () => {
+    const ruleWide = { ...base, id: 'sup-r', expiresAt: T4 };
+    const targetOnly = { ...base, id: 'sup-t', targetId: target.id, expiresAt: T3 };
+    const subject = { ...base, id: 'sup-s', targetId: target.id, subjectId: 'mesh-1', expiresAt: T2 };
+    const otherRule = { ...base, id: 'sup-o', ruleId: 'hcx-other-rule', targetId: target.id, subjectId: 'mesh-1', expiresAt: T4 };
+    const pick = (list: Suppression[]) => only(run(T0, [ev('fail')], [], { suppressions: list })).suppressionId;
+    expect(pick([ruleWide, targetOnly])).toBe('sup-t');
+    expect(pick([targetOnly, ruleWide])).toBe('sup-t');
+    expect(pick([ruleWide, subject, targetOnly])).toBe('sup-s');
+    expect(pick([otherRule])).toBeUndefined();
+    expect(pick([otherRule, ruleWide])).toBe('sup-r');
+  });
+
+  it('lists the suppressions that matched, sorted', () => {
+    const a = { ...base, id: 'sup-a', targetId: target.id, subjectId: 'mesh-2' };
+    const z = { ...base, id: 'sup-z', targetId: target.id, subjectId: 'mesh-1' };
+    const r = run(T0, [ev('fail', { subject: 'mesh-1' }), ev('fail', { subject: 'mesh-2' })], [], { suppressions: [z, a] });
+    expect(r.matchedSuppressionIds).toEqual(['sup-a', 'sup-z']);
   });
 
   it('does not apply a suppression before it was created', () => {
@@ -343,6 +481,42 @@ describe('reconcile: alert events', () => {
     const again = run(T1, evals, persist(stored, a));
     expect(again.changed).toEqual([]);
     expect(again.events).toEqual([]);
+  });
+
+  it('gives every page of a long episode its own id (no page replaces an earlier one in the outbox)', () => {
+    const days = Array.from({ length: 12 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}T05:00:00.000Z`);
+    const script: Evaluation[][] = [
+      [ev('fail', { severity: 'high' })], // opened
+      [ev('fail', { severity: 'critical' })], // escalated
+      [ev('fail', { severity: 'high' })], // still-open (lower: no page)
+      [ev('fail', { severity: 'critical' })], // escalated again
+      [ev('fail', { severity: 'critical', deadline: { band: 'd180' } })], // reminder d180 (no deadline before)
+      [ev('fail', { severity: 'critical', deadline: { band: 'd90' } })], // reminder d90
+      [ev('fail', { severity: 'critical', deadline: { band: 'd30' } })], // reminder d30
+      [ev('pass')], // resolved
+      [ev('fail', { severity: 'critical' })], // opened (reopening)
+      [ev('pass')], // resolved again
+    ];
+    let stored: Finding[] = [];
+    const events: { event: string; id: string }[] = [];
+    script.forEach((evaluations, i) => {
+      const r = run(days[i], evaluations, stored);
+      events.push(...r.events.map((e) => ({ event: e.event, id: e.id })));
+      stored = persist(stored, r);
+    });
+    expect(events.map((e) => e.event)).toEqual([
+      'opened', 'escalated', 'still-open', 'escalated', 'reminder', 'reminder', 'reminder', 'resolved', 'opened', 'resolved',
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('a daily keep-alive has its own id each day', () => {
+    let stored = persist([], run(T0, [ev('fail')], []));
+    const r1 = run(T1, [ev('fail')], stored);
+    stored = persist(stored, r1);
+    const r2 = run(T2, [ev('fail')], stored);
+    expect([r1.events[0]?.event, r2.events[0]?.event]).toEqual(['still-open', 'still-open']);
+    expect(r1.events[0].id).not.toBe(r2.events[0].id);
   });
 
   it('gives event ids that differ per finding, kind and occasion', () => {

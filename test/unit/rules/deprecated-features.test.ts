@@ -128,6 +128,16 @@ describe('hcx-v2t-migration-in-use', () => {
     );
   });
 
+  test('inferred: NSX-V registration with site pairs NOT collected fails closed (not read as "not paired")', () => {
+    const regs = { vcenter: [{ url: 'https://vc' }], nsx: [{ url: 'https://nsxv', version: '6.4.14' }], lookupService: [] };
+    const e = run('hcx-v2t-migration-in-use', healthyConnector({ registrations: regs, sitePairs: undefined }))[0];
+    expect(e).toMatchObject({ status: 'fail', severity: 'medium', evidence: { source: 'inferred', sitePairs: undefined } });
+    expect(e.message).toContain('(site pairs not collected)');
+    const paired = run('hcx-v2t-migration-in-use', healthyConnector({ registrations: regs }))[0];
+    expect(paired.message).toContain('(1 site pair(s))');
+    expect(paired.evidence).toMatchObject({ nsxVersions: ['6.4.14'], sitePairs: 1 });
+  });
+
   test('no V2T → pass; migrations missing → unknown; Connector registrations missing → unknown', () => {
     expect(run('hcx-v2t-migration-in-use', healthyConnector())[0].status).toBe('pass');
     expect(run('hcx-v2t-migration-in-use', healthyCloud())[0].status).toBe('pass');

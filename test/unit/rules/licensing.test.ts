@@ -92,6 +92,32 @@ describe('hcx-activation-key-expiry: Connector', () => {
     });
   });
 
+  test('observed: the bracket does not depend on the order of the history', () => {
+    const versions = [
+      observation('4.11.3', '2025-12-02T05:00:00Z', '2026-03-01T05:00:00Z'),
+      observation('4.10.3', '2025-01-02T05:00:00Z', '2025-08-10T05:00:00Z'),
+      observation('4.11.0', '2025-08-20T05:00:00Z', '2025-12-01T05:00:00Z'),
+      observation('4.9.2', '2024-06-01T05:00:00Z', '2025-01-01T05:00:00Z'),
+    ];
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z', { history: { versions } }));
+    expect(e.deadline).toMatchObject({ date: '2026-11-03', latestDate: '2026-11-13', basis: 'observed' });
+  });
+
+  test('observed: a downgrade below 4.11 after the first 4.11 sighting keeps the EARLY deadline (bracket not inverted)', () => {
+    // 4.11.0 first seen 2025-08-20, then back on 4.10.3 until 2025-10-01: "between 2025-10-01 and 2025-08-20" is
+    // no bracket; the first 4.11 sighting is all that is known, and its deadline (2026-11-13) is the one to meet.
+    const versions = [
+      observation('4.10.3', '2025-01-02T05:00:00Z', '2025-08-10T05:00:00Z'),
+      observation('4.11.0', '2025-08-20T05:00:00Z', '2025-09-01T05:00:00Z'),
+      observation('4.10.3', '2025-09-02T05:00:00Z', '2025-10-01T05:00:00Z'),
+      observation('4.11.3', '2025-10-05T05:00:00Z', '2026-03-01T05:00:00Z'),
+    ];
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z', { history: { versions } }));
+    expect(e).toMatchObject({ status: 'fail', deadline: { date: '2026-11-13', basis: 'observed' } });
+    expect(e.deadline?.latestDate).toBeUndefined();
+    expect(e.message).toMatch(/2026-11-13 \(257 days left\) at the latest/);
+  });
+
   test('only an upper bound → fail with the "at the latest" deadline, asking for the fact with the exact command', () => {
     const [e] = expiry(
       connector(),

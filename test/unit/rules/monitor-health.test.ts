@@ -45,6 +45,29 @@ describe('hcx-endpoint-unreachable', () => {
     expect(bySubject(R, healthyCloud()).hybridity.status).toBe('pass');
     expect(bySubject(R, healthyCloud({ reachability: {} })).hybridity.status).toBe('unknown');
   });
+  test('not attempted is a high-severity unknown that says why, and says it was not attempted', () => {
+    expect(bySubject(R, healthyCloud({ reachability: {} })).hybridity).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message: 'The HCX Manager API was not contacted this scan (no URL or credentials available).',
+      evidence: { source: 'hcx', attempted: false },
+    });
+    expect(bySubject(R, healthyConnector({ reachability: { hybridity: { ok: true } } }))['appliance-management']).toMatchObject({
+      message: 'The appliance management interface (9443) is not configured for this Connector.',
+      evidence: { source: 'operator', attempted: false },
+    });
+  });
+  test('the HTTP status is named for http and auth failures only, with the message after it', () => {
+    const msg = (errorClass: 'http' | 'auth' | 'timeout', status?: number, message?: string) =>
+      bySubject(R, healthyCloud({ reachability: { hybridity: { ok: false, errorClass, status, message } } })).hybridity.message;
+    expect(msg('http', 503, 'busy')).toBe(
+      'HCX Manager API (443) could not be reached or authenticated this scan (http): HTTP error 503: busy.',
+    );
+    expect(msg('auth', 401)).toBe(
+      'HCX Manager API (443) could not be reached or authenticated this scan (auth): authentication rejected (401/403) 401.',
+    );
+    expect(msg('timeout', 599)).toBe('HCX Manager API (443) could not be reached or authenticated this scan (timeout): timeout.');
+  });
 });
 
 describe('hcx-scan-stale', () => {
@@ -78,7 +101,29 @@ describe('hcx-scan-stale', () => {
     const ctx = ctxAt('2026-03-01T06:00:00Z', { history: { lastSuccessfulCollectionAt: undefined } });
     expect(run(R, failed(), ctx)[0].status).toBe('unknown');
     expect(run(R, emptyConnector(), ctx)[0].status).toBe('unknown');
-    expect(COLLECTED_AT).toBeDefined();
+  });
+  test('login worked but the version call failed: this scan is not a successful collection', () => {
+    // Reached and authenticated, manager (version) not collected: only the recorded history counts.
+    const partial = healthyConnector({ reachability: { hybridity: { ok: true } }, manager: undefined });
+    const noHistory = ctxAt(COLLECTED_AT, { history: { lastSuccessfulCollectionAt: undefined } });
+    expect(run(R, partial, noHistory)[0]).toMatchObject({ status: 'unknown', severity: 'high' });
+    const old = ctxAt('2026-03-05T06:00:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    expect(run(R, partial, old)[0]).toMatchObject({
+      status: 'fail',
+      evidence: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00.000Z', ageHours: 97, limitHours: 48 },
+    });
+  });
+  test('the newer of history and this scan decides, and the age is reported in whole hours', () => {
+    const ctx = ctxAt('2026-03-04T06:30:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    const now = healthyConnector({ collectedAt: '2026-03-03T05:00:00Z' });
+    expect(run(R, now, ctx)[0]).toMatchObject({
+      status: 'pass',
+      message: 'Last successful collection was 25 h ago.',
+      evidence: { lastSuccessfulCollectionAt: '2026-03-03T05:00:00.000Z', ageHours: 25 },
+    });
+    // An --as-of before the last collection: 0 h, not a negative age.
+    const before = ctxAt('2026-03-03T04:00:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-01T05:00:00Z' } });
+    expect(run(R, now, before)[0].evidence).toMatchObject({ ageHours: 0 });
   });
 });
 

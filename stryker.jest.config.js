@@ -1,0 +1,22 @@
+/** StrykerJS runs the unit tests of the verdict core only (pure, no I/O): the tests of lib/rules, lib/findings,
+ *  the HCX parser, the inventory assembly and the API validation. Every mutant runs the covering tests of these
+ *  files; the other unit files (HTTP handlers over an in-memory store, infra, bench) import the whole app and
+ *  would multiply the run time without being where these files' behaviour is pinned. */
+const root = require('./jest.config.js');
+const unit = root.projects.find((p) => p.displayName === 'unit');
+const { displayName: _name, testMatch: _all, ...config } = unit;
+module.exports = {
+  ...config,
+  rootDir: __dirname,
+  testTimeout: root.testTimeout,
+  testMatch: [
+    '<rootDir>/test/unit/rules/**/*.test.ts',
+    '<rootDir>/test/unit/reconcile.test.ts',
+    '<rootDir>/test/unit/findings.test.ts',
+    '<rootDir>/test/unit/urgency.test.ts',
+    '<rootDir>/test/unit/collect-parse.test.ts',
+    '<rootDir>/test/unit/collect-inventory.test.ts',
+    '<rootDir>/test/unit/collect-avs.test.ts',
+    '<rootDir>/test/unit/api-validate.test.ts',
+  ],
+};
