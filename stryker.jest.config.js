@@ -14,6 +14,8 @@ module.exports = {
     '<rootDir>/test/unit/reconcile.test.ts',
     '<rootDir>/test/unit/findings.test.ts',
     '<rootDir>/test/unit/urgency.test.ts',
+    '<rootDir>/test/unit/finding-view.test.ts',
+    '<rootDir>/test/unit/upgrade.test.ts',
     '<rootDir>/test/unit/collect-parse.test.ts',
     '<rootDir>/test/unit/collect-inventory.test.ts',
     '<rootDir>/test/unit/collect-avs.test.ts',
