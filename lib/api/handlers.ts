@@ -578,7 +578,10 @@ export function createHandlers(ports: ApiPorts) {
   async function getFacts(req: ApiRequest): Promise<ApiResponse> {
     noQuery(req);
     const id = await pathTarget(req);
-    return json({ targetId: id, items: await ports.facts.list(id) });
+    const items = await ports.facts.list(id);
+    // An id no scan stored is refused as everywhere else (an empty list would read as "no facts for it").
+    if (items.length === 0 && !(await ports.inventory.summary(id))) throw noSuchTarget(id);
+    return json({ targetId: id, items });
   }
 
   const factBody = z

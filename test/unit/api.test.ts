@@ -347,6 +347,9 @@ describe('API input handling (property-based, in-process)', () => {
       const path = await runHandler(h.getTarget, request('GET', { id }, new URLSearchParams(), ''), () => {});
       expect(path.status).toBe(404);
       expect((path.jsonBody as { error: { message: string } }).error.message).toBe(words(id));
+      const facts = await runHandler(h.getFacts, request('GET', { id }, new URLSearchParams(), ''), () => {});
+      expect(facts.status).toBe(404);
+      expect((facts.jsonBody as { error: { message: string } }).error.message).toBe(words(id));
     }
     // And the known target by its name still answers.
     const named = await runHandler(
@@ -355,6 +358,13 @@ describe('API input handling (property-based, in-process)', () => {
       () => {},
     );
     expect(named.status).toBe(200);
+    const noFacts = await runHandler(
+      h.getFacts,
+      request('GET', { id: CONNECTOR_REF.id }, new URLSearchParams(), ''),
+      () => {},
+    );
+    expect(noFacts.status).toBe(200);
+    expect(noFacts.jsonBody).toEqual({ targetId: CONNECTOR_REF.id, items: [] });
   });
 
   it('a suppression expiry is refused in the words of `hcxmon suppress add --expires`, whatever is wrong with it', async () => {
