@@ -121,7 +121,9 @@ describe('suppressions', () => {
     expect(() => newSuppression({ ...valid, targetId: undefined, subjectId: 'm' }, { asOf, id: 'x' })).toThrow(
       'subjectId: needs targetId (a subject belongs to one target)',
     );
-    expect(() => newSuppression({ ...valid, expiresAt: 'soon' }, { asOf, id: 'x' })).toThrow('expiresAt: "soon" is not an ISO date');
+    expect(() => newSuppression({ ...valid, expiresAt: 'soon' }, { asOf, id: 'x' })).toThrow(
+      'expiresAt: "soon" is neither a date YYYY-MM-DD (through the end of that day, UTC) nor an ISO 8601 instant',
+    );
     expect(() => newSuppression({ ...valid, reason: ' ' }, { asOf, id: 'x' })).toThrow(/^reason: /);
   });
 
