@@ -123,17 +123,19 @@ interface TableFlags {
 
 function addTableOptions(cmd: Command): Command {
   return cmd
-    .addOption(
-      new Option('--width <columns>', 'table width (default: COLUMNS, else the terminal, else 100)').argParser(
-        parseWidth,
-      ),
-    )
+    .addOption(widthOption('table'))
     .addOption(
       new Option('--limit <rows>', `table rows printed, most urgent first (default ${DEFAULT_ROW_LIMIT})`).argParser(
         parsePositiveInt('--limit', 100000),
       ),
     )
     .option('--all', 'print every row of the table');
+}
+
+function widthOption(what: 'table' | 'text'): Option {
+  return new Option('--width <columns>', `${what} width (default: COLUMNS, else the terminal, else 100)`).argParser(
+    parseWidth,
+  );
 }
 
 function parseWidth(value: string): number {
@@ -380,11 +382,7 @@ export function buildProgram(opts: CliOptions): {
     .command('summary')
     .description('what needs doing first: counts, the next deadline, the worst targets (same as GET /api/summary)')
     .option('--format <format>', 'table or json', 'table')
-    .addOption(
-      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
-        parseWidth,
-      ),
-    )
+    .addOption(widthOption('text'))
     .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const [list, scans] = await Promise.all([
@@ -466,11 +464,7 @@ export function buildProgram(opts: CliOptions): {
     .command('list')
     .description('list suppressions (active, expired and stale)')
     .option('--format <format>', 'table or json', 'table')
-    .addOption(
-      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
-        parseWidth,
-      ),
-    )
+    .addOption(widthOption('text'))
     .action(async (o: { format: string; width?: number }) => {
       await ctx.withRuntime(async (rt) => {
         const list = await rt.listSuppressions();
@@ -578,11 +572,7 @@ export function buildProgram(opts: CliOptions): {
         return v;
       }),
     )
-    .addOption(
-      new Option('--width <columns>', 'text width (default: COLUMNS, else the terminal, else 100)').argParser(
-        parseWidth,
-      ),
-    )
+    .addOption(widthOption('text'))
     .action((ruleId: string | undefined, o: { format: 'table' | 'json'; width?: number }) => {
       const list = formatRuleList();
       const text = { width: outputWidth(io.stdout, io.env, o.width), color: colorEnabled(io.stdout, io.env) };
