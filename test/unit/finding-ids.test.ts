@@ -61,10 +61,9 @@ describe('rule ids in finding ids', () => {
 });
 
 describe('parseFindingId and isFindingId', () => {
-  const id = findingId('hcx-rule', 'connector:dc1', 'manager');
-  const [, tk, sk] = id.split('.');
-
   it('accepts our ids only', () => {
+    const id = findingId('hcx-rule', 'connector:dc1', 'manager');
+    const [, tk, sk] = id.split('.');
     expect(isFindingId(id)).toBe(true);
     expect(parseFindingId(id)).toEqual({ ruleId: 'hcx-rule', targetKey: tk });
     const bad = [
