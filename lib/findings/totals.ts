@@ -43,7 +43,11 @@ export function findingChanges(before: readonly Finding[], after: readonly Findi
     if (now === 'resolved' && was !== undefined && was !== 'resolved') out.resolved++;
     if (p && now === 'open' && was === 'open') {
       const worseSeverity = severityRank(f.severity) > severityRank(p.severity);
-      const worseBand = BAND_RANK[f.deadline?.band ?? 'later'] > BAND_RANK[p.deadline?.band ?? 'later'];
+      // `later` has the lowest rank: nothing is below it, and an unknown key (rank undefined) compares false alike.
+      // Stryker disable next-line StringLiteral: equivalent, see above.
+      const bandNow = BAND_RANK[f.deadline?.band ?? 'later'];
+      const bandBefore = BAND_RANK[p.deadline?.band ?? 'later'];
+      const worseBand = bandNow > bandBefore;
       if (worseSeverity || worseBand) out.escalated++;
     }
   }
