@@ -42,7 +42,8 @@ export function wrap(text: string, width: number, firstWidth = width): string[] 
   const room = () => Math.max(1, out.length === 0 ? firstWidth : width);
   for (const paragraph of text.split('\n')) {
     let line: string[] = [];
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+    // A no-break space (U+00A0) holds a label to its value ("overdue: 1"): only other white space breaks a line.
+    for (const word of paragraph.split(/[^\S\u00a0]+/).filter(Boolean)) {
       let rest = Array.from(word);
       if (line.length + (line.length ? 1 : 0) + rest.length <= room()) {
         line = line.length ? [...line, ' ', ...rest] : rest;

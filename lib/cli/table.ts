@@ -137,9 +137,12 @@ export function headlineLines(summary: FleetSummary, targetCount: number, width:
       ? `Worst target: ${w.targetName} (${countsText(w.open)}${w.unknown ? `, ${w.unknown} unknown` : ''})`
       : 'Worst target: none (nothing open or unknown)';
   const open = SEVERITIES.filter((s) => summary.openBySeverity[s] > 0).map((s) => `${summary.openBySeverity[s]} ${s}`);
+  // No-break spaces keep each count with its label when the line wraps ("overdue:" and "1" on two lines read badly).
+  const nb = (label: string, n: number): string => `${label}:\u00a0${n}`;
   const counts =
-    `Open: ${open.length ? open.join(', ') : 'none'}; unknown: ${summary.unknown}; suppressed: ${summary.suppressed}; ` +
-    `overdue: ${summary.overdue}; targets: ${targetCount}`;
+    `Open: ${open.length ? open.map((o) => o.replace(' ', '\u00a0')).join(', ') : 'none'}; ` +
+    `${nb('unknown', summary.unknown)}; ${nb('suppressed', summary.suppressed)}; ${nb('overdue', summary.overdue)}; ` +
+    nb('targets', targetCount);
   // Names come from HCX and ARM: no control character reaches the terminal.
   return [next, worst, counts].flatMap((l) => continued(printable(l), width));
 }

@@ -168,7 +168,7 @@ describe.each([80, 120])('findings table at %i columns', (width) => {
       /Worst target: avs-legacy-neu \(2 critical open, 1 unknown\)/,
     );
     expect(text).toMatch(
-      /Open: 2 critical, 1 high, 1 low;\s+unknown: 1;\s+suppressed: 1;\s+overdue: 1;\s+targets:\s+3/,
+      /^Open: 2\u00a0critical, 1\u00a0high, 1\u00a0low;\s+unknown:\u00a01;\s+suppressed:\u00a01;\s+overdue:\u00a01;\s+targets:\u00a03$/m,
     );
     const order = rows(text).map((l) => ESTATE.findings.find((f) => l.includes(` ${f.ruleId}`))!.ruleId);
     expect(order).toEqual([
