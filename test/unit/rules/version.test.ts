@@ -1,4 +1,11 @@
-import { compareVersionStrings, compareVersions, firstDifference, parseVersion } from '../../../lib/rules/version';
+import {
+  compareVersionStrings,
+  compareVersions,
+  firstDifference,
+  formatVersion,
+  parseVersion,
+  versionLessThan,
+} from '../../../lib/rules/version';
 
 function v(s: string) {
   const p = parseVersion(s);
@@ -85,5 +92,75 @@ describe('compareVersions', () => {
     expect(firstDifference(v('4.11.2'), v('4.11.3'))).toBe(2);
     expect(firstDifference(v('9.0.0.1'), v('9.0.0.2'))).toBe(3);
     expect(firstDifference(v('4.11.3'), v('4.11.3.0'))).toBe(-1);
+  });
+});
+
+describe('what a rule reads from a version', () => {
+  test('major, minor and patch; missing parts are 0', () => {
+    expect(v('4.11.3')).toMatchObject({ raw: '4.11.3', major: 4, minor: 11, patch: 3 });
+    expect(v('4.9')).toMatchObject({ major: 4, minor: 9, patch: 0 });
+    expect(v(' 9.0.1.2.77 ')).toEqual({
+      raw: '9.0.1.2.77',
+      parts: [9, 0, 1, 2],
+      build: '77',
+      major: 9,
+      minor: 0,
+      patch: 1,
+    });
+  });
+
+  test('the build shapes HCX prints, case-insensitive', () => {
+    expect(v('4.11.3 BUILD 5').build).toBe('5');
+    expect(v('4.11.3build5').build).toBe('5');
+    expect(v('4.11.3-5').build).toBe('5');
+    expect(v('4.11.3+5').build).toBe('5');
+    expect(v('4.11.3 - 5').build).toBe('5');
+    expect(v('V4.11.3').parts).toEqual([4, 11, 3]);
+  });
+
+  test('the reasons say why a version cannot be used', () => {
+    expect(parseVersion(null)).toEqual({ ok: false, reason: 'no version reported' });
+    expect(parseVersion(4.11 as unknown as string)).toEqual({ ok: false, reason: 'version is not a string' });
+    expect(parseVersion('  ')).toEqual({ ok: false, reason: 'empty version string' });
+    expect(parseVersion('4.11.x')).toEqual({ ok: false, reason: 'unparsable version "4.11.x"' });
+    expect(parseVersion('9.0.0.0.1 build 2')).toEqual({
+      ok: false,
+      reason: 'unparsable version "9.0.0.0.1 build 2" (two builds)',
+    });
+    const long = `x${'1'.repeat(60)}`;
+    expect(parseVersion(long)).toEqual({ ok: false, reason: `unparsable version "${long.slice(0, 40)}"` });
+  });
+
+  test('anchored: text around a version is not a version', () => {
+    expect(parseVersion('HCX 4.11.3').ok).toBe(false);
+    expect(parseVersion('4.11.3 latest').ok).toBe(false);
+    expect(parseVersion('4.11.3 (5').ok).toBe(true);
+  });
+
+  test('versionLessThan compares with a literal, and a bad literal is a programming error', () => {
+    expect(versionLessThan(v('4.10.3'), '4.11.0')).toBe(true);
+    expect(versionLessThan(v('4.11.0'), '4.11.0')).toBe(false);
+    expect(versionLessThan(v('4.11.1'), '4.11.0')).toBe(false);
+    expect(() => versionLessThan(v('4.11.1'), 'latest')).toThrow('internal: bad version literal latest');
+  });
+
+  test('compareVersions answers -1, 0 or 1 whatever the size of the gap, over the longer of the two', () => {
+    expect(compareVersions(v('4.2'), v('4.11'))).toBe(-1);
+    expect(compareVersions(v('4.11'), v('4.2'))).toBe(1);
+    expect(compareVersions(v('4.11'), v('4.11.0.1'))).toBe(-1);
+    expect(compareVersions(v('4.11.0.1'), v('4.11'))).toBe(1);
+    expect(compareVersionStrings('4.10', '4.9')).toBe(1);
+    expect(compareVersionStrings('4.10', undefined)).toBeUndefined();
+  });
+
+  test('firstDifference looks at every part of the longer version', () => {
+    expect(firstDifference(v('4.11'), v('4.11.0.1'))).toBe(3);
+    expect(firstDifference(v('4.11.0.1'), v('4.11'))).toBe(3);
+  });
+
+  test('formatVersion: the release, and the build when there is one', () => {
+    expect(formatVersion(v('4.11.3 build 24972695'))).toBe('4.11.3 (build 24972695)');
+    expect(formatVersion(v('9.0.0.0.24597083'))).toBe('9.0.0.0 (build 24597083)');
+    expect(formatVersion(v('v4.10'))).toBe('4.10');
   });
 });
