@@ -10,10 +10,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** UTC calendar date (start of day) of a `YYYY-MM-DD` date or an ISO instant; invalid → undefined. */
 export function utcDate(value: string | undefined): DateTime | undefined {
+  // Stryker disable next-line ConditionalExpression: '' and undefined are not ISO dates, so luxon's invalid DateTime gives undefined below
   if (!value) return undefined;
-  const dt = ISO_DATE.test(value)
-    ? DateTime.fromISO(value, { zone: 'utc' })
-    : DateTime.fromISO(value, { setZone: true }).toUTC();
+  // An instant is the same instant whatever zone luxon reads it in (so no `setZone`); its UTC date is what counts.
+  const dt = ISO_DATE.test(value) ? DateTime.fromISO(value, { zone: 'utc' }) : DateTime.fromISO(value).toUTC();
   return dt.isValid ? dt.startOf('day') : undefined;
 }
 

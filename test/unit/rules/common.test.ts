@@ -123,6 +123,7 @@ describe('evaluation', () => {
     });
     const d = { date: '2026-06-01', basis: 'catalog' as const, daysLeft: 10, band: 'd30' as const };
     expect(evaluation(META, inv, MANAGER, 'fail', 'low', 'm', { source: 'hcx' }, d).deadline).toEqual(d);
+    expect('deadline' in e).toBe(false);
   });
 
   test('ownerOf and kindLabel', () => {

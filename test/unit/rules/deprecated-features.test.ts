@@ -129,9 +129,17 @@ describe('hcx-v2t-migration-in-use', () => {
   });
 
   test('inferred: NSX-V registration with site pairs NOT collected fails closed (not read as "not paired")', () => {
-    const regs = { vcenter: [{ url: 'https://vc' }], nsx: [{ url: 'https://nsxv', version: '6.4.14' }], lookupService: [] };
+    const regs = {
+      vcenter: [{ url: 'https://vc' }],
+      nsx: [{ url: 'https://nsxv', version: '6.4.14' }],
+      lookupService: [],
+    };
     const e = run('hcx-v2t-migration-in-use', healthyConnector({ registrations: regs, sitePairs: undefined }))[0];
-    expect(e).toMatchObject({ status: 'fail', severity: 'medium', evidence: { source: 'inferred', sitePairs: undefined } });
+    expect(e).toMatchObject({
+      status: 'fail',
+      severity: 'medium',
+      evidence: { source: 'inferred', sitePairs: undefined },
+    });
     expect(e.message).toContain('(site pairs not collected)');
     const paired = run('hcx-v2t-migration-in-use', healthyConnector({ registrations: regs }))[0];
     expect(paired.message).toContain('(1 site pair(s))');

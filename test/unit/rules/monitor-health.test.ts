@@ -52,21 +52,26 @@ describe('hcx-endpoint-unreachable', () => {
       message: 'The HCX Manager API was not contacted this scan (no URL or credentials available).',
       evidence: { source: 'hcx', attempted: false },
     });
-    expect(bySubject(R, healthyConnector({ reachability: { hybridity: { ok: true } } }))['appliance-management']).toMatchObject({
+    expect(
+      bySubject(R, healthyConnector({ reachability: { hybridity: { ok: true } } }))['appliance-management'],
+    ).toMatchObject({
       message: 'The appliance management interface (9443) is not configured for this Connector.',
       evidence: { source: 'operator', attempted: false },
     });
   });
   test('the HTTP status is named for http and auth failures only, with the message after it', () => {
     const msg = (errorClass: 'http' | 'auth' | 'timeout', status?: number, message?: string) =>
-      bySubject(R, healthyCloud({ reachability: { hybridity: { ok: false, errorClass, status, message } } })).hybridity.message;
+      bySubject(R, healthyCloud({ reachability: { hybridity: { ok: false, errorClass, status, message } } })).hybridity
+        .message;
     expect(msg('http', 503, 'busy')).toBe(
       'HCX Manager API (443) could not be reached or authenticated this scan (http): HTTP error 503: busy.',
     );
     expect(msg('auth', 401)).toBe(
       'HCX Manager API (443) could not be reached or authenticated this scan (auth): authentication rejected (401/403) 401.',
     );
-    expect(msg('timeout', 599)).toBe('HCX Manager API (443) could not be reached or authenticated this scan (timeout): timeout.');
+    expect(msg('timeout', 599)).toBe(
+      'HCX Manager API (443) could not be reached or authenticated this scan (timeout): timeout.',
+    );
   });
 });
 

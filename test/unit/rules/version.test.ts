@@ -127,6 +127,11 @@ describe('what a rule reads from a version', () => {
       ok: false,
       reason: 'unparsable version "9.0.0.0.1 build 2" (two builds)',
     });
+    const twoBuilds = `${'1234567890.'.repeat(4)}1234567890 build 1`;
+    expect(parseVersion(twoBuilds)).toEqual({
+      ok: false,
+      reason: `unparsable version "${twoBuilds.slice(0, 40)}" (two builds)`,
+    });
     const long = `x${'1'.repeat(60)}`;
     expect(parseVersion(long)).toEqual({ ok: false, reason: `unparsable version "${long.slice(0, 40)}"` });
   });
