@@ -18,6 +18,7 @@ import {
   summaryJson,
   unknownSortMessage,
 } from '../../lib/findings/urgency';
+import { makeFinding as mk } from '../support/findingBuilder';
 
 /** Urgency as every surface shows it: the counts, the day counts, the two headlines and the sort orders. */
 
@@ -26,29 +27,6 @@ const A: TargetRef = { id: 'connector:a', name: 'alpha', kind: 'hcx-connector' }
 const B: TargetRef = { id: 'connector:b', name: 'bravo', kind: 'hcx-connector' };
 const C: TargetRef = { id: 'connector:c', name: 'charlie', kind: 'hcx-connector' };
 
-function mk(target: TargetRef, i: number, over: Partial<Finding> = {}): Finding {
-  return {
-    id: `f-${target.name}-${i}`,
-    ruleId: 'hcx-appliance-outdated',
-    title: `Finding ${i}`,
-    targetId: target.id,
-    targetName: target.name,
-    targetKind: target.kind,
-    subjectId: `s-${i}`,
-    subjectName: `Subject ${i}`,
-    subjectKind: 'appliance',
-    status: 'open',
-    severity: 'medium',
-    owner: 'customer',
-    message: `message ${i}`,
-    evidence: { source: 'hcx' },
-    firstSeenAt: '2026-03-01T05:00:00.000Z',
-    lastSeenAt: '2026-03-01T05:00:00.000Z',
-    lastEvaluatedAt: '2026-03-01T05:00:00.000Z',
-    reopenCount: 0,
-    ...over,
-  };
-}
 const due = (date: string): Finding['deadline'] => ({ date, basis: 'catalog', daysLeft: 999, band: 'later' });
 const titles = (list: readonly Finding[]) => list.map((x) => x.title);
 

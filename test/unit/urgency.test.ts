@@ -2,34 +2,11 @@ import { DateTime } from 'luxon';
 import type { Finding } from '../../lib/domain/finding';
 import type { TargetRef } from '../../lib/domain/target';
 import { daysUntil, dueText, headlines, sortFindingsBy, summarize } from '../../lib/findings/urgency';
+import { makeFinding, due } from '../support/findingBuilder';
 
 const ASOF = DateTime.fromISO('2026-03-02T15:30:00Z', { zone: 'utc' });
 const A: TargetRef = { id: 'connector:a', name: 'a', kind: 'hcx-connector' };
 const B: TargetRef = { id: 'connector:b', name: 'b', kind: 'hcx-connector' };
-function makeFinding(target: TargetRef, i: number, over: Partial<Finding> = {}): Finding {
-  return {
-    id: `f-${target.name}-${i}`,
-    ruleId: 'hcx-appliance-outdated',
-    title: `Finding ${i}`,
-    targetId: target.id,
-    targetName: target.name,
-    targetKind: target.kind,
-    subjectId: `s-${i}`,
-    subjectName: `Subject ${i}`,
-    subjectKind: 'appliance',
-    status: 'open',
-    severity: 'medium',
-    owner: 'customer',
-    message: `message ${i}`,
-    evidence: { source: 'hcx' },
-    firstSeenAt: '2026-03-01T05:00:00.000Z',
-    lastSeenAt: '2026-03-01T05:00:00.000Z',
-    lastEvaluatedAt: '2026-03-01T05:00:00.000Z',
-    reopenCount: 0,
-    ...over,
-  };
-}
-const due = (date: string): Finding['deadline'] => ({ date, basis: 'catalog', daysLeft: 0, band: 'later' });
 
 describe('urgency', () => {
   it('counts days from the day of asOf, and says them in words', () => {
