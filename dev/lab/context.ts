@@ -26,6 +26,8 @@ export interface LabContext {
   origins: { arm: string; hcx: string; appliance: string; untrusted: string; dead: string };
   /** hybridity tokens → manager id and calls made with it. */
   sessions: Map<string, { managerId: string; calls: number }>;
+  /** Managers whose `tokenExpiryAfterCalls` has not fired yet since it was set: it expires one session, once. */
+  sessionExpiryArmed: Set<string>;
   /** A delay that stop() can cancel (no timers left behind). */
   delay(ms: number): Promise<void>;
   hcxUrl(managerId: string): string;

@@ -87,6 +87,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     graphQuota: { limit: Math.max(1, scenario.graphQuota ?? 15), used: 0 },
     origins: { arm: '', hcx: '', appliance: '', untrusted: '', dead: `https://127.0.0.1:${deadPort}` },
     sessions: new Map(),
+    sessionExpiryArmed: new Set(),
     delay: (ms) =>
       new Promise<void>((resolve) => {
         const t = setTimeout(() => {
@@ -120,7 +121,10 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   };
   if (ctx.armFaults.throttle) ctx.throttleLeft.set('arm', ctx.armFaults.throttle.times);
   if (ctx.armFaults.graphThrottle) ctx.throttleLeft.set('graph', ctx.armFaults.graphThrottle.times);
-  for (const m of managers.values()) if (m.faults.throttle) ctx.throttleLeft.set(m.id, m.faults.throttle.times);
+  for (const m of managers.values()) {
+    if (m.faults.throttle) ctx.throttleLeft.set(m.id, m.faults.throttle.times);
+    if (m.faults.tokenExpiryAfterCalls !== undefined) ctx.sessionExpiryArmed.add(m.id);
+  }
 
   const trusted = { key: certs.trusted.key, cert: certs.trusted.cert };
   const servers = {
@@ -208,6 +212,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       const m = get(managerId);
       m.faults = Object.keys(faults).length === 0 ? {} : { ...m.faults, ...faults };
       if (faults.throttle) ctx.throttleLeft.set(managerId, faults.throttle.times);
+      if (faults.tokenExpiryAfterCalls !== undefined) ctx.sessionExpiryArmed.add(managerId);
       refreshEnv();
     },
     setArmFaults(faults: ArmFaults) {

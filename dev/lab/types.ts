@@ -5,7 +5,11 @@
 
 /** Fault knobs, per manager (hcx-api.md §14.4). All optional; set at start from a scenario or at run time. */
 export interface ManagerFaults {
-  /** Nothing listens at the manager's address (connection refused). */
+  /**
+   * Nothing listens at the manager's address: at start, its URL is a dead port (connection refused); set at run
+   * time, `hcxUrl`/ARM/`lab.env` move to the dead port and requests that still reach the shared port (a client
+   * holding the old URL, e.g. a Connector read from settings) get their connection dropped (ECONNRESET).
+   */
   unreachable?: boolean;
   /** Added latency per request, in ms (for timeouts and benchmarks). */
   latencyMs?: number;
@@ -14,13 +18,20 @@ export interface ManagerFaults {
   http5xxStatus?: number;
   /** Answer 429 with this Retry-After (seconds) this many times, then serve normally. */
   throttle?: { times: number; retryAfterSeconds: number; onPath?: string };
-  /** Sessions expire after this many authenticated calls (the next call gets 401). */
+  /**
+   * The first session to make this many authenticated calls expires: its next call, and every later call with its
+   * token, gets 401. It happens once per `setFaults` that sets it (or once per lab, from a scenario): sessions
+   * issued afterwards, a re-login's included, do not expire.
+   */
   tokenExpiryAfterCalls?: number;
   /** Never answer requests whose path contains this string: hold them open until the client gives up. */
   stallOnPath?: string;
   /** Answer `{"items": [` (truncated JSON) on requests whose path contains this string. */
   malformedJsonOnPath?: string;
-  /** Serve this manager with a certificate from a CA the product does not trust. */
+  /**
+   * Serve this manager with a certificate from a CA the product does not trust: `hcxUrl`/ARM/`lab.env` move to the
+   * untrusted server. The trusted server keeps serving it, so a client holding the old URL is not affected.
+   */
   wrongCertificate?: boolean;
   /** The appliance-management (9443) interface is down (connection refused). */
   applianceUnreachable?: boolean;

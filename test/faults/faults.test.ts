@@ -90,6 +90,9 @@ describe('Azurite killed and restarted in the middle of a scan', () => {
       }
       await restarted;
       // Whether the scan still writes its own summary depends on when the outage falls; both ends are checked.
+      // This is the one fault expectation left with two outcomes: the outage is a real process stop and start,
+      // begun from the synchronous onTargetDone while the other target of the pair keeps running, so which
+      // storage writes fall into it is up to the scheduler. The rescan below is exact.
       if (result) {
         // No HCX fault here (latency only): a target ends as in the clean baseline scan, or `failed` when its
         // storage write met the outage — never a made-up `ok` or `partial`.

@@ -1,13 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { DateTime } from 'luxon';
 import type { AlertEvent } from '../../lib/domain/alert';
-import type { Target } from '../../lib/domain/target';
+import { connectorTargetId, type Target } from '../../lib/domain/target';
 import { collectInventory } from '../../lib/collect';
 import { HCX_MAX_IN_FLIGHT, HCX_MAX_SOCKETS_PER_ENDPOINT, hcxRequestLimiter } from '../../lib/collect/hcx/http';
 import type { Inventory } from '../../lib/domain/inventory';
 import { scanOneTarget, startScan, type ScanDeps, type ScanResult } from '../../lib/scan';
 import { labRuntime, testStorage, type LabRuntime } from '../support/runtime';
-import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, expectedStatuses, prng, type Baseline } from './support';
+import { applyRandomFaults, baselineOf, captureConsole, checkInvariants, expectedStatus, prng, type Baseline } from './support';
 
 export const FAULT_TIMEOUT_MS = 1000;
 
@@ -50,34 +50,43 @@ export function clearFaults(w: FaultWorld): void {
 }
 
 /** Scan status of each lab manager's target in a collection without faults (read-only: nothing is stored). */
-type CleanStatus = { targetId: string; status: string; urlFollowsLab: boolean };
+type CleanStatus = { targetId: string; kind: Target['kind']; status: string; urlFollowsLab: boolean };
 async function cleanStatuses(w: FaultWorld): Promise<Map<string, CleanStatus>> {
   clearFaults(w);
   const out = new Map<string, CleanStatus>();
   const targets = (await w.rt.deps.discover()).targets;
+  const unmatched: string[] = [];
   for (const id of w.lab.managerIds) {
-    // A Connector is the target named after its manager; a private cloud's HCX URL comes from ARM on every scan.
+    // A Connector is the target the product names after its HCXMON_CONNECTORS entry (the lab names it after its
+    // manager); a private cloud's HCX URL comes from ARM on every scan.
     const url = w.lab.hcxUrl(id).replace(/\/$/, '');
     const target =
-      targets.find((x) => x.kind === 'hcx-connector' && x.id === `connector:${id}`) ??
+      targets.find((x) => x.kind === 'hcx-connector' && x.id === connectorTargetId(id)) ??
       targets.find((x) => x.kind === 'avs-private-cloud' && x.hcxUrl?.replace(/\/$/, '') === url);
-    if (!target) continue;
+    if (!target) {
+      unmatched.push(id);
+      continue;
+    }
     const inv = await collectInventory(target, { config: w.rt.config, env: w.env });
     const reach = inv.reachability.hybridity;
     const status = reach && !reach.ok ? 'unreachable' : inv.issues.length ? 'partial' : 'ok';
-    out.set(id, { targetId: target.id, status, urlFollowsLab: target.kind === 'avs-private-cloud' });
+    out.set(id, { targetId: target.id, kind: target.kind, status, urlFollowsLab: target.kind === 'avs-private-cloud' });
   }
+  // A manager left out here would have its faults seeded and never checked.
+  expect(unmatched).toEqual([]);
   return out;
 }
 
 /**
  * `rounds` scans of the unchanged estate, each with a random fault per manager and ARM throttling. Besides the
- * invariants, every manager's target must end with the status its seeded fault produces (expectedStatus).
+ * invariants, every manager's target must end with the one status its seeded fault produces (expectedStatus).
  */
 export async function randomFaultRounds(w: FaultWorld, seed: number, rounds: number): Promise<void> {
   const r = prng(seed);
   const clean = await cleanStatuses(w);
-  expect(clean.size).toBeGreaterThan(2);
+  // Both kinds are checked: their URLs reach the product differently, and so do some faults.
+  const kinds = (k: Target['kind']): number => [...clean.values()].filter((c) => c.kind === k && c.status !== 'unreachable').length;
+  expect({ cloud: kinds('avs-private-cloud') > 0, connector: kinds('hcx-connector') > 0 }).toEqual({ cloud: true, connector: true });
   for (let round = 0; round < rounds; round++) {
     const plan = applyRandomFaults(w.lab, r, FAULT_TIMEOUT_MS);
     w.lab.setArmFaults(r() < 0.5 ? { throttle: { times: 1 + Math.floor(r() * 3), retryAfterSeconds: 1 } } : {});
@@ -94,9 +103,9 @@ export async function randomFaultRounds(w: FaultWorld, seed: number, rounds: num
     const status = new Map(result.targets.map((t) => [t.outcome.targetId, t.outcome.status as string]));
     const unexpected: string[] = [];
     for (const [id, c] of clean) {
-      const want = expectedStatuses(plan[id], c.status, c.urlFollowsLab);
+      const want = expectedStatus(plan[id], c.status, c.urlFollowsLab);
       const got = status.get(c.targetId);
-      if (!got || !want.includes(got)) unexpected.push(`${id} (${plan[id]}, clean ${c.status}): ${got} instead of ${want.join(' or ')}`);
+      if (got !== want) unexpected.push(`${id} (${c.kind}, ${plan[id]}, clean ${c.status}): ${got} instead of ${want}`);
     }
     expect({ context: `seed ${seed} round ${round}`, unexpected }).toEqual({ context: `seed ${seed} round ${round}`, unexpected: [] });
     clearFaults(w);

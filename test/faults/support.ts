@@ -42,24 +42,28 @@ export function randomFault(r: () => number, timeoutMs: number): { name: string;
 }
 
 /**
- * The scan status(es) each seeded fault must produce for its manager's target, given the status a clean collection
- * of that target has (`clean`):
- * - a target that is unreachable without faults stays unreachable whatever else goes wrong;
- * - none, or a 429 with Retry-After (retried): as clean;
- * - a manager that does not answer in time, or is not trusted or not there: `unreachable`;
- * - one call failing (5xx after the retries, malformed JSON): `partial`;
- * - a 401 mid-scan: as clean, or `partial` — the client re-logs in once per call, and the lab expires every new
- *   session after the same number of calls, so whether a concurrent call meets a second expiry depends on timing;
- * - `urlFollowsLab` false (a Connector: its URL is read from the settings when the runtime starts, so the lab moving
- *   it to the dead or untrusted origin is not seen): unreachable and TLS faults do not reach it, as clean.
+ * The one scan status each seeded fault must produce for its manager's target, given the status a clean collection
+ * of that target has (`clean`) and whether the target's HCX URL follows the lab (`urlFollowsLab`: a private cloud's
+ * comes from ARM on every scan; a Connector's is read from HCXMON_CONNECTORS when the runtime starts, so the lab
+ * moving it is never seen). Each follows from what dev/lab/hcx.ts and lab.ts do:
+ * - clean `unreachable` (a manager that never answers): stays `unreachable` whatever else goes wrong;
+ * - none: as clean;
+ * - 429 + Retry-After on a path (at most 2 answers): the client waits and retries each call, so as clean;
+ * - 401 mid-scan: the lab expires one session once (the first to make N calls) and the client re-logs in once per
+ *   call into a session that lasts, so every call recovers: as clean;
+ * - timeout: every answer, the login's included, comes 3× the product's HTTP timeout late: `unreachable`;
+ * - unreachable: `unreachable` for both kinds — a private cloud's URL moves to a dead port (refused); a Connector
+ *   keeps its URL on the shared port, where the lab drops the connection (reset, also a failed login);
+ * - TLS mismatch: only the URL moves to the untrusted server (the trusted one keeps serving the manager), so a
+ *   private cloud is `unreachable` (tls) and a Connector, still on the trusted URL, is as clean;
+ * - one path failing (5xx after the retries, malformed JSON): the login works, that call does not: `partial`.
  */
-export function expectedStatuses(fault: string, clean: string, urlFollowsLab: boolean): string[] {
-  if (clean === 'unreachable') return ['unreachable'];
-  if (fault === 'none' || fault.startsWith('429 on')) return [clean];
-  if (fault === '401 mid-scan') return [...new Set([clean, 'partial'])];
-  if (fault === 'timeout') return ['unreachable'];
-  if (fault === 'TLS mismatch' || fault === 'unreachable') return urlFollowsLab ? ['unreachable'] : [clean];
-  if (fault.startsWith('5xx on') || fault.startsWith('malformed JSON on')) return ['partial'];
+export function expectedStatus(fault: string, clean: string, urlFollowsLab: boolean): string {
+  if (clean === 'unreachable') return 'unreachable';
+  if (fault === 'none' || fault.startsWith('429 on') || fault === '401 mid-scan') return clean;
+  if (fault === 'timeout' || fault === 'unreachable') return 'unreachable';
+  if (fault === 'TLS mismatch') return urlFollowsLab ? 'unreachable' : clean;
+  if (fault.startsWith('5xx on') || fault.startsWith('malformed JSON on')) return 'partial';
   throw new Error(`no expected status for fault "${fault}"`);
 }
 
