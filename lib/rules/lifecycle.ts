@@ -1,54 +1,52 @@
-import { z } from 'zod';
 import catalogJson from './lifecycle.json';
 import { compareVersions, parseVersion, type HcxVersion } from './version';
 
 /**
  * The HCX lifecycle catalog: versioned data (lifecycle.json), not code. Every version finding shows the
  * catalog's `asOf`, so a stale catalog is visible; deadlines are recomputed from it on every scan.
+ * Its full shape (dates, version literals) is checked by `parseCatalog` in lifecycle-schema.ts.
  */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const versionLiteral = z.string().refine((v) => parseVersion(v).ok, 'expected a numeric dotted version');
+export interface LifecycleEntry {
+  id: string;
+  label: string;
+  /** `min` inclusive, `below` exclusive, compared numerically. */
+  range: { min: string; below: string };
+  released?: string;
+  /** dated: `endOfSupport` is published; past: out of support, date not published; not-published: no date yet. */
+  support: 'dated' | 'past' | 'not-published';
+  endOfSupport?: string;
+  endOfSupportNote?: string;
+  endOfSupportAlternatives?: { date: string; source: string; note: string }[];
+  builds?: { connector?: string; cloud?: string };
+  notes: string[];
+  sources: string[];
+}
 
-const entrySchema = z
-  .object({
-    id: z.string().min(1),
-    label: z.string().min(1),
-    /** `min` inclusive, `below` exclusive, compared numerically. */
-    range: z.object({ min: versionLiteral, below: versionLiteral }),
-    released: isoDate.optional(),
-    /** dated: `endOfSupport` is published; past: out of support, date not published; not-published: no date yet. */
-    support: z.enum(['dated', 'past', 'not-published']),
-    endOfSupport: isoDate.optional(),
-    endOfSupportNote: z.string().optional(),
-    endOfSupportAlternatives: z.array(z.object({ date: isoDate, source: z.string(), note: z.string() })).optional(),
-    builds: z.object({ connector: z.string().optional(), cloud: z.string().optional() }).optional(),
-    notes: z.array(z.string()),
-    sources: z.array(z.string()),
-  })
-  .refine((e) => (e.support === 'dated') === (e.endOfSupport !== undefined), {
-    message: 'endOfSupport is required exactly when support is "dated"',
-  });
-
-const catalogSchema = z.object({
-  schemaVersion: z.literal(1),
-  catalogVersion: z.string(),
-  asOf: isoDate,
+export interface LifecycleCatalog {
+  schemaVersion: 1;
+  catalogVersion: string;
+  asOf: string;
   /** AVS-validated baseline version; HCXMON_BASELINE_VERSION overrides it. */
-  baseline: versionLiteral,
-  baselineNote: z.string(),
-  baselineSources: z.array(z.string()),
-  policy: z.string(),
-  policySources: z.array(z.string()),
-  entries: z.array(entrySchema).min(1),
-});
+  baseline: string;
+  baselineNote: string;
+  baselineSources: string[];
+  policy: string;
+  policySources: string[];
+  entries: LifecycleEntry[];
+}
 
-export type LifecycleEntry = z.infer<typeof entrySchema>;
-export type LifecycleCatalog = z.infer<typeof catalogSchema>;
-
-/** Validates catalog data (the bundled file, or one a test or operator supplies). Throws on a malformed file. */
-export function parseCatalog(data: unknown): LifecycleCatalog {
-  const catalog = catalogSchema.parse(data);
+/**
+ * The catalog with its lines in version order. Refuses what would make a verdict wrong rather than malformed: an
+ * empty or overlapping range, a version that does not parse, a "dated" line without its date (or a date on a
+ * line that is not "dated").
+ */
+export function orderCatalog(catalog: LifecycleCatalog): LifecycleCatalog {
+  for (const e of catalog.entries) {
+    if ((e.support === 'dated') !== (e.endOfSupport !== undefined)) {
+      throw new Error(`lifecycle entry ${e.id}: endOfSupport is required exactly when support is "dated"`);
+    }
+  }
   const sorted = [...catalog.entries].sort((a, b) => cmp(a.range.min, b.range.min));
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
@@ -63,12 +61,17 @@ export function parseCatalog(data: unknown): LifecycleCatalog {
 function cmp(a: string, b: string): number {
   const pa = parseVersion(a);
   const pb = parseVersion(b);
-  if (!pa.ok || !pb.ok) throw new Error('internal: catalog versions are validated');
+  if (!pa.ok) throw new Error(`lifecycle catalog: ${a} is not a version`);
+  if (!pb.ok) throw new Error(`lifecycle catalog: ${b} is not a version`);
   return compareVersions(pa.version, pb.version);
 }
 
-/** The bundled catalog, validated once at load. */
-export const DEFAULT_CATALOG: LifecycleCatalog = parseCatalog(catalogJson);
+/**
+ * The bundled catalog. Ordered and range-checked at load; its full shape is checked against the schema by the unit
+ * tests (parseCatalog), so loading it needs no schema library: zod is 95 of the 115 modules the rules would
+ * otherwise load, paid again by every cold start and every test file.
+ */
+export const DEFAULT_CATALOG: LifecycleCatalog = orderCatalog(catalogJson as LifecycleCatalog);
 
 export function inRange(entry: LifecycleEntry, v: HcxVersion): boolean {
   const min = parseVersion(entry.range.min);

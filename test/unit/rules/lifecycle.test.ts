@@ -4,11 +4,12 @@ import {
   baselineVersion,
   endOfSupportDate,
   isOlderThanCatalog,
-  parseCatalog,
+  orderCatalog,
   supportLine,
   supportStatus,
 } from '../../../lib/rules/lifecycle';
-import { parseVersion } from '../../../lib/rules/version';
+import { parseCatalog } from '../../../lib/rules/lifecycle-schema';
+import { compareVersions, parseVersion } from '../../../lib/rules/version';
 
 function v(s: string) {
   const p = parseVersion(s);
@@ -60,11 +61,36 @@ describe('lifecycle catalog', () => {
     expect(supportStatus(trimmed, v('4.11.1')).kind).toBe('no-date');
   });
 
+  test('the bundled catalog passes the full schema, and loading it gives the same catalog', () => {
+    expect(parseCatalog(catalogJson)).toEqual(DEFAULT_CATALOG);
+    const mins = DEFAULT_CATALOG.entries.map((e) => v(e.range.min));
+    expect(mins.length).toBeGreaterThan(3);
+    for (let i = 1; i < mins.length; i++) expect(compareVersions(mins[i - 1], mins[i])).toBeLessThan(0);
+  });
+
   test('malformed catalogs are rejected', () => {
     expect(() => parseCatalog({ ...catalogJson, asOf: '01/06/2026' })).toThrow();
     const overlap = [...catalogJson.entries, { ...catalogJson.entries[6], id: 'dup' }];
     expect(() => parseCatalog({ ...catalogJson, entries: overlap })).toThrow(/overlap/);
     const dated = catalogJson.entries.map((e) => (e.id === '4.10' ? { ...e, endOfSupport: undefined } : e));
     expect(() => parseCatalog({ ...catalogJson, entries: dated })).toThrow(/endOfSupport/);
+  });
+
+  test('loading refuses a catalog whose ranges or dates would give wrong verdicts, without the schema', () => {
+    const base = DEFAULT_CATALOG;
+    const swap = (id: string, over: Partial<(typeof base.entries)[number]>) => ({
+      ...base,
+      entries: base.entries.map((e) => (e.id === id ? { ...e, ...over } : e)),
+    });
+    expect(() => orderCatalog(swap('4.10', { endOfSupport: undefined }))).toThrow(/4\.10: endOfSupport is required/);
+    expect(() => orderCatalog(swap('4.10', { range: { min: '4.10.0', below: '4.10.0' } }))).toThrow(
+      /4\.10: empty range/,
+    );
+    expect(() => orderCatalog(swap('4.10', { range: { min: '4.10.0', below: '4.11.1' } }))).toThrow(/overlap/);
+    expect(() => orderCatalog(swap('4.10', { range: { min: 'four', below: '4.11.0' } }))).toThrow(
+      /four is not a version/,
+    );
+    const reversed = orderCatalog({ ...base, entries: [...base.entries].reverse() });
+    expect(reversed.entries.map((e) => e.id)).toEqual(base.entries.map((e) => e.id));
   });
 });
