@@ -1,9 +1,10 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { TargetHistory, VersionObservation } from '../domain/finding';
+import type { TargetHistory } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import type { TargetKind } from '../domain/target';
 import { targetKey } from '../findings/ids';
-import { foldUpgrades } from '../upgrade/history';
+// Pure, kept with the upgrade history so the rules' tests need not load the Table Storage SDK; re-exported for the store's callers.
+export { updateHistory } from '../upgrade/history';
 import { FINDINGS_TABLE } from './findings';
 import {
   chunk,
@@ -33,9 +34,6 @@ export const INVENTORY_ROW_TYPES = ['latest', 'snapshot', 'part', 'history'] as 
 const CHUNKS_PER_ROW = 12;
 /** A transaction body is capped at 4 MiB; a full row of base64 chunks is ~360 KB on the wire. */
 export const ROWS_PER_TRANSACTION = 10;
-/** Versions kept in the compact history (a target changes version a few times a year). */
-const MAX_VERSIONS = 100;
-
 type RowType = 'latest' | 'snapshot' | 'part' | 'history';
 
 export interface InventorySummary {
@@ -123,32 +121,6 @@ export function snapshotKeyOf(collectedAt: string): string {
 
 export function historyOf(row: StoredEntity | undefined): TargetHistory {
   return parseJson<TargetHistory>(row?.history) ?? { versions: [] };
-}
-
-export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
-  const versions: VersionObservation[] = h.versions.map((v) => ({ ...v }));
-  const version = inv.manager?.version;
-  if (version) {
-    const at = inv.collectedAt;
-    const seen = versions.find((v) => v.version === version);
-    if (seen) {
-      if (at < seen.firstSeenAt) seen.firstSeenAt = at;
-      if (at > seen.lastSeenAt) seen.lastSeenAt = at;
-    } else {
-      versions.push({ version, firstSeenAt: at, lastSeenAt: at });
-    }
-  }
-  versions.sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : 0));
-  const next: TargetHistory = { versions: versions.slice(-MAX_VERSIONS) };
-  // "Successful" = the manager answered (its identity/version was read); ARM-only data does not count.
-  const success = inv.manager !== undefined ? inv.collectedAt : undefined;
-  const last = [h.lastSuccessfulCollectionAt, success]
-    .filter((x): x is string => x !== undefined)
-    .sort()
-    .pop();
-  if (last) next.lastSuccessfulCollectionAt = last;
-  // A version change between two scans is an upgrade event (issue 16), kept with its bracket and convergence.
-  return foldUpgrades(h, next, inv);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TargetHistory, UpgradeRecord } from '../domain/finding';
+import type { TargetHistory, UpgradeRecord, VersionObservation } from '../domain/finding';
 import type { Inventory } from '../domain/inventory';
 import { compareVersionStrings, parseVersion } from '../rules/version';
 import { convergenceChecklist } from './checklist';
@@ -58,7 +58,12 @@ export function foldUpgrades(prev: TargetHistory, next: TargetHistory, inv: Inve
   const fresh = detectUpgrade(prev, inv);
   if (fresh) upgrades.push(fresh);
   const latest = upgrades[upgrades.length - 1];
-  if (latest && !latest.convergedAt && inv.manager?.version === latest.toVersion && inv.collectedAt >= latest.firstSeenToAt) {
+  if (
+    latest &&
+    !latest.convergedAt &&
+    inv.manager?.version === latest.toVersion &&
+    inv.collectedAt >= latest.firstSeenToAt
+  ) {
     if (convergenceChecklist(inv, latest).status === 'pass') latest.convergedAt = inv.collectedAt;
   }
   const out: TargetHistory = { ...next };
@@ -66,4 +71,34 @@ export function foldUpgrades(prev: TargetHistory, next: TargetHistory, inv: Inve
   const ext = inv.extensions?.length ?? prev.lastExtensionCount;
   if (ext !== undefined) out.lastExtensionCount = ext;
   return out;
+}
+
+/** Versions kept in the compact history (a target changes version a few times a year). */
+const MAX_VERSIONS = 100;
+
+/** The target's history after one collection: the versions seen (with first/last seen), the last successful collection, the upgrades. */
+export function updateHistory(h: TargetHistory, inv: Inventory): TargetHistory {
+  const versions: VersionObservation[] = h.versions.map((v) => ({ ...v }));
+  const version = inv.manager?.version;
+  if (version) {
+    const at = inv.collectedAt;
+    const seen = versions.find((v) => v.version === version);
+    if (seen) {
+      if (at < seen.firstSeenAt) seen.firstSeenAt = at;
+      if (at > seen.lastSeenAt) seen.lastSeenAt = at;
+    } else {
+      versions.push({ version, firstSeenAt: at, lastSeenAt: at });
+    }
+  }
+  versions.sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : 0));
+  const next: TargetHistory = { versions: versions.slice(-MAX_VERSIONS) };
+  // "Successful" = the manager answered (its identity/version was read); ARM-only data does not count.
+  const success = inv.manager !== undefined ? inv.collectedAt : undefined;
+  const last = [h.lastSuccessfulCollectionAt, success]
+    .filter((x): x is string => x !== undefined)
+    .sort()
+    .pop();
+  if (last) next.lastSuccessfulCollectionAt = last;
+  // A version change between two scans is an upgrade event (issue 16), kept with its bracket and convergence.
+  return foldUpgrades(h, next, inv);
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { TargetHistory } from '../../lib/domain/finding';
 import { evaluateTarget, ruleById } from '../../lib/rules';
-import { updateHistory } from '../../lib/store/inventory';
+import { updateHistory } from '../../lib/upgrade/history';
 import { convergenceChecklist } from '../../lib/upgrade/checklist';
 import { upgradeEvent } from '../../lib/upgrade/events';
 import { detectUpgrade } from '../../lib/upgrade/history';
