@@ -130,6 +130,7 @@ function applianceBasis(inv: Inventory, ctx: RuleContext): Basis | undefined {
   return {
     deadline: makeDeadline(date, 'appliance', ctx.asOf),
     explain: `the appliance reports the activation expires at ${at}`,
+    // Stryker disable next-line OptionalChaining: equivalent — `at` came from inv.licensing, so it is defined here
     evidence: { source: 'appliance', activationExpiresAt: at, activationStatus: inv.licensing?.activationStatus },
   };
 }
@@ -142,8 +143,8 @@ function peerKey(ctx: RuleContext, keyLast4: string | undefined): ConnectorKeyDe
   return mine.length ? mine.reduce((a, b) => (b.deadline.date < a.deadline.date ? b : a)) : undefined;
 }
 
-function connectorBasis(ctx: RuleContext, k: ConnectorKeyDeadline): Basis {
-  const keyLast4 = k.keyLast4;
+/** `keyLast4` is the site's spelling: the message names the key once already, and the match ignores case. */
+function connectorBasis(ctx: RuleContext, k: ConnectorKeyDeadline, keyLast4: string): Basis {
   return {
     deadline: makeDeadline(k.deadline.date, k.deadline.basis, ctx.asOf, k.deadline.latestDate),
     explain: `the same key (…${keyLast4}) is used by Connector ${k.targetName}, monitored here, whose upgrade to 4.11.0 dates it (${k.deadline.basis})`,
@@ -306,6 +307,7 @@ function atTheLatest(
   },
 ): Evaluation {
   const deadline: Deadline = { ...makeDeadline(latest, evidence.source, ctx.asOf), atTheLatest: true };
+  // Stryker disable next-line StringLiteral: equivalent — only `critical` is told apart below; any other band, including `later`, is high
   const band = severityForBand(deadline.band, 'high');
   const severity: Severity = band === 'critical' ? 'critical' : 'high';
   const verb = deadline.daysLeft <= 0 ? 'stopped working by' : 'stops working by';
@@ -372,7 +374,7 @@ function enterpriseSiteExpiry(inv: Inventory, ctx: RuleContext): Evaluation[] {
             latestDeadline: peer.deadline.date,
           },
         );
-      if (peer) return verdict(inv, s, connectorBasis(ctx, peer), what);
+      if (peer) return verdict(inv, s, connectorBasis(ctx, peer, site.keyLast4!), what);
       const hint = addDays(AVS_CLOUD_MANAGERS_ON_411_BY, ACTIVATION_KEY_LIFETIME_DAYS);
       return askForFact(
         inv,

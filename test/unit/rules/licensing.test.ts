@@ -1,6 +1,8 @@
 import { ruleById } from '../../../lib/rules';
+import type { Deadline } from '../../../lib/domain/evaluation';
+import type { Fact, FactName } from '../../../lib/domain/finding';
 import type { Inventory, Licensing } from '../../../lib/domain/inventory';
-import type { RuleContext } from '../../../lib/rules/types';
+import type { ConnectorKeyDeadline, RuleContext } from '../../../lib/rules/types';
 import {
   CLOUD_REF,
   CONNECTOR_REF,
@@ -238,5 +240,334 @@ describe('operator facts', () => {
     });
     const [e] = expiry(cloud, ctxAt());
     expect(e.message).toContain(`--subject 'DC 1'\\''s site'`);
+  });
+});
+
+describe('hcx-activation-key-expiry: what the Connector verdict tells the operator', () => {
+  const CMD = `hcxmon fact set ${CONNECTOR_REF.id} upgradedTo411At YYYY-MM-DD`;
+  const dated = (asOf = '2026-03-01T00:00:00Z', over: Partial<Fact> = {}) =>
+    ctxAt(asOf, { facts: [fact(CONNECTOR_REF.id, '2025-08-14', over)] });
+  const onlyUpperBound = (asOf = '2026-03-01T00:00:00Z') =>
+    ctxAt(asOf, { history: { versions: [observation('4.11.3', '2025-12-02T05:00:00Z', '2026-03-01T05:00:00Z')] } });
+
+  test('an operator-dated key names the key, the upgrade date, who set the fact and when, and the 450 days', () => {
+    const [e] = expiry(connector(), dated());
+    expect(e.message).toMatch(
+      /^The Connector's activation key \(…K3Y9\) stops working on 2026-11-07 \(251 days left\)/,
+    );
+    expect(e.message).toContain('upgraded to 4.11.0 on 2025-08-14');
+    expect(e.message).toContain('set by ops@example.com on 2026-01-05)');
+    expect(e.message).toContain('+ 450 days');
+    // A confirmed activation key needs no caveat after the advice.
+    expect(e.message).toMatch(/Move to the HCX license-key model before then\.$/);
+    expect(e.evidence).toEqual({
+      source: 'operator',
+      fact: 'upgradedTo411At',
+      upgradedTo411At: '2025-08-14',
+      factSubject: undefined,
+      setBy: 'ops@example.com',
+      setAt: '2026-01-05T10:00:00Z',
+      keyLast4: 'K3Y9',
+    });
+  });
+
+  test('a key whose last characters are not reported is named without them', () => {
+    const [e] = expiry(connector({ licensing: { model: 'activation-key' } }), dated());
+    expect(e.message).toMatch(/^The Connector's activation key stops working on 2026-11-07/);
+    expect(e.evidence).not.toHaveProperty('keyLast4');
+  });
+
+  test.each([
+    ['2026-11-06', 'stops working on 2026-11-07 (1 day left)'],
+    ['2026-11-07', 'stopped working on 2026-11-07 (today: passed)'],
+    ['2026-11-08', 'stopped working on 2026-11-07 (passed 1 day ago)'],
+  ])('dated deadline on %s: "%s"', (asOf, text) => {
+    expect(expiry(connector(), dated(`${asOf}T12:00:00Z`))[0].message).toContain(`activation key (…K3Y9) ${text}:`);
+  });
+
+  test.each([
+    ['2027-02-24', 'stops working by 2027-02-25 (1 day left) at the latest'],
+    ['2027-02-25', 'stopped working by 2027-02-25 (today: passed) at the latest'],
+    ['2027-02-26', 'stopped working by 2027-02-25 (passed 1 day ago) at the latest'],
+  ])('"at the latest" deadline on %s: "%s"', (asOf, text) => {
+    expect(expiry(connector(), onlyUpperBound(`${asOf}T12:00:00Z`))[0].message).toContain(text);
+  });
+
+  test('"at the latest" explains the bound and asks for the fact without a --subject', () => {
+    const [e] = expiry(connector(), onlyUpperBound());
+    expect(e.message).toContain(
+      'our scans first saw it at 4.11.0 or later then, and the upgrade may have been earlier',
+    );
+    expect(e.message).toMatch(new RegExp(`exact deadline: ${CMD}\\.$`));
+    expect(e.evidence).toMatchObject({ source: 'observed', latestDeadline: '2027-02-25', keyLast4: 'K3Y9' });
+  });
+
+  test('no date at all: fails high with the exact command, no --subject for the Connector itself', () => {
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z'));
+    expect(e).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(e.deadline).toBeUndefined();
+    expect(e.message).toMatch(/^The Connector's activation key \(…K3Y9\) stops working 450 days after the upgrade/);
+    expect(e.message.endsWith(`Set it with: ${CMD}`)).toBe(true);
+    expect(e.evidence).toEqual({ source: 'hcx', version: '4.11.3', model: 'activation-key' });
+  });
+
+  test('no date and licensing not collected: unknown, and the evidence says the model was not collected', () => {
+    const [e] = expiry(connector({ licensing: undefined }), ctxAt('2026-03-01T00:00:00Z'));
+    expect(e).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(e.message).toContain('configure the Connector applianceUrl for port 9443');
+    expect(e.evidence).toEqual({ source: 'hcx', version: '4.11.3', model: 'not-collected' });
+  });
+
+  test('licensing read but no model reported: unknown, saying the model was not reported', () => {
+    const [e] = expiry(connector({ licensing: { model: 'unknown', keyLast4: 'K3Y9' } }), dated());
+    expect(e).toMatchObject({ status: 'unknown', deadline: { date: '2026-11-07' } });
+    expect(e.message).toContain('The licensing model was not reported; an activation key is assumed');
+  });
+
+  test('an appliance-reported expiry is quoted as reported, with the activation status as evidence', () => {
+    const licensing: Licensing = {
+      ...activationKey,
+      activationExpiresAt: '2026-09-30T23:00:00Z',
+      activationStatus: 'ACTIVATED',
+    };
+    const [e] = expiry(connector({ licensing }), ctxAt('2026-03-01T00:00:00Z'));
+    expect(e.message).toContain('the appliance reports the activation expires at 2026-09-30T23:00:00Z');
+    expect(e.evidence).toEqual({
+      source: 'appliance',
+      activationExpiresAt: '2026-09-30T23:00:00Z',
+      activationStatus: 'ACTIVATED',
+      keyLast4: 'K3Y9',
+    });
+  });
+
+  test('license-key and evaluation models pass (info) and say why; below 4.11.0 and unreadable versions say why', () => {
+    const [key] = expiry(healthyConnector(), ctxAt());
+    expect(key).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      evidence: { source: 'appliance', model: 'license-key' },
+    });
+    expect(key.message).toContain('license-key model');
+    const [evaluationLicence] = expiry(connector({ licensing: { model: 'evaluation' } }), ctxAt());
+    expect(evaluationLicence).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      evidence: { source: 'appliance', model: 'evaluation' },
+    });
+    expect(evaluationLicence.message).toContain('evaluation licence');
+    const [old] = expiry(connector({ manager: { version: '4.10.3' } }), ctxAt());
+    expect(old).toMatchObject({
+      status: 'not_applicable',
+      severity: 'high',
+      evidence: { source: 'hcx', version: '4.10.3' },
+    });
+    expect(old.message).toContain('HCX 4.10.3 is below 4.11.0');
+    expect(old.message).toContain('hcx-legacy-activation-endpoint');
+    const [unread] = expiry(connector({ manager: undefined }), ctxAt());
+    expect(unread).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(unread.message).toContain('450-day clock');
+    expect(unread.message).toContain('the HCX Manager was not collected this scan');
+  });
+});
+
+describe('hcx-activation-key-expiry: which facts and observations count', () => {
+  test.each([
+    ['a fact of another target', fact('connector:other', '2025-08-14')],
+    ['a fact of another name', fact(CONNECTOR_REF.id, '2025-08-14', { name: 'installedAt' as FactName })],
+    ['a fact whose value is not a date', fact(CONNECTOR_REF.id, 'last summer')],
+  ])('%s does not date the key: the fact is asked for', (_what, f) => {
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z', { facts: [f] }));
+    expect(e).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(e.deadline).toBeUndefined();
+    expect(e.message).toContain('Set it with:');
+  });
+
+  test('a fact with an empty subject is a fact for the whole target', () => {
+    const [e] = expiry(
+      connector(),
+      ctxAt('2026-03-01T00:00:00Z', { facts: [fact(CONNECTOR_REF.id, '2025-08-14', { subjectId: '' })] }),
+    );
+    expect(e.deadline).toMatchObject({ date: '2026-11-07', basis: 'operator' });
+  });
+
+  test('an unreadable version in the history is skipped, not taken as below or above 4.11.0', () => {
+    const versions = [
+      observation('4.10.3', '2025-01-02T05:00:00Z', '2025-08-10T05:00:00Z'),
+      observation('garbage', '2025-08-11T05:00:00Z', '2025-08-15T05:00:00Z'),
+      observation('4.11.0', '2025-08-20T05:00:00Z', '2026-03-01T05:00:00Z'),
+    ];
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z', { history: { versions } }));
+    expect(e.deadline).toMatchObject({ date: '2026-11-03', latestDate: '2026-11-13', basis: 'observed' });
+  });
+
+  test('a bracket of zero width (last seen below and first seen at 4.11 at the same instant) dates the key exactly', () => {
+    const versions = [
+      observation('4.10.3', '2025-01-02T05:00:00Z', '2025-08-14T05:00:00Z'),
+      observation('4.11.0', '2025-08-14T05:00:00Z', '2026-03-01T05:00:00Z'),
+    ];
+    const [e] = expiry(connector(), ctxAt('2026-03-01T00:00:00Z', { history: { versions } }));
+    expect(e.deadline).toEqual({ date: '2026-11-07', basis: 'observed', daysLeft: 251, band: 'later' });
+    expect(e.message).not.toContain('at the latest');
+  });
+});
+
+describe('hcx-activation-key-expiry: enterprise sites, what each verdict tells the operator', () => {
+  const cloudWith = (...enterpriseSites: { name: string; keyLast4?: string; status?: string }[]) =>
+    healthyCloud({ arm: { ...healthyCloud().arm!, enterpriseSites } });
+  const CMD = `hcxmon fact set ${CLOUD_REF.id} upgradedTo411At YYYY-MM-DD --subject site-a`;
+  const peer = (
+    targetName: string,
+    keyLast4: string,
+    deadline: Partial<Deadline> & { date: string },
+  ): ConnectorKeyDeadline => ({
+    targetId: `connector:${targetName}`,
+    targetName,
+    keyLast4,
+    deadline: { basis: 'operator', daysLeft: 0, band: 'later', ...deadline },
+  });
+
+  test('a dated site key names the key and site and ends with the advice', () => {
+    const [e] = expiry(
+      cloudWith({ name: 'site-a', keyLast4: 'AAAA', status: 'Consumed' }),
+      ctxAt('2026-03-01T00:00:00Z', { facts: [fact(CLOUD_REF.id, '2025-08-14', { subjectId: 'site-a' })] }),
+    );
+    expect(e.message).toMatch(
+      /^Activation key …AAAA of HCX enterprise site site-a \(consumed by an on-premises Connector\) stops working on 2026-11-07/,
+    );
+    expect(e.message).toMatch(/Move to the HCX license-key model before then\.$/);
+    expect(e.evidence).toMatchObject({ source: 'operator', factSubject: 'site-a' });
+  });
+
+  test('an undated site key asks for the fact with --subject and carries the site as evidence', () => {
+    const [e] = expiry(cloudWith({ name: 'site-a', keyLast4: 'AAAA', status: 'Consumed' }), ctxAt());
+    expect(e.message.endsWith(`Set it with: ${CMD}`)).toBe(true);
+    expect(e.evidence).toEqual({ source: 'arm', site: 'site-a', keyLast4: 'AAAA', status: 'Consumed' });
+  });
+
+  test('a site key with no last characters is shown as …???? and a monitored Connector cannot be matched to it', () => {
+    const [e] = expiry(
+      cloudWith({ name: 'site-a', status: 'Consumed' }),
+      ctxAt('2026-03-01T00:00:00Z', {
+        connectorKeys: [peer('dc1', 'K123', { date: '2026-11-07' })],
+      }),
+    );
+    expect(e.message).toMatch(/^Activation key …\?\?\?\? of HCX enterprise site site-a/);
+    expect(e.deadline).toBeUndefined();
+  });
+
+  test('a site without a status: unknown (high), naming the site and key', () => {
+    const [withKey] = expiry(cloudWith({ name: 'site-a', keyLast4: 'AAAA' }), ctxAt());
+    expect(withKey).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      evidence: { source: 'arm', site: 'site-a', keyLast4: 'AAAA', status: null },
+    });
+    expect(withKey.message).toContain('HCX enterprise site site-a reports no status');
+    expect(withKey.message).toContain('activation key …AAAA is consumed');
+    const [noKey] = expiry(cloudWith({ name: 'site-a' }), ctxAt());
+    expect(noKey.message).toContain('activation key …???? is consumed');
+  });
+
+  test('sites not collected: one unknown for all enterprise sites, saying what was not collected from ARM', () => {
+    const [e] = expiry(healthyCloud({ arm: { ...healthyCloud().arm!, enterpriseSites: undefined } }), ctxAt());
+    expect(e).toMatchObject({
+      subjectId: '*',
+      subjectName: 'all HCX enterprise sites',
+      subjectKind: 'enterprise-site',
+      status: 'unknown',
+      evidence: { source: 'arm', missing: ['arm.enterpriseSites'] },
+    });
+    expect(e.message).toContain('arm.enterpriseSites was not collected');
+  });
+
+  test('a monitored Connector with the same key dates the site key, naming that Connector and its basis', () => {
+    const [e] = expiry(
+      cloudWith({ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }),
+      ctxAt('2026-03-01T06:00:00Z', {
+        connectorKeys: [peer('dc9', 'ZZZZ', { date: '2026-04-01' }), peer('dc1', 'k123', { date: '2026-11-07' })],
+      }),
+    );
+    expect(e.deadline).toMatchObject({ date: '2026-11-07', basis: 'operator' });
+    expect(e.message).toContain('the same key (…K123) is used by Connector dc1, monitored here');
+    expect(e.message).toContain('dates it (operator)');
+    expect(e.evidence).toEqual({
+      source: 'operator',
+      connector: 'connector:dc1',
+      connectorName: 'dc1',
+      keyLast4: 'K123',
+      connectorDeadline: '2026-11-07',
+    });
+  });
+
+  test.each([
+    ['earlier first', ['2026-09-01', '2026-11-07']],
+    ['earlier last', ['2026-11-07', '2026-09-01']],
+  ])('two Connectors with the same key (%s): the earlier deadline is the one that can bite', (_order, dates) => {
+    const connectorKeys = dates.map((date) => peer(`dc-${date}`, 'K123', { date }));
+    const [e] = expiry(
+      cloudWith({ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }),
+      ctxAt('2026-03-01T06:00:00Z', { connectorKeys }),
+    );
+    expect(e.deadline).toMatchObject({ date: '2026-09-01' });
+    expect(e.message).toContain('Connector dc-2026-09-01');
+  });
+
+  test('a Connector dated only "at the latest" asks for the site fact with --subject and carries the Connector', () => {
+    const [e] = expiry(
+      cloudWith({ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }),
+      ctxAt('2026-03-01T06:00:00Z', {
+        connectorKeys: [peer('dc1', 'K123', { date: '2027-01-01', basis: 'observed', atTheLatest: true })],
+      }),
+    );
+    expect(e.message).toMatch(new RegExp(`exact deadline: ${CMD}\\.$`));
+    expect(e.evidence).toEqual({
+      source: 'observed',
+      connector: 'connector:dc1',
+      connectorName: 'dc1',
+      keyLast4: 'K123',
+      latestDeadline: '2027-01-01',
+    });
+  });
+});
+
+describe('hcx-legacy-activation-endpoint: what each verdict tells the operator', () => {
+  const legacy = (inv: Inventory) => ruleById('hcx-legacy-activation-endpoint')!.evaluate(inv, ctxAt())[0];
+  const old = (licensing: Licensing | undefined) => healthyConnector({ manager: { version: '4.10.3' }, licensing });
+
+  test('a decommissioned endpoint is named by its host, with the version and configuration as evidence', () => {
+    const e = legacy(old({ model: 'activation-key', activationServerUrl: 'https://Connect.HCX.vmware.com/path' }));
+    expect(e.message).toContain('HCX 4.10.3 activates against connect.hcx.vmware.com, which is decommissioned');
+    expect(e.evidence).toEqual({
+      source: 'appliance',
+      version: '4.10.3',
+      activationServerUrl: 'https://Connect.HCX.vmware.com/path',
+      model: 'activation-key',
+    });
+  });
+
+  test('4.11.0 or later passes on its version alone (local mode)', () => {
+    const e = legacy(healthyConnector({ licensing: { model: 'activation-key', activationServerUrl: undefined } }));
+    expect(e).toMatchObject({ status: 'pass', severity: 'info', evidence: { source: 'hcx', version: '4.11.3' } });
+    expect(e.message).toContain('HCX 4.11.3 runs in local mode');
+  });
+
+  test('below 4.11.0 on the license-key model without an activation server passes', () => {
+    const e = legacy(old({ model: 'license-key' }));
+    expect(e).toMatchObject({ status: 'pass', severity: 'info' });
+    expect(e.message).toContain('does not use a decommissioned endpoint');
+  });
+
+  test('unknowns are high and say what is missing', () => {
+    const noServer = legacy(old({ model: 'activation-key' }));
+    expect(noServer).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(noServer.message).toContain('activation server configuration was not reported');
+    const notCollected = legacy(old(undefined));
+    expect(notCollected).toMatchObject({
+      status: 'unknown',
+      evidence: { source: 'appliance', missing: ['licensing'] },
+    });
+    const noVersion = legacy(healthyConnector({ manager: undefined }));
+    expect(noVersion).toMatchObject({ status: 'unknown', severity: 'high' });
+    expect(noVersion.message).toContain('the HCX Manager was not collected this scan');
   });
 });
