@@ -139,8 +139,11 @@ function applianceBasis(inv: Inventory, ctx: RuleContext): Basis | undefined {
 function peerKey(ctx: RuleContext, keyLast4: string | undefined): ConnectorKeyDeadline | undefined {
   if (!keyLast4) return undefined;
   const mine = ctx.connectorKeys.filter((k) => k.keyLast4.toUpperCase() === keyLast4.toUpperCase());
-  // Two Connectors showing the same last characters: the earlier deadline is the one that can bite.
-  return mine.length ? mine.reduce((a, b) => (b.deadline.date < a.deadline.date ? b : a)) : undefined;
+  // Two Connectors showing the same last characters: the earlier deadline is the one that can bite. On the same
+  // date the Connector named is the first by id, so the finding does not change with the order the store lists them.
+  const first = (a: ConnectorKeyDeadline, b: ConnectorKeyDeadline) =>
+    b.deadline.date < a.deadline.date || (b.deadline.date === a.deadline.date && b.targetId < a.targetId) ? b : a;
+  return mine.length ? mine.reduce(first) : undefined;
 }
 
 /** `keyLast4` is the site's spelling: the message names the key once already, and the match ignores case. */

@@ -512,6 +512,22 @@ describe('hcx-activation-key-expiry: enterprise sites, what each verdict tells t
     expect(e.message).toContain('Connector dc-2026-09-01');
   });
 
+  test.each([
+    ['dc-a listed first', ['dc-a', 'dc-b']],
+    ['dc-a listed last', ['dc-b', 'dc-a']],
+  ])(
+    'two Connectors with the same key and the same deadline (%s): the first by id is named, whatever the order',
+    (_order, names) => {
+      const connectorKeys = names.map((name) => peer(name, 'K123', { date: '2026-09-01' }));
+      const [e] = expiry(
+        cloudWith({ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }),
+        ctxAt('2026-03-01T06:00:00Z', { connectorKeys }),
+      );
+      expect(e.evidence).toMatchObject({ connector: 'connector:dc-a', connectorDeadline: '2026-09-01' });
+      expect(e.message).toContain('Connector dc-a,');
+    },
+  );
+
   test('a Connector dated only "at the latest" asks for the site fact with --subject and carries the Connector', () => {
     const [e] = expiry(
       cloudWith({ name: 'site-a', keyLast4: 'K123', status: 'Consumed' }),
