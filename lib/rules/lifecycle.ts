@@ -63,6 +63,9 @@ export function parseCatalog(data: unknown): LifecycleCatalog {
 function cmp(a: string, b: string): number {
   const pa = parseVersion(a);
   const pb = parseVersion(b);
+  // Stryker disable next-line ConditionalExpression: unreachable, the schema's versionLiteral already rejected every range bound parseVersion cannot read
+  // Stryker disable next-line LogicalOperator: unreachable, the schema's versionLiteral already rejected every range bound parseVersion cannot read
+  // Stryker disable next-line StringLiteral: unreachable, the schema's versionLiteral already rejected every range bound parseVersion cannot read
   if (!pa.ok || !pb.ok) throw new Error('internal: catalog versions are validated');
   return compareVersions(pa.version, pb.version);
 }
@@ -100,8 +103,8 @@ export type SupportStatus =
 export function supportStatus(catalog: LifecycleCatalog, v: HcxVersion): SupportStatus {
   const entry = supportLine(catalog, v);
   if (entry) {
-    if (entry.support === 'dated' && entry.endOfSupport)
-      return { kind: 'dated', entry, endOfSupport: entry.endOfSupport };
+    // The schema allows endOfSupport exactly on 'dated' lines, so the date alone tells a dated line.
+    if (entry.endOfSupport !== undefined) return { kind: 'dated', entry, endOfSupport: entry.endOfSupport };
     if (entry.support === 'past') {
       return { kind: 'past', entry, reason: `${entry.label} is past end of support (N-2 policy)` };
     }
@@ -118,8 +121,8 @@ export function supportStatus(catalog: LifecycleCatalog, v: HcxVersion): Support
 
 /** End-of-support date (YYYY-MM-DD) of the version's line, when published. */
 export function endOfSupportDate(catalog: LifecycleCatalog, v: HcxVersion): string | undefined {
-  const s = supportStatus(catalog, v);
-  return s.kind === 'dated' ? s.endOfSupport : undefined;
+  // Only a 'dated' line carries endOfSupport (the schema requires it there and refuses it elsewhere).
+  return supportLine(catalog, v)?.endOfSupport;
 }
 
 /** The baseline version targets should reach: the operator's override, else the catalog's AVS-validated one. */
