@@ -23,6 +23,11 @@ describe('lifecycle catalog', () => {
     expect(endOfSupportDate(DEFAULT_CATALOG, v('4.10.3'))).toBe('2025-07-27');
     for (const x of ['4.11.0', '4.11.1', '4.11.2']) expect(endOfSupportDate(DEFAULT_CATALOG, v(x))).toBe('2026-02-20');
     expect(endOfSupportDate(DEFAULT_CATALOG, v('4.11.3'))).toBe('2027-10-11');
+    expect(supportStatus(DEFAULT_CATALOG, v('4.11.3'))).toEqual({
+      kind: 'dated',
+      entry: expect.objectContaining({ id: '4.11.3' }),
+      endOfSupport: '2027-10-11',
+    });
   });
 
   test('the 2025-12-24 date for 4.11.0–4.11.2 is kept as an alternative, not used', () => {
