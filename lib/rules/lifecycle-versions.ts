@@ -114,6 +114,7 @@ export const versionEndOfSupport = defineRule({
       endOfSupport: status.endOfSupport,
       alternatives: alternatives.map((a) => a.date),
     };
+    const severity = severityForBand(deadline.band, 'info');
     if (deadline.band === 'later') {
       return [
         evaluation(
@@ -121,14 +122,13 @@ export const versionEndOfSupport = defineRule({
           inv,
           MANAGER,
           'pass',
-          'info',
+          severity,
           `HCX ${v.raw} is supported until ${status.endOfSupport} (${deadline.daysLeft} days left)${suffix}.`,
           evidence,
           deadline,
         ),
       ];
     }
-    const severity = severityForBand(deadline.band, 'info');
     const what = deadline.daysLeft <= 0 ? 'is out of support since' : 'reaches end of support on';
     return [
       evaluation(
@@ -285,12 +285,12 @@ export const sitePairVersionSkew = defineRule({
           evidence,
         );
       }
-      const [severity, level]: [Severity, string] =
+      const [severity, level, differsAt]: [Severity, string, string] =
         d === 0
-          ? ['high', 'major versions differ (4.x ↔ 9.x pairing is not supported, KB 427904)']
+          ? ['high', 'major versions differ (4.x ↔ 9.x pairing is not supported, KB 427904)', 'major']
           : d === 1
-            ? ['medium', 'minor versions differ']
-            : ['low', 'patch versions differ'];
+            ? ['medium', 'minor versions differ', 'minor']
+            : ['low', 'patch versions differ', 'patch'];
       return evaluation(
         rule,
         inv,
@@ -298,7 +298,7 @@ export const sitePairVersionSkew = defineRule({
         'fail',
         severity,
         `Local HCX ${local.raw} and remote HCX ${remote.raw}: ${level}. Update Connector and Cloud Manager together.`,
-        { ...evidence, differsAt: ['major', 'minor', 'patch', 'patch'][d] ?? 'patch' },
+        { ...evidence, differsAt },
       );
     });
   },
@@ -389,7 +389,7 @@ export function compareReported(appliance: HcxVersion, manager: HcxVersion): num
   const n = Math.min(appliance.parts.length, manager.parts.length);
   for (let i = 0; i < n; i++) {
     const d = appliance.parts[i] - manager.parts[i];
-    if (d !== 0) return d < 0 ? -1 : 1;
+    if (d !== 0) return Math.sign(d);
   }
   return 0;
 }

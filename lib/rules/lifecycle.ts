@@ -103,8 +103,8 @@ export type SupportStatus =
 export function supportStatus(catalog: LifecycleCatalog, v: HcxVersion): SupportStatus {
   const entry = supportLine(catalog, v);
   if (entry) {
-    if (entry.support === 'dated' && entry.endOfSupport)
-      return { kind: 'dated', entry, endOfSupport: entry.endOfSupport };
+    // The schema allows endOfSupport exactly on 'dated' lines, so the date alone tells a dated line.
+    if (entry.endOfSupport !== undefined) return { kind: 'dated', entry, endOfSupport: entry.endOfSupport };
     if (entry.support === 'past') {
       return { kind: 'past', entry, reason: `${entry.label} is past end of support (N-2 policy)` };
     }
@@ -121,8 +121,8 @@ export function supportStatus(catalog: LifecycleCatalog, v: HcxVersion): Support
 
 /** End-of-support date (YYYY-MM-DD) of the version's line, when published. */
 export function endOfSupportDate(catalog: LifecycleCatalog, v: HcxVersion): string | undefined {
-  const s = supportStatus(catalog, v);
-  return s.kind === 'dated' ? s.endOfSupport : undefined;
+  // Only a 'dated' line carries endOfSupport (the schema requires it there and refuses it elsewhere).
+  return supportLine(catalog, v)?.endOfSupport;
 }
 
 /** The baseline version targets should reach: the operator's override, else the catalog's AVS-validated one. */

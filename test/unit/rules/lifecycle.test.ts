@@ -3,6 +3,7 @@ import {
   DEFAULT_CATALOG,
   baselineVersion,
   endOfSupportDate,
+  inRange,
   isOlderThanCatalog,
   orderCatalog,
   supportLine,
@@ -23,6 +24,11 @@ describe('lifecycle catalog', () => {
     expect(endOfSupportDate(DEFAULT_CATALOG, v('4.10.3'))).toBe('2025-07-27');
     for (const x of ['4.11.0', '4.11.1', '4.11.2']) expect(endOfSupportDate(DEFAULT_CATALOG, v(x))).toBe('2026-02-20');
     expect(endOfSupportDate(DEFAULT_CATALOG, v('4.11.3'))).toBe('2027-10-11');
+    expect(supportStatus(DEFAULT_CATALOG, v('4.11.3'))).toEqual({
+      kind: 'dated',
+      entry: expect.objectContaining({ id: '4.11.3' }),
+      endOfSupport: '2027-10-11',
+    });
   });
 
   test('the 2025-12-24 date for 4.11.0–4.11.2 is kept as an alternative, not used', () => {
@@ -68,10 +74,46 @@ describe('lifecycle catalog', () => {
     for (let i = 1; i < mins.length; i++) expect(compareVersions(mins[i - 1], mins[i])).toBeLessThan(0);
   });
 
+  test('only a dated line has an end-of-support date', () => {
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('4.9.2'))).toBeUndefined();
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('4.11.4'))).toBeUndefined();
+    expect(endOfSupportDate(DEFAULT_CATALOG, v('99.0.0'))).toBeUndefined();
+  });
+
+  test('the reasons name the release line, or say the catalog may be stale', () => {
+    expect(supportStatus(DEFAULT_CATALOG, v('4.9.2'))).toMatchObject({
+      kind: 'past',
+      reason: '4.9.x is past end of support (N-2 policy)',
+    });
+    const unknown = supportStatus(DEFAULT_CATALOG, v('99.0.0'));
+    expect(unknown.kind === 'no-date' && unknown.reason).toMatch(/not in the lifecycle catalog.*catalog may be stale/);
+  });
+
+  test('an entry whose range cannot be read matches no version', () => {
+    const entry = supportLine(DEFAULT_CATALOG, v('4.10.1'))!;
+    expect(inRange({ ...entry, range: { min: 'x', below: '5.0.0' } }, v('4.10.1'))).toBe(false);
+    expect(inRange({ ...entry, range: { min: '4.0.0', below: 'x' } }, v('4.10.1'))).toBe(false);
+    expect(inRange(entry, v('4.10.1'))).toBe(true);
+  });
+
+  test('entries may be listed in any order: the catalog is read sorted by version, numerically', () => {
+    const reversed = parseCatalog({ ...catalogJson, entries: [...catalogJson.entries].reverse() });
+    expect(reversed.entries.map((e) => e.id)).toEqual(catalogJson.entries.map((e) => e.id));
+    expect(endOfSupportDate(reversed, v('4.10.3'))).toBe('2025-07-27');
+  });
+
+  test.each([
+    ['equal bounds', '4.10.0', '4.10.0'],
+    ['bounds reversed', '4.10.1', '4.10.0'],
+  ])('an empty range (%s) is rejected, naming the entry', (_what, min, below) => {
+    const entries = catalogJson.entries.map((e) => (e.id === '4.10' ? { ...e, range: { min, below } } : e));
+    expect(() => parseCatalog({ ...catalogJson, entries })).toThrow('lifecycle entry 4.10: empty range');
+  });
+
   test('malformed catalogs are rejected', () => {
     expect(() => parseCatalog({ ...catalogJson, asOf: '01/06/2026' })).toThrow();
     const overlap = [...catalogJson.entries, { ...catalogJson.entries[6], id: 'dup' }];
-    expect(() => parseCatalog({ ...catalogJson, entries: overlap })).toThrow(/overlap/);
+    expect(() => parseCatalog({ ...catalogJson, entries: overlap })).toThrow('lifecycle entries 4.10 and dup overlap');
     const dated = catalogJson.entries.map((e) => (e.id === '4.10' ? { ...e, endOfSupport: undefined } : e));
     expect(() => parseCatalog({ ...catalogJson, entries: dated })).toThrow(/endOfSupport/);
   });
