@@ -38,6 +38,11 @@ function extSubject(e: { id: string; networkName?: string }): Subject {
   return { id: e.id, name: e.networkName ?? e.id, kind: 'extended-network' };
 }
 
+// The parser reports an unnamed HA group member as applianceId '': two blanks are not the same appliance.
+function sameRef(a: string | undefined, b: string | undefined): boolean {
+  return !!a && a === b;
+}
+
 export const networkExtensionWithoutHa = defineRule({
   id: NOHA.id,
   title: 'Extended network without Network Extension HA',
@@ -81,11 +86,7 @@ export const networkExtensionWithoutHa = defineRule({
       if (!e.applianceId && !e.applianceName)
         return evaluation(NOHA, inv, s, 'unknown', 'medium', 'The extension does not name its NE appliance.', ev);
       const group = inv.haGroups.find((g) =>
-        g.members.some(
-          (m) =>
-            (e.applianceId !== undefined && m.applianceId === e.applianceId) ||
-            (e.applianceName !== undefined && m.applianceName === e.applianceName),
-        ),
+        g.members.some((m) => sameRef(e.applianceId, m.applianceId) || sameRef(e.applianceName, m.applianceName)),
       );
       if (group)
         return evaluation(

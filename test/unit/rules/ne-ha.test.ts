@@ -70,10 +70,14 @@ describe('hcx-network-extension-without-ha', () => {
     ['by neither id nor name', false, { applianceId: 'app-ne-9', applianceName: 'NE-9' }],
     // A member that reports no name must not match an extension that reports no name.
     ['when only ids are known and they differ', false, { applianceId: 'app-ne-9', applianceName: undefined }],
+    // The parser records a member without an id as '' (and a blank name as ''): blanks identify nothing.
+    ['only by a blank id', false, { applianceId: '', applianceName: 'NE-9' }],
+    ['only by a blank name', false, { applianceId: 'app-ne-9', applianceName: '' }],
   ])('the extension’s appliance matches a group member %s → in a group: %s', (_, inGroup, over) => {
     const members = [
       { applianceId: 'app-ne-1', role: 'ACTIVE' },
       { applianceId: 'app-ne-2', applianceName: 'sm-avs-NE-I2', role: 'STANDBY' },
+      { applianceId: '', applianceName: '', role: 'STANDBY' },
     ];
     const groups = [
       haGroup({ id: 'ha-0', name: 'other', members: [] }),
