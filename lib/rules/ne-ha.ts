@@ -111,7 +111,7 @@ export const networkExtensionWithoutHa = defineRule({
   },
 });
 
-const KNOWN_ROLE = /^(active|standby)$/i;
+const KNOWN_ROLE = /^(active|standby)$/;
 
 export const neHaGroupDegraded = defineRule({
   id: GROUP.id,
@@ -137,7 +137,7 @@ export const neHaGroupDegraded = defineRule({
       const problems: string[] = [];
       const unknowns: string[] = [];
       // Role values are undocumented (hcx-api.md §7.3): a missing or unfamiliar role is unknown, not "no Active".
-      const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(m.role ?? ''));
+      const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(lc(m.role)));
       if (g.members.length === 0) unknowns.push('no member reported');
       else if (unreadRoles.length)
         unknowns.push(
@@ -262,14 +262,7 @@ export const networkExtensionLongLived = defineRule({
     return inv.extensions.map((e) => {
       const s = extSubject(e);
       const raw = e.createdAt ? daysSince(ctx.asOf, e.createdAt) : undefined;
-      // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
-      const age = raw === undefined ? undefined : Math.max(0, raw);
-      const future =
-        raw !== undefined && raw < 0
-          ? ` (created ${e.createdAt?.slice(0, 10)}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)`
-          : '';
-      const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
-      if (age === undefined)
+      if (raw === undefined)
         return evaluation(
           LONG,
           inv,
@@ -277,8 +270,11 @@ export const networkExtensionLongLived = defineRule({
           'unknown',
           'low',
           `Network ${s.name}: the extension's creation date was not reported.`,
-          ev,
+          { source: 'hcx', createdAt: e.createdAt, ageDays: undefined, maxDays: max },
         );
+      // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
+      const age = Math.max(0, raw);
+      const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
       if (age > max)
         return evaluation(
           LONG,
@@ -289,6 +285,10 @@ export const networkExtensionLongLived = defineRule({
           `Network ${s.name} has been extended for ${age} days (more than ${max}).`,
           ev,
         );
+      // Stryker disable next-line OptionalChaining: raw was computed from createdAt, so createdAt is set here
+      const created = e.createdAt?.slice(0, 10);
+      const future =
+        raw < 0 ? ` (created ${created}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)` : '';
       return evaluation(
         LONG,
         inv,
