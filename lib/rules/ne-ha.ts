@@ -135,14 +135,13 @@ export const neHaGroupDegraded = defineRule({
       const s: Subject = { id: g.id, name: g.name, kind: 'ha-group' };
       const roles = g.members.map((m) => lc(m.role));
       const problems: string[] = [];
-      const unknowns: string[] = [];
+      // At most one reason the roles cannot be read (no members, or roles we cannot read).
+      let unread: string | undefined;
       // Role values are undocumented (hcx-api.md §7.3): a missing or unfamiliar role is unknown, not "no Active".
       const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(lc(m.role)));
-      if (g.members.length === 0) unknowns.push('no member reported');
+      if (g.members.length === 0) unread = 'no member reported';
       else if (unreadRoles.length)
-        unknowns.push(
-          `member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`,
-        );
+        unread = `member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`;
       else {
         if (!roles.includes('active')) problems.push('no Active member');
         if (!roles.includes('standby')) problems.push('no Standby member');
@@ -171,15 +170,15 @@ export const neHaGroupDegraded = defineRule({
           `NE HA group ${g.name} is degraded: ${problems.join('; ')}.${g.statusMessage ? ` ${g.statusMessage}` : ''}`,
           ev,
         );
-      if (unknowns.length)
+      if (unread)
         return evaluation(
           GROUP,
           inv,
           s,
           'unknown',
           'high',
-          `Cannot confirm NE HA group ${g.name} is healthy: ${unknowns.join('; ')}.`,
-          { ...ev, unread: unknowns },
+          `Cannot confirm NE HA group ${g.name} is healthy: ${unread}.`,
+          { ...ev, unread: [unread] },
         );
       return evaluation(GROUP, inv, s, 'pass', 'info', `NE HA group ${g.name} has an Active and a Standby member.`, ev);
     });
