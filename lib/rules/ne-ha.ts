@@ -38,6 +38,11 @@ function extSubject(e: { id: string; networkName?: string }): Subject {
   return { id: e.id, name: e.networkName ?? e.id, kind: 'extended-network' };
 }
 
+// The parser reports an unnamed HA group member as applianceId '': two blanks are not the same appliance.
+function sameRef(a: string | undefined, b: string | undefined): boolean {
+  return !!a && a === b;
+}
+
 export const networkExtensionWithoutHa = defineRule({
   id: NOHA.id,
   title: 'Extended network without Network Extension HA',
@@ -81,11 +86,7 @@ export const networkExtensionWithoutHa = defineRule({
       if (!e.applianceId && !e.applianceName)
         return evaluation(NOHA, inv, s, 'unknown', 'medium', 'The extension does not name its NE appliance.', ev);
       const group = inv.haGroups.find((g) =>
-        g.members.some(
-          (m) =>
-            (e.applianceId !== undefined && m.applianceId === e.applianceId) ||
-            (e.applianceName !== undefined && m.applianceName === e.applianceName),
-        ),
+        g.members.some((m) => sameRef(e.applianceId, m.applianceId) || sameRef(e.applianceName, m.applianceName)),
       );
       if (group)
         return evaluation(
@@ -110,7 +111,7 @@ export const networkExtensionWithoutHa = defineRule({
   },
 });
 
-const KNOWN_ROLE = /^(active|standby)$/i;
+const KNOWN_ROLE = /^(active|standby)$/;
 
 export const neHaGroupDegraded = defineRule({
   id: GROUP.id,
@@ -134,14 +135,13 @@ export const neHaGroupDegraded = defineRule({
       const s: Subject = { id: g.id, name: g.name, kind: 'ha-group' };
       const roles = g.members.map((m) => lc(m.role));
       const problems: string[] = [];
-      const unknowns: string[] = [];
+      // At most one reason the roles cannot be read (no members, or roles we cannot read).
+      let unread: string | undefined;
       // Role values are undocumented (hcx-api.md §7.3): a missing or unfamiliar role is unknown, not "no Active".
-      const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(m.role ?? ''));
-      if (g.members.length === 0) unknowns.push('no member reported');
+      const unreadRoles = g.members.filter((m) => !KNOWN_ROLE.test(lc(m.role)));
+      if (g.members.length === 0) unread = 'no member reported';
       else if (unreadRoles.length)
-        unknowns.push(
-          `member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`,
-        );
+        unread = `member role${unreadRoles.length > 1 ? 's' : ''} ${unreadRoles.map((m) => m.role ?? 'not reported').join(', ')}`;
       else {
         if (!roles.includes('active')) problems.push('no Active member');
         if (!roles.includes('standby')) problems.push('no Standby member');
@@ -170,15 +170,15 @@ export const neHaGroupDegraded = defineRule({
           `NE HA group ${g.name} is degraded: ${problems.join('; ')}.${g.statusMessage ? ` ${g.statusMessage}` : ''}`,
           ev,
         );
-      if (unknowns.length)
+      if (unread)
         return evaluation(
           GROUP,
           inv,
           s,
           'unknown',
           'high',
-          `Cannot confirm NE HA group ${g.name} is healthy: ${unknowns.join('; ')}.`,
-          { ...ev, unread: unknowns },
+          `Cannot confirm NE HA group ${g.name} is healthy: ${unread}.`,
+          { ...ev, unread: [unread] },
         );
       return evaluation(GROUP, inv, s, 'pass', 'info', `NE HA group ${g.name} has an Active and a Standby member.`, ev);
     });
@@ -261,14 +261,7 @@ export const networkExtensionLongLived = defineRule({
     return inv.extensions.map((e) => {
       const s = extSubject(e);
       const raw = e.createdAt ? daysSince(ctx.asOf, e.createdAt) : undefined;
-      // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
-      const age = raw === undefined ? undefined : Math.max(0, raw);
-      const future =
-        raw !== undefined && raw < 0
-          ? ` (created ${e.createdAt?.slice(0, 10)}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)`
-          : '';
-      const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
-      if (age === undefined)
+      if (raw === undefined)
         return evaluation(
           LONG,
           inv,
@@ -276,8 +269,11 @@ export const networkExtensionLongLived = defineRule({
           'unknown',
           'low',
           `Network ${s.name}: the extension's creation date was not reported.`,
-          ev,
+          { source: 'hcx', createdAt: e.createdAt, ageDays: undefined, maxDays: max },
         );
+      // An --as-of before the creation date would give a negative age: clamp to 0 and say why.
+      const age = Math.max(0, raw);
+      const ev = { source: 'hcx' as const, createdAt: e.createdAt, ageDays: age, maxDays: max };
       if (age > max)
         return evaluation(
           LONG,
@@ -288,6 +284,10 @@ export const networkExtensionLongLived = defineRule({
           `Network ${s.name} has been extended for ${age} days (more than ${max}).`,
           ev,
         );
+      // Stryker disable next-line OptionalChaining: raw was computed from createdAt, so createdAt is set here
+      const created = e.createdAt?.slice(0, 10);
+      const future =
+        raw < 0 ? ` (created ${created}, after the evaluation date ${ctx.asOf.toISODate()}: age counted as 0)` : '';
       return evaluation(
         LONG,
         inv,
