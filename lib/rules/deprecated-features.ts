@@ -69,10 +69,10 @@ export const wanOptimizationEnabled = defineRule({
   naSubject: MESHES,
   evaluate(inv: Inventory): Evaluation[] {
     const wanOptAppliances = (inv.appliances ?? []).filter(isWanOptAppliance);
-    const meshIds = new Set((inv.serviceMeshes ?? []).map((m) => m.id));
+    const meshIds = new Set<string | undefined>(inv.serviceMeshes?.map((m) => m.id));
     // A WAN-Opt appliance is evidence of WAN Optimization whatever the mesh list says: one that names no mesh we
-    // listed (or arrives while the mesh list failed) is still a fail, never a pass or a silent unknown.
-    const orphans = wanOptAppliances.filter((a) => a.serviceMeshId === undefined || !meshIds.has(a.serviceMeshId));
+    // listed, no mesh at all, or arrives while the mesh list failed is still a fail, never a pass or a silent unknown.
+    const orphans = wanOptAppliances.filter((a) => !meshIds.has(a.serviceMeshId));
     const out: Evaluation[] = orphans.map((a) => {
       const s: Subject = {
         id: a.serviceMeshId ?? a.id,
