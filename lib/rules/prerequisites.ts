@@ -26,7 +26,7 @@ import {
 import { compareReported } from './lifecycle-versions';
 import { isNeAppliance, NE_HA_FROM } from './ne-ha';
 import type { RuleContext } from './types';
-import { compareVersions, parseVersion, versionLessThan, type HcxVersion } from './version';
+import { compareVersions, versionLessThan, type HcxVersion } from './version';
 
 const MESHES = allSubjects('service-mesh', 'service meshes');
 
@@ -221,8 +221,7 @@ export const vsphereVersionLegacy = defineRule({
         return evaluation(VSPHERE, inv, s, 'unknown', 'low', `Cannot tell the vSphere version: ${v.reason}.`, ev);
       const line = `${v.version.major}.${v.version.minor}`;
       const known = VSPHERE_END_OF_GENERAL_SUPPORT.find((e) => e.line === line);
-      const oldest = parseVersion(VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
-      const olderThanAll = oldest.ok && compareVersions(v.version, oldest.version) < 0;
+      const olderThanAll = versionLessThan(v.version, VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
       if (!known && !olderThanAll)
         return evaluation(
           VSPHERE,
