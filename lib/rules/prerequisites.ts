@@ -384,26 +384,20 @@ export const serviceMeshUpgradeOrder = defineRule({
             `Cannot tell whether mesh ${m.name} has an update pending: ${!local.ok ? local.reason : 'appliances not collected'}.`,
             ev,
           );
-        return evaluation(
-          ORDER,
-          inv,
-          s,
-          'pass',
-          'info',
-          `Mesh ${m.name} has no update pending.`,
-          ev,
-        );
+        return evaluation(ORDER, inv, s, 'pass', 'info', `Mesh ${m.name} has no update pending.`, ev);
       }
-      if (!local.ok || !remote.ok)
-        return evaluation(
+      const cannotTell = (why: string) =>
+        evaluation(
           ORDER,
           inv,
           s,
           'unknown',
           'medium',
-          `Mesh ${m.name} has an update pending, but whether every paired manager is updated cannot be told (${!local.ok ? local.reason : !remote.ok ? remote.reason : ''}).`,
+          `Mesh ${m.name} has an update pending, but whether every paired manager is updated cannot be told (${why}).`,
           ev,
         );
+      if (!local.ok) return cannotTell(local.reason);
+      if (!remote.ok) return cannotTell(remote.reason);
       if (compareVersions(local.version, remote.version) !== 0)
         return evaluation(
           ORDER,
