@@ -82,8 +82,16 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
       ['only a group of another mesh', { haGroups: [haGroup({ serviceMeshId: 'mesh-2' })], extensions: [] }],
       ['every extension has an HA group', { haGroups: [], extensions: [extension()] }],
       [
-        'the extension runs over an appliance of another mesh',
+        'the extension runs over an appliance no mesh lists',
         { haGroups: [], extensions: [extension({ haGroupId: undefined, applianceId: 'x', applianceName: 'y' })] },
+      ],
+      [
+        'the extension runs over an NE appliance of another mesh',
+        {
+          haGroups: [],
+          appliances: [appliance(), neAppliance(1), neAppliance(3, { serviceMeshId: 'mesh-2' })],
+          extensions: [extension({ haGroupId: undefined, applianceId: 'app-ne-3', applianceName: 'sm-avs-NE-I3' })],
+        },
       ],
       [
         'the extension runs over a non-NE appliance of the mesh',
@@ -146,13 +154,13 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
     expect(e.evidence.missing).toContain('HA groups or extensions were not collected');
   });
 
-  test('appliances not collected (HA in use) → unknown', () => {
-    const e = one(N, healthyConnector({ appliances: undefined }));
-    expect(e).toMatchObject({
-      status: 'unknown',
-      severity: 'low',
-      evidence: { missing: ['appliances were not collected'] },
-    });
+  test.each<[string, Partial<Inventory>]>([
+    ['HA in use', {}],
+    ['no HA group', { haGroups: [] }],
+  ])('appliances not collected (%s) → unknown', (_, over) => {
+    const e = one(N, healthyConnector({ appliances: undefined, ...over }));
+    expect(e).toMatchObject({ status: 'unknown', severity: 'low' });
+    expect(e.evidence.missing).toContain('appliances were not collected');
     expect(e.message).toContain('appliances were not collected');
   });
 
@@ -270,6 +278,10 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
     });
     test('a group of this mesh without members has not chosen its pair yet', () => {
       expect(one(N, noPair([0, 3], { haGroups: [haGroup({ members: [] })] })).status).toBe('fail');
+    });
+    test('a group of another mesh has not chosen this mesh’s pair', () => {
+      const elsewhere = haGroup({ serviceMeshId: 'mesh-2', members: [{ applianceId: 'other' }] });
+      expect(one(N, noPair([0, 3], { haGroups: [elsewhere] })).status).toBe('fail');
     });
     test('a group of this mesh with members has: busy appliances no longer matter', () => {
       expect(one(N, noPair([3, 3], { haGroups: [haGroup()] })).status).toBe('pass');
