@@ -117,7 +117,7 @@ export const neHaPrerequisitesUnmet = defineRule({
             else if (versionLessThan(v.version, NE_HA_FROM))
               unmet.push(`NE appliance ${a.name} runs ${v.raw}, below ${NE_HA_FROM}`);
           }
-          const grouped = (inv.haGroups ?? []).some((g) => g.serviceMeshId === m.id && g.members.length > 0);
+          const grouped = inv.haGroups?.some((g) => g.serviceMeshId === m.id && g.members.length > 0) ?? false;
           if (!grouped && ne.length >= 2) {
             if (inv.haGroups === undefined) unknown.push('HA groups were not collected');
             else {
@@ -372,7 +372,8 @@ export const serviceMeshUpgradeOrder = defineRule({
         appliances: members?.map((a) => ({ name: a.name, version: a.version })),
       };
       const pending =
-        m.updateAvailable === true || (local.ok && (members ?? []).some((a) => versusVersion(a, local.version) < 0));
+        m.updateAvailable === true ||
+        (local.ok && (members?.some((a) => versusVersion(a, local.version) < 0) ?? false));
       if (!pending) {
         if (members === undefined || !local.ok)
           return evaluation(
