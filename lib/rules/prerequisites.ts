@@ -41,15 +41,14 @@ const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as
 function haUse(inv: Inventory, meshId: string): 'used' | 'wanted' | 'none' | 'unknown' {
   if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return 'used';
   if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return 'unknown';
-  const mine = new Set(
+  // Ids and names are strings: an extension's missing (undefined) id or name matches none of them.
+  const mine = new Set<string | undefined>(
     inv.appliances.filter((a) => a.serviceMeshId === meshId && isNeAppliance(a)).flatMap((a) => [a.id, a.name]),
   );
-  const grouped = new Set(
-    inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName ?? ''])),
-  );
+  // A member without a name covers no name (as in hcx-network-extension-without-ha), not an empty one.
+  const grouped = new Set(inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName])));
   const unprotected = inv.extensions.some(
-    (e) =>
-      !e.haGroupId && [e.applianceId, e.applianceName].some((x) => x !== undefined && mine.has(x) && !grouped.has(x)),
+    (e) => !e.haGroupId && [e.applianceId, e.applianceName].some((x) => mine.has(x) && !grouped.has(x)),
   );
   return unprotected ? 'wanted' : 'none';
 }

@@ -136,6 +136,14 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
           extensions: [extension({ haGroupId: undefined })],
         },
       ],
+      [
+        'a nameless member of another group covers no empty appliance name',
+        {
+          appliances: [appliance(), neAppliance(1, { name: '' })],
+          haGroups: [haGroup({ serviceMeshId: 'mesh-2', members: [{ applianceId: 'other' }] })],
+          extensions: [extension({ haGroupId: undefined, applianceId: 'app-ne-9', applianceName: '' })],
+        },
+      ],
     ])('%s', (_, over) => {
       expect(one(N, wanted({ ...single, ...over }))).toMatchObject({
         status: 'fail',
