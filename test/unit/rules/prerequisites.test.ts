@@ -188,6 +188,14 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
     test('a Connector has no add-on offer to read: it is not asked for', () => {
       expect(one(N, healthyConnector({ arm: undefined })).status).toBe('pass');
     });
+    test.each<[string, Partial<Inventory>]>([
+      ['ARM not collected', { arm: undefined }],
+      ['no add-on reported', { arm: { ...healthyCloud().arm!, hcxAddon: undefined } }],
+    ])('a private cloud whose offer is unread (%s) → unknown', (_, over) => {
+      const e = one(N, healthyCloud(over));
+      expect(e).toMatchObject({ status: 'unknown', evidence: { offer: undefined } });
+      expect(e.message).toContain('the HCX add-on offer (edition) was not reported');
+    });
   });
 
   test.each<[number | undefined, string, string | undefined]>([
@@ -424,6 +432,7 @@ describe('hcx-vsphere-version-legacy', () => {
     expect(one(V, healthyConnector({ registrations: undefined }))).toMatchObject({
       status: 'unknown',
       subjectId: '*',
+      subjectName: 'all vCenter registrations',
       subjectKind: 'connection',
       evidence: { source: 'appliance', missing: ['registrations'] },
     });
@@ -629,26 +638,29 @@ describe('hcx-service-mesh-upgrade-order', () => {
     ]);
   });
 
-  test.each<[string, Partial<Inventory>, string]>([
-    ['site pairs not collected', { sitePairs: undefined }, 'site pairs were not collected'],
+  test.each<[string, Partial<Inventory>, string, string]>([
+    ['site pairs not collected', { sitePairs: undefined }, 'site pairs were not collected', 'remote site'],
     [
       'no pair matches the mesh endpoints',
       { sitePairs: [sitePair({ id: 'other' })] },
       'no site pair of this manager matches the mesh endpoints',
+      'remote site',
     ],
     [
       'a mesh with no endpoints',
       { serviceMeshes: [mesh({ updateAvailable: true, endpointIds: undefined })] },
       'no site pair of this manager matches the mesh endpoints',
+      'remote site',
     ],
     [
       'the paired manager reports no version',
       { sitePairs: [sitePair({ remoteVersion: undefined })] },
       'remote site avs-cloud did not report a version',
+      'remote site avs-cloud',
     ],
-  ])('update pending, %s → unknown medium, saying why', (_, over, why) => {
+  ])('update pending, %s → unknown medium, saying why', (_, over, why, pairedAt) => {
     const e = one(O, pending('4.11.4', '4.11.3', over));
-    expect(e).toMatchObject({ status: 'unknown', severity: 'medium' });
+    expect(e).toMatchObject({ status: 'unknown', severity: 'medium', evidence: { pairedAt } });
     expect(e.message).toBe(
       `Mesh sm-avs has an update pending, but whether every paired manager is updated cannot be told (${why}).`,
     );
