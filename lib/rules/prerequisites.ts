@@ -36,21 +36,21 @@ const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as
 
 /**
  * Whether a mesh uses NE HA (it has an HA group) or is asked to (a network extended over its NE appliances has no
- * HA, which hcx-network-extension-without-ha flags): only then do the prerequisites matter.
+ * HA, which hcx-network-extension-without-ha flags): only then do the prerequisites matter. `undefined`: cannot
+ * be told.
  */
-function haUse(inv: Inventory, meshId: string): 'used' | 'wanted' | 'none' | 'unknown' {
-  if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return 'used';
-  if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return 'unknown';
+function haWanted(inv: Inventory, meshId: string): boolean | undefined {
+  if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return true;
+  if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return undefined;
   // Ids and names are strings: an extension's missing (undefined) id or name matches none of them.
   const mine = new Set<string | undefined>(
     inv.appliances.filter((a) => a.serviceMeshId === meshId && isNeAppliance(a)).flatMap((a) => [a.id, a.name]),
   );
   // A member without a name covers no name (as in hcx-network-extension-without-ha), not an empty one.
   const grouped = new Set(inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName])));
-  const unprotected = inv.extensions.some(
+  return inv.extensions.some(
     (e) => !e.haGroupId && [e.applianceId, e.applianceName].some((x) => mine.has(x) && !grouped.has(x)),
   );
-  return unprotected ? 'wanted' : 'none';
 }
 
 export const neHaPrerequisitesUnmet = defineRule({
@@ -76,8 +76,8 @@ export const neHaPrerequisitesUnmet = defineRule({
       .filter((m) => m.services.some((s) => s.toUpperCase() === 'NETWORK_EXTENSION'))
       .map((m) => {
         const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
-        const use = haUse(inv, m.id);
-        if (use === 'none')
+        const wanted = haWanted(inv, m.id);
+        if (wanted === false)
           return evaluation(
             NEPRE,
             inv,
@@ -88,7 +88,7 @@ export const neHaPrerequisitesUnmet = defineRule({
             { source: 'hcx' },
           );
         const unmet: string[] = [];
-        const unknown: string[] = use === 'unknown' ? ['HA groups or extensions were not collected'] : [];
+        const unknown: string[] = wanted === undefined ? ['HA groups or extensions were not collected'] : [];
         if (inv.target.kind === 'avs-private-cloud') {
           const offer = inv.arm?.hcxAddon?.offer;
           if (offer === undefined) unknown.push('the HCX add-on offer (edition) was not reported');
