@@ -26,7 +26,7 @@ import {
 import { compareReported } from './lifecycle-versions';
 import { isNeAppliance, NE_HA_FROM } from './ne-ha';
 import type { RuleContext } from './types';
-import { compareVersions, parseVersion, versionLessThan, type HcxVersion } from './version';
+import { compareVersions, versionLessThan, type HcxVersion } from './version';
 
 const MESHES = allSubjects('service-mesh', 'service meshes');
 
@@ -36,22 +36,21 @@ const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as
 
 /**
  * Whether a mesh uses NE HA (it has an HA group) or is asked to (a network extended over its NE appliances has no
- * HA, which hcx-network-extension-without-ha flags): only then do the prerequisites matter.
+ * HA, which hcx-network-extension-without-ha flags): only then do the prerequisites matter. `undefined`: cannot
+ * be told.
  */
-function haUse(inv: Inventory, meshId: string): 'used' | 'wanted' | 'none' | 'unknown' {
-  if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return 'used';
-  if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return 'unknown';
-  const mine = new Set(
+function haWanted(inv: Inventory, meshId: string): boolean | undefined {
+  if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return true;
+  if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return undefined;
+  // Ids and names are strings: an extension's missing (undefined) id or name matches none of them.
+  const mine = new Set<string | undefined>(
     inv.appliances.filter((a) => a.serviceMeshId === meshId && isNeAppliance(a)).flatMap((a) => [a.id, a.name]),
   );
-  const grouped = new Set(
-    inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName ?? ''])),
+  // A member without a name covers no name (as in hcx-network-extension-without-ha), not an empty one.
+  const grouped = new Set(inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName])));
+  return inv.extensions.some(
+    (e) => !e.haGroupId && [e.applianceId, e.applianceName].some((x) => mine.has(x) && !grouped.has(x)),
   );
-  const unprotected = inv.extensions.some(
-    (e) =>
-      !e.haGroupId && [e.applianceId, e.applianceName].some((x) => x !== undefined && mine.has(x) && !grouped.has(x)),
-  );
-  return unprotected ? 'wanted' : 'none';
 }
 
 export const neHaPrerequisitesUnmet = defineRule({
@@ -77,8 +76,8 @@ export const neHaPrerequisitesUnmet = defineRule({
       .filter((m) => m.services.some((s) => s.toUpperCase() === 'NETWORK_EXTENSION'))
       .map((m) => {
         const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
-        const use = haUse(inv, m.id);
-        if (use === 'none')
+        const wanted = haWanted(inv, m.id);
+        if (wanted === false)
           return evaluation(
             NEPRE,
             inv,
@@ -89,7 +88,7 @@ export const neHaPrerequisitesUnmet = defineRule({
             { source: 'hcx' },
           );
         const unmet: string[] = [];
-        const unknown: string[] = use === 'unknown' ? ['HA groups or extensions were not collected'] : [];
+        const unknown: string[] = wanted === undefined ? ['HA groups or extensions were not collected'] : [];
         if (inv.target.kind === 'avs-private-cloud') {
           const offer = inv.arm?.hcxAddon?.offer;
           if (offer === undefined) unknown.push('the HCX add-on offer (edition) was not reported');
@@ -117,7 +116,7 @@ export const neHaPrerequisitesUnmet = defineRule({
             else if (versionLessThan(v.version, NE_HA_FROM))
               unmet.push(`NE appliance ${a.name} runs ${v.raw}, below ${NE_HA_FROM}`);
           }
-          const grouped = (inv.haGroups ?? []).some((g) => g.serviceMeshId === m.id && g.members.length > 0);
+          const grouped = inv.haGroups?.some((g) => g.serviceMeshId === m.id && g.members.length > 0) ?? false;
           if (!grouped && ne.length >= 2) {
             if (inv.haGroups === undefined) unknown.push('HA groups were not collected');
             else {
@@ -221,8 +220,7 @@ export const vsphereVersionLegacy = defineRule({
         return evaluation(VSPHERE, inv, s, 'unknown', 'low', `Cannot tell the vSphere version: ${v.reason}.`, ev);
       const line = `${v.version.major}.${v.version.minor}`;
       const known = VSPHERE_END_OF_GENERAL_SUPPORT.find((e) => e.line === line);
-      const oldest = parseVersion(VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
-      const olderThanAll = oldest.ok && compareVersions(v.version, oldest.version) < 0;
+      const olderThanAll = versionLessThan(v.version, VSPHERE_END_OF_GENERAL_SUPPORT[0].line);
       if (!known && !olderThanAll)
         return evaluation(
           VSPHERE,
@@ -373,7 +371,8 @@ export const serviceMeshUpgradeOrder = defineRule({
         appliances: members?.map((a) => ({ name: a.name, version: a.version })),
       };
       const pending =
-        m.updateAvailable === true || (local.ok && (members ?? []).some((a) => versusVersion(a, local.version) < 0));
+        m.updateAvailable === true ||
+        (local.ok && (members?.some((a) => versusVersion(a, local.version) < 0) ?? false));
       if (!pending) {
         if (members === undefined || !local.ok)
           return evaluation(
@@ -385,26 +384,20 @@ export const serviceMeshUpgradeOrder = defineRule({
             `Cannot tell whether mesh ${m.name} has an update pending: ${!local.ok ? local.reason : 'appliances not collected'}.`,
             ev,
           );
-        return evaluation(
-          ORDER,
-          inv,
-          s,
-          'pass',
-          'info',
-          `Mesh ${m.name} has no update pending.`,
-          ev,
-        );
+        return evaluation(ORDER, inv, s, 'pass', 'info', `Mesh ${m.name} has no update pending.`, ev);
       }
-      if (!local.ok || !remote.ok)
-        return evaluation(
+      const cannotTell = (why: string) =>
+        evaluation(
           ORDER,
           inv,
           s,
           'unknown',
           'medium',
-          `Mesh ${m.name} has an update pending, but whether every paired manager is updated cannot be told (${!local.ok ? local.reason : !remote.ok ? remote.reason : ''}).`,
+          `Mesh ${m.name} has an update pending, but whether every paired manager is updated cannot be told (${why}).`,
           ev,
         );
+      if (!local.ok) return cannotTell(local.reason);
+      if (!remote.ok) return cannotTell(remote.reason);
       if (compareVersions(local.version, remote.version) !== 0)
         return evaluation(
           ORDER,
