@@ -151,3 +151,139 @@ describe('avs-hcx-addon-missing', () => {
     expect(run(R, healthyConnector())[0].status).toBe('not_applicable');
   });
 });
+
+describe('what the monitor-health verdicts tell the operator', () => {
+  const R = 'hcx-endpoint-unreachable';
+
+  test('a reached endpoint passes (info) and says so, with its source', () => {
+    const [h, a] = run(R, healthyConnector());
+    expect(h).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      message: 'HCX Manager API (443) was reached and authenticated this scan.',
+    });
+    expect(h.evidence).toEqual({ source: 'hcx', ok: true });
+    expect(a).toMatchObject({
+      status: 'pass',
+      message: 'HCX appliance management (9443) was reached and authenticated this scan.',
+    });
+    expect(a.evidence).toEqual({ source: 'appliance', ok: true });
+  });
+
+  test.each([
+    [{ ok: false }, '(error): unreachable.'],
+    [{ ok: false, errorClass: 'auth', status: 401 }, '(auth): authentication rejected (401/403) 401.'],
+    [{ ok: false, errorClass: 'auth' }, '(auth): authentication rejected (401/403).'],
+    [
+      { ok: false, errorClass: 'timeout', status: 504, message: 'no answer in 30 s' },
+      '(timeout): timeout: no answer in 30 s.',
+    ],
+  ] as const)(
+    'a failure names its class, the HTTP status only for http/auth, and the detail: %j',
+    (hybridity, tail) => {
+      const [e] = run(R, healthyConnector({ reachability: { hybridity, applianceManagement: { ok: true } } }));
+      expect(e.message).toBe(`HCX Manager API (443) could not be reached or authenticated this scan ${tail}`);
+      // The detail text stays in the message; the evidence keeps the class and status.
+      const { message: _detail, ...kept } = hybridity as { message?: string };
+      expect(e.evidence).toEqual({ source: 'hcx', ...kept });
+    },
+  );
+
+  test('a Connector without the 9443 interface configured: not applicable, said so, rule severity kept', () => {
+    const a = bySubject(R, healthyConnector({ reachability: { hybridity: { ok: true } } }))['appliance-management'];
+    expect(a).toMatchObject({
+      status: 'not_applicable',
+      severity: 'high',
+      message: 'The appliance management interface (9443) is not configured for this Connector.',
+      evidence: { source: 'operator', attempted: false },
+    });
+  });
+});
+
+describe('hcx-scan-stale: which collection counts, and what it says', () => {
+  const R = 'hcx-scan-stale';
+  const threeDaysBefore = '2026-02-26T06:00:00Z';
+
+  test('a scan whose manager API failed is not a success, even with the manager read earlier in the scan', () => {
+    const inv = healthyConnector({ reachability: { hybridity: { ok: false, errorClass: 'timeout' } } });
+    const [e] = run(R, inv, ctxAt(undefined, { history: { lastSuccessfulCollectionAt: threeDaysBefore } }));
+    expect(e).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(e.message).toBe('Last successful collection was 72 h ago (2026-02-26T06:00:00.000Z), more than 48 h.');
+    expect(e.evidence).toEqual({
+      source: 'observed',
+      lastSuccessfulCollectionAt: '2026-02-26T06:00:00.000Z',
+      ageHours: 72,
+      limitHours: 48,
+    });
+  });
+
+  test('the latest of the recorded and the current success counts (a record newer than this collection wins)', () => {
+    const [e] = run(
+      R,
+      healthyConnector(),
+      ctxAt('2026-03-03T06:00:00Z', { history: { lastSuccessfulCollectionAt: '2026-03-02T06:00:00Z' } }),
+    );
+    expect(e).toMatchObject({ status: 'pass', severity: 'info', message: 'Last successful collection was 24 h ago.' });
+    expect(e.evidence).toMatchObject({ lastSuccessfulCollectionAt: '2026-03-02T06:00:00.000Z', ageHours: 24 });
+  });
+
+  test('no success on record: unknown, said so', () => {
+    const inv = healthyConnector({ reachability: { hybridity: { ok: false } } });
+    const [e] = run(R, inv, ctxAt(undefined, { history: { lastSuccessfulCollectionAt: undefined } }));
+    expect(e).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message: 'No successful collection of this target is on record.',
+    });
+  });
+});
+
+describe('avs-hcx-addon-missing: what each add-on state says', () => {
+  const R = 'avs-hcx-addon-missing';
+  const cloud = (hcxAddon: unknown) => healthyCloud({ arm: { ...healthyCloud().arm!, hcxAddon } as Inventory['arm'] });
+
+  test('add-ons not collected: unknown, naming what is missing', () => {
+    const [e] = run(R, cloud(undefined));
+    expect(e).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message: 'The private cloud’s add-ons were not collected from ARM this scan.',
+    });
+    expect(e.evidence).toEqual({ source: 'arm', missing: ['arm.hcxAddon'] });
+  });
+
+  test('no add-on: info, and the HCX rules do not apply', () => {
+    const [e] = run(R, cloud(null));
+    expect(e).toMatchObject({
+      status: 'fail',
+      severity: 'info',
+      message: 'The private cloud has no HCX add-on: HCX rules are not applicable to it.',
+    });
+  });
+
+  test.each([
+    [{ offer: 'X' }, 'unknown', 'high', 'The HCX add-on reports no provisioning state.'],
+    [
+      { offer: 'X', provisioningState: 'Canceled' },
+      'fail',
+      'high',
+      'HCX add-on provisioning Canceled: the HCX Cloud Manager may not be available.',
+    ],
+    [
+      { offer: 'VMware MaaS Cloud Provider (Enterprise)', provisioningState: 'Succeeded' },
+      'pass',
+      'info',
+      'HCX add-on provisioned (VMware MaaS Cloud Provider (Enterprise)).',
+    ],
+    [{ provisioningState: 'succeeded' }, 'pass', 'info', 'HCX add-on provisioned (offer not reported).'],
+    [
+      { offer: 'X', provisioningState: 'Updating' },
+      'unknown',
+      'high',
+      'HCX add-on provisioning is Updating; it is neither ready nor failed yet.',
+    ],
+  ] as const)('%j → %s (%s)', (addon, status, severity, message) => {
+    const [e] = run(R, cloud(addon));
+    expect(e).toMatchObject({ status, severity, message });
+  });
+});
