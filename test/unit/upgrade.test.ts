@@ -148,7 +148,7 @@ describe('hcx-upgrade-not-converged', () => {
     expect(evaluateTarget(lagging, ctxAt(), [RULE])[0].status).toBe('not_applicable');
   });
 
-  it('fails with the window end as deadline: medium inside the window, high once it has passed (± the edge)', () => {
+  it('fails with the window end as deadline: medium inside the window, critical once it has passed (± the edge)', () => {
     const inside = run(lagging, '2026-02-02T12:59:59Z')[0];
     expect(inside).toMatchObject({ status: 'fail', severity: 'medium', deadline: { date: '2026-02-02', basis: 'observed' } });
     expect(inside.evidence).toMatchObject({ windowEndsAt: '2026-02-02T13:00:00.000Z', fromVersion: '4.11.2', toVersion: '4.11.3' });
