@@ -42,15 +42,23 @@ const NEPRE = { id: 'hcx-ne-ha-prerequisites-unmet', defaultSeverity: 'low' } as
 function haWanted(inv: Inventory, meshId: string): boolean | undefined {
   if (inv.haGroups?.some((g) => g.serviceMeshId === meshId)) return true;
   if (inv.haGroups === undefined || inv.extensions === undefined || inv.appliances === undefined) return undefined;
-  // Ids and names are strings: an extension's missing (undefined) id or name matches none of them.
-  const mine = new Set<string | undefined>(
-    inv.appliances.filter((a) => a.serviceMeshId === meshId && isNeAppliance(a)).flatMap((a) => [a.id, a.name]),
+  // The parser writes '' for an id or name HCX did not report: a blank reference names nothing (as sameRef in
+  // ne-ha.ts), so it neither ties an extension to an appliance nor counts as grouped.
+  const named = (x: string | undefined): x is string => !!x;
+  const mine = new Set(
+    inv.appliances
+      .filter((a) => a.serviceMeshId === meshId && isNeAppliance(a))
+      .flatMap((a) => [a.id, a.name])
+      .filter(named),
   );
-  // A member without a name covers no name (as in hcx-network-extension-without-ha), not an empty one.
-  const grouped = new Set(inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName])));
-  return inv.extensions.some(
-    (e) => !e.haGroupId && [e.applianceId, e.applianceName].some((x) => mine.has(x) && !grouped.has(x)),
+  const grouped = new Set(
+    inv.haGroups.flatMap((g) => g.members.flatMap((mb) => [mb.applianceId, mb.applianceName])).filter(named),
   );
+  const ungrouped = inv.extensions.filter((e) => !e.haGroupId);
+  if (ungrouped.some((e) => [e.applianceId, e.applianceName].some((x) => named(x) && mine.has(x) && !grouped.has(x))))
+    return true;
+  // An extension without HA that names no appliance may run over this mesh's: cannot be told (never "not asked for").
+  return ungrouped.some((e) => !named(e.applianceId) && !named(e.applianceName)) ? undefined : false;
 }
 
 export const neHaPrerequisitesUnmet = defineRule({

@@ -136,20 +136,45 @@ describe('hcx-ne-ha-prerequisites-unmet', () => {
           extensions: [extension({ haGroupId: undefined })],
         },
       ],
-      [
-        'a nameless member of another group covers no empty appliance name',
-        {
-          appliances: [appliance(), neAppliance(1, { name: '' })],
-          haGroups: [haGroup({ serviceMeshId: 'mesh-2', members: [{ applianceId: 'other' }] })],
-          extensions: [extension({ haGroupId: undefined, applianceId: 'app-ne-9', applianceName: '' })],
-        },
-      ],
     ])('%s', (_, over) => {
       expect(one(N, wanted({ ...single, ...over }))).toMatchObject({
         status: 'fail',
         message: expect.stringContaining('1 Network Extension appliance(s) at this site'),
       });
     });
+  });
+
+  test.each<[string, Partial<Inventory>]>([
+    [
+      'the extension names no appliance, and an unreported member id elsewhere would have matched a blank one',
+      {
+        appliances: [appliance(), neAppliance(1, { name: '' }), neAppliance(2)],
+        haGroups: [
+          haGroup({
+            id: 'ha-9',
+            serviceMeshId: 'mesh-9',
+            members: [{ applianceId: '', applianceName: 'x', role: 'ACTIVE' }],
+          }),
+        ],
+        extensions: [extension({ haGroupId: undefined, applianceId: undefined, applianceName: '' })],
+      },
+    ],
+    [
+      'the extension names no appliance at all',
+      { haGroups: [], extensions: [extension({ haGroupId: undefined, applianceId: '', applianceName: undefined })] },
+    ],
+  ])('NE HA asked for cannot be told (%s) → unknown, never not_applicable', (_, over) => {
+    // HCX reports an unknown id or name as '': a blank reference names nothing, as in hcx-network-extension-without-ha.
+    expect(one(N, healthyConnector(over)).status).toBe('unknown');
+  });
+
+  test('a blank appliance name ties an extension to nothing: over another appliance, NE HA is not asked for', () => {
+    const inv = healthyConnector({
+      appliances: [appliance(), neAppliance(1, { name: '' })],
+      haGroups: [haGroup({ serviceMeshId: 'mesh-2', members: [{ applianceId: 'other' }] })],
+      extensions: [extension({ haGroupId: undefined, applianceId: 'app-ne-9', applianceName: '' })],
+    });
+    expect(one(N, inv).status).toBe('not_applicable');
   });
 
   test.each<[string, Partial<Inventory>]>([
