@@ -7,23 +7,19 @@ import { parseVersion } from './version';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const versionLiteral = z.string().refine((v) => parseVersion(v).ok, 'expected a numeric dotted version');
 
-const entrySchema = z
-  .object({
-    id: z.string().min(1),
-    label: z.string().min(1),
-    range: z.object({ min: versionLiteral, below: versionLiteral }),
-    released: isoDate.optional(),
-    support: z.enum(['dated', 'past', 'not-published']),
-    endOfSupport: isoDate.optional(),
-    endOfSupportNote: z.string().optional(),
-    endOfSupportAlternatives: z.array(z.object({ date: isoDate, source: z.string(), note: z.string() })).optional(),
-    builds: z.object({ connector: z.string().optional(), cloud: z.string().optional() }).optional(),
-    notes: z.array(z.string()),
-    sources: z.array(z.string()),
-  })
-  .refine((e) => (e.support === 'dated') === (e.endOfSupport !== undefined), {
-    message: 'endOfSupport is required exactly when support is "dated"',
-  });
+const entrySchema = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  range: z.object({ min: versionLiteral, below: versionLiteral }),
+  released: isoDate.optional(),
+  support: z.enum(['dated', 'past', 'not-published']),
+  endOfSupport: isoDate.optional(),
+  endOfSupportNote: z.string().optional(),
+  endOfSupportAlternatives: z.array(z.object({ date: isoDate, source: z.string(), note: z.string() })).optional(),
+  builds: z.object({ connector: z.string().optional(), cloud: z.string().optional() }).optional(),
+  notes: z.array(z.string()),
+  sources: z.array(z.string()),
+});
 
 const catalogSchema = z.object({
   schemaVersion: z.literal(1),
@@ -37,7 +33,8 @@ const catalogSchema = z.object({
   entries: z.array(entrySchema).min(1),
 });
 
-/** Validates catalog data (the bundled file, or one a test supplies) and orders it. Throws on a malformed file. */
+/** Validates catalog data (the bundled file, or one a test supplies) and orders it. Throws on a malformed file;
+ *  the checks that decide verdicts (a dated line has its date, ranges) are orderCatalog's, which loading runs too. */
 export function parseCatalog(data: unknown): LifecycleCatalog {
   const parsed: LifecycleCatalog = catalogSchema.parse(data);
   return orderCatalog(parsed);
