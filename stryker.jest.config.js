@@ -1,7 +1,9 @@
-/** StrykerJS runs the unit tests of the verdict core only (pure, no I/O): the tests of lib/rules, lib/findings,
- *  the HCX parser, the inventory assembly and the API validation. Every mutant runs the covering tests of these
- *  files; the other unit files (HTTP handlers over an in-memory store, infra, bench) import the whole app and
- *  would multiply the run time without being where these files' behaviour is pinned. */
+/** StrykerJS runs the tests where the verdict core's behaviour is pinned: the unit tests of lib/rules, lib/findings,
+ *  the HCX parser, the inventory assembly and the API validation, plus the HTTPS lab collection test, because what
+ *  inventory.ts does with a refused, slow, 5xx or half-answered HCX is only observable over the wire (the lab needs
+ *  no Azurite, and findRelatedTests loads it only for parse.ts and inventory.ts mutants). The other unit files (HTTP
+ *  handlers over an in-memory store, infra, bench) import the whole app and would multiply the run time without
+ *  being where these files' behaviour is pinned. */
 const root = require('./jest.config.js');
 const unit = root.projects.find((p) => p.displayName === 'unit');
 const { displayName: _name, testMatch: _all, ...config } = unit;
@@ -25,5 +27,6 @@ module.exports = {
     '<rootDir>/test/unit/collect-inventory.test.ts',
     '<rootDir>/test/unit/collect-avs.test.ts',
     '<rootDir>/test/unit/api-validate.test.ts',
+    '<rootDir>/test/integration/collect-lab.test.ts',
   ],
 };
