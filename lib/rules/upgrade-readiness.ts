@@ -76,7 +76,7 @@ export const managerConnectionUnhealthy = defineRule({
             S.nsx,
             'fail',
             'high',
-            `NSX Manager registration ${broken[0].url ?? ''} reports an error: ${broken[0].error}.`,
+            `${named('NSX Manager registration', broken[0].url)} reports an error: ${broken[0].error}.`,
             nev,
           ),
         );
@@ -118,7 +118,8 @@ export const managerConnectionUnhealthy = defineRule({
     else {
       const ae = inv.services.find((c) => lc(c.name) === 'appengine');
       const ev = { source: 'appliance' as const, appengine: ae?.result };
-      if (!ae || ae.result === undefined)
+      // A blank result reports no more of a state than a missing one.
+      if (!ae?.result?.trim())
         out.push(evaluation(CONN, inv, S.appengine, 'unknown', 'high', 'The app engine status was not reported.', ev));
       else if (ae.result.toUpperCase() !== 'RUNNING')
         out.push(
@@ -177,7 +178,12 @@ function requiredRegistration(inv: Inventory, s: Subject, regs: readonly Registr
   if (regs.length === 0) return evaluation(CONN, inv, s, 'fail', 'high', `The HCX Manager has no ${what}.`, ev);
   if (working.length === 0)
     return evaluation(CONN, inv, s, 'fail', 'high', `No working ${what}: ${regs[0].error}.`, ev);
-  return evaluation(CONN, inv, s, 'pass', 'info', `${what} ${working[0].url ?? ''} is healthy.`.replace('  ', ' '), ev);
+  return evaluation(CONN, inv, s, 'pass', 'info', `${named(what, working[0].url)} is healthy.`, ev);
+}
+
+/** A registration as the message names it: with its URL when it reports one (no gap where it does not). */
+function named(what: string, url: string | undefined): string {
+  return url ? `${what} ${url}` : what;
 }
 
 const PAIRS = allSubjects('site-pair', 'site pairs');

@@ -75,6 +75,236 @@ describe('hcx-manager-connection-unhealthy', () => {
     expect(Object.values(s).map((e) => e.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
     expect(run(CONN, healthyCloud())).toEqual([expect.objectContaining({ status: 'not_applicable' })]);
   });
+
+  test('vCenter: the message names what is missing or broken, and a pass names the working registration', () => {
+    expect(bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [] }) })).vcenter).toMatchObject({
+      status: 'fail',
+      severity: 'high',
+      message: 'The HCX Manager has no vCenter Server registration.',
+      evidence: { source: 'appliance', registrations: [] },
+    });
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({ registrations: regs({ vcenter: [{ url: 'https://vc', error: 'certificate expired' }] }) }),
+      ).vcenter,
+    ).toMatchObject({
+      message: 'No working vCenter Server registration: certificate expired.',
+      evidence: { source: 'appliance', registrations: [{ url: 'https://vc', error: 'certificate expired' }] },
+    });
+    expect(bySubject(CONN, healthyConnector()).vcenter).toEqual(
+      expect.objectContaining({
+        status: 'pass',
+        severity: 'info',
+        message: 'vCenter Server registration https://vc.corp.local is healthy.',
+        evidence: { source: 'appliance', registrations: [{ url: 'https://vc.corp.local', version: '8.0.3' }] },
+      }),
+    );
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [{ url: 'a', error: 'x' }, { url: 'b' }] }) }))
+        .vcenter.message,
+    ).toBe('vCenter Server registration b is healthy.');
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [{ version: '8.0.3' }] }) })).vcenter.message,
+    ).toBe('vCenter Server registration is healthy.');
+  });
+
+  test('NSX: the verdict says whether one is registered, names a broken one and lists them all as evidence', () => {
+    expect(bySubject(CONN, healthyConnector()).nsx).toEqual(
+      expect.objectContaining({
+        status: 'pass',
+        severity: 'info',
+        message: 'NSX Manager registration is healthy.',
+        evidence: { source: 'appliance', nsx: [{ url: 'https://nsx.corp.local', version: '4.2.1' }] },
+      }),
+    );
+    expect(bySubject(CONN, healthyConnector({ registrations: regs({ nsx: [] }) })).nsx).toEqual(
+      expect.objectContaining({
+        status: 'pass',
+        severity: 'info',
+        message: 'No NSX Manager is registered (optional).',
+        evidence: { source: 'appliance', nsx: [] },
+      }),
+    );
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          registrations: regs({
+            nsx: [
+              { url: 'https://nsx', version: '4.2.1' },
+              { url: 'https://nsx2', error: 'unauthorized' },
+            ],
+          }),
+        }),
+      ).nsx,
+    ).toEqual(
+      expect.objectContaining({
+        status: 'fail',
+        severity: 'high',
+        message: 'NSX Manager registration https://nsx2 reports an error: unauthorized.',
+        evidence: {
+          source: 'appliance',
+          nsx: [
+            { url: 'https://nsx', version: '4.2.1' },
+            { url: 'https://nsx2', error: 'unauthorized' },
+          ],
+        },
+      }),
+    );
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ nsx: [{ error: 'unauthorized' }] }) })).nsx.message,
+    ).toBe('NSX Manager registration reports an error: unauthorized.');
+  });
+
+  test('SSO: an empty list while the SSO login worked is unknown; without a working login it is a missing registration', () => {
+    expect(bySubject(CONN, healthyConnector({ registrations: regs({ lookupService: [] }) }))['lookup-service']).toEqual(
+      expect.objectContaining({
+        status: 'unknown',
+        severity: 'high',
+        message: 'The SSO lookup service registration was not reported, although the SSO login worked.',
+        evidence: { source: 'appliance', registrations: [] },
+      }),
+    );
+    const missing = {
+      status: 'fail',
+      severity: 'high',
+      message: 'The HCX Manager has no SSO lookup service registration.',
+    };
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          registrations: regs({ lookupService: [] }),
+          reachability: { hybridity: { ok: false, errorClass: 'auth' }, applianceManagement: { ok: true } },
+        }),
+      )['lookup-service'],
+    ).toMatchObject(missing);
+    // Only the 9443 interface was tried: no SSO login vouches for a registration.
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          registrations: regs({ lookupService: [] }),
+          reachability: { applianceManagement: { ok: true } },
+        }),
+      )['lookup-service'],
+    ).toMatchObject(missing);
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          registrations: regs({
+            lookupService: [{ url: 'https://psc/lookupservice/sdk', error: 'untrusted certificate' }],
+          }),
+        }),
+      )['lookup-service'],
+    ).toMatchObject({ status: 'fail', message: 'No working SSO lookup service registration: untrusted certificate.' });
+  });
+
+  test('app engine: the appengine component is judged whatever its case, and its state is the evidence', () => {
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          services: [
+            { name: 'web', result: 'RUNNING' },
+            { name: 'AppEngine', result: 'STOPPED' },
+          ],
+        }),
+      ).appengine,
+    ).toEqual(
+      expect.objectContaining({
+        status: 'fail',
+        severity: 'high',
+        message: 'The HCX app engine is STOPPED, not RUNNING.',
+        evidence: { source: 'appliance', appengine: 'STOPPED' },
+      }),
+    );
+    expect(bySubject(CONN, healthyConnector()).appengine).toEqual(
+      expect.objectContaining({
+        status: 'pass',
+        severity: 'info',
+        message: 'The HCX app engine is RUNNING.',
+        evidence: { source: 'appliance', appengine: 'RUNNING' },
+      }),
+    );
+  });
+
+  test('app engine: a component without a result, or with a blank one, is unknown (not reported), never a verdict', () => {
+    for (const services of [
+      [],
+      [{ name: 'web', result: 'RUNNING' }],
+      [{ name: 'appengine' }],
+      [{ name: 'appengine', result: ' ' }],
+    ])
+      expect(bySubject(CONN, healthyConnector({ services })).appengine).toMatchObject({
+        status: 'unknown',
+        severity: 'high',
+        message: 'The app engine status was not reported.',
+        evidence: { source: 'appliance' },
+      });
+  });
+
+  test('alerts: a fail counts the critical alerts, names the first and lists at most ten of them', () => {
+    const critical = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, severity: 'critical', message: `m${i}` }));
+    const alerts = bySubject(
+      CONN,
+      healthyConnector({ hcxAlerts: [{ id: 'w', severity: 'WARNING', message: 'disk 70%' }, ...critical] }),
+    ).alerts;
+    expect(alerts).toMatchObject({ status: 'fail', severity: 'high', message: 'HCX raises 12 critical alert(s): m0.' });
+    expect(alerts.evidence).toEqual({
+      source: 'hcx',
+      critical: critical.slice(0, 10).map(({ id, message }) => ({ id, message })),
+      total: 13,
+    });
+  });
+
+  test('alerts: only non-critical alerts → pass, with the total as evidence', () => {
+    expect(bySubject(CONN, healthyConnector()).alerts).toEqual(
+      expect.objectContaining({
+        status: 'pass',
+        severity: 'info',
+        message: 'HCX raises no critical alert.',
+        evidence: { source: 'hcx', critical: [], total: 1 },
+      }),
+    );
+  });
+
+  test('alerts: a build without the alerts API says so in the evidence; alerts that were collected are still judged', () => {
+    expect(bySubject(CONN, healthyConnector({ hcxAlerts: undefined, unsupported: ['hcxAlerts'] })).alerts).toEqual(
+      expect.objectContaining({
+        status: 'not_applicable',
+        severity: 'info',
+        message: 'This HCX build has no alerts API; the other connection checks still apply.',
+        evidence: { source: 'hcx', unsupported: 'hcxAlerts' },
+      }),
+    );
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({
+          hcxAlerts: [{ id: 'a', severity: 'critical', message: 'IX tunnel down' }],
+          unsupported: ['hcxAlerts'],
+        }),
+      ).alerts.status,
+    ).toBe('fail');
+  });
+
+  test('not collected: each unknown names the collection that is missing and where it comes from', () => {
+    const s = bySubject(
+      CONN,
+      healthyConnector({ registrations: undefined, services: undefined, hcxAlerts: undefined }),
+    );
+    for (const id of ['vcenter', 'nsx', 'lookup-service'])
+      expect(s[id]).toMatchObject({
+        status: 'unknown',
+        message: expect.stringMatching(/^Cannot evaluate: registrations was not collected/),
+        evidence: { source: 'appliance', missing: ['registrations'] },
+      });
+    expect(s.appengine).toMatchObject({ evidence: { source: 'appliance', missing: ['services'] } });
+    expect(s.alerts).toMatchObject({ evidence: { source: 'hcx', missing: ['hcxAlerts'] } });
+  });
 });
 
 describe('hcx-site-pair-unhealthy', () => {
