@@ -320,9 +320,72 @@ describe('hcx-site-pair-unhealthy', () => {
       subjectKind: 'site-pair',
     });
   });
+  test('the site pair is named by its name, else its URL, else its endpoint id', () => {
+    const id = sitePair().id;
+    const names = (over: Parameters<typeof sitePair>[0]) =>
+      run(P, healthyConnector({ sitePairs: [sitePair(over)] })).map((e) => [e.subjectId, e.subjectName]);
+    expect(names({})).toEqual([[id, 'avs-cloud']]);
+    expect(names({ name: undefined })).toEqual([[id, 'https://hcx.abc.westeurope.avs.azure.com']]);
+    expect(names({ name: undefined, url: undefined })).toEqual([[id, id]]);
+  });
+  test('an error or a faulty status fails high, quoting what the pairing reports, with the pairing as evidence', () => {
+    expect(
+      run(P, healthyConnector({ sitePairs: [sitePair({ status: 'CONNECTED', error: 'remote unreachable' })] }))[0],
+    ).toEqual(
+      expect.objectContaining({
+        status: 'fail',
+        severity: 'high',
+        message: 'Site pair avs-cloud reports an error: remote unreachable.',
+        evidence: {
+          source: 'hcx',
+          url: 'https://hcx.abc.westeurope.avs.azure.com',
+          status: 'CONNECTED',
+          error: 'remote unreachable',
+          remoteVersion: '4.11.3',
+        },
+      }),
+    );
+    expect(run(P, healthyConnector({ sitePairs: [sitePair({ status: 'DISCONNECTED' })] }))[0]).toMatchObject({
+      status: 'fail',
+      severity: 'high',
+      message: 'Site pair avs-cloud reports status DISCONNECTED.',
+    });
+  });
+  test('a remote version that cannot be read fails high and says why', () => {
+    expect(run(P, healthyConnector({ sitePairs: [sitePair({ remoteVersion: undefined })] }))[0]).toMatchObject({
+      status: 'fail',
+      severity: 'high',
+      message:
+        "The remote site's version cannot be read through site pair avs-cloud (the remote site of avs-cloud did not report a version): the pairing is not healthy.",
+    });
+  });
+  test('a status that is neither known healthy nor faulty is unknown, pointing at the HCX UI', () => {
+    expect(run(P, healthyConnector({ sitePairs: [sitePair({ status: 'PENDING' })] }))[0]).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message:
+        'Site pair avs-cloud reports status PENDING, which is not a known healthy state; confirm it in the HCX UI (Infrastructure > Site Pairing).',
+    });
+  });
+  test('a healthy pairing passes with its status (or "reachable" when it reports none) and the remote version', () => {
+    expect(run(P, healthyConnector({ sitePairs: [sitePair({ status: 'CONNECTED' })] }))[0]).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      message: 'Site pair avs-cloud is CONNECTED (remote HCX 4.11.3).',
+    });
+    expect(run(P, healthyConnector())[0]).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      message: 'Site pair avs-cloud is reachable (remote HCX 4.11.3).',
+    });
+  });
   test('not collected → * unknown', () => {
     expect(run(P, healthyConnector({ sitePairs: undefined }))).toEqual([
-      expect.objectContaining({ subjectId: '*', status: 'unknown' }),
+      expect.objectContaining({
+        subjectId: '*',
+        status: 'unknown',
+        evidence: { source: 'hcx', missing: ['sitePairs'] },
+      }),
     ]);
   });
 });
