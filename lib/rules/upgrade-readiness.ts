@@ -145,6 +145,8 @@ export const managerConnectionUnhealthy = defineRule({
     } else if (inv.hcxAlerts === undefined) out.push(notCollected(CONN, inv, S.alerts, 'hcxAlerts'));
     else {
       const critical = inv.hcxAlerts.filter((a) => lc(a.severity) === 'critical');
+      // The alerts API is undocumented: an alert without a severity may be the critical one, so it cannot pass.
+      const unrated = inv.hcxAlerts.filter((a) => !a.severity?.trim());
       const ev = {
         source: 'hcx' as const,
         critical: critical.slice(0, 10).map((a) => ({ id: a.id, message: a.message })),
@@ -160,6 +162,18 @@ export const managerConnectionUnhealthy = defineRule({
             'high',
             `HCX raises ${critical.length} critical alert(s): ${critical[0].message ?? critical[0].id}.`,
             ev,
+          ),
+        );
+      else if (unrated.length)
+        out.push(
+          evaluation(
+            CONN,
+            inv,
+            S.alerts,
+            'unknown',
+            'high',
+            `HCX raises ${unrated.length} alert(s) without a severity (first: ${unrated[0].message ?? unrated[0].id}): whether one is critical cannot be told.`,
+            { ...ev, unrated: unrated.slice(0, 10).map((a) => a.id) },
           ),
         );
       else out.push(evaluation(CONN, inv, S.alerts, 'pass', 'info', 'HCX raises no critical alert.', ev));

@@ -271,6 +271,45 @@ describe('hcx-manager-connection-unhealthy', () => {
     );
   });
 
+  test('alerts: an alert whose severity was not reported may be critical → unknown, never "no critical alert"', () => {
+    for (const severity of [undefined, ' ']) {
+      const alerts = bySubject(
+        CONN,
+        healthyConnector({
+          hcxAlerts: [
+            { id: 'w', severity: 'WARNING', message: 'disk 70%' },
+            { id: 'x', severity, message: 'IX tunnel down' },
+            { id: 'y' },
+          ],
+        }),
+      ).alerts;
+      expect(alerts).toEqual(
+        expect.objectContaining({
+          status: 'unknown',
+          severity: 'high',
+          message:
+            'HCX raises 2 alert(s) without a severity (first: IX tunnel down): whether one is critical cannot be told.',
+          evidence: { source: 'hcx', critical: [], unrated: ['x', 'y'], total: 3 },
+        }),
+      );
+    }
+    expect(bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'y' }] })).alerts.message).toBe(
+      'HCX raises 1 alert(s) without a severity (first: y): whether one is critical cannot be told.',
+    );
+    const many = Array.from({ length: 12 }, (_, i) => ({ id: `u${i}` }));
+    expect(bySubject(CONN, healthyConnector({ hcxAlerts: many })).alerts).toMatchObject({
+      message: expect.stringMatching(/^HCX raises 12 alert\(s\) without a severity/),
+      evidence: { unrated: many.slice(0, 10).map((a) => a.id) },
+    });
+    // A critical alert settles it whatever the others say.
+    expect(
+      bySubject(
+        CONN,
+        healthyConnector({ hcxAlerts: [{ id: 'y' }, { id: 'c', severity: 'Critical', message: 'NE down' }] }),
+      ).alerts.status,
+    ).toBe('fail');
+  });
+
   test('alerts: a build without the alerts API says so in the evidence; alerts that were collected are still judged', () => {
     expect(bySubject(CONN, healthyConnector({ hcxAlerts: undefined, unsupported: ['hcxAlerts'] })).alerts).toEqual(
       expect.objectContaining({
