@@ -350,12 +350,14 @@ export function applianceTunnels(
   const total = metric?.tunnelTotal ?? a.tunnelTotal;
   const active = metric?.tunnelActive ?? a.tunnelActive;
   const evidence = { appliance: a.name, type: a.type, state: a.state, tunnelsActive: active, tunnelsTotal: total };
+  // One test for "both counts reported", shared by the two uses below (it also narrows both for the compiler).
+  const counted = total !== undefined && active !== undefined;
   // An unfamiliar state (hcx-api.md §14.3: values undocumented) is unknown unless its tunnels prove it up.
-  const provenUp = total !== undefined && active !== undefined && total > 0 && active >= total;
+  const provenUp = counted && total > 0 && active >= total;
   if (state === 'unknown' && !(TUNNELLED.test(a.type) && provenUp))
     unknowns.push(`appliance ${a.name} reports state ${a.state}`);
   if (!TUNNELLED.test(a.type)) return { problems, unknowns, evidence };
-  if (total !== undefined && active !== undefined) {
+  if (counted) {
     if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);
     else if (active < total) problems.push(`appliance ${a.name} has ${active}/${total} tunnels up`);
   } else if (inv.tunnelMetrics === undefined) {
