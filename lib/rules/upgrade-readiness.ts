@@ -461,10 +461,14 @@ export const operationsQueued = defineRule({
   hcxDependent: true,
   naSubject: MANAGER,
   evaluate(inv: Inventory): Evaluation[] {
-    const tasks = (inv.serviceMeshes ?? [])
-      .filter((m) => m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status))
-      .map((m) => `${m.lastTask?.type ?? 'task'} on mesh ${m.name} is ${m.lastTask?.status}`);
-    const scheduled = (inv.migrations ?? []).filter((m) => m.scheduled === true && migrationPhase(m) !== 'done');
+    // `?.` then `?? []` (not `(x ?? []).`): an uncollected list stays empty here and is reported as missing below.
+    const tasks =
+      inv.serviceMeshes?.flatMap((m) =>
+        m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status)
+          ? [`${m.lastTask.type ?? 'task'} on mesh ${m.name} is ${m.lastTask.status}`]
+          : [],
+      ) ?? [];
+    const scheduled = inv.migrations?.filter((m) => m.scheduled === true && migrationPhase(m) !== 'done') ?? [];
     const found = [...tasks];
     if (scheduled.length)
       found.push(
