@@ -338,6 +338,77 @@ describe('hcx-migrations-in-progress', () => {
     expect(run(G, healthyCloud({ migrations: [] }))[0].status).toBe('pass');
     expect(run(G, healthyCloud({ migrations: undefined }))[0].status).toBe('unknown');
   });
+  test('not collected → unknown naming migrations', () => {
+    expect(run(G, healthyCloud({ migrations: undefined }))[0]).toMatchObject({
+      message: expect.stringMatching(/migrations was not collected/),
+      evidence: { missing: ['migrations'] },
+    });
+  });
+  test('a running migration fails, naming the first by VM (else id) and state, with a sample of at most ten', () => {
+    const migrations = [
+      { id: 'm-1', state: 'MIGRATING', entityName: 'vm-1' },
+      { id: 'm-2', state: 'MIGRATED', entityName: 'vm-2' },
+      ...Array.from({ length: 10 }, (_, i) => ({ id: `m-q${i}`, state: 'QUEUED' })),
+    ];
+    const e = run(G, healthyCloud({ migrations }))[0];
+    expect(e).toMatchObject({
+      subjectId: 'manager',
+      status: 'fail',
+      severity: 'low',
+      message: '11 migration(s) are not finished (e.g. vm-1, MIGRATING); no upgrade may start while they run.',
+      evidence: { source: 'hcx', inProgress: 11, withoutState: 0 },
+    });
+    const sample = e.evidence.sample as unknown[];
+    expect(sample).toHaveLength(10);
+    expect(sample.slice(0, 2)).toEqual([
+      { migration: 'vm-1', state: 'MIGRATING' },
+      { migration: 'm-q0', state: 'QUEUED' },
+    ]);
+  });
+  test('a migration the newer API reports not done is running even without a state', () => {
+    expect(run(G, healthyCloud({ migrations: [{ id: 'm-9', done: false }] }))[0]).toMatchObject({
+      status: 'fail',
+      message: '1 migration(s) are not finished (e.g. m-9); no upgrade may start while they run.',
+    });
+  });
+  test('a migration with a blank state is unknown (low), named, never a pass', () => {
+    expect(
+      run(
+        G,
+        healthyCloud({
+          migrations: [
+            { id: 'm-1', state: ' ', entityName: 'vm-1' },
+            { id: 'm-2', state: '' },
+          ],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'unknown',
+      severity: 'low',
+      message: '2 migration(s) report no state (e.g. vm-1); cannot rule out one in progress.',
+      evidence: { inProgress: 0, withoutState: 2 },
+    });
+  });
+  test('finished migrations pass as info: terminal states in any case or padding, done flags and drafts', () => {
+    expect(
+      run(
+        G,
+        healthyCloud({
+          migrations: [
+            { id: '1', state: ' migrated ' },
+            { id: '2', state: 'MIGRATE_CANCELLED' },
+            { id: '3', state: 'MIGRATING', done: true },
+            { id: '4', state: 'MIGRATING', draft: true },
+          ],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      message: 'No migration is in progress.',
+      evidence: { inProgress: 0, sample: [], withoutState: 0 },
+    });
+  });
 });
 
 // Imported here rather than at the top so that this block merges without touching the file's shared header.
@@ -360,6 +431,80 @@ describe('applianceTunnels (shared with the upgrade checklist, which reports pro
     expect(read(counts)).toMatchObject({
       problems: [problem],
       unknowns: ['appliance sm-avs-IX-I1 reports state SLEEPY'],
+    });
+  });
+});
+
+describe('hcx-operations-queued', () => {
+  const Q = 'hcx-operations-queued';
+  const task = (lastTask: { type?: string; status?: string }) => [mesh({ lastTask })];
+  test('nothing queued → pass (info)', () => {
+    expect(run(Q, healthyConnector())[0]).toMatchObject({
+      subjectId: 'manager',
+      status: 'pass',
+      severity: 'info',
+      message: 'No Service Mesh task or scheduled migration is pending.',
+      evidence: { source: 'hcx', tasks: [], scheduledMigrations: 0 },
+    });
+  });
+  test('a queued or running mesh task and a scheduled migration fail (low), each named', () => {
+    expect(
+      run(
+        Q,
+        healthyConnector({
+          serviceMeshes: task({ type: 'resyncServiceMesh', status: 'RUNNING' }),
+          migrations: [{ id: 'm-1', scheduled: true, state: 'QUEUED', entityName: 'vm-1' }],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'fail',
+      severity: 'low',
+      message:
+        'HCX operations are queued or running: resyncServiceMesh on mesh sm-avs is RUNNING; ' +
+        '1 migration(s) scheduled or waiting for their window (e.g. vm-1).',
+      evidence: { tasks: ['resyncServiceMesh on mesh sm-avs is RUNNING'], scheduledMigrations: 1 },
+    });
+    expect(run(Q, healthyConnector({ serviceMeshes: task({ status: 'QUEUED' }) }))[0].message).toBe(
+      'HCX operations are queued or running: task on mesh sm-avs is QUEUED.',
+    );
+  });
+  test('finished tasks, finished or draft scheduled migrations and unscheduled running ones are not queued operations', () => {
+    expect(
+      run(
+        Q,
+        healthyConnector({
+          serviceMeshes: task({ type: 'resyncServiceMesh', status: 'SUCCESS' }),
+          migrations: [
+            { id: '1', scheduled: true, state: 'MIGRATED' },
+            { id: '2', scheduled: true, done: true },
+            { id: '3', scheduled: true, draft: true },
+            { id: '4', state: 'MIGRATING' },
+          ],
+        }),
+      )[0].status,
+    ).toBe('pass');
+  });
+  test('a list not collected → unknown (low) naming it, never a pass', () => {
+    const e = (over: Partial<Inventory>) => run(Q, healthyConnector(over))[0];
+    expect(e({ serviceMeshes: undefined })).toMatchObject({
+      status: 'unknown',
+      severity: 'low',
+      message: 'Cannot rule out queued HCX operations: serviceMeshes not collected.',
+      evidence: { missing: ['serviceMeshes'] },
+    });
+    expect(e({ migrations: undefined }).message).toBe(
+      'Cannot rule out queued HCX operations: migrations not collected.',
+    );
+    expect(e({ serviceMeshes: undefined, migrations: undefined }).message).toBe(
+      'Cannot rule out queued HCX operations: serviceMeshes and migrations not collected.',
+    );
+  });
+  test('what was collected still fails when the other list is missing', () => {
+    expect(
+      run(Q, healthyConnector({ serviceMeshes: undefined, migrations: [{ id: 'm-1', scheduled: true }] }))[0],
+    ).toMatchObject({
+      status: 'fail',
+      message: 'HCX operations are queued or running: 1 migration(s) scheduled or waiting for their window (e.g. m-1).',
     });
   });
 });
