@@ -272,11 +272,15 @@ export const serviceMeshDegraded = defineRule({
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];
       const unknowns: string[] = [];
-      if (m.state === undefined) unknowns.push('mesh state not reported');
-      else if (m.state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
+      // The parser passes the wire's strings as sent: a blank state was not reported, and padding is not a fault
+      // (the same reading as the upgrade checklist).
+      const state = m.state?.trim();
+      if (!state) unknowns.push('mesh state not reported');
+      else if (state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
       for (const st of m.serviceStatuses ?? []) {
-        if (st.status.trim() === '') unknowns.push(`service ${st.name || '(unnamed)'} reports no status`);
-        else if (!HEALTHY_SERVICE.test(st.status))
+        const status = st.status.trim();
+        if (status === '') unknowns.push(`service ${st.name || '(unnamed)'} reports no status`);
+        else if (!HEALTHY_SERVICE.test(status))
           problems.push(`service ${st.name} is ${st.status}${st.reason?.length ? ` (${st.reason.join('; ')})` : ''}`);
       }
       if (m.lastTask?.status && /fail/i.test(m.lastTask.status))

@@ -319,6 +319,22 @@ describe('hcx-service-mesh-degraded', () => {
       )[0].status,
     ).toBe('unknown');
   });
+  const oneMesh = (over: Parameters<typeof mesh>[0]) => run(M, healthyConnector({ serviceMeshes: [mesh(over)] }))[0];
+  test('a blank mesh state is not reported (unknown), not a failed state', () => {
+    expect(oneMesh({ state: ' ' })).toMatchObject({
+      status: 'unknown',
+      message: expect.stringMatching(/: mesh state not reported\./),
+    });
+  });
+  test('padding around COMMITTED or around a healthy service status is still healthy', () => {
+    expect(oneMesh({ state: ' COMMITTED ', serviceStatuses: [{ name: 'INTERCONNECT', status: ' UP ' }] }).status).toBe(
+      'pass',
+    );
+    expect(oneMesh({ state: 'COMMITTED', serviceStatuses: [{ name: 'INTERCONNECT', status: 'UP\n' }] }).status).toBe(
+      'pass',
+    );
+    expect(oneMesh({ state: ' COMMITTED\t' }).status).toBe('pass');
+  });
 });
 
 describe('hcx-migrations-in-progress', () => {
