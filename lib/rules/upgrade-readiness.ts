@@ -292,11 +292,15 @@ export const serviceMeshDegraded = defineRule({
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];
       const unknowns: string[] = [];
-      if (m.state === undefined) unknowns.push('mesh state not reported');
-      else if (m.state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
+      // The parser passes the wire's strings as sent: a blank state was not reported, and padding is not a fault
+      // (the same reading as the upgrade checklist).
+      const state = m.state?.trim();
+      if (!state) unknowns.push('mesh state not reported');
+      else if (state.toUpperCase() !== 'COMMITTED') problems.push(`state ${m.state}`);
       for (const st of m.serviceStatuses ?? []) {
-        if (st.status.trim() === '') unknowns.push(`service ${st.name || '(unnamed)'} reports no status`);
-        else if (!HEALTHY_SERVICE.test(st.status))
+        const status = st.status.trim();
+        if (status === '') unknowns.push(`service ${st.name || '(unnamed)'} reports no status`);
+        else if (!HEALTHY_SERVICE.test(status))
           problems.push(`service ${st.name} is ${st.status}${st.reason?.length ? ` (${st.reason.join('; ')})` : ''}`);
       }
       if (m.lastTask?.status && /fail/i.test(m.lastTask.status))
@@ -370,12 +374,14 @@ export function applianceTunnels(
   const total = metric?.tunnelTotal ?? a.tunnelTotal;
   const active = metric?.tunnelActive ?? a.tunnelActive;
   const evidence = { appliance: a.name, type: a.type, state: a.state, tunnelsActive: active, tunnelsTotal: total };
+  // One test for "both counts reported", shared by the two uses below (it also narrows both for the compiler).
+  const counted = total !== undefined && active !== undefined;
   // An unfamiliar state (hcx-api.md §14.3: values undocumented) is unknown unless its tunnels prove it up.
-  const provenUp = total !== undefined && active !== undefined && total > 0 && active >= total;
+  const provenUp = counted && total > 0 && active >= total;
   if (state === 'unknown' && !(TUNNELLED.test(a.type) && provenUp))
     unknowns.push(`appliance ${a.name} reports state ${a.state}`);
   if (!TUNNELLED.test(a.type)) return { problems, unknowns, evidence };
-  if (total !== undefined && active !== undefined) {
+  if (counted) {
     if (total === 0) problems.push(`appliance ${a.name} has no tunnel`);
     else if (active < total) problems.push(`appliance ${a.name} has ${active}/${total} tunnels up`);
   } else if (inv.tunnelMetrics === undefined) {
@@ -479,10 +485,14 @@ export const operationsQueued = defineRule({
   hcxDependent: true,
   naSubject: MANAGER,
   evaluate(inv: Inventory): Evaluation[] {
-    const tasks = (inv.serviceMeshes ?? [])
-      .filter((m) => m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status))
-      .map((m) => `${m.lastTask?.type ?? 'task'} on mesh ${m.name} is ${m.lastTask?.status}`);
-    const scheduled = (inv.migrations ?? []).filter((m) => m.scheduled === true && migrationPhase(m) !== 'done');
+    // `?.` then `?? []` (not `(x ?? []).`): an uncollected list stays empty here and is reported as missing below.
+    const tasks =
+      inv.serviceMeshes?.flatMap((m) =>
+        m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status)
+          ? [`${m.lastTask.type ?? 'task'} on mesh ${m.name} is ${m.lastTask.status}`]
+          : [],
+      ) ?? [];
+    const scheduled = inv.migrations?.filter((m) => m.scheduled === true && migrationPhase(m) !== 'done') ?? [];
     const found = [...tasks];
     if (scheduled.length)
       found.push(

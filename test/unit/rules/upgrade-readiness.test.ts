@@ -479,6 +479,194 @@ describe('hcx-service-mesh-degraded', () => {
       status: 'unknown',
     });
   });
+  test('meshes not collected → the message and evidence name serviceMeshes', () => {
+    expect(run(M, healthyConnector({ serviceMeshes: undefined }))[0]).toMatchObject({
+      message: expect.stringMatching(/serviceMeshes was not collected/),
+      evidence: { missing: ['serviceMeshes'] },
+    });
+  });
+  test('a healthy mesh passes as info, reported as its own service-mesh subject with its appliances as evidence', () => {
+    expect(run(M, healthyConnector({ appliances: [appliance()] }))).toEqual([
+      expect.objectContaining({
+        subjectId: 'mesh-1',
+        subjectName: 'sm-avs',
+        subjectKind: 'service-mesh',
+        status: 'pass',
+        severity: 'info',
+        message: 'Service Mesh sm-avs is committed, its appliances are up and every tunnel is active.',
+        evidence: {
+          source: 'hcx',
+          state: 'COMMITTED',
+          serviceStatuses: mesh().serviceStatuses,
+          lastTask: undefined,
+          appliances: [
+            { appliance: 'sm-avs-IX-I1', type: 'HCX-WAN-IX', state: 'UP', tunnelsActive: 2, tunnelsTotal: 2 },
+          ],
+        },
+      }),
+    ]);
+  });
+  test('a mesh that reports no per-service statuses is judged on its state and appliances', () => {
+    expect(run(M, healthyConnector({ serviceMeshes: [mesh({ serviceStatuses: undefined })] }))[0].status).toBe('pass');
+  });
+  test('every problem is named in the fail message: service reasons, the failed task with and without its type', () => {
+    const one = (over: Parameters<typeof mesh>[0]) => run(M, healthyConnector({ serviceMeshes: [mesh(over)] }))[0];
+    expect(
+      one({
+        serviceStatuses: [
+          { name: 'NETWORK_EXTENSION', status: 'DOWN', reason: ['NE appliance down', 'tunnel lost'] },
+          { name: 'INTERCONNECT', status: 'DEGRADED' },
+        ],
+        lastTask: { type: 'resyncServiceMesh', status: 'FAILED' },
+      }).message,
+    ).toBe(
+      'Service Mesh sm-avs is degraded: service NETWORK_EXTENSION is DOWN (NE appliance down; tunnel lost); ' +
+        'service INTERCONNECT is DEGRADED; its last interconnect task (resyncServiceMesh) FAILED.',
+    );
+    expect(one({ lastTask: { status: 'FAILED' } })).toMatchObject({
+      status: 'fail',
+      message: 'Service Mesh sm-avs is degraded: its last interconnect task FAILED.',
+    });
+  });
+  test('a blank service status is unknown (high), naming the service or "(unnamed)", with what is missing as evidence', () => {
+    const e = run(
+      M,
+      healthyConnector({
+        serviceMeshes: [
+          mesh({
+            state: undefined,
+            serviceStatuses: [
+              { name: 'INTERCONNECT', status: '  ' },
+              { name: '', status: '' },
+            ],
+          }),
+        ],
+      }),
+    )[0];
+    const missing = [
+      'mesh state not reported',
+      'service INTERCONNECT reports no status',
+      'service (unnamed) reports no status',
+    ];
+    expect(e).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message: `Cannot confirm Service Mesh sm-avs is healthy: ${missing.join('; ')}. What was not reported is never read as healthy.`,
+      evidence: { source: 'hcx', missing },
+    });
+  });
+  test('appliances not collected → unknown that says so', () => {
+    expect(run(M, healthyConnector({ appliances: undefined }))[0].message).toMatch(/: appliances not collected\./);
+  });
+  test('an appliance of another mesh does not count against this one', () => {
+    const s = bySubject(
+      M,
+      healthyConnector({
+        serviceMeshes: [mesh(), mesh({ id: 'mesh-2', name: 'sm-other' })],
+        appliances: [
+          appliance(),
+          appliance({ id: 'app-ix-2', name: 'other-IX', serviceMeshId: 'mesh-2', state: 'DOWN' }),
+        ],
+      }),
+    );
+    expect(s['mesh-1'].status).toBe('pass');
+    expect(s['mesh-2']).toMatchObject({ status: 'fail', message: expect.stringMatching(/appliance other-IX is DOWN/) });
+  });
+  test("the interconnect metrics of the mesh's own appliance are read, not another appliance's", () => {
+    const e = run(
+      M,
+      healthyConnector({
+        appliances: [appliance()],
+        tunnelMetrics: [
+          { applianceId: 'app-other', tunnelTotal: 2, tunnelActive: 0 },
+          { applianceId: 'app-ix-1', overallStatus: 'DOWN', tunnelTotal: 2, tunnelActive: 2 },
+        ],
+      }),
+    )[0];
+    expect(e).toMatchObject({
+      status: 'fail',
+      message: 'Service Mesh sm-avs is degraded: appliance sm-avs-IX-I1 reports DOWN.',
+    });
+  });
+  test('tunnel counts nobody reported → unknown, saying whether the metrics were not collected, not offered or silent', () => {
+    const msg = (over: Partial<Inventory>) =>
+      run(
+        M,
+        healthyConnector({ appliances: [appliance({ tunnelTotal: undefined, tunnelActive: undefined })], ...over }),
+      )[0].message;
+    expect(msg({})).toMatch(/: tunnel status of sm-avs-IX-I1 not collected \(interconnect metrics not collected\)\./);
+    expect(msg({ unsupported: ['tunnelMetrics'] })).toMatch(
+      /: tunnel status of sm-avs-IX-I1 not collected \(interconnect metrics not offered by this HCX build\)\./,
+    );
+    expect(msg({ tunnelMetrics: [] })).toMatch(/: tunnel status of sm-avs-IX-I1 not reported\./);
+  });
+  test.each([
+    ['only the active count', { tunnelTotal: undefined, tunnelActive: 2 }],
+    ['only the total', { tunnelTotal: 2, tunnelActive: undefined }],
+  ])('an appliance reporting %s is unknown, never up', (_, counts) => {
+    expect(run(M, healthyConnector({ appliances: [appliance(counts)] }))[0]).toMatchObject({
+      status: 'unknown',
+      message: expect.stringMatching(/tunnel status of sm-avs-IX-I1 not collected/),
+    });
+  });
+  test('an unfamiliar appliance state is unknown and named, unless its tunnels prove it up', () => {
+    const e = (over: Parameters<typeof appliance>[0]) =>
+      run(M, healthyConnector({ appliances: [appliance({ state: 'SLEEPY', ...over })] }))[0];
+    expect(e({}).status).toBe('pass');
+    expect(e({ tunnelTotal: undefined, tunnelActive: undefined }).message).toMatch(
+      /: appliance sm-avs-IX-I1 reports state SLEEPY; tunnel status of sm-avs-IX-I1 not collected/,
+    );
+  });
+  test('an appliance without tunnels (WAN-Opt) is judged on its state alone', () => {
+    const wanopt = (state: string) =>
+      run(
+        M,
+        healthyConnector({
+          appliances: [
+            appliance(),
+            appliance({
+              id: 'app-wo',
+              name: 'sm-avs-WO-I1',
+              type: 'HCX-WAN-OPT',
+              state,
+              tunnelTotal: undefined,
+              tunnelActive: undefined,
+            }),
+          ],
+        }),
+      )[0];
+    expect(wanopt('UP').status).toBe('pass');
+    expect(wanopt('SLEEPY')).toMatchObject({
+      status: 'unknown',
+      message: expect.stringMatching(/: appliance sm-avs-WO-I1 reports state SLEEPY\. /),
+    });
+  });
+  test('tunnel counts do not vouch for an unfamiliar state of an appliance that carries no tunnels', () => {
+    expect(
+      run(
+        M,
+        healthyConnector({
+          appliances: [appliance({ type: 'HCX-WAN-OPT', state: 'SLEEPY', tunnelTotal: 2, tunnelActive: 2 })],
+        }),
+      )[0].status,
+    ).toBe('unknown');
+  });
+  const oneMesh = (over: Parameters<typeof mesh>[0]) => run(M, healthyConnector({ serviceMeshes: [mesh(over)] }))[0];
+  test('a blank mesh state is not reported (unknown), not a failed state', () => {
+    expect(oneMesh({ state: ' ' })).toMatchObject({
+      status: 'unknown',
+      message: expect.stringMatching(/: mesh state not reported\./),
+    });
+  });
+  test('padding around COMMITTED or around a healthy service status is still healthy', () => {
+    expect(oneMesh({ state: ' COMMITTED ', serviceStatuses: [{ name: 'INTERCONNECT', status: ' UP ' }] }).status).toBe(
+      'pass',
+    );
+    expect(oneMesh({ state: 'COMMITTED', serviceStatuses: [{ name: 'INTERCONNECT', status: 'UP\n' }] }).status).toBe(
+      'pass',
+    );
+    expect(oneMesh({ state: ' COMMITTED\t' }).status).toBe('pass');
+  });
 });
 
 describe('hcx-migrations-in-progress', () => {
@@ -497,5 +685,174 @@ describe('hcx-migrations-in-progress', () => {
     ).toMatchObject({ status: 'fail', severity: 'low' });
     expect(run(G, healthyCloud({ migrations: [] }))[0].status).toBe('pass');
     expect(run(G, healthyCloud({ migrations: undefined }))[0].status).toBe('unknown');
+  });
+  test('not collected → unknown naming migrations', () => {
+    expect(run(G, healthyCloud({ migrations: undefined }))[0]).toMatchObject({
+      message: expect.stringMatching(/migrations was not collected/),
+      evidence: { missing: ['migrations'] },
+    });
+  });
+  test('a running migration fails, naming the first by VM (else id) and state, with a sample of at most ten', () => {
+    const migrations = [
+      { id: 'm-1', state: 'MIGRATING', entityName: 'vm-1' },
+      { id: 'm-2', state: 'MIGRATED', entityName: 'vm-2' },
+      ...Array.from({ length: 10 }, (_, i) => ({ id: `m-q${i}`, state: 'QUEUED' })),
+    ];
+    const e = run(G, healthyCloud({ migrations }))[0];
+    expect(e).toMatchObject({
+      subjectId: 'manager',
+      status: 'fail',
+      severity: 'low',
+      message: '11 migration(s) are not finished (e.g. vm-1, MIGRATING); no upgrade may start while they run.',
+      evidence: { source: 'hcx', inProgress: 11, withoutState: 0 },
+    });
+    const sample = e.evidence.sample as unknown[];
+    expect(sample).toHaveLength(10);
+    expect(sample.slice(0, 2)).toEqual([
+      { migration: 'vm-1', state: 'MIGRATING' },
+      { migration: 'm-q0', state: 'QUEUED' },
+    ]);
+  });
+  test('a migration the newer API reports not done is running even without a state', () => {
+    expect(run(G, healthyCloud({ migrations: [{ id: 'm-9', done: false }] }))[0]).toMatchObject({
+      status: 'fail',
+      message: '1 migration(s) are not finished (e.g. m-9); no upgrade may start while they run.',
+    });
+  });
+  test('a migration with a blank state is unknown (low), named, never a pass', () => {
+    expect(
+      run(
+        G,
+        healthyCloud({
+          migrations: [
+            { id: 'm-1', state: ' ', entityName: 'vm-1' },
+            { id: 'm-2', state: '' },
+          ],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'unknown',
+      severity: 'low',
+      message: '2 migration(s) report no state (e.g. vm-1); cannot rule out one in progress.',
+      evidence: { inProgress: 0, withoutState: 2 },
+    });
+  });
+  test('finished migrations pass as info: terminal states in any case or padding, done flags and drafts', () => {
+    expect(
+      run(
+        G,
+        healthyCloud({
+          migrations: [
+            { id: '1', state: ' migrated ' },
+            { id: '2', state: 'MIGRATE_CANCELLED' },
+            { id: '3', state: 'MIGRATING', done: true },
+            { id: '4', state: 'MIGRATING', draft: true },
+          ],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'pass',
+      severity: 'info',
+      message: 'No migration is in progress.',
+      evidence: { inProgress: 0, sample: [], withoutState: 0 },
+    });
+  });
+});
+
+// Imported here rather than at the top so that this block merges without touching the file's shared header.
+import { applianceTunnels } from '../../../lib/rules/upgrade-readiness';
+
+describe('applianceTunnels (shared with the upgrade checklist, which reports problems and unknowns side by side)', () => {
+  const read = (over: Parameters<typeof appliance>[0]) =>
+    applianceTunnels(healthyConnector(), appliance({ state: 'SLEEPY', ...over }));
+  test('tunnels that are all up vouch for an unfamiliar state', () => {
+    expect(read({})).toEqual({
+      problems: [],
+      unknowns: [],
+      evidence: { appliance: 'sm-avs-IX-I1', type: 'HCX-WAN-IX', state: 'SLEEPY', tunnelsActive: 2, tunnelsTotal: 2 },
+    });
+  });
+  test.each([
+    [{ tunnelTotal: 0, tunnelActive: 0 }, 'appliance sm-avs-IX-I1 has no tunnel'],
+    [{ tunnelTotal: 2, tunnelActive: 1 }, 'appliance sm-avs-IX-I1 has 1/2 tunnels up'],
+  ])('%j: a tunnel problem, and the unfamiliar state stays unknown', (counts, problem) => {
+    expect(read(counts)).toMatchObject({
+      problems: [problem],
+      unknowns: ['appliance sm-avs-IX-I1 reports state SLEEPY'],
+    });
+  });
+});
+
+describe('hcx-operations-queued', () => {
+  const Q = 'hcx-operations-queued';
+  const task = (lastTask: { type?: string; status?: string }) => [mesh({ lastTask })];
+  test('nothing queued → pass (info)', () => {
+    expect(run(Q, healthyConnector())[0]).toMatchObject({
+      subjectId: 'manager',
+      status: 'pass',
+      severity: 'info',
+      message: 'No Service Mesh task or scheduled migration is pending.',
+      evidence: { source: 'hcx', tasks: [], scheduledMigrations: 0 },
+    });
+  });
+  test('a queued or running mesh task and a scheduled migration fail (low), each named', () => {
+    expect(
+      run(
+        Q,
+        healthyConnector({
+          serviceMeshes: task({ type: 'resyncServiceMesh', status: 'RUNNING' }),
+          migrations: [{ id: 'm-1', scheduled: true, state: 'QUEUED', entityName: 'vm-1' }],
+        }),
+      )[0],
+    ).toMatchObject({
+      status: 'fail',
+      severity: 'low',
+      message:
+        'HCX operations are queued or running: resyncServiceMesh on mesh sm-avs is RUNNING; ' +
+        '1 migration(s) scheduled or waiting for their window (e.g. vm-1).',
+      evidence: { tasks: ['resyncServiceMesh on mesh sm-avs is RUNNING'], scheduledMigrations: 1 },
+    });
+    expect(run(Q, healthyConnector({ serviceMeshes: task({ status: 'QUEUED' }) }))[0].message).toBe(
+      'HCX operations are queued or running: task on mesh sm-avs is QUEUED.',
+    );
+  });
+  test('finished tasks, finished or draft scheduled migrations and unscheduled running ones are not queued operations', () => {
+    expect(
+      run(
+        Q,
+        healthyConnector({
+          serviceMeshes: task({ type: 'resyncServiceMesh', status: 'SUCCESS' }),
+          migrations: [
+            { id: '1', scheduled: true, state: 'MIGRATED' },
+            { id: '2', scheduled: true, done: true },
+            { id: '3', scheduled: true, draft: true },
+            { id: '4', state: 'MIGRATING' },
+          ],
+        }),
+      )[0].status,
+    ).toBe('pass');
+  });
+  test('a list not collected → unknown (low) naming it, never a pass', () => {
+    const e = (over: Partial<Inventory>) => run(Q, healthyConnector(over))[0];
+    expect(e({ serviceMeshes: undefined })).toMatchObject({
+      status: 'unknown',
+      severity: 'low',
+      message: 'Cannot rule out queued HCX operations: serviceMeshes not collected.',
+      evidence: { missing: ['serviceMeshes'] },
+    });
+    expect(e({ migrations: undefined }).message).toBe(
+      'Cannot rule out queued HCX operations: migrations not collected.',
+    );
+    expect(e({ serviceMeshes: undefined, migrations: undefined }).message).toBe(
+      'Cannot rule out queued HCX operations: serviceMeshes and migrations not collected.',
+    );
+  });
+  test('what was collected still fails when the other list is missing', () => {
+    expect(
+      run(Q, healthyConnector({ serviceMeshes: undefined, migrations: [{ id: 'm-1', scheduled: true }] }))[0],
+    ).toMatchObject({
+      status: 'fail',
+      message: 'HCX operations are queued or running: 1 migration(s) scheduled or waiting for their window (e.g. m-1).',
+    });
   });
 });
