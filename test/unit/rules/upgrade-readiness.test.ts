@@ -1,4 +1,5 @@
 import { ruleById } from '../../../lib/rules';
+import { applianceTunnels } from '../../../lib/rules/upgrade-readiness';
 import type { Inventory } from '../../../lib/domain/inventory';
 import { appliance, ctxAt, healthyCloud, healthyConnector, mesh, sitePair } from '../../support/inventoryBuilder';
 
@@ -758,9 +759,6 @@ describe('hcx-migrations-in-progress', () => {
     });
   });
 });
-
-// Imported here rather than at the top so that this block merges without touching the file's shared header.
-import { applianceTunnels } from '../../../lib/rules/upgrade-readiness';
 
 describe('applianceTunnels (shared with the upgrade checklist, which reports problems and unknowns side by side)', () => {
   const read = (over: Parameters<typeof appliance>[0]) =>
