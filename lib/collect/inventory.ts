@@ -41,7 +41,8 @@ const ENDPOINT_DOWN = new Set(['timeout', 'tls', 'refused', 'dns', 'auth', 'conf
 
 export function issueFrom(err: unknown, source: CollectionIssue['source'], call: string): CollectionIssue {
   if (err instanceof CollectionError) {
-    const issue: CollectionIssue = { source: err.details.source ?? source, call, errorClass: err.errorClass, message: err.message };
+    // Every CollectionError names the interface it came from (details.source is required): that is the issue's source.
+    const issue: CollectionIssue = { source: err.details.source, call, errorClass: err.errorClass, message: err.message };
     if (err.details.status !== undefined) issue.status = err.details.status;
     return issue;
   }
