@@ -186,9 +186,12 @@ async function collectHybridity(
       await Promise.all([
         attempt('haGroups', async () => {
           const lists = await mapPool(meshIds, HCX_MAX_SOCKETS_PER_ENDPOINT, (id) => hcx.haGroups(id));
-          const failed = lists.find((r) => r.status === 'rejected');
-          if (failed) throw failed.reason;
-          return lists.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+          const groups = [];
+          for (const r of lists) {
+            if (r.status === 'rejected') throw r.reason;
+            groups.push(...r.value);
+          }
+          return groups;
         }),
         optional(inv, 'tunnelMetrics', () => hcx.tunnelMetrics(meshIds)),
       ]);
