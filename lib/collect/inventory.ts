@@ -41,8 +41,9 @@ const ENDPOINT_DOWN = new Set(['timeout', 'tls', 'refused', 'dns', 'auth', 'conf
 
 export function issueFrom(err: unknown, source: CollectionIssue['source'], call: string): CollectionIssue {
   if (err instanceof CollectionError) {
-    // Every CollectionError names the interface it came from (details.source is required): that is the issue's source.
-    const issue: CollectionIssue = { source: err.details.source, call, errorClass: err.errorClass, message: err.message };
+    // Filed under the interface being collected, which the caller knows: an error's own source defaults to hcx
+    // where its thrower forgot to name one (a bad 9443 certificate pin was once filed under hcx that way).
+    const issue: CollectionIssue = { source, call, errorClass: err.errorClass, message: err.message };
     if (err.details.status !== undefined) issue.status = err.details.status;
     return issue;
   }

@@ -534,6 +534,17 @@ describe('the appliance management interface (9443)', () => {
     expect(noServices.registrations?.vcenter.length).toBeGreaterThan(0);
   });
 
+  it('9443 is asked one request at a time (its connection limit), while the hybridity API gets two', async () => {
+    // Latency keeps each request open long enough for a second one to overlap it if the client allowed that.
+    lab.setFaults('onprem-dc2', { latencyMs: 50 });
+    const before = lab.requests.length;
+    const { inv } = await collect(dc2());
+    expect(inv.issues).toEqual([]);
+    const seen = lab.requests.slice(before).filter((r) => r.manager === 'onprem-dc2');
+    const most = (server: string): number => Math.max(...seen.filter((r) => r.server === server).map((r) => r.inFlight ?? 0));
+    expect({ appliance: most('appliance'), hcx: most('hcx') }).toEqual({ appliance: 1, hcx: 2 });
+  });
+
   it('with no admin user configured, the appliance login uses `admin`', async () => {
     const t = dc2();
     const { inv } = await collect({ ...t, connector: { ...t.connector!, adminUsername: undefined } });
