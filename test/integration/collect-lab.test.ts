@@ -386,6 +386,11 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
     const dc1 = connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!;
     const both = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
     expect(both.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
+    // …also when the alerts call is the one to finish last (held back by a 429).
+    lab.setFaults('onprem-dc1', { throttle: { times: 1, retryAfterSeconds: 1, onPath: '/alerts' } });
+    const alertsLast = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
+    expect(alertsLast.stats.hybridity?.retryAfterWaits).toBe(1);
+    expect(alertsLast.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
   });
 
   it('a failed metrics call (5xx) or one that never stops paging: tunnelMetrics undefined with an issue, the rest kept', async () => {

@@ -238,6 +238,22 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
     expect(requests.every((r) => new URL(r.url).hostname === 'management.azure.com')).toBe(true);
   });
 
+  it('listAdminCredentials refused by ARM (403): an auth issue on arm with its status, HCX unreachable for that reason', async () => {
+    const cfg = config();
+    const { httpClient } = fakeArm((req, url) =>
+      url.pathname.endsWith('/listAdminCredentials')
+        ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'no listAdminCredentials action' } } }
+        : routes(true)(req, url),
+    );
+    const f = factory(cfg, httpClient);
+    const { targets } = await discoverTargets(cfg, { armClients: f });
+    const inv = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f });
+    expect(inv.issues).toEqual([
+      expect.objectContaining({ source: 'arm', call: 'listAdminCredentials', errorClass: 'auth', status: 403 }),
+    ]);
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'auth', status: 403 });
+  });
+
   it('an ARM client factory that fails with a bug (not a wire error): recorded as malformed on arm, named by type only', async () => {
     const cfg = config();
     const { httpClient } = fakeArm(routes(true));
