@@ -8,6 +8,8 @@ export interface LabContext {
   /** ARM-side secrets per cloud manager id: the NSX password listAdminCredentials returns next to vCenter's. */
   nsxPasswords: Map<string, string>;
   requests: LabRequestRecord[];
+  /** Requests being answered, keyed by `server/manager` (what `inFlight` of a request record counts). */
+  open: Map<string, number>;
   armToken: string;
   armFaults: ArmFaults;
   /** Remaining throttle answers (decremented per 429 sent), keyed by manager id or `arm`. */
@@ -41,6 +43,15 @@ export function record(
   method: string,
   path: string,
   status: number,
+  inFlight?: number,
 ): void {
-  ctx.requests.push({ at: Date.now(), server, manager, method, path, status });
+  ctx.requests.push({
+    at: Date.now(),
+    server,
+    manager,
+    method,
+    path,
+    status,
+    ...(inFlight !== undefined ? { inFlight } : {}),
+  });
 }

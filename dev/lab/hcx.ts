@@ -39,9 +39,14 @@ async function handle(ctx: LabContext, serves: Served[], req: IncomingMessage, r
   const sub = m?.[3] ?? '/';
   const manager = managerId ? ctx.managers.get(managerId) : undefined;
   const server: LabRequestRecord['server'] = kind === 'appliance' ? 'appliance' : 'hcx';
-  res.once('close', () =>
-    record(ctx, server, managerId, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0),
-  );
+  // Concurrency per endpoint, as the server sees it: what a client's connection limit promises.
+  const key = `${server}/${managerId ?? ''}`;
+  const inFlight = (ctx.open.get(key) ?? 0) + 1;
+  ctx.open.set(key, inFlight);
+  res.once('close', () => {
+    ctx.open.set(key, (ctx.open.get(key) ?? 1) - 1);
+    record(ctx, server, managerId, method, url.pathname + url.search, res.headersSent ? res.statusCode : 0, inFlight);
+  });
 
   if (!kind || !serves.includes(kind) || !manager || (kind === 'appliance' && !manager.applianceMgmt)) {
     await readBody(req).catch(() => '');

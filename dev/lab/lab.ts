@@ -75,6 +75,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     clouds,
     nsxPasswords,
     requests: [],
+    open: new Map(),
     armToken: `lab-${randomBytes(18).toString('base64url')}`,
     armFaults: scenario.armFaults ?? {},
     throttleLeft: new Map(),

@@ -79,6 +79,8 @@ export interface LabRequestRecord {
   method: string;
   path: string;
   status: number;
+  /** HCX/appliance requests: how many of this manager's requests to this server were open when it arrived, itself included. */
+  inFlight?: number;
 }
 
 export interface LabHandle {

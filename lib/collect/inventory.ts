@@ -41,7 +41,9 @@ const ENDPOINT_DOWN = new Set(['timeout', 'tls', 'refused', 'dns', 'auth', 'conf
 
 export function issueFrom(err: unknown, source: CollectionIssue['source'], call: string): CollectionIssue {
   if (err instanceof CollectionError) {
-    const issue: CollectionIssue = { source: err.details.source ?? source, call, errorClass: err.errorClass, message: err.message };
+    // Filed under the interface being collected, which the caller knows: an error's own source defaults to hcx
+    // where its thrower forgot to name one (a bad 9443 certificate pin was once filed under hcx that way).
+    const issue: CollectionIssue = { source, call, errorClass: err.errorClass, message: err.message };
     if (err.details.status !== undefined) issue.status = err.details.status;
     return issue;
   }
@@ -185,9 +187,12 @@ async function collectHybridity(
       await Promise.all([
         attempt('haGroups', async () => {
           const lists = await mapPool(meshIds, HCX_MAX_SOCKETS_PER_ENDPOINT, (id) => hcx.haGroups(id));
-          const failed = lists.find((r) => r.status === 'rejected');
-          if (failed) throw failed.reason;
-          return lists.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+          const groups = [];
+          for (const r of lists) {
+            if (r.status === 'rejected') throw r.reason;
+            groups.push(...r.value);
+          }
+          return groups;
         }),
         optional(inv, 'tunnelMetrics', () => hcx.tunnelMetrics(meshIds)),
       ]);

@@ -127,12 +127,11 @@ export interface RuleContextInput {
 
 /** A RuleContext with defaults: now, the bundled catalog, default settings, no facts, empty history. */
 export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
-  const asOf =
-    input.asOf === undefined
-      ? DateTime.utc()
-      : typeof input.asOf === 'string'
-        ? DateTime.fromISO(input.asOf, { zone: 'utc' })
-        : input.asOf.toUTC();
+  let asOf: DateTime;
+  if (input.asOf === undefined) asOf = DateTime.utc();
+  // Stryker disable next-line ConditionalExpression: fromISO reads a DateTime through its ISO string (toString), the same instant, so either branch gives the same UTC DateTime, invalid ones included
+  else if (typeof input.asOf === 'string') asOf = DateTime.fromISO(input.asOf, { zone: 'utc' });
+  else asOf = input.asOf.toUTC();
   if (!asOf.isValid) throw new Error(`invalid asOf: ${String(input.asOf)}`);
   const settings: RuleSettings = { ...DEFAULT_RULE_SETTINGS };
   for (const [k, v] of Object.entries(input.settings ?? {}))

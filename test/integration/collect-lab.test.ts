@@ -282,6 +282,10 @@ describe('fault knobs', () => {
     expect(inv.reachability).toEqual({ hybridity: { ok: true }, applianceManagement: expect.objectContaining({ ok: false, errorClass: 'refused' }) });
     for (const f of APPLIANCE_FIELDS) expect(inv[f]).toBeUndefined();
     for (const f of HYBRIDITY_FIELDS) expect(inv[f]).toBeDefined();
+    // Strict: a refused connection got no HTTP answer, so neither the issue nor the reachability carries a status.
+    const message = expect.stringContaining('refused');
+    expect(inv.issues).toStrictEqual([{ source: 'appliance', call: 'licensing', errorClass: 'refused', message }]);
+    expect(inv.reachability.applianceManagement).toStrictEqual({ ok: false, errorClass: 'refused', message });
   });
 
   it('one failing ARM call (5xx on addons) leaves only that ARM fact undefined', async () => {
@@ -382,6 +386,11 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
     const dc1 = connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!;
     const both = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
     expect(both.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
+    // …also when the alerts call is the one to finish last (held back by a 429).
+    lab.setFaults('onprem-dc1', { throttle: { times: 1, retryAfterSeconds: 1, onPath: '/alerts' } });
+    const alertsLast = await withState('onprem-dc1', (m) => (m.metricsUnsupported = true), async () => collect(dc1, cfg));
+    expect(alertsLast.stats.hybridity?.retryAfterWaits).toBe(1);
+    expect(alertsLast.inv.unsupported).toEqual(['hcxAlerts', 'tunnelMetrics']);
   });
 
   it('a failed metrics call (5xx) or one that never stops paging: tunnelMetrics undefined with an issue, the rest kept', async () => {
@@ -397,6 +406,15 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
     const looping = (await collect(await prod())).inv;
     expect(looping.tunnelMetrics).toBeUndefined();
     expect(looping.issues).toEqual([expect.objectContaining({ call: 'tunnelMetrics', errorClass: 'malformed', message: expect.stringContaining('the list was incomplete') })]);
+  });
+
+  it('a failed HA group list: haGroups undefined with the http issue (never an empty list), the rest kept', async () => {
+    lab.setFaults('avs-prod-weu', { http5xxOnPath: '/appliances/ha/groups', http5xxStatus: 501 });
+    const { inv } = await collect(await prod());
+    expect(inv.haGroups).toBeUndefined();
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'hcx', call: 'haGroups', errorClass: 'http', status: 501 })]);
+    expect(inv.serviceMeshes?.length).toBeGreaterThan(0);
+    expect(inv.appliances?.length).toBeGreaterThan(0);
   });
 
   it('a failed mesh list leaves the tunnel metrics uncollected too (they are asked for by mesh)', async () => {
@@ -487,6 +505,68 @@ describe('health the seeds ask about, from the lab to the Inventory', () => {
   });
 });
 
+describe('the appliance management interface (9443)', () => {
+  const dc2 = (): Target => connectorTargets(config()).find((t) => t.name === 'onprem-dc2')!;
+  const failing = async (path: string): Promise<Inventory> => {
+    lab.setFaults('onprem-dc2', { http5xxOnPath: path, http5xxStatus: 501 });
+    return (await collect(dc2())).inv;
+  };
+
+  it('a failed licence call is an issue, not an unreachable interface: registrations and services are still collected', async () => {
+    const inv = await failing('/api/admin/licenses');
+    expect(inv.licensing).toBeUndefined();
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'appliance', call: 'licensing', errorClass: 'http', status: 501 })]);
+    expect(inv.reachability.applianceManagement).toEqual({ ok: true });
+    expect(inv.registrations?.vcenter.length).toBeGreaterThan(0);
+    expect(inv.services).toEqual([{ name: 'appengine', result: expect.any(String) }]);
+  });
+
+  it('a failed activation status keeps the licensing read from the licence API and records its own issue', async () => {
+    const inv = await failing('/activationStatus');
+    expect(inv.licensing).toMatchObject({ model: 'activation-key' });
+    expect(inv.issues).toEqual([expect.objectContaining({ source: 'appliance', call: 'licensing.activationStatus', errorClass: 'http', status: 501 })]);
+  });
+
+  it('a failed registrations or services call leaves that field undefined with its issue, the other kept', async () => {
+    const noRegistrations = await failing('/global/config/vcenter');
+    expect(noRegistrations.registrations).toBeUndefined();
+    expect(noRegistrations.issues).toEqual([expect.objectContaining({ source: 'appliance', call: 'registrations', errorClass: 'http', status: 501 })]);
+    expect(noRegistrations.services).toEqual([{ name: 'appengine', result: expect.any(String) }]);
+
+    const noServices = await failing('/components/appengine');
+    expect(noServices.services).toBeUndefined();
+    expect(noServices.issues).toEqual([expect.objectContaining({ source: 'appliance', call: 'services', errorClass: 'http', status: 501 })]);
+    expect(noServices.registrations?.vcenter.length).toBeGreaterThan(0);
+  });
+
+  it('9443 is asked one request at a time (its connection limit), while the hybridity API gets two', async () => {
+    // Latency keeps each request open long enough for a second one to overlap it if the client allowed that.
+    lab.setFaults('onprem-dc2', { latencyMs: 50 });
+    const before = lab.requests.length;
+    const { inv } = await collect(dc2());
+    expect(inv.issues).toEqual([]);
+    const seen = lab.requests.slice(before).filter((r) => r.manager === 'onprem-dc2');
+    const most = (server: string): number => Math.max(...seen.filter((r) => r.server === server).map((r) => r.inFlight ?? 0));
+    expect({ appliance: most('appliance'), hcx: most('hcx') }).toEqual({ appliance: 1, hcx: 2 });
+  });
+
+  it('with no admin user configured, the appliance login uses `admin`', async () => {
+    const t = dc2();
+    const { inv } = await collect({ ...t, connector: { ...t.connector!, adminUsername: undefined } });
+    expect(inv.reachability.applianceManagement).toEqual({ ok: true });
+    expect(inv.licensing).toMatchObject({ model: 'activation-key' });
+  });
+
+  it('a private cloud is never probed on 9443, even when its target names an appliance URL', async () => {
+    const before = lab.requests.length;
+    const { inv, stats } = await collect({ ...(await targetById('avs-prod-weu')), applianceUrl: dc2().applianceUrl });
+    expect(inv.reachability).toEqual({ hybridity: { ok: true } });
+    expect(lab.requests.slice(before).filter((r) => r.server === 'appliance')).toEqual([]);
+    // No appliance counts at all, not even an empty entry.
+    expect(stats).toStrictEqual({ hybridity: expect.objectContaining({ logins: 1 }) });
+  });
+});
+
 describe('certificate pinning', () => {
   const untrustedFingerprint = (): string =>
     new X509Certificate(fs.readFileSync(path.join(path.dirname(lab.caFile), 'untrusted-server.pem'))).fingerprint256;
@@ -519,13 +599,18 @@ describe('canary', () => {
     lab.setFaults('onprem-dc1', { http5xxOnPath: '/cloudConfigs', malformedJsonOnPath: '/serviceMesh' });
     const cfg = config();
     await collect(connectorTargets(cfg).find((t) => t.name === 'onprem-dc1')!, cfg);
+    let stats: CollectStats = {};
     const wrongPw = await collectInventory(connectorTargets(cfg).find((t) => t.name === 'onprem-dc2')!, {
       config: cfg,
       env: { ...lab.env, ...Object.fromEntries(Object.keys(lab.env).filter((k) => k.includes('PASSWORD')).map((k) => [k, `${lab.env[k]}-wrong`])) },
       transport: FAST,
+      onStats: (s) => (stats = s),
     });
-    expect(wrongPw.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'auth' });
-    expect(wrongPw.reachability.applianceManagement).toMatchObject({ ok: false, errorClass: 'auth' });
+    // The refusing status is kept: 401 from the hybridity login, 403 from 9443 (hcx-api.md §3.2).
+    expect(wrongPw.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'auth', status: 401 });
+    expect(wrongPw.reachability.applianceManagement).toMatchObject({ ok: false, errorClass: 'auth', status: 403 });
+    // The failed login is counted, with the request it took.
+    expect(stats.hybridity).toMatchObject({ requests: 1, retries: 0, logins: 1 });
     inventories.push(wrongPw);
 
     const haystacks = [...outputs, ...inventories.map((i) => JSON.stringify(i)), ...inventories.flatMap((i) => i.issues.map((x) => x.message))];

@@ -20,6 +20,7 @@ import {
   staticTokenCredential,
 } from '../../lib/collect/avs';
 import { collectInventory } from '../../lib/collect/inventory';
+import type { ArmRest } from '../../lib/collect/discovery';
 
 const EXAMPLES = path.join(__dirname, '../../dev/lab/arm-examples');
 const VERSIONS = ['2023-03-01', '2023-09-01', '2024-09-01'];
@@ -188,6 +189,84 @@ describe.each(VERSIONS)('Microsoft examples, api-version %s', (version) => {
     expect(inv.manager).toBeUndefined();
     expect(inv.issues).toEqual([]);
     expect(requests.some((r) => r.url.includes('listAdminCredentials'))).toBe(false);
+  });
+
+  it('injected SDK clients with an injected ARM REST client: the maintenance schedule is read; without one it stays unread', async () => {
+    const cfg = config({ HCXMON_CLOUD_CREDENTIALS: 'none' });
+    const { httpClient } = fakeArm(routes(true));
+    const f = factory(cfg, httpClient);
+    const { targets } = await discoverTargets(cfg, { armClients: f });
+    const asked: string[] = [];
+    const armRest: ArmRest = {
+      async send(_method, url) {
+        asked.push(url);
+        return { status: 200, header: () => undefined, json: { value: [] } };
+      },
+    };
+    const withRest = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f, armRest });
+    expect(withRest.arm?.maintenance).toEqual({ windows: [], problems: [] });
+    expect(asked.some((u) => u.includes('/maintenances?'))).toBe(true);
+    const withoutRest = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f });
+    expect(withoutRest.arm?.maintenance).toBeUndefined();
+    expect(withoutRest.issues).toEqual([]);
+  });
+
+  it('listAdminCredentials without vCenter credentials: a malformed ARM issue, HCX unreachable for that reason, never attempted', async () => {
+    const cfg = config();
+    const { httpClient, requests } = fakeArm((req, url) =>
+      url.pathname.endsWith('/listAdminCredentials') ? { status: 200, body: {} } : routes(true)(req, url),
+    );
+    const f = factory(cfg, httpClient);
+    const { targets } = await discoverTargets(cfg, { armClients: f });
+    const inv = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f });
+    expect(inv.issues).toEqual([
+      {
+        source: 'arm',
+        call: 'listAdminCredentials',
+        errorClass: 'malformed',
+        message: 'arm listAdminCredentials: malformed (no vCenter credentials)',
+      },
+    ]);
+    expect(inv.reachability).toEqual({
+      hybridity: {
+        ok: false,
+        errorClass: 'malformed',
+        message: 'arm listAdminCredentials: malformed (no vCenter credentials)',
+      },
+    });
+    expect(inv.manager).toBeUndefined();
+    expect(requests.every((r) => new URL(r.url).hostname === 'management.azure.com')).toBe(true);
+  });
+
+  it('listAdminCredentials refused by ARM (403): an auth issue on arm with its status, HCX unreachable for that reason', async () => {
+    const cfg = config();
+    const { httpClient } = fakeArm((req, url) =>
+      url.pathname.endsWith('/listAdminCredentials')
+        ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'no listAdminCredentials action' } } }
+        : routes(true)(req, url),
+    );
+    const f = factory(cfg, httpClient);
+    const { targets } = await discoverTargets(cfg, { armClients: f });
+    const inv = await collectInventory(targets[0], { config: cfg, env: {}, armClients: f });
+    expect(inv.issues).toEqual([
+      expect.objectContaining({ source: 'arm', call: 'listAdminCredentials', errorClass: 'auth', status: 403 }),
+    ]);
+    expect(inv.reachability.hybridity).toMatchObject({ ok: false, errorClass: 'auth', status: 403 });
+  });
+
+  it('an ARM client factory that fails with a bug (not a wire error): recorded as malformed on arm, named by type only', async () => {
+    const cfg = config();
+    const { httpClient } = fakeArm(routes(true));
+    const { targets } = await discoverTargets(cfg, { armClients: factory(cfg, httpClient) });
+    const broken = (): never => {
+      throw new TypeError('secret-ish detail that must not be copied');
+    };
+    const inv = await collectInventory(targets[0], { config: cfg, env: {}, armClients: broken });
+    expect(inv.issues).toEqual([
+      { source: 'arm', call: 'arm', errorClass: 'malformed', message: 'arm: malformed (unexpected TypeError)' },
+    ]);
+    expect(inv.arm).toBeUndefined();
+    expect(inv.reachability).toEqual({});
   });
 });
 

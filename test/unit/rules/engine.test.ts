@@ -1,4 +1,13 @@
-import { RULES, NOT_CHECKED, evaluateTarget, formatRuleList, ruleById, defaultRuleContext } from '../../../lib/rules';
+import { DateTime, Settings } from 'luxon';
+import {
+  RULES,
+  NOT_CHECKED,
+  evaluateTarget,
+  formatRuleList,
+  ruleById,
+  ruleMetaById,
+  defaultRuleContext,
+} from '../../../lib/rules';
 import type { Rule } from '../../../lib/rules/types';
 import { TARGET_KINDS } from '../../../lib/domain/target';
 import {
@@ -158,6 +167,39 @@ describe('evaluateTarget', () => {
     expect(evals[1]).toMatchObject({ ruleId: RULES[1].id, status: 'pass' });
   });
 
+  test('the unknown of a throwing rule is on all subjects of the target, its message cut to 200 characters, its evidence naming the error type', () => {
+    const long: Rule = {
+      ...RULES[0],
+      id: 'test-long',
+      evaluate() {
+        throw new RangeError(`${'x'.repeat(300)}TAIL`);
+      },
+    };
+    const [e] = evaluateTarget(healthyConnector(), ctxAt(), [long]);
+    expect(e).toMatchObject({ subjectId: '*', subjectName: 'all subjects', subjectKind: 'target', status: 'unknown' });
+    expect(e.message).toBe(
+      `Rule test-long failed to evaluate (RangeError: ${'x'.repeat(200)}); its verdict is unknown.`,
+    );
+    expect(e.evidence).toEqual({ source: 'inferred', error: 'RangeError' });
+  });
+
+  test('a rule that throws something other than an Error is still an unknown, named as a plain Error', () => {
+    const odd: Rule = {
+      ...RULES[0],
+      id: 'test-odd',
+      evaluate() {
+        throw 'not an Error object';
+      },
+    };
+    const [e] = evaluateTarget(healthyConnector(), ctxAt(), [odd]);
+    expect(e).toMatchObject({
+      ruleId: 'test-odd',
+      status: 'unknown',
+      evidence: { source: 'inferred', error: 'Error' },
+    });
+    expect(e.message).toContain('(Error: not an Error object)');
+  });
+
   test('a private cloud without the HCX add-on: add-on rule fails (info), HCX rules are not applicable', () => {
     const inv = {
       ...emptyCloud(),
@@ -189,6 +231,31 @@ describe('evaluateTarget', () => {
     expect(ctx.history.versions).toEqual([]);
     expect(ctx.catalog.baseline).toBe('4.11.3');
   });
+
+  test('defaultRuleContext without asOf evaluates as of now, with no facts', () => {
+    const before = DateTime.utc().toMillis();
+    const ctx = defaultRuleContext();
+    expect(ctx.asOf.toMillis()).toBeGreaterThanOrEqual(before);
+    expect(ctx.asOf.toMillis()).toBeLessThanOrEqual(DateTime.utc().toMillis());
+    expect(ctx.facts).toEqual([]);
+    expect(ctx.connectorKeys).toEqual([]);
+  });
+
+  test('defaultRuleContext reads asOf in UTC whatever the local zone, from a string or a DateTime', () => {
+    const zone = Settings.defaultZone;
+    // A zone 14 h ahead of UTC: a date read in local time would fall on the next calendar day.
+    Settings.defaultZone = 'Pacific/Kiritimati';
+    try {
+      const fromString = defaultRuleContext({ asOf: '2026-03-01T23:00:00Z' }).asOf;
+      expect([fromString.toISODate(), fromString.hour, fromString.offset]).toEqual(['2026-03-01', 23, 0]);
+      const fromDateTime = defaultRuleContext({
+        asOf: DateTime.fromISO('2026-03-02T13:00:00+14:00', { setZone: true }),
+      }).asOf;
+      expect([fromDateTime.toISODate(), fromDateTime.hour, fromDateTime.offset]).toEqual(['2026-03-01', 23, 0]);
+    } finally {
+      Settings.defaultZone = zone;
+    }
+  });
 });
 
 describe('rule listing', () => {
@@ -205,6 +272,10 @@ describe('rule listing', () => {
       }),
     );
     expect(list.notChecked).toBe(NOT_CHECKED);
+    // Filters and suppressions resolve the scan's own rule as well as the engine's.
+    expect(ruleMetaById('avs-discovery-scope-unreadable')?.id).toBe('avs-discovery-scope-unreadable');
+    expect(ruleMetaById('hcx-scan-stale')?.id).toBe('hcx-scan-stale');
+    expect(ruleMetaById('no-such-rule')).toBeUndefined();
     expect(list.notChecked.map((n) => n.title).join()).toMatch(/vCenter Server plug-in.*Tracking/);
     expect(list.notChecked.map((n) => n.id)).toEqual(
       expect.arrayContaining([
