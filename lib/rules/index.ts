@@ -129,7 +129,7 @@ export interface RuleContextInput {
 export function defaultRuleContext(input: RuleContextInput = {}): RuleContext {
   let asOf: DateTime;
   if (input.asOf === undefined) asOf = DateTime.utc();
-  // Stryker disable next-line ConditionalExpression: fromISO reads a DateTime through its ISO string (toString), the same instant, so either branch gives the same UTC DateTime, invalid ones included
+  // Stryker disable next-line ConditionalExpression: forced true, a DateTime goes through fromISO via its ISO string: the same instant for any asOf a caller passes (modern offsets are whole minutes); forced false (killed by any string asOf) shares the line
   else if (typeof input.asOf === 'string') asOf = DateTime.fromISO(input.asOf, { zone: 'utc' });
   else asOf = input.asOf.toUTC();
   if (!asOf.isValid) throw new Error(`invalid asOf: ${String(input.asOf)}`);

@@ -121,9 +121,17 @@ export const managerConnectionUnhealthy = defineRule({
       // A blank result reports no more of a state than a missing one.
       if (!ae?.result?.trim())
         out.push(evaluation(CONN, inv, S.appengine, 'unknown', 'high', 'The app engine status was not reported.', ev));
-      else if (ae.result.toUpperCase() !== 'RUNNING')
+      else if (ae.result.trim().toUpperCase() !== 'RUNNING')
         out.push(
-          evaluation(CONN, inv, S.appengine, 'fail', 'high', `The HCX app engine is ${ae.result}, not RUNNING.`, ev),
+          evaluation(
+            CONN,
+            inv,
+            S.appengine,
+            'fail',
+            'high',
+            `The HCX app engine is ${ae.result.trim()}, not RUNNING.`,
+            ev,
+          ),
         );
       else out.push(evaluation(CONN, inv, S.appengine, 'pass', 'info', 'The HCX app engine is RUNNING.', ev));
     }
@@ -144,7 +152,8 @@ export const managerConnectionUnhealthy = defineRule({
       );
     } else if (inv.hcxAlerts === undefined) out.push(notCollected(CONN, inv, S.alerts, 'hcxAlerts'));
     else {
-      const critical = inv.hcxAlerts.filter((a) => lc(a.severity) === 'critical');
+      // Padding is not a severity: ' CRITICAL ' is critical (the parser passes the wire's strings as sent).
+      const critical = inv.hcxAlerts.filter((a) => lc(a.severity?.trim()) === 'critical');
       // The alerts API is undocumented: an alert without a severity may be the critical one, so it cannot pass.
       const unrated = inv.hcxAlerts.filter((a) => !a.severity?.trim());
       const ev = {
@@ -160,7 +169,7 @@ export const managerConnectionUnhealthy = defineRule({
             S.alerts,
             'fail',
             'high',
-            `HCX raises ${critical.length} critical alert(s): ${critical[0].message ?? critical[0].id}.`,
+            `HCX raises ${critical.length} critical alert(s): ${critical[0].message?.trim() || critical[0].id}.`,
             ev,
           ),
         );
@@ -172,7 +181,7 @@ export const managerConnectionUnhealthy = defineRule({
             S.alerts,
             'unknown',
             'high',
-            `HCX raises ${unrated.length} alert(s) without a severity (first: ${unrated[0].message ?? unrated[0].id}): whether one is critical cannot be told.`,
+            `HCX raises ${unrated.length} alert(s) without a severity (first: ${unrated[0].message?.trim() || unrated[0].id}): whether one is critical cannot be told.`,
             { ...ev, unrated: unrated.slice(0, 10).map((a) => a.id) },
           ),
         );
@@ -188,10 +197,23 @@ function requiredRegistration(inv: Inventory, s: Subject, regs: readonly Registr
     source: 'appliance' as const,
     registrations: regs.map((r) => ({ url: r.url, version: r.version, error: r.error })),
   };
-  const working = regs.filter((r) => !r.error);
+  // An entry with neither URL nor version (nor error) says nothing about a working registration: hcx-api.md reads
+  // "vCenter registered" as a non-empty config that has its version.
+  const working = regs.filter((r) => !r.error && !!(r.url?.trim() || r.version?.trim()));
   if (regs.length === 0) return evaluation(CONN, inv, s, 'fail', 'high', `The HCX Manager has no ${what}.`, ev);
+  const broken = regs.find((r) => r.error);
+  if (working.length === 0 && broken)
+    return evaluation(CONN, inv, s, 'fail', 'high', `No working ${what}: ${broken.error}.`, ev);
   if (working.length === 0)
-    return evaluation(CONN, inv, s, 'fail', 'high', `No working ${what}: ${regs[0].error}.`, ev);
+    return evaluation(
+      CONN,
+      inv,
+      s,
+      'unknown',
+      'high',
+      `The ${what} was reported without a URL or version: whether it works cannot be told.`,
+      ev,
+    );
   return evaluation(CONN, inv, s, 'pass', 'info', `${named(what, working[0].url)} is healthy.`, ev);
 }
 
@@ -288,6 +310,7 @@ export const serviceMeshDegraded = defineRule({
   naSubject: MESHES,
   evaluate(inv: Inventory): Evaluation[] {
     if (inv.serviceMeshes === undefined) return [notCollected(MESH, inv, MESHES, 'serviceMeshes')];
+    const orphans = inv.appliances?.filter((a) => !a.serviceMeshId?.trim()) ?? [];
     return inv.serviceMeshes.map((m) => {
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];
@@ -312,6 +335,9 @@ export const serviceMeshDegraded = defineRule({
       // A mesh with no appliance listed has nothing reported down (RULES.md fails on appliances that are); the
       // evidence says so rather than calling it unknown.
       if (members === undefined) unknowns.push('appliances not collected');
+      // An appliance reported down without the mesh it serves may be this mesh's: the mesh cannot be confirmed.
+      for (const p of orphans.flatMap((a) => applianceTunnels(inv, a).problems))
+        unknowns.push(`${p}, reported without its Service Mesh`);
       for (const t of tunnels ?? []) {
         problems.push(...t.problems);
         unknowns.push(...t.unknowns);
@@ -468,6 +494,8 @@ export function migrationPhase(m: Migration): 'done' | 'running' | 'unknown' {
 
 const QUEUED = { id: 'hcx-operations-queued', defaultSeverity: 'low' } as const;
 const ACTIVE_TASK = /^(queued|running|in[_ ]?progress|pending|scheduled)$/i;
+/** Interconnect task statuses that end a task (hcx-api.md §2.4: SUCCESS, FAILED; STOPPED and REALIZED seen in code). */
+const FINISHED_TASK = /^(success|failed|stopped|realized)$/i;
 
 export const operationsQueued = defineRule({
   id: QUEUED.id,
@@ -488,10 +516,17 @@ export const operationsQueued = defineRule({
     // `?.` then `?? []` (not `(x ?? []).`): an uncollected list stays empty here and is reported as missing below.
     const tasks =
       inv.serviceMeshes?.flatMap((m) =>
-        m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status)
-          ? [`${m.lastTask.type ?? 'task'} on mesh ${m.name} is ${m.lastTask.status}`]
+        m.lastTask?.status !== undefined && ACTIVE_TASK.test(m.lastTask.status.trim())
+          ? [`${m.lastTask.type ?? 'task'} on mesh ${m.name} is ${m.lastTask.status.trim()}`]
           : [],
       ) ?? [];
+    // A last task whose status is blank or one HCX is not known to send may still be running: it cannot pass.
+    const unclear =
+      inv.serviceMeshes?.flatMap((m) => {
+        const status = m.lastTask?.status?.trim();
+        if (m.lastTask === undefined || ACTIVE_TASK.test(status ?? '') || FINISHED_TASK.test(status ?? '')) return [];
+        return [`the last task on mesh ${m.name} reports ${status ? `status ${status}` : 'no status'}`];
+      }) ?? [];
     const scheduled = inv.migrations?.filter((m) => m.scheduled === true && migrationPhase(m) !== 'done') ?? [];
     const found = [...tasks];
     if (scheduled.length)
@@ -515,7 +550,7 @@ export const operationsQueued = defineRule({
       inv.serviceMeshes === undefined ? 'serviceMeshes' : undefined,
       inv.migrations === undefined ? 'migrations' : undefined,
     ].filter((x): x is string => x !== undefined);
-    if (missing.length)
+    if (missing.length || unclear.length)
       return [
         evaluation(
           QUEUED,
@@ -523,8 +558,8 @@ export const operationsQueued = defineRule({
           MANAGER,
           'unknown',
           'low',
-          `Cannot rule out queued HCX operations: ${missing.join(' and ')} not collected.`,
-          { ...ev, missing },
+          `Cannot rule out queued HCX operations: ${[...(missing.length ? [`${missing.join(' and ')} not collected`] : []), ...unclear].join('; ')}.`,
+          { ...ev, missing, unclear },
         ),
       ];
     return [

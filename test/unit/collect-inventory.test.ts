@@ -1,7 +1,8 @@
 /** collectInventory's fail-closed paths that need no network: missing secrets and missing URLs. */
 import { loadConfig } from '../../lib/config';
 import { connectorTargets } from '../../lib/collect/avs';
-import { collectInventory, type CollectStats } from '../../lib/collect/inventory';
+import { collectInventory, issueFrom, type CollectStats } from '../../lib/collect/inventory';
+import { CollectionError, ConfigError } from '../../lib/errors';
 import type { CollectionIssue } from '../../lib/domain/inventory';
 
 const connectors = JSON.stringify([
@@ -151,5 +152,43 @@ describe('collectInventory without reaching anything', () => {
       errorClass: 'config',
       message: expect.stringContaining('/nonexistent/hcx-ca.pem'),
     });
+  });
+});
+
+describe('issueFrom: what a failed call records', () => {
+  it('files the issue under the interface being collected, whatever source the error carries', () => {
+    const err = new CollectionError('config', 'certSha256 is not a SHA-256 fingerprint (64 hex digits)', {
+      source: 'hcx',
+    });
+    expect(issueFrom(err, 'appliance', 'applianceManagement')).toEqual({
+      source: 'appliance',
+      call: 'applianceManagement',
+      errorClass: 'config',
+      message: 'certSha256 is not a SHA-256 fingerprint (64 hex digits)',
+    });
+    expect(
+      issueFrom(new CollectionError('http', 'sitePairs: http 503', { source: 'hcx', status: 503 }), 'hcx', 'sitePairs'),
+    ).toEqual({
+      source: 'hcx',
+      call: 'sitePairs',
+      errorClass: 'http',
+      status: 503,
+      message: 'sitePairs: http 503',
+    });
+  });
+
+  it('a configuration error is a config issue; anything else is malformed, named by its type only', () => {
+    expect(issueFrom(new ConfigError('HCXMON_CONNECTORS', 'no password'), 'hcx', 'login')).toMatchObject({
+      source: 'hcx',
+      call: 'login',
+      errorClass: 'config',
+    });
+    expect(issueFrom(new RangeError('token=abc123'), 'appliance', 'licensing')).toEqual({
+      source: 'appliance',
+      call: 'licensing',
+      errorClass: 'malformed',
+      message: 'licensing: malformed (unexpected RangeError)',
+    });
+    expect(issueFrom('boom', 'arm', 'arm').message).toBe('arm: malformed (unexpected string)');
   });
 });

@@ -110,6 +110,31 @@ describe('hcx-manager-connection-unhealthy', () => {
     ).toBe('vCenter Server registration is healthy.');
   });
 
+  test('vCenter and SSO: an entry reporting neither URL nor version nor error is unknown, never healthy', () => {
+    const s = bySubject(
+      CONN,
+      healthyConnector({ registrations: regs({ vcenter: [{}], lookupService: [{ url: ' ', version: '' }] }) }),
+    );
+    expect(s.vcenter).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message:
+        'The vCenter Server registration was reported without a URL or version: whether it works cannot be told.',
+    });
+    expect(s['lookup-service']).toMatchObject({
+      status: 'unknown',
+      message:
+        'The SSO lookup service registration was reported without a URL or version: whether it works cannot be told.',
+    });
+    // Beside an entry in error, the error is what is known: fail. Beside a working one, pass.
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [{}, { error: 'x' }] }) })).vcenter,
+    ).toMatchObject({ status: 'fail', message: 'No working vCenter Server registration: x.' });
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [{}, { url: 'https://vc' }] }) })).vcenter,
+    ).toMatchObject({ status: 'pass', message: 'vCenter Server registration https://vc is healthy.' });
+  });
+
   test('NSX: the verdict says whether one is registered, names a broken one and lists them all as evidence', () => {
     expect(bySubject(CONN, healthyConnector()).nsx).toEqual(
       expect.objectContaining({
@@ -245,6 +270,24 @@ describe('hcx-manager-connection-unhealthy', () => {
         message: 'The app engine status was not reported.',
         evidence: { source: 'appliance' },
       });
+  });
+
+  test('app engine: padding around the reported state is not a state', () => {
+    expect(
+      bySubject(CONN, healthyConnector({ services: [{ name: 'appengine', result: ' RUNNING ' }] })).appengine.status,
+    ).toBe('pass');
+    expect(
+      bySubject(CONN, healthyConnector({ services: [{ name: 'appengine', result: ' STOPPED ' }] })).appengine,
+    ).toMatchObject({ status: 'fail', message: 'The HCX app engine is STOPPED, not RUNNING.' });
+  });
+
+  test('alerts: a padded CRITICAL is critical, and an alert with a blank message is named by its id', () => {
+    expect(
+      bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a-1', severity: ' CRITICAL ', message: ' ' }] })).alerts,
+    ).toMatchObject({ status: 'fail', severity: 'high', message: 'HCX raises 1 critical alert(s): a-1.' });
+    expect(bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a-2', message: '' }] })).alerts.message).toBe(
+      'HCX raises 1 alert(s) without a severity (first: a-2): whether one is critical cannot be told.',
+    );
   });
 
   test('alerts: a fail counts the critical alerts, names the first and lists at most ten of them', () => {
@@ -573,6 +616,25 @@ describe('hcx-service-mesh-degraded', () => {
     expect(s['mesh-1'].status).toBe('pass');
     expect(s['mesh-2']).toMatchObject({ status: 'fail', message: expect.stringMatching(/appliance other-IX is DOWN/) });
   });
+  test('an appliance reported down without its mesh makes every mesh unknown; one that is up does not', () => {
+    const orphan = (state: string) =>
+      bySubject(
+        M,
+        healthyConnector({
+          serviceMeshes: [mesh(), mesh({ id: 'mesh-2', name: 'sm-other' })],
+          appliances: [appliance(), appliance({ id: 'app-x', name: 'lost-IX', serviceMeshId: ' ', state })],
+        }),
+      );
+    const down = orphan('DOWN');
+    for (const id of ['mesh-1', 'mesh-2'])
+      expect(down[id]).toMatchObject({
+        status: 'unknown',
+        severity: 'high',
+        message: expect.stringContaining('appliance lost-IX is DOWN, reported without its Service Mesh'),
+      });
+    expect(orphan('UP')['mesh-1'].status).toBe('pass');
+  });
+
   test("the interconnect metrics of the mesh's own appliance are read, not another appliance's", () => {
     const e = run(
       M,
@@ -829,6 +891,27 @@ describe('hcx-operations-queued', () => {
         }),
       )[0].status,
     ).toBe('pass');
+  });
+  test('a padded active status is active; finished statuses (SUCCESS, FAILED, STOPPED, REALIZED) and no last task pass', () => {
+    expect(run(Q, healthyConnector({ serviceMeshes: task({ status: ' RUNNING ' }) }))[0]).toMatchObject({
+      status: 'fail',
+      message: 'HCX operations are queued or running: task on mesh sm-avs is RUNNING.',
+    });
+    for (const status of ['SUCCESS', 'failed', ' STOPPED ', 'REALIZED'])
+      expect(run(Q, healthyConnector({ serviceMeshes: task({ status }) }))[0].status).toBe('pass');
+    expect(run(Q, healthyConnector({ serviceMeshes: [mesh({ lastTask: undefined })] }))[0].status).toBe('pass');
+  });
+  test('a last task whose status is blank or unfamiliar may still be running → unknown, never a pass', () => {
+    expect(run(Q, healthyConnector({ serviceMeshes: task({ status: 'STARTED' }) }))[0]).toMatchObject({
+      status: 'unknown',
+      severity: 'low',
+      message: 'Cannot rule out queued HCX operations: the last task on mesh sm-avs reports status STARTED.',
+      evidence: { missing: [], unclear: ['the last task on mesh sm-avs reports status STARTED'] },
+    });
+    for (const lastTask of [{ status: ' ' }, { type: 'updateServiceMesh' }])
+      expect(run(Q, healthyConnector({ serviceMeshes: [mesh({ lastTask })], migrations: undefined }))[0].message).toBe(
+        'Cannot rule out queued HCX operations: migrations not collected; the last task on mesh sm-avs reports no status.',
+      );
   });
   test('a list not collected → unknown (low) naming it, never a pass', () => {
     const e = (over: Partial<Inventory>) => run(Q, healthyConnector(over))[0];
