@@ -31,6 +31,9 @@ const CONNECTION_SUBJECTS: Record<'vcenter' | 'nsx' | 'sso' | 'appengine' | 'ale
 
 export const HEALTHY_SERVICE = /^(up|healthy|running|active)$/i;
 
+/** Alert severities below critical. Anything else (blank, FATAL, P1, a number) may be critical: it cannot pass. */
+const NOT_CRITICAL = /^(info|informational|notice|debug|warning|warn|minor|major|moderate|low|medium|high|error)$/i;
+
 /** Appliance types that carry tunnels (Interconnect and Network Extension); WAN-Opt and OSAM appliances do not. */
 const TUNNELLED = /wan[-_ ]?ix|interconnect|net[-_ ]?ext|l2c|l2concentrator/i;
 
@@ -76,7 +79,20 @@ export const managerConnectionUnhealthy = defineRule({
             S.nsx,
             'fail',
             'high',
-            `${named('NSX Manager registration', broken[0].url)} reports an error: ${broken[0].error}.`,
+            `${named('NSX Manager registration', broken[0].url)} reports an error: ${broken[0].error?.trim() || 'no detail'}.`,
+            nev,
+          ),
+        );
+      // Optional, but an entry that names neither URL nor version cannot vouch for a healthy registration.
+      else if (regs.nsx.length && !regs.nsx.some((r) => r.url?.trim() || r.version?.trim()))
+        out.push(
+          evaluation(
+            CONN,
+            inv,
+            S.nsx,
+            'unknown',
+            'high',
+            'The NSX Manager registration was reported without a URL or version: whether it works cannot be told.',
             nev,
           ),
         );
@@ -154,8 +170,11 @@ export const managerConnectionUnhealthy = defineRule({
     else {
       // Padding is not a severity: ' CRITICAL ' is critical (the parser passes the wire's strings as sent).
       const critical = inv.hcxAlerts.filter((a) => lc(a.severity?.trim()) === 'critical');
-      // The alerts API is undocumented: an alert without a severity may be the critical one, so it cannot pass.
-      const unrated = inv.hcxAlerts.filter((a) => !a.severity?.trim());
+      // The alerts API is undocumented: an alert without a severity, or with one not known to be below critical,
+      // may be the critical one, so it cannot pass.
+      const unrated = inv.hcxAlerts.filter(
+        (a) => !critical.includes(a) && !NOT_CRITICAL.test(a.severity?.trim() ?? ''),
+      );
       const ev = {
         source: 'hcx' as const,
         critical: critical.slice(0, 10).map((a) => ({ id: a.id, message: a.message })),
@@ -181,7 +200,7 @@ export const managerConnectionUnhealthy = defineRule({
             S.alerts,
             'unknown',
             'high',
-            `HCX raises ${unrated.length} alert(s) without a severity (first: ${unrated[0].message?.trim() || unrated[0].id}): whether one is critical cannot be told.`,
+            `HCX raises ${unrated.length} alert(s) with a missing or unfamiliar severity (first: ${unrated[0].message?.trim() || unrated[0].id}): whether one is critical cannot be told.`,
             { ...ev, unrated: unrated.slice(0, 10).map((a) => a.id) },
           ),
         );
@@ -197,13 +216,21 @@ function requiredRegistration(inv: Inventory, s: Subject, regs: readonly Registr
     source: 'appliance' as const,
     registrations: regs.map((r) => ({ url: r.url, version: r.version, error: r.error })),
   };
-  // An entry with neither URL nor version (nor error) says nothing about a working registration: hcx-api.md reads
-  // "vCenter registered" as a non-empty config that has its version.
+  // An entry with neither URL nor version (nor error) says nothing about a working registration (hcx-api.md reads
+  // "vCenter registered" as a non-empty config; the lookup service's documented shape has a URL and no version).
   const working = regs.filter((r) => !r.error && !!(r.url?.trim() || r.version?.trim()));
   if (regs.length === 0) return evaluation(CONN, inv, s, 'fail', 'high', `The HCX Manager has no ${what}.`, ev);
   const broken = regs.find((r) => r.error);
   if (working.length === 0 && broken)
-    return evaluation(CONN, inv, s, 'fail', 'high', `No working ${what}: ${broken.error}.`, ev);
+    return evaluation(
+      CONN,
+      inv,
+      s,
+      'fail',
+      'high',
+      `No working ${what}: ${broken.error?.trim() || 'an error without detail'}.`,
+      ev,
+    );
   if (working.length === 0)
     return evaluation(
       CONN,
@@ -310,7 +337,10 @@ export const serviceMeshDegraded = defineRule({
   naSubject: MESHES,
   evaluate(inv: Inventory): Evaluation[] {
     if (inv.serviceMeshes === undefined) return [notCollected(MESH, inv, MESHES, 'serviceMeshes')];
-    const orphans = inv.appliances?.filter((a) => !a.serviceMeshId?.trim()) ?? [];
+    // Ids are compared as sent (as deprecated-features does): one that names no listed mesh, blank or padded
+    // included, leaves the appliance without a mesh.
+    const meshIds = new Set(inv.serviceMeshes.map((m) => m.id));
+    const orphans = inv.appliances?.filter((a) => a.serviceMeshId === undefined || !meshIds.has(a.serviceMeshId)) ?? [];
     return inv.serviceMeshes.map((m) => {
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];

@@ -550,6 +550,7 @@ describe('the appliance management interface (9443)', () => {
     // Upper bounds only: how many requests happen to overlap below the limit is up to the scheduler.
     expect(seen.filter((r) => r.server === 'appliance').length).toBeGreaterThanOrEqual(2);
     expect(most('appliance')).toBe(1);
+    expect(seen.filter((r) => r.server === 'hcx').length).toBeGreaterThan(0);
     expect(most('hcx')).toBeLessThanOrEqual(2);
   });
 

@@ -272,6 +272,39 @@ describe('hcx-manager-connection-unhealthy', () => {
       });
   });
 
+  test('alerts: a severity not known to be below critical (FATAL, P1, a number) may be critical → unknown', () => {
+    for (const severity of ['FATAL', 'P1', '1', 'Critical!'])
+      expect(
+        bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a', severity, message: 'm' }] })).alerts,
+      ).toMatchObject({
+        status: 'unknown',
+        evidence: { unrated: ['a'] },
+      });
+    for (const severity of ['INFO', 'warning', ' MAJOR ', 'minor', 'ERROR'])
+      expect(
+        bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a', severity, message: 'm' }] })).alerts.status,
+      ).toBe('pass');
+  });
+
+  test('NSX: entries reporting neither URL nor version are unknown, not a healthy registration; an error without text says so', () => {
+    expect(bySubject(CONN, healthyConnector({ registrations: regs({ nsx: [{}, { url: ' ' }] }) })).nsx).toMatchObject({
+      status: 'unknown',
+      severity: 'high',
+      message: 'The NSX Manager registration was reported without a URL or version: whether it works cannot be told.',
+    });
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ nsx: [{}, { version: '4.2' }] }) })).nsx.status,
+    ).toBe('pass');
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ nsx: [{ url: 'https://nsx', error: ' ' }] }) })).nsx
+        .message,
+    ).toBe('NSX Manager registration https://nsx reports an error: no detail.');
+    expect(
+      bySubject(CONN, healthyConnector({ registrations: regs({ vcenter: [{ url: 'https://vc', error: ' ' }] }) }))
+        .vcenter.message,
+    ).toBe('No working vCenter Server registration: an error without detail.');
+  });
+
   test('app engine: padding around the reported state is not a state', () => {
     expect(
       bySubject(CONN, healthyConnector({ services: [{ name: 'appengine', result: ' RUNNING ' }] })).appengine.status,
@@ -286,7 +319,7 @@ describe('hcx-manager-connection-unhealthy', () => {
       bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a-1', severity: ' CRITICAL ', message: ' ' }] })).alerts,
     ).toMatchObject({ status: 'fail', severity: 'high', message: 'HCX raises 1 critical alert(s): a-1.' });
     expect(bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'a-2', message: '' }] })).alerts.message).toBe(
-      'HCX raises 1 alert(s) without a severity (first: a-2): whether one is critical cannot be told.',
+      'HCX raises 1 alert(s) with a missing or unfamiliar severity (first: a-2): whether one is critical cannot be told.',
     );
   });
 
@@ -332,17 +365,17 @@ describe('hcx-manager-connection-unhealthy', () => {
           status: 'unknown',
           severity: 'high',
           message:
-            'HCX raises 2 alert(s) without a severity (first: IX tunnel down): whether one is critical cannot be told.',
+            'HCX raises 2 alert(s) with a missing or unfamiliar severity (first: IX tunnel down): whether one is critical cannot be told.',
           evidence: { source: 'hcx', critical: [], unrated: ['x', 'y'], total: 3 },
         }),
       );
     }
     expect(bySubject(CONN, healthyConnector({ hcxAlerts: [{ id: 'y' }] })).alerts.message).toBe(
-      'HCX raises 1 alert(s) without a severity (first: y): whether one is critical cannot be told.',
+      'HCX raises 1 alert(s) with a missing or unfamiliar severity (first: y): whether one is critical cannot be told.',
     );
     const many = Array.from({ length: 12 }, (_, i) => ({ id: `u${i}` }));
     expect(bySubject(CONN, healthyConnector({ hcxAlerts: many })).alerts).toMatchObject({
-      message: expect.stringMatching(/^HCX raises 12 alert\(s\) without a severity/),
+      message: expect.stringMatching(/^HCX raises 12 alert\(s\) with a missing or unfamiliar severity/),
       evidence: { unrated: many.slice(0, 10).map((a) => a.id) },
     });
     // A critical alert settles it whatever the others say.
@@ -635,6 +668,21 @@ describe('hcx-service-mesh-degraded', () => {
     expect(orphan('UP')['mesh-1'].status).toBe('pass');
   });
 
+  test('an appliance down under a mesh id that names no listed mesh (padded or unknown) makes the meshes unknown', () => {
+    for (const serviceMeshId of [' mesh-1 ', 'mesh-9', undefined])
+      expect(
+        run(
+          M,
+          healthyConnector({
+            appliances: [appliance(), appliance({ id: 'app-x', name: 'lost-IX', serviceMeshId, state: 'DOWN' })],
+          }),
+        )[0],
+      ).toMatchObject({
+        status: 'unknown',
+        message: expect.stringContaining('appliance lost-IX is DOWN, reported without its Service Mesh'),
+      });
+  });
+
   test("the interconnect metrics of the mesh's own appliance are read, not another appliance's", () => {
     const e = run(
       M,
@@ -893,6 +941,8 @@ describe('hcx-operations-queued', () => {
     ).toBe('pass');
   });
   test('a padded active status is active; finished statuses (SUCCESS, FAILED, STOPPED, REALIZED) and no last task pass', () => {
+    for (const status of ['PENDING', 'in_progress', 'IN PROGRESS', 'scheduled'])
+      expect(run(Q, healthyConnector({ serviceMeshes: task({ status }) }))[0].status).toBe('fail');
     expect(run(Q, healthyConnector({ serviceMeshes: task({ status: ' RUNNING ' }) }))[0]).toMatchObject({
       status: 'fail',
       message: 'HCX operations are queued or running: task on mesh sm-avs is RUNNING.',
