@@ -341,6 +341,7 @@ export const serviceMeshDegraded = defineRule({
     // included, leaves the appliance without a mesh.
     const meshIds = new Set(inv.serviceMeshes.map((m) => m.id));
     const orphans = inv.appliances?.filter((a) => a.serviceMeshId === undefined || !meshIds.has(a.serviceMeshId)) ?? [];
+    const orphanProblems = orphans.flatMap((a) => applianceTunnels(inv, a).problems);
     return inv.serviceMeshes.map((m) => {
       const s: Subject = { id: m.id, name: m.name, kind: 'service-mesh' };
       const problems: string[] = [];
@@ -366,8 +367,7 @@ export const serviceMeshDegraded = defineRule({
       // evidence says so rather than calling it unknown.
       if (members === undefined) unknowns.push('appliances not collected');
       // An appliance reported down without the mesh it serves may be this mesh's: the mesh cannot be confirmed.
-      for (const p of orphans.flatMap((a) => applianceTunnels(inv, a).problems))
-        unknowns.push(`${p}, reported without its Service Mesh`);
+      for (const p of orphanProblems) unknowns.push(`${p}, reported without its Service Mesh`);
       for (const t of tunnels ?? []) {
         problems.push(...t.problems);
         unknowns.push(...t.unknowns);

@@ -25,11 +25,9 @@ export interface ResolvedTrust {
 }
 
 /** Normalises a fingerprint to upper-case hex pairs joined by `:`, the form Node's `fingerprint256` uses. */
-export function normalizeFingerprint(fp: string, source: 'hcx' | 'appliance' = 'hcx'): string {
+export function normalizeFingerprint(fp: string): string {
   const hex = fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
-  // The interface it pins is named: the error's default source (hcx) would file a bad 9443 pin under the wrong interface.
-  if (hex.length !== 64)
-    throw new CollectionError('config', 'certSha256 is not a SHA-256 fingerprint (64 hex digits)', { source });
+  if (hex.length !== 64) throw new CollectionError('config', 'certSha256 is not a SHA-256 fingerprint (64 hex digits)');
   return hex.match(/../g)!.join(':');
 }
 
@@ -56,7 +54,7 @@ export function resolveTrust(spec: TrustSpec, source: 'hcx' | 'appliance' = 'hcx
   const cached = stamp !== undefined ? bundles.get(key) : undefined;
   if (cached && cached.stamp === stamp) {
     const out: ResolvedTrust = { ca: cached.ca };
-    if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256, source);
+    if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256);
     return out;
   }
   const extra: string[] = [];
@@ -91,7 +89,7 @@ export function resolveTrust(spec: TrustSpec, source: 'hcx' | 'appliance' = 'hcx
       bundles.set(key, { stamp, ca: out.ca });
     }
   }
-  if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256, source);
+  if (spec.certSha256) out.pin = normalizeFingerprint(spec.certSha256);
   return out;
 }
 
